@@ -1,0 +1,16 @@
+import { PGlite } from '@electric-sql/pglite';
+import { PgBoss, fromPglite } from 'pg-boss';
+const t0 = Date.now();
+const pg = await PGlite.create();
+console.log('pglite', Date.now() - t0);
+const boss = new PgBoss({ db: fromPglite(pg), backend: 'pglite' });
+boss.on('error', (e) => console.error('boss error', e));
+await boss.start();
+console.log('started', Date.now() - t0);
+await boss.createQueue('q1');
+const got = new Promise((res) => boss.work('q1', { pollingIntervalSeconds: 0.5 }, async (jobs) => { res(jobs[0]?.data); }));
+await boss.send('q1', { a: 1 });
+console.log('got', await got, Date.now() - t0);
+await boss.stop({ graceful: false, wait: true });
+await pg.close();
+console.log('done', Date.now() - t0);

@@ -1,0 +1,77 @@
+import { type DestinationStream, type Logger, pino } from 'pino';
+
+/**
+ * Paths pino censors in every log line. Request bodies are never logged; these cover headers,
+ * and any object a module logs that carries a credential under a conventional name.
+ */
+export const REDACT_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["x-koppel-csrf"]',
+  'res.headers["set-cookie"]',
+  'headers.authorization',
+  'headers.cookie',
+  '*.password',
+  '*.newPassword',
+  '*.token',
+  '*.accessToken',
+  '*.refreshToken',
+  '*.access_token',
+  '*.refresh_token',
+  '*.clientSecret',
+  '*.client_secret',
+  '*.webhookSecret',
+  '*.secret',
+  '*.secretKey',
+  '*.databaseUrl',
+  'password',
+  'token',
+  'secret',
+  'databaseUrl',
+];
+
+const SENSITIVE_QUERY_PARAMS = new Set(['code', 'state', 'token', 'access_token', 'refresh_token', 'client_secret']);
+
+/** A request URL fit for a log line: OAuth codes, states and tokens in the query string are replaced. */
+export function redactUrl(url: string): string {
+  const q = url.indexOf('?');
+  if (q === -1) return url;
+  const params = new URLSearchParams(url.slice(q + 1));
+  for (const name of [...params.keys()]) {
+    if (SENSITIVE_QUERY_PARAMS.has(name.toLowerCase())) params.set(name, '[redacted]');
+  }
+  return `${url.slice(0, q)}?${params.toString()}`;
+}
+
+interface LoggedRequest {
+  method: string;
+  url: string;
+  ip?: string;
+  id?: string;
+}
+
+export function createLogger(level: string, destination?: DestinationStream): Logger {
+  return pino(
+    {
+      level,
+      base: { service: 'koppel' },
+      redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      serializers: {
+        req: (req: LoggedRequest) => ({ id: req.id, method: req.method, url: redactUrl(req.url), ip: req.ip }),
+      },
+    },
+    destination,
+  );
+}
+
+/** A database URL fit for a log line or a doctor report: the password is replaced. */
+export function describeDatabaseUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return 'postgres://(unparseable URL)';
+  }
+}

@@ -1,0 +1,136 @@
+import { readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { PGlite } from '@electric-sql/pglite';
+import { sql } from 'drizzle-orm';
+import { drizzle as drizzleNodePg } from 'drizzle-orm/node-postgres';
+import { migrate as migrateNodePg } from 'drizzle-orm/node-postgres/migrator';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import pg from 'pg';
+import { IN_MEMORY_DATA_DIR } from '../config/config.ts';
+import { HubError } from '../errors.ts';
+import { describeDatabaseUrl } from '../logging/logger.ts';
+import * as schema from './schema.ts';
+
+export type Schema = typeof schema;
+/** The Drizzle handle repositories use; the same API over PGlite and node-postgres. */
+export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+
+export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../drizzle', import.meta.url));
+const MIGRATIONS_SCHEMA = 'drizzle';
+const MIGRATIONS_TABLE = '__drizzle_migrations';
+/** Advisory lock key so concurrent processes do not apply migrations twice (Postgres only). */
+const MIGRATION_LOCK_KEY = 4_206_202_601;
+
+export type DatabaseKind = 'pglite' | 'postgres';
+
+export interface Database {
+  kind: DatabaseKind;
+  db: Db;
+  /** Where the data lives, safe to print (password removed). */
+  location: string;
+  /** Set for the embedded database; pg-boss reaches it through `fromPglite`. */
+  pglite: PGlite | undefined;
+  /** Set for real Postgres. */
+  pool: pg.Pool | undefined;
+  close(): Promise<void>;
+}
+
+export interface OpenDatabaseOptions {
+  databaseUrl: string | undefined;
+  dataDir: string;
+  poolSize?: number;
+}
+
+/** Opens PGlite in `<dataDir>/db` (or in memory), or a node-postgres pool when `databaseUrl` is set. */
+export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
+  if (options.databaseUrl) {
+    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 10 });
+    // An idle client's network error must not crash the process; the next query reports it.
+    pool.on('error', () => {});
+    const db = drizzleNodePg(pool, { schema }) as unknown as Db;
+    return {
+      kind: 'postgres',
+      db,
+      location: describeDatabaseUrl(options.databaseUrl),
+      pglite: undefined,
+      pool,
+      close: () => pool.end(),
+    };
+  }
+  let pglite: PGlite;
+  let location: string;
+  if (options.dataDir === IN_MEMORY_DATA_DIR) {
+    pglite = await PGlite.create();
+    location = 'PGlite in memory';
+  } else {
+    const dir = `${options.dataDir}/db`;
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    try {
+      pglite = await PGlite.create(dir);
+    } catch (error) {
+      throw new HubError(
+        'database_open_failed',
+        `Cannot open the embedded database in ${dir}: ${(error as Error).message}. Only one Koppel process may use a data dir; for several processes set DATABASE_URL to a Postgres database.`,
+      );
+    }
+    location = `PGlite in ${dir}`;
+  }
+  const db = drizzlePglite(pglite, { schema }) as unknown as Db;
+  return { kind: 'pglite', db, location, pglite, pool: undefined, close: () => pglite.close() };
+}
+
+/** Applies every committed migration not yet applied. Safe to run from several processes at once. */
+export async function migrateDatabase(database: Database): Promise<void> {
+  const config = {
+    migrationsFolder: MIGRATIONS_FOLDER,
+    migrationsSchema: MIGRATIONS_SCHEMA,
+    migrationsTable: MIGRATIONS_TABLE,
+  };
+  if (database.pglite) {
+    await migratePglite(drizzlePglite(database.pglite), config);
+    return;
+  }
+  if (!database.pool) throw new Error('database has neither PGlite nor a pool');
+  const client = await database.pool.connect();
+  try {
+    await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    try {
+      await migrateNodePg(drizzleNodePg(client), config);
+    } finally {
+      await client.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
+    }
+  } finally {
+    client.release();
+  }
+}
+
+export interface MigrationStatus {
+  expected: number;
+  applied: number;
+  pending: number;
+}
+
+/** Compares the committed migrations with those recorded in the database. */
+export async function migrationStatus(database: Database): Promise<MigrationStatus> {
+  const journal = JSON.parse(readFileSync(`${MIGRATIONS_FOLDER}/meta/_journal.json`, 'utf8')) as {
+    entries: { tag: string }[];
+  };
+  const expected = journal.entries.length;
+  const exists = await database.db.execute(
+    sql`select to_regclass(${`${MIGRATIONS_SCHEMA}.${MIGRATIONS_TABLE}`}) is not null as "exists"`,
+  );
+  if (!exists.rows[0]?.exists) return { expected, applied: 0, pending: expected };
+  const result = await database.db.execute(
+    sql`select count(*)::int as "count" from ${sql.identifier(MIGRATIONS_SCHEMA)}.${sql.identifier(MIGRATIONS_TABLE)}`,
+  );
+  const applied = Number(result.rows[0]?.count ?? 0);
+  return { expected, applied, pending: Math.max(0, expected - applied) };
+}
+
+/** Round-trips a trivial query; throws when the database cannot be reached. */
+export async function pingDatabase(database: Database): Promise<void> {
+  await database.db.execute(sql`select 1`);
+}

@@ -1,0 +1,286 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  boolean,
+  check,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uuid,
+} from 'drizzle-orm/pg-core';
+
+/**
+ * The hub's tables. Secret columns end in `_enc` and hold SecretBox envelopes; token-like
+ * columns end in `_hash` and hold SHA-256 digests. Adding a column or table: edit this file,
+ * then `npm run db:generate -w packages/hub` to write a new migration under `drizzle/`.
+ */
+
+const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
+const updatedAt = () => timestamp('updated_at', { withTimezone: true }).notNull().defaultNow();
+
+export const ROLES = ['owner', 'admin', 'viewer'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const workspaces = pgTable('workspaces', {
+  id: uuid('id').primaryKey(),
+  name: text('name').notNull(),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+export const users = pgTable('users', {
+  id: uuid('id').primaryKey(),
+  /** Stored lower-cased so look-ups and uniqueness ignore case. */
+  email: text('email').notNull().unique(),
+  name: text('name').notNull(),
+  passwordHash: text('password_hash').notNull(),
+  totpSecretEnc: text('totp_secret_enc'),
+  totpEnabledAt: timestamp('totp_enabled_at', { withTimezone: true }),
+  totpPendingSecretEnc: text('totp_pending_secret_enc'),
+  /** Last accepted TOTP time step, so a code cannot be replayed within its window. */
+  totpLastStep: bigint('totp_last_step', { mode: 'number' }),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+export const memberships = pgTable(
+  'memberships',
+  {
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    role: text('role').$type<Role>().notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.workspaceId, t.userId] }),
+    index('memberships_user_idx').on(t.userId),
+    check('memberships_role_check', sql`${t.role} in ('owner', 'admin', 'viewer')`),
+  ],
+);
+
+export const SESSION_STATES = ['active', 'totp_pending'] as const;
+export type SessionState = (typeof SESSION_STATES)[number];
+
+export const sessions = pgTable(
+  'sessions',
+  {
+    id: uuid('id').primaryKey(),
+    tokenHash: text('token_hash').notNull().unique(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    state: text('state').$type<SessionState>().notNull(),
+    totpAttempts: integer('totp_attempts').notNull().default(0),
+    ip: text('ip'),
+    userAgent: text('user_agent'),
+    createdAt: createdAt(),
+    lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [
+    index('sessions_user_idx').on(t.userId),
+    check('sessions_state_check', sql`${t.state} in ('active', 'totp_pending')`),
+  ],
+);
+
+export const apiTokens = pgTable(
+  'api_tokens',
+  {
+    id: uuid('id').primaryKey(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    tokenHash: text('token_hash').notNull().unique(),
+    /** The first characters of the token, shown in lists so a user can tell tokens apart. */
+    tokenPrefix: text('token_prefix').notNull(),
+    createdAt: createdAt(),
+    lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
+    expiresAt: timestamp('expires_at', { withTimezone: true }),
+  },
+  (t) => [index('api_tokens_user_idx').on(t.userId)],
+);
+
+export const invitations = pgTable(
+  'invitations',
+  {
+    id: uuid('id').primaryKey(),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    email: text('email').notNull(),
+    role: text('role').$type<Role>().notNull(),
+    tokenHash: text('token_hash').notNull().unique(),
+    invitedBy: uuid('invited_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    acceptedAt: timestamp('accepted_at', { withTimezone: true }),
+    acceptedBy: uuid('accepted_by').references(() => users.id, { onDelete: 'set null' }),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+  },
+  (t) => [
+    index('invitations_workspace_idx').on(t.workspaceId),
+    check('invitations_role_check', sql`${t.role} in ('owner', 'admin', 'viewer')`),
+  ],
+);
+
+/** Fixed-window counters shared by every process (login throttling). */
+export const rateLimits = pgTable('rate_limits', {
+  key: text('key').primaryKey(),
+  windowStartedAt: timestamp('window_started_at', { withTimezone: true }).notNull(),
+  count: integer('count').notNull(),
+});
+
+export const EXACT_REGIONS = ['nl', 'be', 'de', 'uk', 'us', 'es', 'fr'] as const;
+
+export const exactApps = pgTable(
+  'exact_apps',
+  {
+    id: uuid('id').primaryKey(),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    title: text('title').notNull(),
+    clientId: text('client_id').notNull(),
+    clientSecretEnc: text('client_secret_enc').notNull(),
+    webhookSecretEnc: text('webhook_secret_enc'),
+    region: text('region').notNull(),
+    /** Overrides the region's host, e.g. to point at exact-sim. */
+    baseUrl: text('base_url'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index('exact_apps_workspace_idx').on(t.workspaceId)],
+);
+
+export const CONNECTION_STATUSES = ['not_authorized', 'active', 'inactive', 'needs_reauth', 'error'] as const;
+export type ConnectionStatus = (typeof CONNECTION_STATUSES)[number];
+
+export const connections = pgTable(
+  'connections',
+  {
+    id: uuid('id').primaryKey(),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    appId: uuid('app_id')
+      .notNull()
+      // NO ACTION (checked at statement end) so deleting a workspace cascades through both tables.
+      .references(() => exactApps.id),
+    name: text('name').notNull(),
+    active: boolean('active').notNull().default(true),
+    status: text('status').$type<ConnectionStatus>().notNull().default('not_authorized'),
+    exactUserId: text('exact_user_id'),
+    exactUserName: text('exact_user_name'),
+    accessTokenEnc: text('access_token_enc'),
+    refreshTokenEnc: text('refresh_token_enc'),
+    accessExpiresAt: timestamp('access_expires_at', { withTimezone: true }),
+    tokenObtainedAt: timestamp('token_obtained_at', { withTimezone: true }),
+    refreshUsedAt: timestamp('refresh_used_at', { withTimezone: true }),
+    lastTest: jsonb('last_test'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index('connections_workspace_idx').on(t.workspaceId),
+    index('connections_app_idx').on(t.appId),
+    check(
+      'connections_status_check',
+      sql`${t.status} in ('not_authorized', 'active', 'inactive', 'needs_reauth', 'error')`,
+    ),
+  ],
+);
+
+export const connectionDivisions = pgTable(
+  'connection_divisions',
+  {
+    connectionId: uuid('connection_id')
+      .notNull()
+      .references(() => connections.id, { onDelete: 'cascade' }),
+    /** Exact's division code (Int32). */
+    code: integer('code').notNull(),
+    description: text('description'),
+    country: text('country'),
+    linked: boolean('linked').notNull().default(false),
+    inScope: boolean('in_scope').notNull().default(true),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [primaryKey({ columns: [t.connectionId, t.code] })],
+);
+
+/** OAuth `state` values: single use, expiring, bound to the session that started the flow. */
+export const oauthStates = pgTable(
+  'oauth_states',
+  {
+    id: uuid('id').primaryKey(),
+    stateHash: text('state_hash').notNull().unique(),
+    sessionId: uuid('session_id')
+      .notNull()
+      .references(() => sessions.id, { onDelete: 'cascade' }),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    connectionId: uuid('connection_id')
+      .notNull()
+      .references(() => connections.id, { onDelete: 'cascade' }),
+    returnTo: text('return_to'),
+    createdAt: createdAt(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    usedAt: timestamp('used_at', { withTimezone: true }),
+  },
+  (t) => [index('oauth_states_expires_idx').on(t.expiresAt)],
+);
+
+export const EVENT_LEVELS = ['info', 'warning', 'error'] as const;
+export type EventLevel = (typeof EVENT_LEVELS)[number];
+
+export const events = pgTable(
+  'events',
+  {
+    id: uuid('id').primaryKey(),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    connectionId: uuid('connection_id').references(() => connections.id, { onDelete: 'cascade' }),
+    kind: text('kind').notNull(),
+    level: text('level').$type<EventLevel>().notNull().default('info'),
+    message: text('message').notNull(),
+    details: jsonb('details'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('events_workspace_created_idx').on(t.workspaceId, t.createdAt),
+    index('events_connection_idx').on(t.connectionId),
+    check('events_level_check', sql`${t.level} in ('info', 'warning', 'error')`),
+  ],
+);
+
+export const alerts = pgTable(
+  'alerts',
+  {
+    id: uuid('id').primaryKey(),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    connectionId: uuid('connection_id').references(() => connections.id, { onDelete: 'cascade' }),
+    kind: text('kind').notNull(),
+    message: text('message').notNull(),
+    details: jsonb('details'),
+    createdAt: createdAt(),
+    notifiedAt: timestamp('notified_at', { withTimezone: true }),
+    resolvedAt: timestamp('resolved_at', { withTimezone: true }),
+  },
+  (t) => [
+    index('alerts_workspace_idx').on(t.workspaceId),
+    index('alerts_connection_idx').on(t.connectionId),
+  ],
+);

@@ -1,0 +1,72 @@
+import { randomUUID } from 'node:crypto';
+import { and, eq, gt, lt, sql } from 'drizzle-orm';
+import type { Db } from './database.ts';
+import { type SessionState, sessions } from './schema.ts';
+
+export type SessionRow = typeof sessions.$inferSelect;
+
+export class SessionsRepository {
+  readonly #db: Db;
+
+  constructor(db: Db) {
+    this.#db = db;
+  }
+
+  async create(input: {
+    tokenHash: string;
+    userId: string;
+    state: SessionState;
+    expiresAt: Date;
+    ip: string | undefined;
+    userAgent: string | undefined;
+  }): Promise<SessionRow> {
+    const [row] = await this.#db
+      .insert(sessions)
+      .values({
+        id: randomUUID(),
+        tokenHash: input.tokenHash,
+        userId: input.userId,
+        state: input.state,
+        expiresAt: input.expiresAt,
+        ip: input.ip ?? null,
+        userAgent: input.userAgent?.slice(0, 400) ?? null,
+      })
+      .returning();
+    return row!;
+  }
+
+  async findLive(tokenHash: string, now: Date): Promise<SessionRow | undefined> {
+    const [row] = await this.#db
+      .select()
+      .from(sessions)
+      .where(and(eq(sessions.tokenHash, tokenHash), gt(sessions.expiresAt, now)));
+    return row;
+  }
+
+  async touch(id: string, now: Date): Promise<void> {
+    await this.#db.update(sessions).set({ lastSeenAt: now }).where(eq(sessions.id, id));
+  }
+
+  /** Counts a second-factor attempt and returns the new total. */
+  async countTotpAttempt(id: string): Promise<number> {
+    const [row] = await this.#db
+      .update(sessions)
+      .set({ totpAttempts: sql`${sessions.totpAttempts} + 1` })
+      .where(eq(sessions.id, id))
+      .returning({ attempts: sessions.totpAttempts });
+    return row?.attempts ?? Number.POSITIVE_INFINITY;
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.#db.delete(sessions).where(eq(sessions.id, id));
+  }
+
+  async deleteForUser(userId: string): Promise<void> {
+    await this.#db.delete(sessions).where(eq(sessions.userId, userId));
+  }
+
+  async deleteExpired(now: Date): Promise<number> {
+    const rows = await this.#db.delete(sessions).where(lt(sessions.expiresAt, now)).returning({ id: sessions.id });
+    return rows.length;
+  }
+}
