@@ -1,0 +1,215 @@
+// Composition root: builds the clock, directory, token store, limiters, webhooks and the
+// control API around a data plane, and serves them all from one node:http server.
+
+import { SimClock } from './clock.ts';
+import type { SimulatorSettings } from './config.ts';
+import type { DataPlane, DataPlaneOptions, DivisionInfo, DivisionSpec } from './contract.ts';
+import { createControlHandler } from './control/control-api.ts';
+import { Directory } from './directory.ts';
+import { Faults } from './faults.ts';
+import { createApiHandler } from './gate/api-gate.ts';
+import { createAuthorizeHandler } from './oauth/authorize-endpoint.ts';
+import { SessionStore } from './oauth/sessions.ts';
+import { createTokenHandler } from './oauth/token-endpoint.ts';
+import { TokenQuota } from './oauth/token-quota.ts';
+import { TokenStore } from './oauth/token-store.ts';
+import { SeededRandom } from './random.ts';
+import { ErrorBlock } from './rate-limit/error-block.ts';
+import { RateLimiter } from './rate-limit/rate-limiter.ts';
+import { exactError } from './server/exact-error.ts';
+import { startHttpServer } from './server/http-server.ts';
+import { htmlReply, type Outcome, type SimRequest } from './server/http-types.ts';
+import { SimStats } from './stats.ts';
+import { WebhookDispatcher } from './webhooks/dispatcher.ts';
+
+export type DataPlaneFactory = (options: DataPlaneOptions) => DataPlane;
+
+export interface SimulatorDefaults {
+  app: { clientId: string; clientSecret: string; webhookSecret: string; redirectUri: string };
+  user: { username: string; password: string };
+  divisions: number[];
+}
+
+export interface RunningSimulator {
+  /** Base URL, e.g. `http://127.0.0.1:5050`. */
+  url: string;
+  port: number;
+  defaults: SimulatorDefaults;
+  settings: SimulatorSettings;
+  clock: SimClock;
+  close(): Promise<void>;
+}
+
+export interface SimulatorDeps {
+  createDataPlane: DataPlaneFactory;
+  /** Where unexpected errors are reported (never secrets); default: stderr. */
+  log?: (line: string) => void;
+}
+
+function startMs(settings: SimulatorSettings): number {
+  const start = settings.clock.start;
+  if (start === undefined) return Date.now();
+  return typeof start === 'number' ? start : Date.parse(start);
+}
+
+export async function runSimulator(
+  settings: SimulatorSettings,
+  deps: SimulatorDeps,
+): Promise<RunningSimulator> {
+  const log = deps.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const clock = new SimClock({ startMs: startMs(settings), frozen: settings.clock.frozen });
+  const directory = new Directory(settings.seed);
+  const tokens = new TokenStore(settings.oauth);
+  const sessions = new SessionStore(settings.oauth.sessionLifetimeMs);
+  const quota = new TokenQuota(settings.oauth.tokenCallsPerDay);
+  const rateLimiter = new RateLimiter();
+  const errorBlock = new ErrorBlock(settings.rateLimits.errorBlock);
+  const stats = new SimStats();
+  const faults = new Faults(new SeededRandom(settings.seed));
+
+  let dataPlane: DataPlane | undefined;
+  const currentDataPlane = (): DataPlane => dataPlane!;
+  const webhooks = new WebhookDispatcher({
+    settings: settings.webhooks,
+    clock,
+    stats,
+    subscriptions: (division) => currentDataPlane().webhookSubscriptions(division),
+    webhookSecret: (clientId) => directory.app(clientId)?.webhookSecret,
+  });
+  dataPlane = deps.createDataPlane({
+    seed: settings.seed,
+    clock,
+    validateWebhookCallback: (url) => webhooks.validate(url),
+  });
+  dataPlane.onChange((event) => webhooks.notify(event));
+
+  const createDivision = (spec: DivisionSpec): DivisionInfo => {
+    const volumes = spec.volumes ?? settings.defaultVolumes;
+    return currentDataPlane().createDivision(volumes === undefined ? spec : { ...spec, volumes });
+  };
+
+  const seedDefaults = (): SimulatorDefaults => {
+    const divisions = settings.defaultDivisions.map((spec) => createDivision(spec).code);
+    const { defaultApp, defaultUser } = settings;
+    directory.addApp({ ...defaultApp });
+    directory.addUser({ ...defaultUser, divisions });
+    return {
+      app: {
+        clientId: defaultApp.clientId,
+        clientSecret: defaultApp.clientSecret,
+        webhookSecret: defaultApp.webhookSecret,
+        redirectUri: defaultApp.redirectUri,
+      },
+      user: { username: defaultUser.username, password: defaultUser.password },
+      divisions,
+    };
+  };
+
+  const reset = (): void => {
+    webhooks.stop();
+    currentDataPlane().reset();
+    directory.clear();
+    tokens.clear();
+    sessions.clear();
+    quota.clear();
+    rateLimiter.clear();
+    errorBlock.clear();
+    stats.reset();
+    faults.clear();
+    seedDefaults();
+  };
+
+  const defaults = seedDefaults();
+
+  const authorize = createAuthorizeHandler({
+    clock,
+    directory,
+    sessions,
+    tokens,
+    stats,
+    describeDivision: (code) => currentDataPlane().getDivision(code)?.description ?? `Division ${code}`,
+  });
+  const token = createTokenHandler({
+    clock,
+    directory,
+    tokens,
+    quota,
+    faults,
+    stats,
+    acceptBasicAuth: settings.oauth.acceptBasicAuth,
+  });
+  const api = createApiHandler({
+    clock,
+    directory,
+    tokens,
+    rateLimiter,
+    errorBlock,
+    faults,
+    stats,
+    dataPlane: currentDataPlane,
+    limitsFor: (clientId) => {
+      if (!settings.rateLimits.enabled) return undefined;
+      const app = directory.app(clientId);
+      return {
+        minutely: app?.minutelyLimit ?? settings.rateLimits.minutely,
+        daily: app?.dailyLimit ?? settings.rateLimits.daily,
+      };
+    },
+  });
+  const control = createControlHandler({
+    settings,
+    clock,
+    directory,
+    tokens,
+    faults,
+    stats,
+    webhooks,
+    dataPlane: currentDataPlane,
+    createDivision,
+    reset,
+  });
+
+  const handler = async (request: SimRequest): Promise<Outcome> => {
+    const { path } = request;
+    if (path.startsWith('/api/v1/')) return api(request);
+    if (path === '/api/oauth2/token') return token(request);
+    if (path === '/api/oauth2/auth') return authorize(request);
+    if (path === '/_sim' || path.startsWith('/_sim/')) return control(request);
+    if (path === '/' && request.method === 'GET') {
+      return htmlReply(
+        200,
+        '<!doctype html><title>exact-sim</title><h1>exact-sim</h1><p>A local Exact Online simulator. ' +
+          'OAuth at <code>/api/oauth2/auth</code> and <code>/api/oauth2/token</code>, the REST API under ' +
+          '<code>/api/v1</code>, the test control API at <a href="/_sim/info">/_sim/info</a>.</p>',
+      );
+    }
+    return exactError(404, `Nothing at ${path}.`);
+  };
+
+  const http = await startHttpServer(
+    {
+      clock,
+      handler,
+      maxBodyBytes: settings.maxBodyBytes,
+      ...(settings.publicUrl === undefined ? {} : { publicUrl: settings.publicUrl }),
+      onError: (error) =>
+        log(
+          `exact-sim: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+        ),
+    },
+    settings.host,
+    settings.port,
+  );
+  const host = settings.host.includes(':') ? `[${settings.host}]` : settings.host;
+  return {
+    url: settings.publicUrl ?? `http://${host}:${http.port}`,
+    port: http.port,
+    defaults,
+    settings,
+    clock,
+    close: async () => {
+      webhooks.stop();
+      await http.close();
+    },
+  };
+}
