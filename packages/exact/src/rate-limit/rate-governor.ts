@@ -1,0 +1,172 @@
+import { ExactRateLimitError } from '../errors.ts';
+import type { Clock, Sleep } from '../runtime.ts';
+import type { RateBudget } from './rate-budget.ts';
+import { type RateState, type RateWindow, readRateHeaders } from './rate-state.ts';
+
+export interface RateGovernorOptions {
+  budget: RateBudget;
+  clientId: string;
+  clock: Clock;
+  sleep: Sleep;
+  /**
+   * Daily calls kept for interactive use: background calls are refused with
+   * `daily_reserve_reached` once the daily remaining drops to this (default 0).
+   */
+  dailyReserve?: number;
+  /** Longest wait for a window reset before giving up with `rate_limit_wait_too_long` (default 2 min). */
+  maxWaitMs?: number;
+  /** Added to every computed wait: `Date` has one-second resolution (default 1 s). */
+  safetyMarginMs?: number;
+}
+
+export interface RateLimits {
+  daily: RateWindow | null;
+  minutely: RateWindow | null;
+}
+
+type Decision = { go: true } | { go: false; waitMs: number } | { go: false; error: ExactRateLimitError };
+
+const MINUTE = 60_000;
+
+/**
+ * Keeps calls inside Exact's per (client id, division) limits: waits for the minutely reset
+ * rather than earning a 429, refuses background calls that would eat the daily reserve.
+ * Time comes from the server's `Date` header (Exact's clock, or a moved simulator clock).
+ */
+export class RateGovernor {
+  readonly #budget: RateBudget;
+  readonly #clientId: string;
+  readonly #clock: Clock;
+  readonly #sleep: Sleep;
+  readonly #reserve: number;
+  readonly #maxWaitMs: number;
+  readonly #marginMs: number;
+  /** Server clock minus local clock, from the last `Date` header seen. */
+  #offsetMs = 0;
+
+  constructor(options: RateGovernorOptions) {
+    this.#budget = options.budget;
+    this.#clientId = options.clientId;
+    this.#clock = options.clock;
+    this.#sleep = options.sleep;
+    this.#reserve = options.dailyReserve ?? 0;
+    this.#maxWaitMs = options.maxWaitMs ?? 120_000;
+    this.#marginMs = options.safetyMarginMs ?? 1_000;
+  }
+
+  #key(division: number | null): string {
+    return `${this.#clientId}:${division ?? 'me'}`;
+  }
+
+  /** Best estimate of the server's current time. */
+  serverNow(): number {
+    return this.#clock.now() + this.#offsetMs;
+  }
+
+  /** Waits until one call may be sent for `division` and books it, or throws. */
+  async acquire(division: number | null, background: boolean): Promise<void> {
+    let waited = 0;
+    for (;;) {
+      const now = this.serverNow();
+      const decision = await this.#budget.update(this.#key(division), (state) =>
+        this.#decide(state, now, background),
+      );
+      if (decision.go) return;
+      if ('error' in decision) throw decision.error;
+      if (waited + decision.waitMs > this.#maxWaitMs) {
+        throw new ExactRateLimitError(
+          'rate_limit_wait_too_long',
+          `The minutely rate limit for division ${division} resets in ${Math.ceil(decision.waitMs / 1000)} s, longer than the allowed wait`,
+          { division, resetAt: now + decision.waitMs },
+        );
+      }
+      waited += decision.waitMs;
+      await this.#sleep(decision.waitMs);
+    }
+  }
+
+  #decide(
+    state: RateState | undefined,
+    now: number,
+    background: boolean,
+  ): { state: RateState | undefined; result: Decision } {
+    if (state === undefined) return { state, result: { go: true } };
+    const next: RateState = { ...state };
+    const daily = state.daily && now < state.daily.resetAt ? { ...state.daily } : undefined;
+    const minutely = state.minutely && now < state.minutely.resetAt ? { ...state.minutely } : undefined;
+    if (daily) {
+      if (daily.remaining <= 0) {
+        const error = new ExactRateLimitError(
+          'daily_limit_reached',
+          `The daily limit of ${daily.limit} calls is used up until ${new Date(daily.resetAt).toISOString()}`,
+          { resetAt: daily.resetAt, limit: daily.limit },
+        );
+        return { state, result: { go: false, error } };
+      }
+      if (background && daily.remaining <= this.#reserve) {
+        const error = new ExactRateLimitError(
+          'daily_reserve_reached',
+          `Only ${daily.remaining} daily calls remain, kept in reserve for interactive use until ${new Date(daily.resetAt).toISOString()}`,
+          { resetAt: daily.resetAt, remaining: daily.remaining, reserve: this.#reserve },
+        );
+        return { state, result: { go: false, error } };
+      }
+    }
+    if (minutely && minutely.remaining <= 0) {
+      return { state, result: { go: false, waitMs: minutely.resetAt - now + this.#marginMs } };
+    }
+    if (daily) next.daily = { ...daily, remaining: daily.remaining - 1 };
+    if (minutely) next.minutely = { ...minutely, remaining: minutely.remaining - 1 };
+    return { state: next, result: { go: true } };
+  }
+
+  /** Records what a response says about the budget; returns the wait before a retry on 429. */
+  async observe(division: number | null, status: number, headers: Headers): Promise<number> {
+    const date = Date.parse(headers.get('date') ?? '');
+    const now = this.#clock.now();
+    if (Number.isFinite(date)) this.#offsetMs = date - now;
+    const serverNow = now + this.#offsetMs;
+    const seen = readRateHeaders(headers);
+    if (status === 429 && !seen.daily && !seen.minutely) {
+      // No headers: assume the fixed minute window (facts §2) and wait for the next minute.
+      seen.minutely = { limit: 0, remaining: 0, resetAt: Math.floor(serverNow / MINUTE) * MINUTE + MINUTE };
+    }
+    if (status === 429) {
+      for (const window of [seen.daily, seen.minutely]) if (window) window.remaining = 0;
+    }
+    await this.#budget.update(this.#key(division), (state) => ({
+      state: merge(state, seen),
+      result: undefined,
+    }));
+    if (status !== 429) return 0;
+    const resets = [seen.minutely?.resetAt, seen.daily?.resetAt].filter((value) => value !== undefined);
+    return Math.max(0, Math.min(...resets) - serverNow) + this.#marginMs;
+  }
+
+  /** Remaining daily and minutely calls for a division (null until Exact reported them). */
+  async limits(division: number | null): Promise<RateLimits> {
+    const state = await this.#budget.read(this.#key(division));
+    const now = this.serverNow();
+    const current = (window: RateWindow | undefined) =>
+      window === undefined ? null : now < window.resetAt ? window : { ...window, remaining: window.limit };
+    return { daily: current(state?.daily), minutely: current(state?.minutely) };
+  }
+}
+
+// Within the same window keep the lower remaining: calls booked locally may not have
+// reached Exact's count yet.
+function merge(state: RateState | undefined, seen: RateState): RateState {
+  const pick = (old: RateWindow | undefined, fresh: RateWindow | undefined) => {
+    if (fresh === undefined) return old;
+    if (old !== undefined && old.resetAt === fresh.resetAt) {
+      return { ...fresh, remaining: Math.min(old.remaining, fresh.remaining) };
+    }
+    return fresh;
+  };
+  const result: RateState = {};
+  const daily = pick(state?.daily, seen.daily);
+  const minutely = pick(state?.minutely, seen.minutely);
+  if (daily) result.daily = daily;
+  if (minutely) result.minutely = minutely;
+  return result;
+}

@@ -1,0 +1,31 @@
+/** One rate-limit window as last reported by Exact (resets are epoch ms, server clock). */
+export interface RateWindow {
+  limit: number;
+  remaining: number;
+  resetAt: number;
+}
+
+/** What is known about one (client id, division) budget. */
+export interface RateState {
+  daily?: RateWindow;
+  minutely?: RateWindow;
+}
+
+/** Reads the six `X-RateLimit-*` headers; a 429 carries only the set of the limit it hit. */
+export function readRateHeaders(headers: Headers): RateState {
+  const window = (prefix: string): RateWindow | undefined => {
+    const limit = Number(headers.get(`${prefix}-Limit`));
+    const remaining = Number(headers.get(`${prefix}-Remaining`));
+    const resetAt = Number(headers.get(`${prefix}-Reset`));
+    if (!headers.has(`${prefix}-Remaining`) || !Number.isFinite(remaining) || !Number.isFinite(resetAt)) {
+      return undefined;
+    }
+    return { limit: Number.isFinite(limit) ? limit : remaining, remaining, resetAt };
+  };
+  const state: RateState = {};
+  const daily = window('X-RateLimit');
+  const minutely = window('X-RateLimit-Minutely');
+  if (daily) state.daily = daily;
+  if (minutely) state.minutely = minutely;
+  return state;
+}
