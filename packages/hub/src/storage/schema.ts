@@ -284,3 +284,13 @@ export const alerts = pgTable(
     index('alerts_connection_idx').on(t.connectionId),
   ],
 );
+
+/**
+ * Exact's rate-limit windows per `{clientId}:{division}`, as last reported in X-RateLimit-*
+ * headers; shared by every process through the SDK's RateBudget (src/connections/rate-budget.ts).
+ */
+export const exactRateBudgets = pgTable('exact_rate_budgets', {
+  key: text('key').primaryKey(),
+  state: jsonb('state').notNull(),
+  updatedAt: updatedAt(),
+});
