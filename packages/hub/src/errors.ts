@@ -19,8 +19,9 @@ export class HubError extends Error {
 
 export const badRequest = (code: string, message: string, details?: unknown) =>
   new HubError(code, message, { status: 400, details });
-export const unauthenticated = (message = 'Sign in, or send an API token as "Authorization: Bearer <token>".') =>
-  new HubError('unauthenticated', message, { status: 401 });
+export const unauthenticated = (
+  message = 'Sign in, or send an API token as "Authorization: Bearer <token>".',
+) => new HubError('unauthenticated', message, { status: 401 });
 export const forbidden = (code: string, message: string) => new HubError(code, message, { status: 403 });
 export const notFound = (code: string, message: string) => new HubError(code, message, { status: 404 });
 export const conflict = (code: string, message: string) => new HubError(code, message, { status: 409 });

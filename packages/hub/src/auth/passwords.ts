@@ -1,8 +1,10 @@
-import { Algorithm, hash, verify } from '@node-rs/argon2';
+import { type Algorithm, hash, verify } from '@node-rs/argon2';
 import { badRequest } from '../errors.ts';
 
+// Algorithm is an ambient const enum, unusable under verbatimModuleSyntax; 2 is Argon2id.
+const ARGON2ID = 2 as Algorithm;
 // OWASP's argon2id baseline (19 MiB, 2 passes, 1 lane).
-const OPTIONS = { algorithm: Algorithm.Argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 };
+const OPTIONS = { algorithm: ARGON2ID, memoryCost: 19_456, timeCost: 2, parallelism: 1 };
 export const MIN_PASSWORD_LENGTH = 10;
 export const MAX_PASSWORD_LENGTH = 256;
 
@@ -25,7 +27,10 @@ export async function verifyPassword(storedHash: string | undefined, password: s
 
 export function assertPasswordStrength(password: string, email: string): void {
   if (password.length < MIN_PASSWORD_LENGTH) {
-    throw badRequest('weak_password', `The password must be at least ${MIN_PASSWORD_LENGTH} characters long.`);
+    throw badRequest(
+      'weak_password',
+      `The password must be at least ${MIN_PASSWORD_LENGTH} characters long.`,
+    );
   }
   if (password.toLowerCase() === email.toLowerCase()) {
     throw badRequest('weak_password', 'The password must not be the e-mail address.');

@@ -15,18 +15,31 @@ interface Setting {
 
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().positive();
-const bool = z.union([z.boolean(), z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1')]);
+const bool = z.union([
+  z.boolean(),
+  z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1'),
+]);
 
 const SETTINGS = {
   port: { env: 'KOPPEL_PORT', key: 'port', schema: port, hint: 'a TCP port number, 0-65535 (default 3000)' },
-  host: { env: 'KOPPEL_HOST', key: 'host', schema: z.string().min(1), hint: 'an interface address, e.g. 127.0.0.1 or 0.0.0.0' },
+  host: {
+    env: 'KOPPEL_HOST',
+    key: 'host',
+    schema: z.string().min(1),
+    hint: 'an interface address, e.g. 127.0.0.1 or 0.0.0.0',
+  },
   publicUrl: {
     env: 'KOPPEL_PUBLIC_URL',
     key: 'publicUrl',
     schema: z.url({ protocol: /^https?$/ }),
     hint: 'the http(s) URL users and Exact reach the hub on, e.g. https://koppel.example.com',
   },
-  dataDir: { env: 'KOPPEL_DATA_DIR', key: 'dataDir', schema: z.string().min(1), hint: 'a directory path (default ./.koppel)' },
+  dataDir: {
+    env: 'KOPPEL_DATA_DIR',
+    key: 'dataDir',
+    schema: z.string().min(1),
+    hint: 'a directory path (default ./.koppel)',
+  },
   databaseUrl: {
     env: 'DATABASE_URL',
     key: 'databaseUrl',
@@ -121,7 +134,10 @@ export interface LoadConfigOptions {
  * KOPPEL_CONFIG. Environment variables win over the file. Throws ConfigError listing every
  * problem at once, each naming the variable, what is wrong and how to fix it.
  */
-export function loadConfig(env: Record<string, string | undefined>, options: LoadConfigOptions = {}): HubConfig {
+export function loadConfig(
+  env: Record<string, string | undefined>,
+  options: LoadConfigOptions = {},
+): HubConfig {
   const cwd = options.cwd ?? process.cwd();
   const problems: string[] = [];
   const file = readConfigFile(env.KOPPEL_CONFIG, cwd, problems);
@@ -156,7 +172,9 @@ export function loadConfig(env: Record<string, string | undefined>, options: Loa
     const known = new Set(Object.values(SETTINGS).map((s) => s.key));
     for (const key of Object.keys(file.values)) {
       if (!known.has(key)) {
-        problems.push(`"${key}" in ${file.path} is not a Koppel setting. Known keys: ${[...known].join(', ')}.`);
+        problems.push(
+          `"${key}" in ${file.path} is not a Koppel setting. Known keys: ${[...known].join(', ')}.`,
+        );
       }
     }
   }
@@ -182,7 +200,10 @@ export function loadConfig(env: Record<string, string | undefined>, options: Loa
 
   const dataDirRaw = (values.dataDir as string | undefined) ?? './.koppel';
   const dataDir = dataDirRaw === IN_MEMORY_DATA_DIR ? dataDirRaw : path.resolve(cwd, dataDirRaw);
-  const publicUrl = ((values.publicUrl as string | undefined) ?? `http://127.0.0.1:${portValue}`).replace(/\/+$/, '');
+  const publicUrl = ((values.publicUrl as string | undefined) ?? `http://127.0.0.1:${portValue}`).replace(
+    /\/+$/,
+    '',
+  );
 
   return {
     port: portValue,
@@ -212,7 +233,8 @@ function readConfigFile(
   try {
     text = readFileSync(resolved, 'utf8');
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (error as Error).message;
+    const reason =
+      (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (error as Error).message;
     problems.push(`KOPPEL_CONFIG: cannot read ${resolved} (${reason}). Point it at a JSON file or unset it.`);
     return undefined;
   }
@@ -230,6 +252,6 @@ function readConfigFile(
 }
 
 /** The settings table, for `docs/configuration.md` and `koppel doctor`. */
-export const CONFIG_SETTINGS: ReadonlyArray<{ env: string; key: string; hint: string }> = Object.values(SETTINGS).map(
-  ({ env, key, hint }) => ({ env, key, hint }),
-);
+export const CONFIG_SETTINGS: ReadonlyArray<{ env: string; key: string; hint: string }> = Object.values(
+  SETTINGS,
+).map(({ env, key, hint }) => ({ env, key, hint }));

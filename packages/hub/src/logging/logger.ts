@@ -30,7 +30,14 @@ export const REDACT_PATHS = [
   'databaseUrl',
 ];
 
-const SENSITIVE_QUERY_PARAMS = new Set(['code', 'state', 'token', 'access_token', 'refresh_token', 'client_secret']);
+const SENSITIVE_QUERY_PARAMS = new Set([
+  'code',
+  'state',
+  'token',
+  'access_token',
+  'refresh_token',
+  'client_secret',
+]);
 
 /** A request URL fit for a log line: OAuth codes, states and tokens in the query string are replaced. */
 export function redactUrl(url: string): string {
@@ -58,7 +65,12 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
       timestamp: pino.stdTimeFunctions.isoTime,
       serializers: {
-        req: (req: LoggedRequest) => ({ id: req.id, method: req.method, url: redactUrl(req.url), ip: req.ip }),
+        req: (req: LoggedRequest) => ({
+          id: req.id,
+          method: req.method,
+          url: redactUrl(req.url),
+          ip: req.ip,
+        }),
       },
     },
     destination,

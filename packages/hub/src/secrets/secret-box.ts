@@ -37,11 +37,13 @@ export class SecretBox {
   readonly #keys: Map<string, Key>;
 
   constructor(currentKey: Buffer, previousKeys: Buffer[] = []) {
-    if (currentKey.length !== 32) throw new HubError('invalid_secret_key', 'The secret key must be 32 bytes.');
+    if (currentKey.length !== 32)
+      throw new HubError('invalid_secret_key', 'The secret key must be 32 bytes.');
     this.#current = { id: keyId(currentKey), bytes: currentKey };
     this.#keys = new Map([[this.#current.id, this.#current]]);
     for (const bytes of previousKeys) {
-      if (bytes.length !== 32) throw new HubError('invalid_secret_key', 'Every previous secret key must be 32 bytes.');
+      if (bytes.length !== 32)
+        throw new HubError('invalid_secret_key', 'Every previous secret key must be 32 bytes.');
       const id = keyId(bytes);
       if (!this.#keys.has(id)) this.#keys.set(id, { id, bytes });
     }
@@ -62,7 +64,9 @@ export class SecretBox {
   open(envelope: string, context: string): string {
     const [version, id, payload, extra] = envelope.split('.');
     if (version !== VERSION || !id || !payload || extra !== undefined) {
-      throw new SecretDecryptError('Stored secret has an unknown format; it was not written by this version of Koppel.');
+      throw new SecretDecryptError(
+        'Stored secret has an unknown format; it was not written by this version of Koppel.',
+      );
     }
     const key = this.#keys.get(id);
     if (!key) {
@@ -76,14 +80,20 @@ export class SecretBox {
     decipher.setAAD(Buffer.from(context, 'utf8'));
     decipher.setAuthTag(raw.subarray(raw.length - TAG_BYTES));
     try {
-      return Buffer.concat([decipher.update(raw.subarray(IV_BYTES, raw.length - TAG_BYTES)), decipher.final()]).toString(
-        'utf8',
-      );
+      return Buffer.concat([
+        decipher.update(raw.subarray(IV_BYTES, raw.length - TAG_BYTES)),
+        decipher.final(),
+      ]).toString('utf8');
     } catch {
       throw new SecretDecryptError(
         'Stored secret failed its integrity check: it was changed, moved to another record, or encrypted with a different key.',
       );
     }
+  }
+
+  /** Whether this box can open envelopes sealed under key `id`. */
+  hasKey(id: string): boolean {
+    return this.#keys.has(id);
   }
 
   /** True when the envelope was sealed with an older key and should be re-sealed. */
@@ -103,12 +113,19 @@ export interface SecretKeySource {
  * data dir, created with mode 0600 on first start (the embedded default). With an in-memory data
  * dir and no key, the key lives only as long as the process.
  */
-export function loadSecretBox(source: SecretKeySource, inMemory: boolean): { box: SecretBox; origin: string } {
+export function loadSecretBox(
+  source: SecretKeySource,
+  inMemory: boolean,
+): { box: SecretBox; origin: string } {
   const previous = source.previousSecretKeys.map((k) => Buffer.from(k, 'base64'));
   if (source.secretKey) {
-    return { box: new SecretBox(Buffer.from(source.secretKey, 'base64'), previous), origin: 'KOPPEL_SECRET_KEY' };
+    return {
+      box: new SecretBox(Buffer.from(source.secretKey, 'base64'), previous),
+      origin: 'KOPPEL_SECRET_KEY',
+    };
   }
-  if (inMemory) return { box: new SecretBox(randomBytes(32), previous), origin: 'ephemeral (in-memory data dir)' };
+  if (inMemory)
+    return { box: new SecretBox(randomBytes(32), previous), origin: 'ephemeral (in-memory data dir)' };
   const file = path.join(source.dataDir, KEY_FILE_NAME);
   return { box: new SecretBox(readOrCreateKeyFile(file), previous), origin: file };
 }

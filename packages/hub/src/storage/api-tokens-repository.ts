@@ -27,7 +27,11 @@ export class ApiTokensRepository {
   }
 
   async listForUser(userId: string): Promise<ApiTokenRow[]> {
-    return this.#db.select().from(apiTokens).where(eq(apiTokens.userId, userId)).orderBy(desc(apiTokens.createdAt));
+    return this.#db
+      .select()
+      .from(apiTokens)
+      .where(eq(apiTokens.userId, userId))
+      .orderBy(desc(apiTokens.createdAt));
   }
 
   async findLive(tokenHash: string, now: Date): Promise<ApiTokenRow | undefined> {
@@ -35,7 +39,10 @@ export class ApiTokensRepository {
       .select()
       .from(apiTokens)
       .where(
-        and(eq(apiTokens.tokenHash, tokenHash), or(isNull(apiTokens.expiresAt), gt(apiTokens.expiresAt, now))),
+        and(
+          eq(apiTokens.tokenHash, tokenHash),
+          or(isNull(apiTokens.expiresAt), gt(apiTokens.expiresAt, now)),
+        ),
       );
     return row;
   }

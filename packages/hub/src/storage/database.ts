@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import { drizzle as drizzleNodePg } from 'drizzle-orm/node-postgres';
 import { migrate as migrateNodePg } from 'drizzle-orm/node-postgres/migrator';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
@@ -68,18 +68,62 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   } else {
     const dir = `${options.dataDir}/db`;
     mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const releaseLock = acquireDataDirLock(options.dataDir);
     try {
       pglite = await PGlite.create(dir);
     } catch (error) {
+      releaseLock();
       throw new HubError(
         'database_open_failed',
         `Cannot open the embedded database in ${dir}: ${(error as Error).message}. Only one Koppel process may use a data dir; for several processes set DATABASE_URL to a Postgres database.`,
       );
     }
     location = `PGlite in ${dir}`;
+    const db = drizzlePglite(pglite, { schema }) as unknown as Db;
+    const close = async () => {
+      await pglite.close();
+      releaseLock();
+    };
+    return { kind: 'pglite', db, location, pglite, pool: undefined, close };
   }
   const db = drizzlePglite(pglite, { schema }) as unknown as Db;
   return { kind: 'pglite', db, location, pglite, pool: undefined, close: () => pglite.close() };
+}
+
+export const DATA_DIR_LOCK_FILE = 'koppel.lock';
+
+/**
+ * PGlite is single-process: two processes on one data dir would corrupt it. A lock file holding
+ * the owner's pid refuses a second opener; a lock left by a dead process is taken over.
+ */
+export function acquireDataDirLock(dataDir: string): () => void {
+  const file = path.join(dataDir, DATA_DIR_LOCK_FILE);
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      writeFileSync(file, String(process.pid), { flag: 'wx', mode: 0o600 });
+      return () => rmSync(file, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const owner = Number.parseInt(readFileSync(file, 'utf8'), 10);
+      if (Number.isInteger(owner) && owner > 0 && processIsAlive(owner)) {
+        throw new HubError(
+          'data_dir_in_use',
+          `The data dir ${dataDir} is in use by process ${owner}${owner === process.pid ? ' (this process)' : ''}. The embedded database allows one process; stop it first, or set DATABASE_URL to run several processes on Postgres.`,
+        );
+      }
+      rmSync(file, { force: true });
+    }
+  }
+  throw new HubError('data_dir_in_use', `Cannot lock the data dir ${dataDir}.`);
+}
+
+function processIsAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 /** Applies every committed migration not yet applied. Safe to run from several processes at once. */
@@ -119,15 +163,23 @@ export async function migrationStatus(database: Database): Promise<MigrationStat
     entries: { tag: string }[];
   };
   const expected = journal.entries.length;
-  const exists = await database.db.execute(
+  const [exists] = await queryRows(
+    database.db,
     sql`select to_regclass(${`${MIGRATIONS_SCHEMA}.${MIGRATIONS_TABLE}`}) is not null as "exists"`,
   );
-  if (!exists.rows[0]?.exists) return { expected, applied: 0, pending: expected };
-  const result = await database.db.execute(
+  if (!exists?.exists) return { expected, applied: 0, pending: expected };
+  const [result] = await queryRows(
+    database.db,
     sql`select count(*)::int as "count" from ${sql.identifier(MIGRATIONS_SCHEMA)}.${sql.identifier(MIGRATIONS_TABLE)}`,
   );
-  const applied = Number(result.rows[0]?.count ?? 0);
+  const applied = Number(result?.count ?? 0);
   return { expected, applied, pending: Math.max(0, expected - applied) };
+}
+
+/** Runs raw SQL and returns its rows; both drivers answer with `{ rows }`. */
+export async function queryRows(db: Db, query: SQL): Promise<Record<string, unknown>[]> {
+  const result = (await db.execute(query)) as unknown as { rows: Record<string, unknown>[] };
+  return result.rows;
 }
 
 /** Round-trips a trivial query; throws when the database cannot be reached. */

@@ -279,10 +279,7 @@ export const alerts = pgTable(
     notifiedAt: timestamp('notified_at', { withTimezone: true }),
     resolvedAt: timestamp('resolved_at', { withTimezone: true }),
   },
-  (t) => [
-    index('alerts_workspace_idx').on(t.workspaceId),
-    index('alerts_connection_idx').on(t.connectionId),
-  ],
+  (t) => [index('alerts_workspace_idx').on(t.workspaceId), index('alerts_connection_idx').on(t.connectionId)],
 );
 
 /**

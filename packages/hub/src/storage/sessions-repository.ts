@@ -66,7 +66,10 @@ export class SessionsRepository {
   }
 
   async deleteExpired(now: Date): Promise<number> {
-    const rows = await this.#db.delete(sessions).where(lt(sessions.expiresAt, now)).returning({ id: sessions.id });
+    const rows = await this.#db
+      .delete(sessions)
+      .where(lt(sessions.expiresAt, now))
+      .returning({ id: sessions.id });
     return rows.length;
   }
 }

@@ -16,15 +16,23 @@ export class UsersRepository {
     this.#db = db;
   }
 
-  async count(): Promise<number> {
-    const [row] = await this.#db.select({ n: count() }).from(users);
+  async count(db: Db = this.#db): Promise<number> {
+    const [row] = await db.select({ n: count() }).from(users);
     return row?.n ?? 0;
   }
 
-  async create(input: { email: string; name: string; passwordHash: string }, db: Db = this.#db): Promise<UserRow> {
+  async create(
+    input: { email: string; name: string; passwordHash: string },
+    db: Db = this.#db,
+  ): Promise<UserRow> {
     const [row] = await db
       .insert(users)
-      .values({ id: randomUUID(), email: normalizeEmail(input.email), name: input.name, passwordHash: input.passwordHash })
+      .values({
+        id: randomUUID(),
+        email: normalizeEmail(input.email),
+        name: input.name,
+        passwordHash: input.passwordHash,
+      })
       .returning();
     return row!;
   }
@@ -35,13 +43,21 @@ export class UsersRepository {
   }
 
   async findByEmail(email: string, db: Db = this.#db): Promise<UserRow | undefined> {
-    const [row] = await db.select().from(users).where(eq(users.email, normalizeEmail(email)));
+    const [row] = await db
+      .select()
+      .from(users)
+      .where(eq(users.email, normalizeEmail(email)));
     return row;
   }
 
   async update(
     id: string,
-    changes: Partial<Pick<UserRow, 'name' | 'passwordHash' | 'totpSecretEnc' | 'totpEnabledAt' | 'totpPendingSecretEnc' | 'totpLastStep'>>,
+    changes: Partial<
+      Pick<
+        UserRow,
+        'name' | 'passwordHash' | 'totpSecretEnc' | 'totpEnabledAt' | 'totpPendingSecretEnc' | 'totpLastStep'
+      >
+    >,
   ): Promise<void> {
     await this.#db
       .update(users)

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { and, asc, count, eq } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import type { Db } from './database.ts';
 import { memberships, type Role, users, workspaces } from './schema.ts';
 
@@ -54,8 +54,8 @@ export class WorkspacesRepository {
     return rows.map((r) => ({ ...r.workspace, role: r.role }));
   }
 
-  async roleOf(workspaceId: string, userId: string): Promise<Role | undefined> {
-    const [row] = await this.#db
+  async roleOf(workspaceId: string, userId: string, db: Db = this.#db): Promise<Role | undefined> {
+    const [row] = await db
       .select({ role: memberships.role })
       .from(memberships)
       .where(and(eq(memberships.workspaceId, workspaceId), eq(memberships.userId, userId)));
@@ -89,14 +89,22 @@ export class WorkspacesRepository {
   }
 
   async removeMember(workspaceId: string, userId: string, db: Db = this.#db): Promise<void> {
-    await db.delete(memberships).where(and(eq(memberships.workspaceId, workspaceId), eq(memberships.userId, userId)));
+    await db
+      .delete(memberships)
+      .where(and(eq(memberships.workspaceId, workspaceId), eq(memberships.userId, userId)));
   }
 
-  async countOwners(workspaceId: string, db: Db = this.#db): Promise<number> {
-    const [row] = await db
-      .select({ n: count() })
+  /** With `lock`, the owner rows stay locked until the caller's transaction ends. */
+  async countOwners(
+    workspaceId: string,
+    db: Db = this.#db,
+    options: { lock?: boolean } = {},
+  ): Promise<number> {
+    const query = db
+      .select({ userId: memberships.userId })
       .from(memberships)
       .where(and(eq(memberships.workspaceId, workspaceId), eq(memberships.role, 'owner')));
-    return row?.n ?? 0;
+    const rows = options.lock ? await query.for('update') : await query;
+    return rows.length;
   }
 }

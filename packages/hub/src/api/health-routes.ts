@@ -1,0 +1,92 @@
+import { z } from 'zod';
+import { migrationStatus, pingDatabase } from '../storage/database.ts';
+import { access } from './access.ts';
+import type { HubMetrics } from './metrics.ts';
+import type { RoutePlugin } from './route-plugin.ts';
+import type { ZodTypeProvider } from './zod-schemas.ts';
+
+const Readiness = z.object({
+  status: z.enum(['ready', 'not_ready']),
+  checks: z.object({
+    database: z.object({ ok: z.boolean(), message: z.string() }),
+    migrations: z.object({ ok: z.boolean(), message: z.string() }),
+  }),
+});
+
+/** Liveness, readiness, Prometheus metrics and the OpenAPI document; all public. */
+export function healthRoutes(metrics: HubMetrics): RoutePlugin {
+  return async (app, { ctx }) => {
+    const r = app.withTypeProvider<ZodTypeProvider>();
+
+    r.get(
+      '/healthz',
+      {
+        config: { access: access.public },
+        schema: {
+          tags: ['operations'],
+          summary: 'The process is up',
+          response: { 200: z.object({ status: z.literal('ok') }) },
+        },
+      },
+      async () => ({ status: 'ok' as const }),
+    );
+
+    r.get(
+      '/readyz',
+      {
+        config: { access: access.public },
+        schema: {
+          tags: ['operations'],
+          summary: 'The database is reachable and every migration is applied',
+          response: { 200: Readiness, 503: Readiness },
+        },
+      },
+      async (_request, reply) => {
+        const database = await pingDatabase(ctx.database).then(
+          () => ({ ok: true, message: `reachable (${ctx.database.location})` }),
+          (error: Error) => ({ ok: false, message: `unreachable: ${error.message}` }),
+        );
+        const migrations = database.ok
+          ? await migrationStatus(ctx.database).then(
+              (s) => ({
+                ok: s.pending === 0,
+                message:
+                  s.pending === 0
+                    ? `${s.applied} applied`
+                    : `${s.pending} of ${s.expected} pending; run koppel migrate`,
+              }),
+              (error: Error) => ({ ok: false, message: `cannot read migration state: ${error.message}` }),
+            )
+          : { ok: false, message: 'not checked: database unreachable' };
+        const ready = database.ok && migrations.ok;
+        return reply
+          .code(ready ? 200 : 503)
+          .send({
+            status: ready ? ('ready' as const) : ('not_ready' as const),
+            checks: { database, migrations },
+          });
+      },
+    );
+
+    r.get(
+      '/metrics',
+      {
+        config: { access: access.public },
+        schema: { tags: ['operations'], summary: 'Prometheus metrics', hide: true },
+      },
+      async (_request, reply) => {
+        const { contentType, body } = await metrics.render();
+        return reply.type(contentType).send(body);
+      },
+    );
+
+    r.get(
+      '/api/openapi.json',
+      {
+        config: { access: access.public },
+        schema: { tags: ['operations'], summary: 'This document', hide: true },
+      },
+      async () => app.swagger(),
+    );
+  };
+}

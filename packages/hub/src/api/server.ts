@@ -1,0 +1,88 @@
+import fastifyCookie from '@fastify/cookie';
+import fastifySwagger from '@fastify/swagger';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { HubContext } from '../hub-context.ts';
+import { accessHook, CSRF_HEADER, SESSION_COOKIE } from './access.ts';
+import { authRoutes } from './auth-routes.ts';
+import { errorHandler, notFoundHandler } from './error-handler.ts';
+import { healthRoutes } from './health-routes.ts';
+import { invitationRoutes } from './invitation-routes.ts';
+import { meRoutes } from './me-routes.ts';
+import type { HubMetrics } from './metrics.ts';
+import type { RoutePlugin } from './route-plugin.ts';
+import { workspaceRoutes } from './workspace-routes.ts';
+import { openApiTransform, zodSerializerCompiler, zodValidatorCompiler } from './zod-schemas.ts';
+
+/** The platform's `/api/v1` route plugins; createHub's `routes` option appends more. */
+export const PLATFORM_ROUTES: RoutePlugin[] = [authRoutes, meRoutes, workspaceRoutes, invitationRoutes];
+
+export interface BuildServerOptions {
+  /** Extra plugins registered under /api/v1. */
+  apiRoutes?: RoutePlugin[];
+  /** Extra plugins registered at the root (OAuth callback, webhook receivers, static UI). */
+  rootRoutes?: RoutePlugin[];
+}
+
+export async function buildServer(
+  ctx: HubContext,
+  metrics: HubMetrics,
+  options: BuildServerOptions = {},
+): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: ctx.logger,
+    bodyLimit: ctx.config.bodyLimitBytes,
+    trustProxy: ctx.config.trustProxy,
+    requestIdHeader: false,
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+  app.setValidatorCompiler(zodValidatorCompiler);
+  app.setSerializerCompiler(zodSerializerCompiler);
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler(notFoundHandler);
+  app.decorateRequest('principal', null);
+  app.decorateRequest('membership', null);
+
+  // Fail closed: a route that does not say who may call it stops the server from starting.
+  app.addHook('onRoute', (route) => {
+    if (!route.config?.access) {
+      throw new Error(
+        `route ${route.method} ${route.url} has no config.access; declare who may call it (see api/access.ts)`,
+      );
+    }
+  });
+  // After the cookie plugin, whose own onRequest hook parses the cookies this one reads.
+  await app.register(fastifyCookie);
+  app.addHook('onRequest', accessHook(ctx));
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    metrics.httpRequests.inc({ method: request.method, route, status: String(reply.statusCode) });
+    metrics.httpDuration.observe({ method: request.method, route }, reply.elapsedTime / 1000);
+  });
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Koppel hub API',
+        version: '1',
+        description: `Errors are {"error": {"code", "message", "details"}}. Cookie sessions must send the ${CSRF_HEADER} header on state-changing requests.`,
+      },
+      servers: [{ url: ctx.config.publicUrl }],
+      components: {
+        securitySchemes: {
+          session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE },
+          apiToken: { type: 'http', scheme: 'bearer' },
+        },
+      },
+      security: [{ session: [] }, { apiToken: [] }],
+    },
+    transform: openApiTransform,
+  });
+
+  await app.register(healthRoutes(metrics), { ctx });
+  for (const plugin of [...PLATFORM_ROUTES, ...(options.apiRoutes ?? [])]) {
+    await app.register(plugin, { ctx, prefix: '/api/v1' });
+  }
+  for (const plugin of options.rootRoutes ?? []) await app.register(plugin, { ctx });
+  return app as unknown as FastifyInstance;
+}

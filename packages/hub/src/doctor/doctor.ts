@@ -1,0 +1,187 @@
+import { sql } from 'drizzle-orm';
+import { IN_MEMORY_DATA_DIR } from '../config/config.ts';
+import type { HubContext } from '../hub-context.ts';
+import { keyFileMode } from '../secrets/secret-box.ts';
+import { migrationStatus, pingDatabase, queryRows } from '../storage/database.ts';
+
+export type DoctorStatus = 'ok' | 'warn' | 'fail';
+
+export interface DoctorResult {
+  check: string;
+  status: DoctorStatus;
+  message: string;
+}
+
+/**
+ * One diagnosis. A check may return several results, e.g. one per Exact app (redirect URI) or
+ * per connection (health): add such checks with `runDoctor(ctx, [...defaultDoctorChecks, mine])`.
+ */
+export interface DoctorCheck {
+  name: string;
+  run(ctx: HubContext, env: DoctorEnvironment): Promise<DoctorResult | DoctorResult[]>;
+}
+
+export interface DoctorEnvironment {
+  fetch: typeof fetch;
+  timeoutMs: number;
+}
+
+export const databaseCheck: DoctorCheck = {
+  name: 'database',
+  async run(ctx) {
+    try {
+      await pingDatabase(ctx.database);
+    } catch (error) {
+      return {
+        check: 'database',
+        status: 'fail',
+        message: `${ctx.database.location} is unreachable: ${(error as Error).message}. Check DATABASE_URL and that Postgres is running.`,
+      };
+    }
+    const status = await migrationStatus(ctx.database);
+    if (status.pending > 0) {
+      return {
+        check: 'database',
+        status: 'fail',
+        message: `${ctx.database.location}: ${status.pending} of ${status.expected} migrations pending. Run \`koppel migrate\`.`,
+      };
+    }
+    return {
+      check: 'database',
+      status: 'ok',
+      message: `${ctx.database.location}, ${status.applied} migrations applied`,
+    };
+  },
+};
+
+export const secretKeyCheck: DoctorCheck = {
+  name: 'secret-key',
+  async run(ctx) {
+    const results: DoctorResult[] = [];
+    const { config, secrets } = ctx;
+    if (config.secretKey) {
+      results.push({
+        check: 'secret-key',
+        status: 'ok',
+        message: `KOPPEL_SECRET_KEY set (key id ${secrets.currentKeyId})`,
+      });
+    } else if (config.dataDir === IN_MEMORY_DATA_DIR) {
+      results.push({
+        check: 'secret-key',
+        status: 'warn',
+        message: 'in-memory data dir with a throw-away key; stored secrets are lost on exit',
+      });
+    } else {
+      const mode = keyFileMode(config.dataDir);
+      results.push(
+        mode !== undefined && (mode & 0o077) !== 0
+          ? {
+              check: 'secret-key',
+              status: 'fail',
+              message: `key file in ${config.dataDir} has mode ${mode.toString(8)}; run \`chmod 600\` on it so only the hub's user can read it`,
+            }
+          : {
+              check: 'secret-key',
+              status: 'ok',
+              message: `key file in ${config.dataDir} (key id ${secrets.currentKeyId}); back it up: secrets cannot be read without it`,
+            },
+      );
+    }
+    // Every `*_enc` column, including ones added later, must be sealed under a configured key.
+    const columns = await queryRows(
+      ctx.db,
+      sql`select table_name, column_name from information_schema.columns where table_schema = 'public' and column_name like '%\_enc'`,
+    );
+    const unknownKeys = new Map<string, number>();
+    let stale = 0;
+    for (const { table_name, column_name } of columns) {
+      const rows = await queryRows(
+        ctx.db,
+        sql`select split_part(${sql.identifier(String(column_name))}, '.', 2) as key_id, count(*)::int as n from ${sql.identifier(String(table_name))} where ${sql.identifier(String(column_name))} is not null group by 1`,
+      );
+      for (const row of rows) {
+        const id = String(row.key_id);
+        if (!secrets.hasKey(id)) unknownKeys.set(id, (unknownKeys.get(id) ?? 0) + Number(row.n));
+        else if (id !== secrets.currentKeyId) stale += Number(row.n);
+      }
+    }
+    if (unknownKeys.size > 0) {
+      results.push({
+        check: 'secret-key',
+        status: 'fail',
+        message: `${[...unknownKeys.values()].reduce((a, b) => a + b, 0)} stored secret(s) use key(s) ${[...unknownKeys.keys()].join(', ')} that are not configured; restore the old KOPPEL_SECRET_KEY or add it to KOPPEL_PREVIOUS_SECRET_KEYS`,
+      });
+    } else if (stale > 0) {
+      results.push({
+        check: 'secret-key',
+        status: 'warn',
+        message: `${stale} stored secret(s) still use a previous key; keep KOPPEL_PREVIOUS_SECRET_KEYS until they are re-encrypted`,
+      });
+    }
+    return results;
+  },
+};
+
+export const publicUrlCheck: DoctorCheck = {
+  name: 'public-url',
+  async run(ctx, env) {
+    const url = `${ctx.config.publicUrl}/healthz`;
+    const results: DoctorResult[] = [];
+    const host = new URL(ctx.config.publicUrl).hostname;
+    if (
+      ctx.config.publicUrl.startsWith('http://') &&
+      !['127.0.0.1', 'localhost', '::1', '[::1]'].includes(host)
+    ) {
+      results.push({
+        check: 'public-url',
+        status: 'warn',
+        message: `${ctx.config.publicUrl} is plain http on a non-local host: session cookies travel unencrypted. Put the hub behind https and set KOPPEL_PUBLIC_URL to the https address.`,
+      });
+    }
+    try {
+      const response = await env.fetch(url, { signal: AbortSignal.timeout(env.timeoutMs) });
+      const body = (await response.json().catch(() => undefined)) as { status?: string } | undefined;
+      results.push(
+        response.ok && body?.status === 'ok'
+          ? { check: 'public-url', status: 'ok', message: `${url} answers` }
+          : {
+              check: 'public-url',
+              status: 'fail',
+              message: `${url} answered HTTP ${response.status} but not as a Koppel hub; check KOPPEL_PUBLIC_URL and the proxy in front of the hub`,
+            },
+      );
+    } catch (error) {
+      results.push({
+        check: 'public-url',
+        status: 'fail',
+        message: `${url} is unreachable (${(error as Error).message}). Is the hub running, and does KOPPEL_PUBLIC_URL point at it?`,
+      });
+    }
+    return results;
+  },
+};
+
+/** The platform's checks. The Exact half appends one per app (redirect URI) and per connection (health). */
+export const defaultDoctorChecks: DoctorCheck[] = [databaseCheck, secretKeyCheck, publicUrlCheck];
+
+export async function runDoctor(
+  ctx: HubContext,
+  checks: DoctorCheck[] = defaultDoctorChecks,
+  env: Partial<DoctorEnvironment> = {},
+): Promise<DoctorResult[]> {
+  const environment: DoctorEnvironment = { fetch: env.fetch ?? fetch, timeoutMs: env.timeoutMs ?? 5000 };
+  const results: DoctorResult[] = [];
+  for (const check of checks) {
+    try {
+      const outcome = await check.run(ctx, environment);
+      results.push(...(Array.isArray(outcome) ? outcome : [outcome]));
+    } catch (error) {
+      results.push({
+        check: check.name,
+        status: 'fail',
+        message: `check crashed: ${(error as Error).message}`,
+      });
+    }
+  }
+  return results;
+}

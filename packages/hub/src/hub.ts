@@ -1,0 +1,97 @@
+import type { FastifyInstance } from 'fastify';
+import type { DestinationStream, Logger } from 'pino';
+import { HubMetrics } from './api/metrics.ts';
+import type { RoutePlugin } from './api/route-plugin.ts';
+import { buildServer } from './api/server.ts';
+import { type Clock, systemClock } from './clock.ts';
+import { type HubConfig, IN_MEMORY_DATA_DIR } from './config/config.ts';
+import { createRepositories, type HubContext } from './hub-context.ts';
+import { housekeepingJob } from './jobs/housekeeping-job.ts';
+import { type JobDefinition, JobQueue } from './jobs/job-queue.ts';
+import { createLogger } from './logging/logger.ts';
+import { loadSecretBox } from './secrets/secret-box.ts';
+import { type Database, type Db, migrateDatabase, openDatabase } from './storage/database.ts';
+
+export interface CreateHubOptions {
+  /** Time source (tests move it forward). */
+  clock?: Clock;
+  /** Where log lines go (default stdout). */
+  logDestination?: DestinationStream;
+  /** Apply pending migrations on start (default true). */
+  migrate?: boolean;
+  /** Extra background jobs next to the built-in housekeeping job. */
+  jobs?: JobDefinition[];
+  /** Extra route plugins under /api/v1 (apps, connections, flows ...). */
+  apiRoutes?: RoutePlugin[];
+  /** Extra route plugins at the root (OAuth callback, webhook receivers, static UI). */
+  rootRoutes?: RoutePlugin[];
+}
+
+export interface Hub {
+  /** The Fastify server, ready but not listening; call `listen()` or `app.listen()`. */
+  app: FastifyInstance;
+  db: Db;
+  database: Database;
+  ctx: HubContext;
+  logger: Logger;
+  /** Starts the HTTP server on config.host:config.port (port 0 picks a free one); returns its URL. */
+  listen(): Promise<string>;
+  /** Runs the job handlers and schedules in this process (`koppel worker` / `koppel start`). */
+  startWorker(options?: { pollingIntervalSeconds?: number }): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Builds the hub: database (migrated), secrets, logger, job queue and HTTP server. */
+export async function createHub(config: HubConfig, options: CreateHubOptions = {}): Promise<Hub> {
+  const logger = createLogger(config.logLevel, options.logDestination);
+  const { box: secrets, origin } = loadSecretBox(config, config.dataDir === IN_MEMORY_DATA_DIR);
+  const database = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    poolSize: config.databasePoolSize,
+  });
+  try {
+    if (options.migrate !== false) await migrateDatabase(database);
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+  const jobs = new JobQueue(database, logger, [housekeepingJob, ...(options.jobs ?? [])]);
+  const ctx: HubContext = {
+    config,
+    database,
+    db: database.db,
+    secrets,
+    logger,
+    clock: options.clock ?? systemClock,
+    repos: createRepositories(database.db),
+    jobs,
+  };
+  const metrics = new HubMetrics();
+  const app = await buildServer(ctx, metrics, {
+    apiRoutes: options.apiRoutes ?? [],
+    rootRoutes: options.rootRoutes ?? [],
+  });
+  await app.ready();
+  logger.debug({ database: database.location, secretKey: origin }, 'hub ready');
+
+  let closed = false;
+  return {
+    app,
+    db: database.db,
+    database,
+    ctx,
+    logger,
+    async listen() {
+      return app.listen({ port: config.port, host: config.host });
+    },
+    startWorker: (workerOptions) => jobs.work(ctx, workerOptions),
+    async close() {
+      if (closed) return;
+      closed = true;
+      await app.close();
+      await jobs.stop();
+      await database.close();
+    },
+  };
+}
