@@ -1,6 +1,6 @@
 import { me } from './catalogue/current-me.ts';
 import { allDivisions, divisions } from './catalogue/divisions.ts';
-import type { EntityDef, Input, RawRecord, Row } from './catalogue/entity.ts';
+import type { EntityDef, Input, Row } from './catalogue/entity.ts';
 import { fieldsOf } from './catalogue/entity.ts';
 import { webhookSubscriptions } from './catalogue/webhook-subscriptions.ts';
 import { ExactApiError, ExactInputError } from './errors.ts';

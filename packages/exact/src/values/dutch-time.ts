@@ -16,35 +16,42 @@ interface SummerTime {
   end: number;
 }
 
-const cache = new Map<number, SummerTime | null>();
+const cache = new Map<number, SummerTime>();
 
 /**
- * Summer-time period of a year in UTC instants, or null when the Netherlands had none.
- * 1977–1980: first Sunday of April to last Sunday of September (01:00 UTC);
- * 1981–1995: last Sunday of March to last Sunday of September;
- * since 1996 (EU directive): last Sunday of March to last Sunday of October.
+ * Summer-time period of a year in UTC instants (switches at 01:00 UTC):
+ * 1981–1995 last Sunday of March to last Sunday of September; since 1996 (EU directive)
+ * last Sunday of March to last Sunday of October. Earlier years are irregular and go
+ * through the platform's tz database instead.
  */
-function summerTime(year: number): SummerTime | null {
+function summerTime(year: number): SummerTime {
   const cached = cache.get(year);
   if (cached !== undefined) return cached;
-  let period: SummerTime | null = null;
-  if (year >= 1996) {
-    period = { start: lastSunday(year, 2, 1), end: lastSunday(year, 9, 1) };
-  } else if (year >= 1981) {
-    period = { start: lastSunday(year, 2, 1), end: lastSunday(year, 8, 1) };
-  } else if (year >= 1977) {
-    const april1 = new Date(Date.UTC(year, 3, 1)).getUTCDay();
-    const firstSunday = april1 === 0 ? 1 : 8 - april1;
-    period = { start: Date.UTC(year, 3, firstSunday, 1), end: lastSunday(year, 8, 1) };
-  }
+  const endMonth = year >= 1996 ? 9 : 8;
+  const period = { start: lastSunday(year, 2, 1), end: lastSunday(year, endMonth, 1) };
   cache.set(year, period);
   return period;
 }
 
+let historic: Intl.DateTimeFormat | undefined;
+
+/** Offset before 1981 from the tz database (rare: only very old records). */
+function historicOffset(utcMs: number): number {
+  historic ??= new Intl.DateTimeFormat('en-US', { timeZone: 'Europe/Amsterdam', timeZoneName: 'longOffset' });
+  const name =
+    historic.formatToParts(new Date(utcMs)).find((part) => part.type === 'timeZoneName')?.value ?? '';
+  const match = /GMT([+-])(\d{2}):(\d{2})/.exec(name);
+  if (match === null) return HOUR;
+  const minutes = Number(match[2]) * 60 + Number(match[3]);
+  return (match[1] === '-' ? -minutes : minutes) * 60_000;
+}
+
 /** Offset of Dutch time from UTC, in ms, at the UTC instant `utcMs`. */
 export function dutchOffsetAt(utcMs: number): number {
-  const period = summerTime(new Date(utcMs).getUTCFullYear());
-  return period !== null && utcMs >= period.start && utcMs < period.end ? 2 * HOUR : HOUR;
+  const year = new Date(utcMs).getUTCFullYear();
+  if (year < 1981) return historicOffset(utcMs);
+  const period = summerTime(year) as SummerTime;
+  return utcMs >= period.start && utcMs < period.end ? 2 * HOUR : HOUR;
 }
 
 /** UTC instant → Dutch wall-clock time encoded as if UTC. */

@@ -1,0 +1,73 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { accounts, ExactRateLimitError, MemoryRateBudget } from '../src/index.ts';
+import { createApp, startTestSim, type TestSim } from './support/sim.ts';
+
+let t: TestSim;
+let division: number;
+beforeAll(async () => {
+  t = await startTestSim({ defaultVolumes: { accounts: 30, contacts: 5, addresses: 5, items: 5 } });
+  division = t.sim.defaults.divisions[0] as number;
+});
+afterAll(() => t.close());
+
+async function rateLimited(): Promise<number> {
+  return (await t.stats()).api.rateLimited;
+}
+
+describe('rate limits against exact-sim', () => {
+  it('a 60-call minute budget never produces a 429 over a 200-call read', async () => {
+    const app = await createApp(t, { minutelyLimit: 60 });
+    // Local clock far from Exact's: waits must come from the Date header.
+    const exact = await t.connectedClient({ clock: { now: () => Date.now() } }, app);
+    const before = await t.stats();
+    const start = t.clock.now();
+    for (let call = 0; call < 200; call++) {
+      const row = await exact.division(division).query(accounts).select('ID').first();
+      expect(row?.ID).toBeTruthy();
+    }
+    const after = await t.stats();
+    expect(after.api.rateLimited - before.api.rateLimited).toBe(0);
+    expect(after.api.calls - before.api.calls).toBe(200);
+    // 200 calls at 60 a minute need at least three minute resets of the simulated clock.
+    expect(t.clock.now() - start).toBeGreaterThanOrEqual(3 * 60_000);
+    expect(t.clock.now() - start).toBeLessThan(5 * 60_000);
+  });
+
+  it('exposes the remaining daily and minutely calls', async () => {
+    const exact = await t.connectedClient({}, await createApp(t, { minutelyLimit: 60, dailyLimit: 5000 }));
+    await exact.division(division).query(accounts).select('ID').first();
+    const limits = await exact.division(division).rateLimits();
+    expect(limits.daily).toMatchObject({ limit: 5000, remaining: 4999 });
+    expect(limits.minutely).toMatchObject({ limit: 60, remaining: 59 });
+    expect((limits.minutely?.resetAt ?? 0) % 60_000).toBe(0);
+  });
+
+  it('on a 429 waits for the reset the headers announce and retries', async () => {
+    const app = await createApp(t, { minutelyLimit: 5 });
+    const hog = await t.connectedClient({ rateBudget: new MemoryRateBudget() }, app);
+    const other = await t.connectedClient({ rateBudget: new MemoryRateBudget() }, app);
+    // Start from a fresh minute so both clients share one window.
+    await t.advance(60_000 - (t.clock.now() % 60_000));
+    for (let call = 0; call < 5; call++) await hog.division(division).query(accounts).select('ID').first();
+    const before = await rateLimited();
+    const start = t.clock.now();
+    const row = await other.division(division).query(accounts).select('ID').first();
+    expect(row?.ID).toBeTruthy();
+    expect((await rateLimited()) - before).toBe(1);
+    expect(t.clock.now()).toBeGreaterThanOrEqual(Math.floor(start / 60_000) * 60_000 + 60_000);
+  });
+
+  it('refuses background calls below the daily reserve, serves interactive ones', async () => {
+    const app = await createApp(t, { dailyLimit: 10 });
+    const background = await t.connectedClient({ dailyReserve: 5 }, app);
+    const read = () =>
+      background.division(division, { background: true }).query(accounts).select('ID').first();
+    for (let call = 0; call < 5; call++) await read();
+    const error = await read().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ExactRateLimitError);
+    expect((error as ExactRateLimitError).code).toBe('daily_reserve_reached');
+    expect((error as ExactRateLimitError).resetAt).toBeGreaterThan(t.clock.now());
+    expect(await background.division(division).query(accounts).select('ID').first()).toBeDefined();
+    expect((await background.division(division).rateLimits()).daily?.remaining).toBe(4);
+  });
+});

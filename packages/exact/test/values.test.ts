@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import {
+  dutchWallToUtc,
+  formatDutchLocal,
+  formatExactDate,
+  padAccountCode,
+  parseExactDate,
+  parseInt64,
+  utcToDutchWall,
+} from '../src/index.ts';
+
+const amsterdam = new Intl.DateTimeFormat('en-GB', {
+  timeZone: 'Europe/Amsterdam',
+  hourCycle: 'h23',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+});
+
+/** Wall time in Amsterdam per the platform's tz database, encoded as if UTC. */
+function intlWall(utcMs: number): number {
+  const parts = Object.fromEntries(amsterdam.formatToParts(new Date(utcMs)).map((p) => [p.type, p.value]));
+  return Date.UTC(+parts.year, +parts.month - 1, +parts.day, +parts.hour, +parts.minute, +parts.second);
+}
+
+describe('Dutch wall-clock time', () => {
+  it('matches the tz database every 3 hours from 1960 to 2040, including every DST switch', () => {
+    const step = 3 * 3_600_000;
+    let mismatches = 0;
+    for (let t = Date.UTC(1960, 0, 1); t < Date.UTC(2040, 0, 1); t += step) {
+      if (utcToDutchWall(t) !== intlWall(t)) mismatches++;
+    }
+    expect(mismatches).toBe(0);
+  });
+
+  it('switches exactly at 01:00 UTC on the last Sundays of March and October', () => {
+    const springSwitch = Date.UTC(2026, 2, 29, 1);
+    expect(utcToDutchWall(springSwitch - 1) - (springSwitch - 1)).toBe(3_600_000);
+    expect(utcToDutchWall(springSwitch) - springSwitch).toBe(7_200_000);
+    const autumnSwitch = Date.UTC(2026, 9, 25, 1);
+    expect(utcToDutchWall(autumnSwitch - 1) - (autumnSwitch - 1)).toBe(7_200_000);
+    expect(utcToDutchWall(autumnSwitch) - autumnSwitch).toBe(3_600_000);
+  });
+
+  it('round-trips every minute across both 2025 switch days', () => {
+    for (const day of [Date.UTC(2025, 2, 30), Date.UTC(2025, 9, 26)]) {
+      for (let t = day - 3_600_000 * 3; t < day + 3_600_000 * 6; t += 60_000) {
+        // The repeated autumn hour maps back to its first (summer-time) occurrence.
+        const back = dutchWallToUtc(utcToDutchWall(t));
+        expect([t, t - 3_600_000]).toContain(back);
+        expect(utcToDutchWall(back)).toBe(utcToDutchWall(t));
+      }
+    }
+  });
+
+  it('reads the recorded live sample: 14:21:04 GMT in June is /Date(16:21:04)/', () => {
+    // facts §3.4: Created /Date(1782404464260)/ for an HTTP Date of 14:21:03 GMT.
+    expect(parseExactDate('/Date(1782404464260)/').toISOString()).toBe('2026-06-25T14:21:04.260Z');
+    expect(formatExactDate(new Date('2026-06-25T14:21:04.260Z'))).toBe('/Date(1782404464260)/');
+  });
+
+  it('uses UTC+1 in winter', () => {
+    expect(formatExactDate(new Date('2026-01-15T11:00:00Z'))).toBe(`/Date(${Date.UTC(2026, 0, 15, 12)})/`);
+    expect(parseExactDate(`/Date(${Date.UTC(2026, 0, 15, 12)})/`).toISOString()).toBe(
+      '2026-01-15T11:00:00.000Z',
+    );
+  });
+
+  it('rejects text that is not /Date(ms)/', () => {
+    expect(() => parseExactDate('2026-01-01')).toThrow(/Not an Exact date/);
+  });
+
+  it('formats filter literals in local time and trims zeros like Exact', () => {
+    expect(formatDutchLocal(new Date('2024-09-09T10:40:29.900Z'))).toBe('2024-09-09T12:40:29.9');
+    expect(formatDutchLocal(new Date('2024-01-01T11:00:00Z'))).toBe('2024-01-01T12:00:00');
+    expect(formatDutchLocal(new Date('2023-12-31T23:00:00Z'))).toBe('2024-01-01');
+  });
+});
+
+describe('Int64 and codes', () => {
+  it('reads Int64 sent as a string beyond 2^53', () => {
+    expect(parseInt64('9007199254740993')).toBe(9007199254740993n);
+    expect(parseInt64(128)).toBe(128n);
+    expect(() => parseInt64('12a')).toThrow(/Not an Int64/);
+  });
+
+  it('pads account codes to 18 characters right-aligned', () => {
+    expect(padAccountCode('25')).toBe('                25');
+    expect(padAccountCode(' 0000011 ')).toHaveLength(18);
+    expect(() => padAccountCode('1234567890123456789')).toThrow(/longer than 18/);
+  });
+});
