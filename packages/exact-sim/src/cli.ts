@@ -8,7 +8,7 @@ import { startSimulator } from './index.ts';
 
 const USAGE = `Usage: exact-sim [options]
 
-  --port <n>            port to listen on (default 5050; 0 = any free port)
+  --port <n>            port to listen on (default 5080; 0 = any free port)
   --host <address>      address to bind (default 127.0.0.1)
   --seed <n>            seed for generated data and ids (default 1)
   --config <file>       JSON file with settings (see README); flags override it

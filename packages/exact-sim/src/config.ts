@@ -112,7 +112,7 @@ const DAY = 24 * 60 * MINUTE;
 export function defaultSettings(): SimulatorSettings {
   return {
     host: '127.0.0.1',
-    port: 5050,
+    port: 5080,
     seed: 1,
     clock: { frozen: false },
     oauth: {

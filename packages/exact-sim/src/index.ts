@@ -20,7 +20,7 @@ export type { RunningSimulator, SimulatorDefaults } from './simulator.ts';
 export { hashCode, signedNotification } from './webhooks/signing.ts';
 
 /**
- * Starts a simulator. Without options it listens on 127.0.0.1:5050; pass `{ port: 0 }` for
+ * Starts a simulator. Without options it listens on 127.0.0.1:5080; pass `{ port: 0 }` for
  * a random free port (tests). Throws SettingsError for invalid options.
  */
 export function startSimulator(

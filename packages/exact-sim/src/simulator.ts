@@ -31,7 +31,7 @@ export interface SimulatorDefaults {
 }
 
 export interface RunningSimulator {
-  /** Base URL, e.g. `http://127.0.0.1:5050`. */
+  /** Base URL, e.g. `http://127.0.0.1:5080`. */
   url: string;
   port: number;
   defaults: SimulatorDefaults;

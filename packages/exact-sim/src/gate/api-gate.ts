@@ -117,6 +117,7 @@ export function createApiHandler(deps: ApiGateDeps): (request: SimRequest) => Pr
 
     const { division, resource } = target;
     const accountDivision = division ?? user.divisions[0] ?? 0;
+    const blockKey = `${chain.clientId}\n${user.id}\n${accountDivision}\n${endpointOf(resource)}`;
     const record = (reply: Reply): Reply => {
       stats.apiCall({
         clientId: chain.clientId,
@@ -128,7 +129,6 @@ export function createApiHandler(deps: ApiGateDeps): (request: SimRequest) => Pr
       errorBlock.record(blockKey, reply.status, now);
       return reply;
     };
-    const blockKey = `${chain.clientId}\n${user.id}\n${accountDivision}\n${endpointOf(resource)}`;
 
     if (
       !resource.endsWith('/$count') &&
