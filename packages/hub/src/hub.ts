@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { DestinationStream, Logger } from 'pino';
 import { HubMetrics } from './api/metrics.ts';
 import type { RoutePlugin } from './api/route-plugin.ts';
-import { buildServer } from './api/server.ts';
+import { buildServer, type RegisteredRoute } from './api/server.ts';
 import { type Clock, systemClock } from './clock.ts';
 import { type HubConfig, IN_MEMORY_DATA_DIR } from './config/config.ts';
 import { createRepositories, type HubContext } from './hub-context.ts';
@@ -30,6 +30,8 @@ export interface CreateHubOptions {
 export interface Hub {
   /** The Fastify server, ready but not listening; call `listen()` or `app.listen()`. */
   app: FastifyInstance;
+  /** Every registered route with its access rule (used by the access-control test). */
+  routes: RegisteredRoute[];
   db: Db;
   database: Database;
   ctx: HubContext;
@@ -68,7 +70,7 @@ export async function createHub(config: HubConfig, options: CreateHubOptions = {
     jobs,
   };
   const metrics = new HubMetrics();
-  const app = await buildServer(ctx, metrics, {
+  const { app, routes } = await buildServer(ctx, metrics, {
     apiRoutes: options.apiRoutes ?? [],
     rootRoutes: options.rootRoutes ?? [],
   });
@@ -78,6 +80,7 @@ export async function createHub(config: HubConfig, options: CreateHubOptions = {
   let closed = false;
   return {
     app,
+    routes,
     db: database.db,
     database,
     ctx,

@@ -34,7 +34,7 @@ const TotpBody = z.object({ code: TotpCode });
 const SignedIn = z.object({ status: z.literal('signed_in'), user: UserView, csrfToken: z.string() });
 const LoginResult = z.discriminatedUnion('status', [
   SignedIn,
-  z.object({ status: z.literal('totp_required') }).meta({
+  z.object({ status: z.literal('totp_required'), csrfToken: z.string() }).meta({
     description: 'Password accepted; send the authenticator code to POST /api/v1/auth/login/totp',
   }),
 ]);
@@ -116,8 +116,8 @@ export const authRoutes: RoutePlugin = async (app, { ctx }) => {
         throw unauthenticated('The e-mail address or password is wrong.');
       }
       if (user.totpEnabledAt) {
-        await startSession(ctx, request, reply, user.id, 'totp_pending');
-        return { status: 'totp_required' as const };
+        const pending = await startSession(ctx, request, reply, user.id, 'totp_pending');
+        return { status: 'totp_required' as const, csrfToken: pending.csrfToken };
       }
       await throttle.recordSuccess(email);
       const { csrfToken } = await startSession(ctx, request, reply, user.id, 'active');

@@ -2,7 +2,7 @@ import fastifyCookie from '@fastify/cookie';
 import fastifySwagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { HubContext } from '../hub-context.ts';
-import { accessHook, CSRF_HEADER, SESSION_COOKIE } from './access.ts';
+import { type Access, accessHook, CSRF_HEADER, SESSION_COOKIE } from './access.ts';
 import { authRoutes } from './auth-routes.ts';
 import { errorHandler, notFoundHandler } from './error-handler.ts';
 import { healthRoutes } from './health-routes.ts';
@@ -16,6 +16,12 @@ import { openApiTransform, zodSerializerCompiler, zodValidatorCompiler } from '.
 /** The platform's `/api/v1` route plugins; createHub's `routes` option appends more. */
 export const PLATFORM_ROUTES: RoutePlugin[] = [authRoutes, meRoutes, workspaceRoutes, invitationRoutes];
 
+export interface RegisteredRoute {
+  method: string;
+  url: string;
+  access: Access;
+}
+
 export interface BuildServerOptions {
   /** Extra plugins registered under /api/v1. */
   apiRoutes?: RoutePlugin[];
@@ -27,7 +33,8 @@ export async function buildServer(
   ctx: HubContext,
   metrics: HubMetrics,
   options: BuildServerOptions = {},
-): Promise<FastifyInstance> {
+): Promise<{ app: FastifyInstance; routes: RegisteredRoute[] }> {
+  const routes: RegisteredRoute[] = [];
   const app = Fastify({
     loggerInstance: ctx.logger,
     bodyLimit: ctx.config.bodyLimitBytes,
@@ -84,5 +91,5 @@ export async function buildServer(
     await app.register(plugin, { ctx, prefix: '/api/v1' });
   }
   for (const plugin of options.rootRoutes ?? []) await app.register(plugin, { ctx });
-  return app as unknown as FastifyInstance;
+  return { app: app as unknown as FastifyInstance, routes };
 }

@@ -1,4 +1,3 @@
-import type { ExactTokenError } from '@koppel/exact';
 import type { Logger } from 'pino';
 import type { ConnectionsRepository } from './connections-repository.ts';
 
@@ -12,7 +11,7 @@ export async function markNeedsReauthorization(
   repo: ConnectionsRepository,
   logger: Logger,
   connectionId: string,
-  error: ExactTokenError,
+  error: { code: string; message: string },
 ): Promise<void> {
   const row = await repo.findById(connectionId);
   // A connection that never had tokens is not broken, just not authorized yet.

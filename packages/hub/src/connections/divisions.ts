@@ -1,0 +1,67 @@
+import type { ExactClient } from '@koppel/exact';
+import { badRequest, HubError } from '../errors.ts';
+import type { HubContext } from '../hub-context.ts';
+import type { ConnectionDivisionRow, ConnectionRow, ExactDivision } from './connections-repository.ts';
+import { exactAccess } from './exact-access.ts';
+
+/**
+ * Reads `system/Divisions` through the user's current division: the URL needs some division,
+ * and that is the only one known before the list is read. It is never linked by default.
+ */
+export async function readExactDivisions(client: ExactClient, currentDivision: number | null): Promise<ExactDivision[]> {
+  if (currentDivision === null) {
+    throw new HubError('exact_no_division', 'Exact reports no current division for the authorizing user.', {
+      status: 502,
+    });
+  }
+  const rows = await client.divisions({ via: currentDivision });
+  return rows
+    .filter((row) => row.Code !== null)
+    .map((row) => ({ code: row.Code!, description: row.Description, country: row.Country?.trim() || null }));
+}
+
+/** Re-reads the divisions Exact grants and updates names, countries and `in_scope`. */
+export async function refreshDivisions(ctx: HubContext, connection: ConnectionRow): Promise<ConnectionDivisionRow[]> {
+  const access = exactAccess(ctx);
+  const app = await access.apps.findById(connection.appId);
+  if (!app) throw new HubError('app_not_found', 'The connection refers to an Exact app that no longer exists.');
+  const client = access.client(app, connection.id, { maxRateWaitMs: 10_000, retry: { rateLimitAttempts: 1 } });
+  const seen = await readExactDivisions(client, (await client.me()).CurrentDivision);
+  await access.connections.syncDivisions(connection.id, seen);
+  return access.connections.listDivisions(connection.id);
+}
+
+/**
+ * Links exactly `codes`. Every code must be one Exact listed for the connection and still in
+ * scope; nothing is linked by default (never the user's current division).
+ */
+export async function linkDivisions(
+  ctx: HubContext,
+  connection: ConnectionRow,
+  codes: number[],
+): Promise<ConnectionDivisionRow[]> {
+  const access = exactAccess(ctx);
+  const unique = [...new Set(codes)];
+  return ctx.db.transaction(async (tx) => {
+    await access.connections.lockById(connection.id, tx);
+    const known = new Map((await access.connections.listDivisions(connection.id, tx)).map((d) => [d.code, d]));
+    const unknown = unique.filter((code) => !known.has(code));
+    if (unknown.length > 0) {
+      throw badRequest(
+        'division_unknown',
+        `Exact did not list division ${unknown.join(', ')} for this connection. Choose from ${[...known.keys()].join(', ') || '(none: authorize the connection first)'}, or refresh the list.`,
+        { unknown },
+      );
+    }
+    const outOfScope = unique.filter((code) => known.get(code)?.inScope === false);
+    if (outOfScope.length > 0) {
+      throw badRequest(
+        'division_out_of_scope',
+        `Division ${outOfScope.join(', ')} is no longer in the connection's scope. Authorize again and tick it on Exact's consent screen.`,
+        { outOfScope },
+      );
+    }
+    await access.connections.setLinkedDivisions(connection.id, unique, tx);
+    return access.connections.listDivisions(connection.id, tx);
+  });
+}

@@ -1,0 +1,189 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import pg from 'pg';
+import type { Clock } from '../../src/clock.ts';
+import { type HubConfig, loadConfig } from '../../src/config/config.ts';
+import { type CreateHubOptions, createHub, type Hub } from '../../src/hub.ts';
+
+export const POSTGRES_ADMIN_URL = process.env.KOPPEL_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+/** A clock the test moves by hand. */
+export class TestClock implements Clock {
+  #ms: number;
+  constructor(start = Date.now()) {
+    this.#ms = start;
+  }
+  now(): Date {
+    return new Date(this.#ms);
+  }
+  advance(ms: number): void {
+    this.#ms += ms;
+  }
+}
+
+/** Collects every log line so tests can assert what was (not) logged. */
+export class LogCapture extends Writable {
+  readonly lines: string[] = [];
+  override _write(chunk: Buffer, _encoding: string, callback: () => void): void {
+    this.lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+    callback();
+  }
+  get text(): string {
+    return this.lines.join('\n');
+  }
+}
+
+export interface Backend {
+  name: 'pglite' | 'postgres';
+  /** Creates an isolated database (a temp data dir, or a fresh Postgres database). */
+  prepare(): Promise<{ env: Record<string, string>; dispose(): Promise<void> }>;
+}
+
+export const BACKENDS: Backend[] = [
+  {
+    name: 'pglite',
+    async prepare() {
+      const dir = mkdtempSync(path.join(tmpdir(), 'koppel-hub-test-'));
+      return { env: { KOPPEL_DATA_DIR: dir }, dispose: async () => rmSync(dir, { recursive: true, force: true }) };
+    },
+  },
+  {
+    name: 'postgres',
+    async prepare() {
+      const name = `koppel_hub_test_${process.pid}_${randomBytes(4).toString('hex')}`;
+      const admin = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
+      await admin.connect();
+      await admin.query(`create database ${name}`);
+      await admin.end();
+      const url = new URL(POSTGRES_ADMIN_URL);
+      url.pathname = `/${name}`;
+      return {
+        env: { DATABASE_URL: url.toString(), KOPPEL_SECRET_KEY: randomBytes(32).toString('base64') },
+        dispose: async () => {
+          const client = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
+          await client.connect();
+          await client.query(`drop database if exists ${name} with (force)`);
+          await client.end();
+        },
+      };
+    },
+  },
+];
+
+export interface TestHub {
+  hub: Hub;
+  base: string;
+  clock: TestClock;
+  logs: LogCapture;
+  config: HubConfig;
+  close(): Promise<void>;
+}
+
+export async function startTestHub(
+  backend: Backend,
+  options: { env?: Record<string, string>; hub?: CreateHubOptions } = {},
+): Promise<TestHub> {
+  const prepared = await backend.prepare();
+  const config = loadConfig({
+    KOPPEL_PORT: '0',
+    KOPPEL_LOG_LEVEL: 'info',
+    ...prepared.env,
+    ...options.env,
+  });
+  const clock = new TestClock();
+  const logs = new LogCapture();
+  const hub = await createHub(config, { clock, logDestination: logs, ...options.hub });
+  const base = await hub.listen();
+  return {
+    hub,
+    base,
+    clock,
+    logs,
+    config,
+    async close() {
+      await hub.close();
+      await prepared.dispose();
+    },
+  };
+}
+
+export interface ApiResponse<T = any> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+/** A browser-like API client: keeps cookies, sends the CSRF header, or a bearer token. */
+export class ApiClient {
+  readonly base: string;
+  cookies = new Map<string, string>();
+  csrfToken: string | undefined;
+  bearer: string | undefined;
+  sendCsrf = true;
+
+  constructor(base: string) {
+    this.base = base;
+  }
+
+  async request<T = any>(method: string, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiResponse<T>> {
+    const h: Record<string, string> = { ...headers };
+    if (body !== undefined) h['content-type'] ??= 'application/json';
+    if (this.cookies.size > 0) h.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+    if (this.sendCsrf && this.csrfToken) h['x-koppel-csrf'] = this.csrfToken;
+    if (this.bearer) h.authorization = `Bearer ${this.bearer}`;
+    const response = await fetch(this.base + url, {
+      method,
+      headers: h,
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    for (const cookie of response.headers.getSetCookie()) {
+      const [pair] = cookie.split(';');
+      const [name, ...rest] = pair!.split('=');
+      const value = rest.join('=');
+      if (value === '' || /Expires=Thu, 01 Jan 1970/i.test(cookie)) this.cookies.delete(name!);
+      else this.cookies.set(name!, value);
+    }
+    const text = await response.text();
+    const parsed = text && response.headers.get('content-type')?.includes('json') ? JSON.parse(text) : text;
+    if (parsed && typeof parsed === 'object' && typeof parsed.csrfToken === 'string') this.csrfToken = parsed.csrfToken;
+    return { status: response.status, body: parsed as T, headers: response.headers };
+  }
+
+  get = <T = any>(url: string) => this.request<T>('GET', url);
+  post = <T = any>(url: string, body: unknown = {}) => this.request<T>('POST', url, body);
+  patch = <T = any>(url: string, body: unknown = {}) => this.request<T>('PATCH', url, body);
+  delete = <T = any>(url: string) => this.request<T>('DELETE', url);
+}
+
+export const OWNER = { email: 'owner@example.nl', name: 'Olga Owner', password: 'owner-password-123' };
+
+/** Signs up the first user and returns a signed-in client and their first workspace id. */
+export async function signUpOwner(base: string): Promise<{ client: ApiClient; workspaceId: string; userId: string }> {
+  const client = new ApiClient(base);
+  const signup = await client.post('/api/v1/auth/signup', OWNER);
+  if (signup.status !== 201) throw new Error(`signup failed: ${JSON.stringify(signup.body)}`);
+  const me = await client.get('/api/v1/me');
+  return { client, workspaceId: me.body.workspaces[0].id, userId: signup.body.user.id };
+}
+
+/** Invites `email` with `role` and accepts as a new user; returns their signed-in client. */
+export async function addMember(
+  owner: ApiClient,
+  workspaceId: string,
+  email: string,
+  role: 'owner' | 'admin' | 'viewer',
+): Promise<{ client: ApiClient; userId: string }> {
+  const invite = await owner.post(`/api/v1/workspaces/${workspaceId}/invitations`, { email, role });
+  if (invite.status !== 201) throw new Error(`invite failed: ${JSON.stringify(invite.body)}`);
+  const client = new ApiClient(owner.base);
+  const accepted = await client.post('/api/v1/invitations/accept', {
+    token: invite.body.token,
+    name: email.split('@')[0],
+    password: `${email}-password`,
+  });
+  if (accepted.status !== 200) throw new Error(`accept failed: ${JSON.stringify(accepted.body)}`);
+  return { client, userId: accepted.body.user.id };
+}
