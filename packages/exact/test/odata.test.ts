@@ -16,7 +16,7 @@ const never: PageReader = async function* () {
   yield* [];
 };
 
-function decoded(query: Query<never>): string {
+function decoded(query: { toString(): string }): string {
   return decodeURIComponent(query.toString());
 }
 
@@ -35,7 +35,7 @@ describe('OData literals', () => {
 
 describe('Query builder', () => {
   it('selects every catalogue scalar by default and never uses $select=*', () => {
-    const text = decoded(new Query(accounts, never) as Query<never>);
+    const text = decoded(new Query(accounts, never));
     expect(text).toMatch(/^\$select=ID,Code,Name,/);
     expect(text).not.toContain('*');
   });
@@ -52,7 +52,7 @@ describe('Query builder', () => {
       )
       .top(100)
       .orderBy('Modified', 'desc');
-    expect(decoded(query as Query<never>)).toBe(
+    expect(decoded(query)).toBe(
       "$select=ID,Code&$filter=(Code eq '                42') and (Modified gt datetime'2026-01-01T01:00:00') and " +
         "((Parent eq guid'11111111-2222-3333-4444-555555555555') or (substringof('d''Or', Name) eq true))" +
         '&$top=100&$orderby=Modified desc',
@@ -69,10 +69,7 @@ describe('Query builder', () => {
 
   it('adds expanded collections to the selection and supports $inlinecount', () => {
     const text = decoded(
-      new Query(salesInvoices, never)
-        .select('InvoiceID')
-        .expand('SalesInvoiceLines')
-        .inlineCount() as Query<never>,
+      new Query(salesInvoices, never).select('InvoiceID').expand('SalesInvoiceLines').inlineCount(),
     );
     expect(text).toBe('$select=InvoiceID,SalesInvoiceLines&$expand=SalesInvoiceLines&$inlinecount=allpages');
   });

@@ -22,8 +22,11 @@ const amsterdam = new Intl.DateTimeFormat('en-GB', {
 
 /** Wall time in Amsterdam per the platform's tz database, encoded as if UTC. */
 function intlWall(utcMs: number): number {
-  const parts = Object.fromEntries(amsterdam.formatToParts(new Date(utcMs)).map((p) => [p.type, p.value]));
-  return Date.UTC(+parts.year, +parts.month - 1, +parts.day, +parts.hour, +parts.minute, +parts.second);
+  const parts: Record<string, string> = Object.fromEntries(
+    amsterdam.formatToParts(new Date(utcMs)).map((p) => [p.type, p.value]),
+  );
+  const n = (type: string) => Number(parts[type]);
+  return Date.UTC(n('year'), n('month') - 1, n('day'), n('hour'), n('minute'), n('second'));
 }
 
 describe('Dutch wall-clock time', () => {

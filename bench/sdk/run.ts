@@ -1,0 +1,108 @@
+// SDK benchmark: a full sync read of financial transaction lines from exact-sim running in a
+// child process. Prints rows/s, peak RSS of this (SDK) process, and API calls used against
+// the minimum. Numbers only, never pass/fail. Usage: npm run bench:sdk [-- <rows>]
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { ExactClient, transactionLines } from '../../packages/exact/src/index.ts';
+
+const rows = Number(process.argv[2] ?? 1_000_000);
+const MiB = 1024 * 1024;
+
+interface SimInfo {
+  url: string;
+  app: { clientId: string; clientSecret: string; redirectUri: string };
+  user: { username: string; password: string };
+  divisions: number[];
+}
+
+function startSim(): Promise<{ child: ChildProcess; info: SimInfo }> {
+  const child = spawn(
+    process.execPath,
+    [new URL('./sim-process.ts', import.meta.url).pathname, String(rows)],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  return new Promise((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`simulator exited with ${code}`)));
+    createInterface({ input: child.stdout as NonNullable<typeof child.stdout> }).once('line', (line) =>
+      resolve({ child, info: JSON.parse(line) as SimInfo }),
+    );
+  });
+}
+
+async function authorize(info: SimInfo, division: number): Promise<string> {
+  const response = await fetch(`${info.url}/api/oauth2/auth`, {
+    method: 'POST',
+    redirect: 'manual',
+    body: new URLSearchParams({
+      client_id: info.app.clientId,
+      redirect_uri: info.app.redirectUri,
+      response_type: 'code',
+      state: 'bench',
+      username: info.user.username,
+      password: info.user.password,
+      divisions: String(division),
+      consent: 'allow',
+    }),
+  });
+  return new URL(response.headers.get('location') ?? '').searchParams.get('code') ?? '';
+}
+
+async function apiCalls(url: string): Promise<number> {
+  const stats = (await (await fetch(`${url}/_sim/stats`)).json()) as { api: { calls: number } };
+  return stats.api.calls;
+}
+
+const started = Date.now();
+const { child, info } = await startSim();
+process.stdout.write(
+  `simulator ready with ${rows.toLocaleString('en')} transaction lines in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
+);
+try {
+  const division = info.divisions[0] as number;
+  const exact = new ExactClient({ region: info.url, ...info.app });
+  await exact.connect(await authorize(info, division));
+
+  let peakRss = process.memoryUsage().rss;
+  const baselineRss = peakRss;
+  const sampler = setInterval(() => {
+    peakRss = Math.max(peakRss, process.memoryUsage().rss);
+  }, 50);
+  const callsBefore = await apiCalls(info.url);
+  const checkpoints: string[] = [];
+  const begin = performance.now();
+  let read = 0;
+  let pages = 0;
+  let cursor = '0';
+  for await (const page of exact.division(division).sync(transactionLines)) {
+    read += page.rows.length;
+    pages++;
+    cursor = page.cursor;
+    if (pages % 250 === 0) {
+      peakRss = Math.max(peakRss, process.memoryUsage().rss);
+      checkpoints.push(`${read.toLocaleString('en')} rows: RSS ${(peakRss / MiB).toFixed(0)} MiB`);
+    }
+  }
+  const seconds = (performance.now() - begin) / 1000;
+  clearInterval(sampler);
+  peakRss = Math.max(peakRss, process.memoryUsage().rss);
+  const calls = (await apiCalls(info.url)) - callsBefore;
+  const minimum = Math.ceil(read / 1000);
+
+  process.stdout.write(
+    [
+      'bench/sdk — sync read of financial TransactionLines (all catalogue fields, typed rows)',
+      `rows read          ${read.toLocaleString('en')} (cursor ${cursor})`,
+      `time               ${seconds.toFixed(2)} s`,
+      `throughput         ${Math.round(read / seconds).toLocaleString('en')} rows/s`,
+      `RSS before read    ${(baselineRss / MiB).toFixed(0)} MiB`,
+      `peak RSS           ${(peakRss / MiB).toFixed(0)} MiB`,
+      `RSS over the read  ${checkpoints.join('; ')}`,
+      `API calls          ${calls} (minimum ceil(rows/1000) = ${minimum})`,
+      '',
+    ].join('\n'),
+  );
+} finally {
+  child.kill('SIGTERM');
+}
