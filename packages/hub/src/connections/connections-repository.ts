@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { TokenSet } from '@koppel/exact';
-import { and, asc, eq, inArray, isNull, notInArray } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull, notInArray } from 'drizzle-orm';
 import type { SecretBox } from '../secrets/secret-box.ts';
 import type { Db } from '../storage/database.ts';
 import {
@@ -14,6 +14,7 @@ import {
 
 export type ConnectionRow = typeof connections.$inferSelect;
 export type ConnectionDivisionRow = typeof connectionDivisions.$inferSelect;
+export type EventRow = typeof events.$inferSelect;
 
 /** A division as Exact's `system/Divisions` lists it. */
 export interface ExactDivision {
@@ -243,5 +244,14 @@ export class ConnectionsRepository {
       .update(alerts)
       .set({ resolvedAt: new Date() })
       .where(and(eq(alerts.connectionId, connectionId), eq(alerts.kind, kind), isNull(alerts.resolvedAt)));
+  }
+
+  async listEvents(connectionId: string, limit: number): Promise<EventRow[]> {
+    return this.#db
+      .select()
+      .from(events)
+      .where(eq(events.connectionId, connectionId))
+      .orderBy(desc(events.createdAt))
+      .limit(limit);
   }
 }

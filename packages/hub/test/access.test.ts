@@ -1,0 +1,108 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RegisteredRoute } from '../src/api/server.ts';
+import { addMember, type ApiClient, BACKENDS, signUpOwner, startTestHub, type TestHub } from './support/test-hub.ts';
+
+/** The only routes anyone may call without signing in. Adding one here is a security decision. */
+const PUBLIC_ALLOW_LIST = [
+  'GET /healthz',
+  'GET /readyz',
+  'GET /metrics',
+  'GET /api/openapi.json',
+  'POST /api/v1/auth/signup',
+  'POST /api/v1/auth/login',
+  'POST /api/v1/invitations/lookup',
+  'POST /api/v1/invitations/accept',
+  // Reserved for the Exact half: 'GET /oauth/exact/callback', 'POST /webhooks/exact/:...'
+];
+
+const key = (r: RegisteredRoute) => `${r.method} ${r.url}`;
+
+/** A concrete URL for a route pattern: `:workspaceId` from the caller, other ids random. */
+function fill(url: string, workspaceId: string): string {
+  return url.replace(/:workspaceId/g, workspaceId).replace(/:[A-Za-z]+/g, () => randomUUID());
+}
+
+describe.each(BACKENDS)('access control on every route ($name)', (backend) => {
+  let t: TestHub;
+  let owner: ApiClient;
+  let viewer: ApiClient;
+  let outsider: ApiClient;
+  let workspaceId: string;
+  let routes: RegisteredRoute[];
+
+  beforeAll(async () => {
+    t = await startTestHub(backend);
+    const signedUp = await signUpOwner(t.base);
+    owner = signedUp.client;
+    workspaceId = signedUp.workspaceId;
+    viewer = (await addMember(owner, workspaceId, 'viewer@example.nl', 'viewer')).client;
+    outsider = (await addMember(owner, workspaceId, 'outsider@example.nl', 'admin')).client;
+    // The outsider leaves, so they are a signed-in user who is not a member.
+    const me = await outsider.get('/api/v1/me');
+    expect((await outsider.delete(`/api/v1/workspaces/${workspaceId}/members/${me.body.user.id}`)).status).toBe(204);
+    routes = t.hub.routes.filter((r) => r.method !== 'HEAD');
+  });
+  afterAll(() => t?.close());
+
+  it('has exactly the allow-listed public routes', () => {
+    const publicRoutes = routes.filter((r) => r.access.kind === 'public').map(key);
+    expect(publicRoutes.sort()).toEqual([...PUBLIC_ALLOW_LIST].sort());
+    expect(routes.length).toBeGreaterThan(20);
+  });
+
+  it('refuses anonymous requests on every other route with 401', async () => {
+    const anonymous = routes.filter((r) => r.access.kind !== 'public');
+    const failures: string[] = [];
+    for (const route of anonymous) {
+      const response = await fetch(t.base + fill(route.url, workspaceId), {
+        method: route.method,
+        headers: route.method === 'GET' || route.method === 'DELETE' ? {} : { 'content-type': 'application/json' },
+        body: route.method === 'GET' || route.method === 'DELETE' ? undefined : '{}',
+      });
+      const body = (await response.json()) as { error?: { code: string } };
+      if (response.status !== 401 || body.error?.code !== 'unauthenticated') {
+        failures.push(`${key(route)} → ${response.status}`);
+      }
+    }
+    expect(failures).toEqual([]);
+  });
+
+  it('refuses a forged session cookie and a forged bearer token on every protected route', async () => {
+    for (const route of routes.filter((r) => r.access.kind !== 'public')) {
+      for (const headers of [{ cookie: 'koppel_session=kps_forged' }, { authorization: 'Bearer kpt_forged' }]) {
+        const response = await fetch(t.base + fill(route.url, workspaceId), { method: route.method, headers });
+        expect(response.status, `${key(route)} ${JSON.stringify(headers)}`).toBe(401);
+      }
+    }
+  });
+
+  it('refuses a signed-in non-member on every workspace route with 404', async () => {
+    const workspaceRoutes = routes.filter((r) => r.access.kind === 'workspace');
+    expect(workspaceRoutes.length).toBeGreaterThan(8);
+    for (const route of workspaceRoutes) {
+      const response = await outsider.request(route.method, fill(route.url, workspaceId), route.method === 'GET' ? undefined : {});
+      expect(response.status, key(route)).toBe(404);
+      expect(response.body.error.code).toBe('workspace_not_found');
+    }
+  });
+
+  it('refuses a viewer on every route that needs admin or owner with 403', async () => {
+    const privileged = routes.filter((r) => r.access.kind === 'workspace' && r.access.role !== 'viewer');
+    expect(privileged.length).toBeGreaterThan(4);
+    for (const route of privileged) {
+      const response = await viewer.request(route.method, fill(route.url, workspaceId), route.method === 'GET' ? undefined : {});
+      expect(response.status, key(route)).toBe(403);
+      expect(response.body.error.code).toBe('insufficient_role');
+    }
+  });
+
+  it('refuses to start a server with a route that declares no access rule', async () => {
+    const { buildServer } = await import('../src/api/server.ts');
+    const { HubMetrics } = await import('../src/api/metrics.ts');
+    const careless = async (app: import('fastify').FastifyInstance) => {
+      app.get('/careless', async () => ({ ok: true }));
+    };
+    await expect(buildServer(t.hub.ctx, new HubMetrics(), { apiRoutes: [careless] })).rejects.toThrow(/no config\.access/);
+  });
+});
