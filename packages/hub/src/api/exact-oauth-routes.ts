@@ -1,0 +1,141 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import {
+  AuthorizationFailure,
+  completeAuthorization,
+  safeReturnTo,
+  startAuthorization,
+} from '../connections/oauth-flow.ts';
+import { EXACT_CALLBACK_PATH, EXACT_START_PATH } from '../connections/redirect-uri.ts';
+import { HubError } from '../errors.ts';
+import { access, principalOf, SESSION_COOKIE } from './access.ts';
+import { connectionFor } from './connection-access.ts';
+import { ConnectionView, connectionView, DivisionView } from './connection-views.ts';
+import { failurePage, successPage } from './oauth-pages.ts';
+import type { RoutePlugin } from './route-plugin.ts';
+import type { ZodTypeProvider } from './zod-schemas.ts';
+
+const StartQuery = z.object({
+  connection: z.uuid().meta({ description: 'The connection to authorize' }),
+  returnTo: z.string().max(500).optional().meta({ description: 'A path on the hub to link back to afterwards' }),
+});
+// Exact's parameters arrive as-is; repeated ones are tolerated and the first value counts.
+const Param = z.union([z.string(), z.array(z.string())]).optional();
+const CallbackQuery = z.object({
+  code: Param,
+  state: Param,
+  error: Param,
+  error_description: Param,
+});
+const AuthorizedJson = z.object({
+  status: z.literal('authorized'),
+  connection: ConnectionView,
+  divisions: z.array(DivisionView.pick({ code: true, description: true, country: true })),
+  returnTo: z.string().nullable(),
+});
+
+const first = (value: string | string[] | undefined): string | undefined => (Array.isArray(value) ? value[0] : value);
+const wantsJson = (request: FastifyRequest): boolean =>
+  (request.headers.accept ?? '').toLowerCase().includes('application/json');
+
+/**
+ * The browser side of authorizing a connection: `start` sends the user to Exact's consent
+ * screen with a single-use state bound to the session; `callback` (public: Exact redirects
+ * the browser there) finishes it and ends on an HTML page, or JSON for `Accept: application/json`.
+ */
+export const exactOAuthRoutes: RoutePlugin = async (app, { ctx }) => {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const home = `${ctx.config.publicUrl}/`;
+
+  const fail = (request: FastifyRequest, reply: FastifyReply, error: unknown, backUrl: string) => {
+    if (!(error instanceof HubError) || wantsJson(request)) throw error;
+    const failure =
+      error instanceof AuthorizationFailure
+        ? error
+        : { title: 'Authorization not possible', message: error.message, action: 'Check the connection in Koppel.' };
+    return reply
+      .code(error.status)
+      .header('cache-control', 'no-store')
+      .type('text/html; charset=utf-8')
+      .send(failurePage({ ...failure, code: error.code, message: error.message, backUrl }));
+  };
+
+  r.get(
+    EXACT_START_PATH,
+    {
+      config: { access: access.session },
+      schema: {
+        tags: ['oauth'],
+        summary: "Send the signed-in user to Exact's login and consent screen for a connection (302)",
+        description: 'With Accept: application/json the URL is returned instead of a redirect.',
+        querystring: StartQuery,
+      },
+    },
+    async (request, reply) => {
+      try {
+        const connection = await connectionFor(ctx, request, request.query.connection, 'admin');
+        const url = await startAuthorization(ctx, {
+          connection,
+          sessionId: principalOf(request).sessionId!,
+          returnTo: safeReturnTo(request.query.returnTo),
+        });
+        if (wantsJson(request)) return reply.header('cache-control', 'no-store').send({ authorizeUrl: url });
+        return reply.header('cache-control', 'no-store').redirect(url, 302);
+      } catch (error) {
+        return fail(request, reply, error, home);
+      }
+    },
+  );
+
+  r.get(
+    EXACT_CALLBACK_PATH,
+    {
+      config: { access: access.public },
+      schema: {
+        tags: ['oauth'],
+        summary: 'Where Exact sends the user back: stores tokens, user and divisions, or explains what failed',
+        querystring: CallbackQuery,
+      },
+    },
+    async (request, reply) => {
+      // The URL carries the code and state: keep it out of caches and Referer headers.
+      reply.header('cache-control', 'no-store').header('referrer-policy', 'no-referrer');
+      const query = {
+        code: first(request.query.code),
+        state: first(request.query.state),
+        error: first(request.query.error),
+        error_description: first(request.query.error_description),
+      };
+      let result: Awaited<ReturnType<typeof completeAuthorization>>;
+      try {
+        result = await completeAuthorization(ctx, query, request.cookies[SESSION_COOKIE]);
+      } catch (error) {
+        if (error instanceof AuthorizationFailure) {
+          request.log.info({ code: error.code }, 'Exact authorization failed');
+        }
+        return fail(request, reply, error, home);
+      }
+      const backUrl = result.returnTo ? `${ctx.config.publicUrl}${result.returnTo}` : home;
+      if (wantsJson(request)) {
+        return reply.type('application/json; charset=utf-8').send(
+          JSON.stringify(
+            AuthorizedJson.parse({
+              status: 'authorized',
+              connection: connectionView(result.connection),
+              divisions: result.divisions,
+              returnTo: result.returnTo,
+            }),
+          ),
+        );
+      }
+      return reply.type('text/html; charset=utf-8').send(
+        successPage({
+          connectionName: result.connection.name,
+          exactUser: result.exactUser.name ?? result.exactUser.id ?? 'unknown',
+          divisions: result.divisions,
+          backUrl,
+        }),
+      );
+    },
+  );
+};

@@ -1,0 +1,87 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config/config.ts';
+import { ConfigError } from '../src/errors.ts';
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env, { cwd: '/srv/koppel' });
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as ConfigError).problems;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('has working defaults for the embedded setup', () => {
+    const config = loadConfig({}, { cwd: '/srv/koppel' });
+    expect(config).toMatchObject({
+      port: 3000,
+      host: '127.0.0.1',
+      publicUrl: 'http://127.0.0.1:3000',
+      dataDir: '/srv/koppel/.koppel',
+      databaseUrl: undefined,
+      secretKey: undefined,
+      logLevel: 'info',
+      trustProxy: false,
+      bodyLimitBytes: 1048576,
+    });
+  });
+
+  it('derives the public URL from the port and strips a trailing slash', () => {
+    expect(loadConfig({ KOPPEL_PORT: '8080' }).publicUrl).toBe('http://127.0.0.1:8080');
+    expect(loadConfig({ KOPPEL_PUBLIC_URL: 'https://koppel.example.nl/' }).publicUrl).toBe('https://koppel.example.nl');
+  });
+
+  it('names the variable, the problem and the fix, for every problem at once', () => {
+    const problems = problemsOf({
+      KOPPEL_PORT: 'eighty',
+      KOPPEL_PUBLIC_URL: 'ftp://x',
+      KOPPEL_SECRET_KEY: 'too-short',
+      KOPPEL_LOG_LEVEL: 'loud',
+      DATABASE_URL: 'mysql://db',
+    });
+    expect(problems).toHaveLength(5);
+    expect(problems[0]).toMatch(/^KOPPEL_PORT: .*Expected a TCP port number/);
+    expect(problems.find((p) => p.startsWith('KOPPEL_SECRET_KEY'))).toMatch(/32 bytes.*openssl rand -base64 32/);
+    expect(problems.find((p) => p.startsWith('DATABASE_URL'))).toMatch(/postgres:\/\//);
+    expect(problems.find((p) => p.startsWith('KOPPEL_LOG_LEVEL'))).toMatch(/one of fatal, error/);
+  });
+
+  it('requires a secret key with Postgres, so every process shares it', () => {
+    const problems = problemsOf({ DATABASE_URL: 'postgres://u:pw@db/koppel' });
+    expect(problems).toEqual([expect.stringMatching(/^KOPPEL_SECRET_KEY: required when DATABASE_URL is set/)]);
+  });
+
+  it('never echoes a secret value in an error', () => {
+    const key = `${randomBytes(31).toString('base64')}`;
+    const problems = problemsOf({ KOPPEL_SECRET_KEY: key, DATABASE_URL: 'postgres://u:hunter2hunter2@db/koppel' });
+    expect(problems.join('\n')).not.toContain(key);
+    expect(problems.join('\n')).not.toContain('hunter2hunter2');
+  });
+
+  it('reads a KOPPEL_CONFIG file; the environment wins over it', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'koppel-config-'));
+    const file = path.join(dir, 'koppel.json');
+    writeFileSync(file, JSON.stringify({ port: 4000, logLevel: 'debug', dataDir: 'data' }));
+    const config = loadConfig({ KOPPEL_CONFIG: file, KOPPEL_LOG_LEVEL: 'warn' }, { cwd: dir });
+    expect(config.port).toBe(4000);
+    expect(config.logLevel).toBe('warn');
+    expect(config.dataDir).toBe(path.join(dir, 'data'));
+  });
+
+  it('reports unknown keys, bad JSON and missing files in the config file', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'koppel-config-'));
+    writeFileSync(path.join(dir, 'typo.json'), JSON.stringify({ prot: 4000 }));
+    writeFileSync(path.join(dir, 'broken.json'), '{ port: 4000 ');
+    expect(problemsOf({ KOPPEL_CONFIG: path.join(dir, 'typo.json') })[0]).toMatch(/"prot" .* is not a Koppel setting/);
+    expect(problemsOf({ KOPPEL_CONFIG: path.join(dir, 'broken.json') })[0]).toMatch(/is not valid JSON/);
+    expect(problemsOf({ KOPPEL_CONFIG: path.join(dir, 'missing.json') })[0]).toMatch(/file not found/);
+    writeFileSync(path.join(dir, 'bad-value.json'), JSON.stringify({ port: -1 }));
+    expect(problemsOf({ KOPPEL_CONFIG: path.join(dir, 'bad-value.json') })[0]).toMatch(/^"port" in .*bad-value\.json: /);
+  });
+});
