@@ -24,7 +24,10 @@ async function requireRole(
   const actual = await ctx.repos.workspaces.roleOf(workspaceId, user.id);
   if (!actual) throw missing;
   if (!roleAtLeast(actual, role)) {
-    throw forbidden('insufficient_role', `This action needs the ${role} role in the workspace; you are ${actual}.`);
+    throw forbidden(
+      'insufficient_role',
+      `This action needs the ${role} role in the workspace; you are ${actual}.`,
+    );
   }
   request.membership = { workspaceId, role: actual };
 }
@@ -35,15 +38,26 @@ export async function connectionFor(
   connectionId: string,
   role: Role,
 ): Promise<ConnectionRow> {
-  const missing = notFound('connection_not_found', 'No connection with this id, or you are not a member of its workspace.');
+  const missing = notFound(
+    'connection_not_found',
+    'No connection with this id, or you are not a member of its workspace.',
+  );
   const connection = await exactAccess(ctx).connections.findById(connectionId);
   if (!connection) throw missing;
   await requireRole(ctx, request, connection.workspaceId, role, missing);
   return connection;
 }
 
-export async function appFor(ctx: HubContext, request: FastifyRequest, appId: string, role: Role): Promise<ExactAppRow> {
-  const missing = notFound('app_not_found', 'No Exact app with this id, or you are not a member of its workspace.');
+export async function appFor(
+  ctx: HubContext,
+  request: FastifyRequest,
+  appId: string,
+  role: Role,
+): Promise<ExactAppRow> {
+  const missing = notFound(
+    'app_not_found',
+    'No Exact app with this id, or you are not a member of its workspace.',
+  );
   const app = await exactAccess(ctx).apps.findById(appId);
   if (!app) throw missing;
   await requireRole(ctx, request, app.workspaceId, role, missing);

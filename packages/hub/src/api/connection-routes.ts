@@ -9,7 +9,13 @@ import { badRequest, HubError } from '../errors.ts';
 import type { ConnectionStatus } from '../storage/schema.ts';
 import { access, membershipOf } from './access.ts';
 import { connectionFor } from './connection-access.ts';
-import { ConnectionTestView, ConnectionView, connectionView, DivisionView, divisionView } from './connection-views.ts';
+import {
+  ConnectionTestView,
+  ConnectionView,
+  connectionView,
+  DivisionView,
+  divisionView,
+} from './connection-views.ts';
 import type { RoutePlugin } from './route-plugin.ts';
 import { EmptyReply, iso, Timestamp, WorkspaceParams, type ZodTypeProvider } from './zod-schemas.ts';
 
@@ -35,7 +41,8 @@ const EventsQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).de
 
 /** What the Active toggle does to the status: problems stay visible, a paused connection shows `inactive`. */
 function statusAfterToggle(connection: ConnectionRow, active: boolean): ConnectionStatus {
-  if (connection.status === 'needs_reauth' || connection.status === 'not_authorized') return connection.status;
+  if (connection.status === 'needs_reauth' || connection.status === 'not_authorized')
+    return connection.status;
   if (!active) return 'inactive';
   if (connection.status !== 'inactive') return connection.status;
   return connection.refreshTokenEnc ? 'active' : 'not_authorized';
@@ -84,7 +91,8 @@ export const connectionRoutes: RoutePlugin = async (app, { ctx }) => {
     async (request, reply) => {
       const { workspaceId } = membershipOf(request);
       const found = await exact.apps.findInWorkspace(workspaceId, request.body.appId);
-      if (!found) throw badRequest('app_not_found', 'appId must be an Exact app of this workspace (GET …/apps).');
+      if (!found)
+        throw badRequest('app_not_found', 'appId must be an Exact app of this workspace (GET …/apps).');
       const { name, active } = request.body;
       const row = await exact.connections.create({ workspaceId, appId: found.id, name, active });
       return reply.code(201).send(connectionView(row));
@@ -102,7 +110,8 @@ export const connectionRoutes: RoutePlugin = async (app, { ctx }) => {
         response: { 200: ConnectionView },
       },
     },
-    async (request) => connectionView(await connectionFor(ctx, request, request.params.connectionId, 'viewer')),
+    async (request) =>
+      connectionView(await connectionFor(ctx, request, request.params.connectionId, 'viewer')),
   );
 
   r.patch(
@@ -177,7 +186,10 @@ export const connectionRoutes: RoutePlugin = async (app, { ctx }) => {
     async (request) => {
       const found = await connectionFor(ctx, request, request.params.connectionId, 'admin');
       if (!found.refreshTokenEnc) {
-        throw badRequest('connection_not_authorized', 'Authorize the connection before reading its divisions.');
+        throw badRequest(
+          'connection_not_authorized',
+          'Authorize the connection before reading its divisions.',
+        );
       }
       const rows = await refreshDivisions(ctx, found).catch(exactCallFailed);
       return rows.map(divisionView);

@@ -18,7 +18,9 @@ export const ExactAppView = z.object({
   hasWebhookSecret: z.boolean(),
   region: RegionSchema,
   baseUrl: z.string().nullable().meta({ description: "Overrides the region's host (e.g. an exact-sim URL)" }),
-  redirectUri: z.string().meta({ description: "Paste this into the app's registration in Exact's App Center" }),
+  redirectUri: z
+    .string()
+    .meta({ description: "Paste this into the app's registration in Exact's App Center" }),
   createdAt: Timestamp,
   updatedAt: Timestamp,
 });
@@ -96,7 +98,9 @@ export const DivisionView = z.object({
   description: z.string().nullable(),
   country: z.string().nullable(),
   linked: z.boolean(),
-  inScope: z.boolean().meta({ description: 'False when Exact no longer lists the division for this connection' }),
+  inScope: z
+    .boolean()
+    .meta({ description: 'False when Exact no longer lists the division for this connection' }),
   updatedAt: Timestamp,
 });
 export const divisionView = (d: ConnectionDivisionRow): z.input<typeof DivisionView> => ({

@@ -83,9 +83,15 @@ export const exactAppRoutes: RoutePlugin = async (app, { ctx }) => {
     '/apps/:appId',
     {
       config: { access: access.user },
-      schema: { tags: ['exact apps'], summary: 'One Exact app', params: AppParams, response: { 200: ExactAppView } },
+      schema: {
+        tags: ['exact apps'],
+        summary: 'One Exact app',
+        params: AppParams,
+        response: { 200: ExactAppView },
+      },
     },
-    async (request) => exactAppView(await appFor(ctx, request, request.params.appId, 'viewer'), exact.redirectUri),
+    async (request) =>
+      exactAppView(await appFor(ctx, request, request.params.appId, 'viewer'), exact.redirectUri),
   );
 
   r.patch(
@@ -111,13 +117,21 @@ export const exactAppRoutes: RoutePlugin = async (app, { ctx }) => {
     '/apps/:appId',
     {
       config: { access: access.user },
-      schema: { tags: ['exact apps'], summary: 'Delete an unused Exact app', params: AppParams, response: { 204: EmptyReply } },
+      schema: {
+        tags: ['exact apps'],
+        summary: 'Delete an unused Exact app',
+        params: AppParams,
+        response: { 204: EmptyReply },
+      },
     },
     async (request, reply) => {
       const found = await appFor(ctx, request, request.params.appId, 'admin');
       const used = await exact.apps.countConnections(found.id);
       if (used > 0) {
-        throw conflict('app_in_use', `${used} connection(s) use this app; delete them or move them to another app first.`);
+        throw conflict(
+          'app_in_use',
+          `${used} connection(s) use this app; delete them or move them to another app first.`,
+        );
       }
       await exact.apps.delete(found.id);
       return reply.code(204).send(null);

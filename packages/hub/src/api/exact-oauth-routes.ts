@@ -17,7 +17,11 @@ import type { ZodTypeProvider } from './zod-schemas.ts';
 
 const StartQuery = z.object({
   connection: z.uuid().meta({ description: 'The connection to authorize' }),
-  returnTo: z.string().max(500).optional().meta({ description: 'A path on the hub to link back to afterwards' }),
+  returnTo: z
+    .string()
+    .max(500)
+    .optional()
+    .meta({ description: 'A path on the hub to link back to afterwards' }),
 });
 // Exact's parameters arrive as-is; repeated ones are tolerated and the first value counts.
 const Param = z.union([z.string(), z.array(z.string())]).optional();
@@ -34,7 +38,8 @@ const AuthorizedJson = z.object({
   returnTo: z.string().nullable(),
 });
 
-const first = (value: string | string[] | undefined): string | undefined => (Array.isArray(value) ? value[0] : value);
+const first = (value: string | string[] | undefined): string | undefined =>
+  Array.isArray(value) ? value[0] : value;
 const wantsJson = (request: FastifyRequest): boolean =>
   (request.headers.accept ?? '').toLowerCase().includes('application/json');
 
@@ -52,7 +57,11 @@ export const exactOAuthRoutes: RoutePlugin = async (app, { ctx }) => {
     const failure =
       error instanceof AuthorizationFailure
         ? error
-        : { title: 'Authorization not possible', message: error.message, action: 'Check the connection in Koppel.' };
+        : {
+            title: 'Authorization not possible',
+            message: error.message,
+            action: 'Check the connection in Koppel.',
+          };
     return reply
       .code(error.status)
       .header('cache-control', 'no-store')
@@ -93,7 +102,8 @@ export const exactOAuthRoutes: RoutePlugin = async (app, { ctx }) => {
       config: { access: access.public },
       schema: {
         tags: ['oauth'],
-        summary: 'Where Exact sends the user back: stores tokens, user and divisions, or explains what failed',
+        summary:
+          'Where Exact sends the user back: stores tokens, user and divisions, or explains what failed',
         querystring: CallbackQuery,
       },
     },

@@ -1,7 +1,10 @@
 /** The small HTML pages the OAuth callback ends on; the browser arrives there from Exact, not from the UI. */
 
 const escapeHtml = (text: string): string =>
-  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+  text.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
+  );
 
 function page(title: string, body: string): string {
   return `<!doctype html>
@@ -21,7 +24,13 @@ ${body}
 `;
 }
 
-export function failurePage(input: { title: string; message: string; action: string; code: string; backUrl: string }): string {
+export function failurePage(input: {
+  title: string;
+  message: string;
+  action: string;
+  code: string;
+  backUrl: string;
+}): string {
   return page(
     input.title,
     `<h1 class="fail">${escapeHtml(input.title)}</h1>

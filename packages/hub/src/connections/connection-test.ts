@@ -31,15 +31,25 @@ export interface ConnectionTestResult {
  * (`crm/Accounts?$select=ID&$top=1`) per linked division. Each failure is reported with its
  * reason; the result is stored as the connection's last test and moves its status.
  */
-export async function testConnection(ctx: HubContext, connection: ConnectionRow): Promise<ConnectionTestResult> {
+export async function testConnection(
+  ctx: HubContext,
+  connection: ConnectionRow,
+): Promise<ConnectionTestResult> {
   const access = exactAccess(ctx);
   if (!connection.refreshTokenEnc) {
-    throw conflict('connection_not_authorized', 'The connection has not been authorized yet; press Authorize first.');
+    throw conflict(
+      'connection_not_authorized',
+      'The connection has not been authorized yet; press Authorize first.',
+    );
   }
   const app = await access.apps.findById(connection.appId);
-  if (!app) throw new HubError('app_not_found', 'The connection refers to an Exact app that no longer exists.');
+  if (!app)
+    throw new HubError('app_not_found', 'The connection refers to an Exact app that no longer exists.');
   // Interactive: report a spent budget instead of waiting for it.
-  const client = access.client(app, connection.id, { maxRateWaitMs: 5_000, retry: { attempts: 1, rateLimitAttempts: 0 } });
+  const client = access.client(app, connection.id, {
+    maxRateWaitMs: 5_000,
+    retry: { attempts: 1, rateLimitAttempts: 0 },
+  });
 
   const user: ConnectionTestResult['user'] = { ok: false, name: null, failure: null };
   const scope: ConnectionTestResult['scope'] = { ok: false, failure: null };
@@ -54,7 +64,10 @@ export async function testConnection(ctx: HubContext, connection: ConnectionRow)
   }
   if (user.ok) {
     try {
-      await access.connections.syncDivisions(connection.id, await readExactDivisions(client, currentDivision));
+      await access.connections.syncDivisions(
+        connection.id,
+        await readExactDivisions(client, currentDivision),
+      );
       scope.ok = true;
     } catch (error) {
       scope.failure = error instanceof HubError ? exactErrorOf(error) : describeExactFailure(error);
@@ -64,7 +77,12 @@ export async function testConnection(ctx: HubContext, connection: ConnectionRow)
   const linked = (await access.connections.listDivisions(connection.id)).filter((d) => d.linked);
   const divisions: DivisionCheck[] = [];
   for (const division of linked) {
-    const check: DivisionCheck = { code: division.code, description: division.description, ok: false, failure: null };
+    const check: DivisionCheck = {
+      code: division.code,
+      description: division.description,
+      ok: false,
+      failure: null,
+    };
     if (!user.ok) {
       check.failure = user.failure;
     } else if (!division.inScope) {
@@ -110,13 +128,7 @@ export async function testConnection(ctx: HubContext, connection: ConnectionRow)
     await markNeedsReauthorization(access.connections, ctx.logger, connection.id, tokenFailure);
   }
   const current = await access.connections.findById(connection.id);
-  const status = tokenFailure
-    ? 'needs_reauth'
-    : !user.ok
-      ? 'error'
-      : current?.active
-        ? 'active'
-        : 'inactive';
+  const status = tokenFailure ? 'needs_reauth' : !user.ok ? 'error' : current?.active ? 'active' : 'inactive';
   await access.connections.update(connection.id, { lastTest: result, status });
   await access.connections.recordEvent({
     workspaceId: connection.workspaceId,

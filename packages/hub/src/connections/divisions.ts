@@ -8,7 +8,10 @@ import { exactAccess } from './exact-access.ts';
  * Reads `system/Divisions` through the user's current division: the URL needs some division,
  * and that is the only one known before the list is read. It is never linked by default.
  */
-export async function readExactDivisions(client: ExactClient, currentDivision: number | null): Promise<ExactDivision[]> {
+export async function readExactDivisions(
+  client: ExactClient,
+  currentDivision: number | null,
+): Promise<ExactDivision[]> {
   if (currentDivision === null) {
     throw new HubError('exact_no_division', 'Exact reports no current division for the authorizing user.', {
       status: 502,
@@ -21,11 +24,18 @@ export async function readExactDivisions(client: ExactClient, currentDivision: n
 }
 
 /** Re-reads the divisions Exact grants and updates names, countries and `in_scope`. */
-export async function refreshDivisions(ctx: HubContext, connection: ConnectionRow): Promise<ConnectionDivisionRow[]> {
+export async function refreshDivisions(
+  ctx: HubContext,
+  connection: ConnectionRow,
+): Promise<ConnectionDivisionRow[]> {
   const access = exactAccess(ctx);
   const app = await access.apps.findById(connection.appId);
-  if (!app) throw new HubError('app_not_found', 'The connection refers to an Exact app that no longer exists.');
-  const client = access.client(app, connection.id, { maxRateWaitMs: 10_000, retry: { rateLimitAttempts: 1 } });
+  if (!app)
+    throw new HubError('app_not_found', 'The connection refers to an Exact app that no longer exists.');
+  const client = access.client(app, connection.id, {
+    maxRateWaitMs: 10_000,
+    retry: { rateLimitAttempts: 1 },
+  });
   const seen = await readExactDivisions(client, (await client.me()).CurrentDivision);
   await access.connections.syncDivisions(connection.id, seen);
   return access.connections.listDivisions(connection.id);
@@ -44,7 +54,9 @@ export async function linkDivisions(
   const unique = [...new Set(codes)];
   return ctx.db.transaction(async (tx) => {
     await access.connections.lockById(connection.id, tx);
-    const known = new Map((await access.connections.listDivisions(connection.id, tx)).map((d) => [d.code, d]));
+    const known = new Map(
+      (await access.connections.listDivisions(connection.id, tx)).map((d) => [d.code, d]),
+    );
     const unknown = unique.filter((code) => !known.has(code));
     if (unknown.length > 0) {
       throw badRequest(

@@ -8,7 +8,10 @@ import { markNeedsReauthorization } from './token-failure.ts';
 import { PostgresTokenStore } from './token-store.ts';
 
 /** Per-call tuning of an ExactClient (interactive calls fail fast instead of waiting out limits). */
-export type ExactCallOptions = Pick<ExactClientOptions, 'maxRateWaitMs' | 'retry' | 'timeoutMs' | 'dailyReserve'>;
+export type ExactCallOptions = Pick<
+  ExactClientOptions,
+  'maxRateWaitMs' | 'retry' | 'timeoutMs' | 'dailyReserve'
+>;
 
 /**
  * Everything the hub needs to talk to Exact for its apps and connections: the repositories,

@@ -1,4 +1,10 @@
-import { ExactApiError, ExactError, ExactNetworkError, ExactRateLimitError, ExactTokenError } from '@koppel/exact';
+import {
+  ExactApiError,
+  ExactError,
+  ExactNetworkError,
+  ExactRateLimitError,
+  ExactTokenError,
+} from '@koppel/exact';
 
 /** Why a call to Exact failed, in the terms a user can act on. */
 export const FAILURE_CATEGORIES = [

@@ -3,8 +3,8 @@ import { hashOpaqueToken, newOpaqueToken, TOKEN_PREFIX } from '../auth/opaque-to
 import { HubError } from '../errors.ts';
 import type { HubContext } from '../hub-context.ts';
 import type { ConnectionRow, ExactDivision } from './connections-repository.ts';
-import { exactAccess } from './exact-access.ts';
 import { readExactDivisions } from './divisions.ts';
+import { exactAccess } from './exact-access.ts';
 import { describeExactFailure } from './exact-failure.ts';
 import { OAuthStatesRepository } from './oauth-states-repository.ts';
 import { REAUTH_ALERT_KIND } from './token-failure.ts';
@@ -36,7 +36,7 @@ export interface AuthorizationResult {
 
 /** A relative path on the hub, so `returnTo` cannot send the user to another site. */
 export function safeReturnTo(value: string | undefined): string | null {
-  if (!value || !value.startsWith('/') || value.startsWith('//') || value.includes('\\')) return null;
+  if (!value?.startsWith('/') || value.startsWith('//') || value.includes('\\')) return null;
   return value.slice(0, 500);
 }
 
@@ -47,7 +47,8 @@ export async function startAuthorization(
 ): Promise<string> {
   const access = exactAccess(ctx);
   const app = await access.apps.findById(input.connection.appId);
-  if (!app) throw new HubError('app_not_found', 'The connection refers to an Exact app that no longer exists.');
+  if (!app)
+    throw new HubError('app_not_found', 'The connection refers to an Exact app that no longer exists.');
   const { token, hash } = newOpaqueToken(TOKEN_PREFIX.oauthState);
   await new OAuthStatesRepository(ctx.db).create({
     stateHash: hash,
@@ -111,7 +112,9 @@ export async function completeAuthorization(
       START_AGAIN,
     );
   }
-  const session = sessionToken ? await ctx.repos.sessions.findLive(hashOpaqueToken(sessionToken), now) : undefined;
+  const session = sessionToken
+    ? await ctx.repos.sessions.findLive(hashOpaqueToken(sessionToken), now)
+    : undefined;
   if (!session || session.id !== state.sessionId) {
     throw new AuthorizationFailure(
       'oauth_session_mismatch',
