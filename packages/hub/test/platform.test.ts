@@ -1,0 +1,127 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runDoctor } from '../src/doctor/doctor.ts';
+import { SecretBox } from '../src/secrets/secret-box.ts';
+import { exactApps, sessions } from '../src/storage/schema.ts';
+import { ApiClient, BACKENDS, OWNER, signUpOwner, startTestHub, type TestHub } from './support/test-hub.ts';
+
+describe.each(BACKENDS)('operations endpoints, errors, jobs and doctor on $name', (backend) => {
+  let t: TestHub;
+  let workspaceId: string;
+  const ranJobs: { name: string; data: unknown }[] = [];
+
+  beforeAll(async () => {
+    t = await startTestHub(backend, {
+      env: { KOPPEL_BODY_LIMIT_BYTES: '2048' },
+      hub: {
+        jobs: [
+          {
+            name: 'test-echo',
+            async handler(data) {
+              ranJobs.push({ name: 'test-echo', data });
+            },
+          },
+        ],
+      },
+    });
+    ({ workspaceId } = await signUpOwner(t.base));
+  });
+  afterAll(() => t?.close());
+
+  it('answers /healthz and /readyz', async () => {
+    expect(await (await fetch(`${t.base}/healthz`)).json()).toEqual({ status: 'ok' });
+    const ready = await fetch(`${t.base}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ status: 'ready', checks: { database: { ok: true }, migrations: { ok: true } } });
+  });
+
+  it('serves Prometheus metrics with per-route request counts', async () => {
+    await fetch(`${t.base}/healthz`);
+    const text = await (await fetch(`${t.base}/metrics`)).text();
+    expect(text).toMatch(/koppel_http_requests_total\{method="GET",route="\/healthz",status="200"\} \d+/);
+    expect(text).toMatch(/koppel_process_cpu_seconds_total/);
+  });
+
+  it('serves an OpenAPI 3.1 document generated from the route schemas', async () => {
+    const doc = await (await fetch(`${t.base}/api/openapi.json`)).json();
+    expect(doc.openapi).toBe('3.1.0');
+    const login = doc.paths['/api/v1/auth/login'].post;
+    expect(login.requestBody.content['application/json'].schema.required).toEqual(['email', 'password']);
+    expect(doc.paths['/api/v1/workspaces/{workspaceId}/members/{userId}'].patch.parameters.map((p: { name: string }) => p.name).sort()).toEqual([
+      'userId',
+      'workspaceId',
+    ]);
+    expect(login.responses['4XX'].content['application/json'].schema.properties.error.required).toEqual(['code', 'message']);
+  });
+
+  it('answers errors as {error: {code, message}} with the right status', async () => {
+    const client = new ApiClient(t.base);
+    const notJson = await client.request('POST', '/api/v1/auth/login', 'email=a', { 'content-type': 'application/x-www-form-urlencoded' });
+    expect(notJson.status).toBe(415);
+    expect(notJson.body.error.code).toBe('unsupported_media_type');
+    const broken = await client.request('POST', '/api/v1/auth/login', '{"email":', {});
+    expect(broken.status).toBe(400);
+    expect(broken.body.error.code).toBe('invalid_json');
+    const huge = await client.post('/api/v1/auth/login', { email: 'a@b.nl', password: 'x'.repeat(4000) });
+    expect(huge.status).toBe(413);
+    expect(huge.body.error.code).toBe('payload_too_large');
+    const missing = await client.get('/api/v1/nothing-here');
+    expect(missing.status).toBe(404);
+    expect(missing.body.error.code).toBe('route_not_found');
+  });
+
+  it('runs jobs through pg-boss on the same database, including the housekeeping job', async () => {
+    await t.hub.startWorker({ pollingIntervalSeconds: 0.5 });
+    await t.hub.ctx.jobs.send('test-echo', { hello: 'world' });
+    await expect.poll(() => ranJobs, { timeout: 15_000, interval: 200 }).toEqual([{ name: 'test-echo', data: { hello: 'world' } }]);
+
+    const client = new ApiClient(t.base);
+    await client.post('/api/v1/auth/login', { email: OWNER.email, password: OWNER.password });
+    const before = (await t.hub.db.select().from(sessions)).length;
+    expect(before).toBeGreaterThanOrEqual(2);
+    t.clock.advance(15 * 24 * 3600 * 1000);
+    await t.hub.ctx.jobs.send('housekeeping');
+    await expect.poll(async () => (await t.hub.db.select().from(sessions)).length, { timeout: 15_000, interval: 200 }).toBe(0);
+    await expect(t.hub.ctx.jobs.send('no-such-job')).rejects.toThrow(/unknown job/);
+  });
+
+  it('doctor: passes on a healthy hub and names what is wrong otherwise', async () => {
+    const ctx = { ...t.hub.ctx, config: { ...t.hub.ctx.config, publicUrl: t.base } };
+    const healthy = await runDoctor(ctx);
+    expect(healthy.filter((r) => r.status === 'fail')).toEqual([]);
+    expect(healthy.map((r) => r.check)).toEqual(expect.arrayContaining(['database', 'secret-key', 'public-url']));
+
+    const foreignKey = new SecretBox(randomBytes(32));
+    const appId = randomUUID();
+    await t.hub.db.insert(exactApps).values({
+      id: appId,
+      workspaceId,
+      title: 'Sealed elsewhere',
+      clientId: 'c',
+      clientSecretEnc: foreignKey.seal('s', `exact_apps.client_secret:${appId}`),
+      region: 'nl',
+    });
+    const unreachable = { ...ctx, config: { ...ctx.config, publicUrl: 'http://127.0.0.1:9' } };
+    const broken = await runDoctor(unreachable, undefined, { timeoutMs: 2000 });
+    const failures = broken.filter((r) => r.status === 'fail');
+    expect(failures.map((r) => r.check).sort()).toEqual(['public-url', 'secret-key']);
+    expect(failures.find((r) => r.check === 'secret-key')!.message).toContain(foreignKey.currentKeyId);
+    await t.hub.db.delete(exactApps);
+  });
+});
+
+describe.each(BACKENDS)('readiness before migrations ($name)', (backend) => {
+  let t: TestHub;
+  beforeAll(async () => {
+    t = await startTestHub(backend, { hub: { migrate: false } });
+  });
+  afterAll(() => t?.close());
+
+  it('reports not ready with the fix while migrations are pending', async () => {
+    const response = await fetch(`${t.base}/readyz`);
+    expect(response.status).toBe(503);
+    const body = await response.json();
+    expect(body.checks.migrations.ok).toBe(false);
+    expect(body.checks.migrations.message).toMatch(/^(\d+) of \1 pending; run koppel migrate$/);
+  });
+});
