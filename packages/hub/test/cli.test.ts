@@ -1,0 +1,100 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const CLI = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
+
+function run(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH ?? '', ...env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => {
+      stdout += d;
+    });
+    child.stderr.on('data', (d) => {
+      stderr += d;
+    });
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** Starts `koppel start` and resolves with its address once it logs that it listens. */
+function startServer(env: Record<string, string>): Promise<{ child: ChildProcess; address: string; exited: Promise<number | null> }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, 'start', '--port', '0'], { env: { PATH: process.env.PATH ?? '', ...env } });
+    const exited = new Promise<number | null>((done) => child.on('close', done));
+    let buffer = '';
+    child.stdout.on('data', (d) => {
+      buffer += d;
+      const line = buffer.split('\n').find((l) => l.includes('koppel hub listening'));
+      if (line) resolve({ child, address: JSON.parse(line).address, exited });
+    });
+    child.stderr.on('data', (d) => {
+      buffer += d;
+    });
+    exited.then((code) => reject(new Error(`koppel start exited with ${code}: ${buffer}`)));
+  });
+}
+
+describe('koppel CLI', () => {
+  let dataDir: string;
+
+  beforeAll(() => {
+    dataDir = mkdtempSync(path.join(tmpdir(), 'koppel-cli-'));
+  });
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('explains invalid configuration and exits 1', async () => {
+    const result = await run(['migrate'], { KOPPEL_DATA_DIR: dataDir, KOPPEL_PORT: 'http' });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/KOPPEL_PORT: .*Expected a TCP port number/);
+  });
+
+  it('migrates the embedded database, then reports nothing left to apply', async () => {
+    const first = await run(['migrate', '--data-dir', dataDir], {});
+    expect(first.code).toBe(0);
+    expect(first.stdout).toMatch(/applied [1-9]\d* migration\(s\)/);
+    const second = await run(['migrate', '--data-dir', dataDir], {});
+    expect(second.stdout).toMatch(/applied 0 migration\(s\)/);
+  });
+
+  it('starts server and worker, refuses a second process on the data dir, stops on SIGTERM', async () => {
+    const { child, address, exited } = await startServer({ KOPPEL_DATA_DIR: dataDir });
+    const health = await fetch(`${address}/readyz`);
+    expect(health.status).toBe(200);
+
+    const second = await run(['migrate'], { KOPPEL_DATA_DIR: dataDir });
+    expect(second.code).toBe(1);
+    expect(second.stderr).toMatch(/is in use by process \d+.*DATABASE_URL/s);
+
+    const port = new URL(address).port;
+    const doctor = await run(['doctor', '--json'], {
+      KOPPEL_DATA_DIR: dataDir,
+      KOPPEL_PUBLIC_URL: `http://127.0.0.1:${port}`,
+    });
+    // The data dir is locked by the running hub, so doctor says so rather than corrupting it.
+    expect(doctor.code).toBe(1);
+    expect(doctor.stderr).toMatch(/in use/);
+
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  });
+
+  it('doctor checks database, key file and public URL', async () => {
+    const result = await run(['doctor', '--json'], { KOPPEL_DATA_DIR: dataDir, KOPPEL_PUBLIC_URL: 'http://127.0.0.1:9' });
+    const results = JSON.parse(result.stdout) as { check: string; status: string; message: string }[];
+    expect(results.find((r) => r.check === 'database')).toMatchObject({ status: 'ok' });
+    expect(results.find((r) => r.check === 'secret-key')).toMatchObject({ status: 'ok' });
+    expect(results.find((r) => r.check === 'public-url')).toMatchObject({ status: 'fail' });
+    expect(result.code).toBe(1);
+  });
+
+  it('generates a valid secret key', async () => {
+    const result = await run(['generate-key'], {});
+    expect(Buffer.from(result.stdout.trim(), 'base64')).toHaveLength(32);
+  });
+});
