@@ -1,0 +1,60 @@
+import { auditFields } from './audit-fields.ts';
+import type { EntityDef } from './types.ts';
+
+/** `crm/Contacts` (doc page CRMContacts). */
+export const contact: EntityDef = {
+  name: 'Contact',
+  typeName: 'Exact.Web.Api.Models.Contact',
+  key: 'ID',
+  fields: [
+    { name: 'ID', type: 'Edm.Guid', key: true },
+    { name: 'Account', type: 'Edm.Guid' },
+    {
+      name: 'AccountName',
+      type: 'Edm.String',
+      readOnly: true,
+      lookup: { via: 'Account', entity: 'Account', field: 'Name' },
+    },
+    { name: 'FirstName', type: 'Edm.String' },
+    { name: 'MiddleName', type: 'Edm.String' },
+    { name: 'LastName', type: 'Edm.String' },
+    { name: 'FullName', type: 'Edm.String', readOnly: true },
+    { name: 'Initials', type: 'Edm.String' },
+    { name: 'Title', type: 'Edm.String' },
+    { name: 'Gender', type: 'Edm.String' },
+    { name: 'Email', type: 'Edm.String' },
+    { name: 'BusinessEmail', type: 'Edm.String' },
+    { name: 'Phone', type: 'Edm.String' },
+    { name: 'BusinessPhone', type: 'Edm.String' },
+    { name: 'Mobile', type: 'Edm.String' },
+    { name: 'BusinessMobile', type: 'Edm.String' },
+    { name: 'JobTitleDescription', type: 'Edm.String' },
+    { name: 'Language', type: 'Edm.String', pad: { width: 10, align: 'left' } },
+    { name: 'IsMainContact', type: 'Edm.Boolean', readOnly: true },
+    { name: 'BirthDate', type: 'Edm.DateTime', dateOnly: true },
+    { name: 'StartDate', type: 'Edm.DateTime', dateOnly: true },
+    { name: 'EndDate', type: 'Edm.DateTime', dateOnly: true },
+    { name: 'Notes', type: 'Edm.String' },
+    { name: 'HID', type: 'Edm.Int32' },
+    {
+      name: 'Code',
+      type: 'Edm.String',
+      readOnly: true,
+      lookup: { via: 'Account', entity: 'Account', field: 'Code' },
+    },
+    {
+      name: 'City',
+      type: 'Edm.String',
+      readOnly: true,
+      lookup: { via: 'Account', entity: 'Account', field: 'City' },
+    },
+    {
+      name: 'Country',
+      type: 'Edm.String',
+      readOnly: true,
+      lookup: { via: 'Account', entity: 'Account', field: 'Country' },
+    },
+    { name: 'Person', type: 'Edm.Guid' },
+    ...auditFields,
+  ],
+};

@@ -1,0 +1,43 @@
+import { auditFields } from './audit-fields.ts';
+import type { EntityDef } from './types.ts';
+
+/** `logistics/Items` (doc page LogisticsItems). */
+export const item: EntityDef = {
+  name: 'Item',
+  typeName: 'Exact.Web.Api.Models.Item',
+  key: 'ID',
+  fields: [
+    { name: 'ID', type: 'Edm.Guid', key: true },
+    { name: 'Code', type: 'Edm.String' },
+    { name: 'Description', type: 'Edm.String' },
+    { name: 'ExtraDescription', type: 'Edm.String' },
+    { name: 'Barcode', type: 'Edm.String' },
+    { name: 'SearchCode', type: 'Edm.String' },
+    { name: 'ItemGroup', type: 'Edm.Guid' },
+    { name: 'ItemGroupCode', type: 'Edm.String', readOnly: true },
+    { name: 'Unit', type: 'Edm.String', pad: { width: 8, align: 'left' } },
+    { name: 'UnitDescription', type: 'Edm.String', readOnly: true },
+    { name: 'IsSalesItem', type: 'Edm.Boolean' },
+    { name: 'IsPurchaseItem', type: 'Edm.Boolean' },
+    { name: 'IsStockItem', type: 'Edm.Boolean' },
+    { name: 'IsWebshopItem', type: 'Edm.Byte' },
+    { name: 'IsSerialItem', type: 'Edm.Boolean' },
+    { name: 'IsBatchItem', type: 'Edm.Byte' },
+    { name: 'CostPriceStandard', type: 'Edm.Double' },
+    { name: 'CostPriceCurrency', type: 'Edm.String' },
+    { name: 'AverageCost', type: 'Edm.Double' },
+    { name: 'StandardSalesPrice', type: 'Edm.Double', readOnly: true },
+    { name: 'SalesVatCode', type: 'Edm.String', pad: { width: 3, align: 'left' } },
+    { name: 'GLRevenue', type: 'Edm.Guid' },
+    { name: 'GLCosts', type: 'Edm.Guid' },
+    { name: 'GLStock', type: 'Edm.Guid' },
+    { name: 'Stock', type: 'Edm.Double', readOnly: true },
+    { name: 'NetWeight', type: 'Edm.Double' },
+    { name: 'GrossWeight', type: 'Edm.Double' },
+    { name: 'StartDate', type: 'Edm.DateTime', dateOnly: true },
+    { name: 'EndDate', type: 'Edm.DateTime', dateOnly: true },
+    { name: 'Notes', type: 'Edm.String' },
+    { name: 'PictureUrl', type: 'Edm.String', readOnly: true },
+    ...auditFields,
+  ],
+};

@@ -1,0 +1,47 @@
+import type { EntityDef } from './types.ts';
+
+/** `salesinvoice/SalesInvoiceLines` (doc page SalesInvoiceSalesInvoiceLines). */
+export const salesInvoiceLine: EntityDef = {
+  name: 'SalesInvoiceLine',
+  typeName: 'Exact.Web.Api.Models.SalesInvoiceLine',
+  key: 'ID',
+  fields: [
+    { name: 'ID', type: 'Edm.Guid', key: true },
+    { name: 'InvoiceID', type: 'Edm.Guid' },
+    { name: 'LineNumber', type: 'Edm.Int32', readOnly: true },
+    { name: 'Item', type: 'Edm.Guid' },
+    {
+      name: 'ItemCode',
+      type: 'Edm.String',
+      readOnly: true,
+      lookup: { via: 'Item', entity: 'Item', field: 'Code' },
+    },
+    {
+      name: 'ItemDescription',
+      type: 'Edm.String',
+      readOnly: true,
+      lookup: { via: 'Item', entity: 'Item', field: 'Description' },
+    },
+    { name: 'Description', type: 'Edm.String' },
+    { name: 'Quantity', type: 'Edm.Double' },
+    { name: 'UnitCode', type: 'Edm.String' },
+    { name: 'UnitPrice', type: 'Edm.Double' },
+    { name: 'NetPrice', type: 'Edm.Double' },
+    { name: 'Discount', type: 'Edm.Double' },
+    { name: 'AmountFC', type: 'Edm.Double' },
+    { name: 'AmountDC', type: 'Edm.Double', readOnly: true },
+    { name: 'VATCode', type: 'Edm.String', pad: { width: 3, align: 'left' } },
+    { name: 'VATPercentage', type: 'Edm.Double' },
+    { name: 'VATAmountFC', type: 'Edm.Double' },
+    { name: 'VATAmountDC', type: 'Edm.Double' },
+    { name: 'GLAccount', type: 'Edm.Guid' },
+    { name: 'CostCenter', type: 'Edm.String' },
+    { name: 'CostUnit', type: 'Edm.String' },
+    { name: 'Project', type: 'Edm.Guid' },
+    { name: 'DeliveryDate', type: 'Edm.DateTime', dateOnly: true },
+    { name: 'SalesOrder', type: 'Edm.Guid', readOnly: true },
+    { name: 'SalesOrderLine', type: 'Edm.Guid', readOnly: true },
+    { name: 'Notes', type: 'Edm.String' },
+    { name: 'Division', type: 'Edm.Int32', readOnly: true },
+  ],
+};

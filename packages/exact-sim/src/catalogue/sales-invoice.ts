@@ -1,0 +1,58 @@
+import { auditFields } from './audit-fields.ts';
+import type { EntityDef } from './types.ts';
+
+/** `salesinvoice/SalesInvoices` (doc page SalesInvoiceSalesInvoices); key `InvoiceID`. */
+export const salesInvoice: EntityDef = {
+  name: 'SalesInvoice',
+  typeName: 'Exact.Web.Api.Models.SalesInvoice',
+  key: 'InvoiceID',
+  fields: [
+    { name: 'InvoiceID', type: 'Edm.Guid', key: true },
+    { name: 'InvoiceNumber', type: 'Edm.Int32', readOnly: true },
+    { name: 'InvoiceDate', type: 'Edm.DateTime', readOnly: true, dateOnly: true },
+    { name: 'OrderDate', type: 'Edm.DateTime', dateOnly: true },
+    { name: 'DueDate', type: 'Edm.DateTime', dateOnly: true },
+    { name: 'Type', type: 'Edm.Int32' },
+    { name: 'Status', type: 'Edm.Int16', readOnly: true },
+    { name: 'StatusDescription', type: 'Edm.String', readOnly: true },
+    { name: 'Journal', type: 'Edm.String' },
+    { name: 'Currency', type: 'Edm.String' },
+    { name: 'InvoiceTo', type: 'Edm.Guid' },
+    {
+      name: 'InvoiceToName',
+      type: 'Edm.String',
+      readOnly: true,
+      lookup: { via: 'InvoiceTo', entity: 'Account', field: 'Name' },
+    },
+    { name: 'OrderedBy', type: 'Edm.Guid' },
+    {
+      name: 'OrderedByName',
+      type: 'Edm.String',
+      readOnly: true,
+      lookup: { via: 'OrderedBy', entity: 'Account', field: 'Name' },
+    },
+    { name: 'DeliverTo', type: 'Edm.Guid' },
+    { name: 'OrderNumber', type: 'Edm.Int32' },
+    { name: 'YourRef', type: 'Edm.String' },
+    { name: 'Description', type: 'Edm.String' },
+    { name: 'PaymentCondition', type: 'Edm.String' },
+    { name: 'PaymentReference', type: 'Edm.String' },
+    { name: 'AmountDC', type: 'Edm.Double', readOnly: true },
+    { name: 'AmountFC', type: 'Edm.Double', readOnly: true },
+    { name: 'AmountFCExclVat', type: 'Edm.Double', readOnly: true },
+    { name: 'VATAmountDC', type: 'Edm.Double', readOnly: true },
+    { name: 'VATAmountFC', type: 'Edm.Double', readOnly: true },
+    { name: 'Discount', type: 'Edm.Double' },
+    { name: 'AmountDiscount', type: 'Edm.Double' },
+    { name: 'Remarks', type: 'Edm.String' },
+    { name: 'Salesperson', type: 'Edm.Guid' },
+    { name: 'Warehouse', type: 'Edm.Guid' },
+    { name: 'Document', type: 'Edm.Guid' },
+    {
+      name: 'SalesInvoiceLines',
+      type: 'nav',
+      nav: { entity: 'SalesInvoiceLine', foreignKey: 'InvoiceID' },
+    },
+    ...auditFields,
+  ],
+};

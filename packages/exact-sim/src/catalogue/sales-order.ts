@@ -1,0 +1,45 @@
+import { auditFields } from './audit-fields.ts';
+import type { EntityDef } from './types.ts';
+
+/** `salesorder/SalesOrders` (doc page SalesOrderSalesOrders); key `OrderID`. */
+export const salesOrder: EntityDef = {
+  name: 'SalesOrder',
+  typeName: 'Exact.Web.Api.Models.SalesOrder',
+  key: 'OrderID',
+  fields: [
+    { name: 'OrderID', type: 'Edm.Guid', key: true },
+    { name: 'OrderNumber', type: 'Edm.Int32' },
+    { name: 'OrderDate', type: 'Edm.DateTime', dateOnly: true },
+    { name: 'DeliveryDate', type: 'Edm.DateTime', dateOnly: true },
+    { name: 'Status', type: 'Edm.Int16', readOnly: true },
+    { name: 'StatusDescription', type: 'Edm.String', readOnly: true },
+    { name: 'DeliveryStatus', type: 'Edm.Int16', readOnly: true },
+    { name: 'InvoiceStatus', type: 'Edm.Int16', readOnly: true },
+    { name: 'ApprovalStatus', type: 'Edm.Int16', readOnly: true },
+    { name: 'OrderedBy', type: 'Edm.Guid' },
+    {
+      name: 'OrderedByName',
+      type: 'Edm.String',
+      readOnly: true,
+      lookup: { via: 'OrderedBy', entity: 'Account', field: 'Name' },
+    },
+    { name: 'InvoiceTo', type: 'Edm.Guid' },
+    { name: 'DeliverTo', type: 'Edm.Guid' },
+    { name: 'DeliveryAddress', type: 'Edm.Guid' },
+    { name: 'Currency', type: 'Edm.String' },
+    { name: 'AmountDC', type: 'Edm.Double', readOnly: true },
+    { name: 'AmountFC', type: 'Edm.Double', readOnly: true },
+    { name: 'AmountFCExclVat', type: 'Edm.Double', readOnly: true },
+    { name: 'Discount', type: 'Edm.Double' },
+    { name: 'Description', type: 'Edm.String' },
+    { name: 'YourRef', type: 'Edm.String' },
+    { name: 'PaymentCondition', type: 'Edm.String' },
+    { name: 'PaymentReference', type: 'Edm.String' },
+    { name: 'Remarks', type: 'Edm.String' },
+    { name: 'Salesperson', type: 'Edm.Guid' },
+    { name: 'ShippingMethod', type: 'Edm.Guid' },
+    { name: 'WarehouseID', type: 'Edm.Guid' },
+    { name: 'SalesOrderLines', type: 'nav', nav: { entity: 'SalesOrderLine', foreignKey: 'OrderID' } },
+    ...auditFields,
+  ],
+};

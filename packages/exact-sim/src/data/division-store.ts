@@ -1,0 +1,110 @@
+import type { TableName } from '../catalogue/endpoints.ts';
+import { tableEntities } from '../catalogue/endpoints.ts';
+import type { LookupDef } from '../catalogue/types.ts';
+import type { DivisionInfo, WebhookSubscriptionView } from '../contract.ts';
+import type { GenerationContext } from './generation-context.ts';
+import { tableSalt } from './generation-context.ts';
+import { accountGenerator } from './generators/accounts.ts';
+import { addressGenerator } from './generators/addresses.ts';
+import { contactGenerator } from './generators/contacts.ts';
+import { glAccountGenerator } from './generators/gl-accounts.ts';
+import { itemGenerator } from './generators/items.ts';
+import { LineLayout } from './generators/line-layout.ts';
+import { salesInvoiceGenerator, salesInvoiceLineGenerator } from './generators/sales-invoices.ts';
+import { salesOrderGenerator, salesOrderLineGenerator } from './generators/sales-orders.ts';
+import { transactionLineGenerator } from './generators/transaction-lines.ts';
+import { type Row, type RowGenerator, Table } from './table.ts';
+
+/** One `sync/Deleted` row. */
+export interface DeletedRow extends Row {
+  Timestamp: number;
+  DeletedBy: string;
+  DeletedDate: number;
+  Division: number;
+  EntityKey: string;
+  EntityType: number;
+  ID: string;
+}
+
+export interface StoredSubscription extends WebhookSubscriptionView {
+  created: number;
+  creator: string;
+  creatorFullName: string;
+}
+
+/** Every table, the shared Timestamp counter and the sync/Deleted log of one division. */
+export class DivisionStore {
+  readonly info: DivisionInfo;
+  readonly ctx: GenerationContext;
+  readonly tables: Record<TableName, Table>;
+  /** The last Timestamp handed out; one counter for all entities of the division. */
+  counter: number;
+  readonly deletedLog: DeletedRow[] = [];
+  readonly subscriptions = new Map<string, StoredSubscription>();
+  /** Wall-clock creation time of the division. */
+  readonly createdAt: number;
+  /** Counts used to draw deterministic keys and values for writes. */
+  writeSequence = 0;
+
+  constructor(info: DivisionInfo, ctx: GenerationContext, createdAt: number) {
+    this.info = info;
+    this.ctx = ctx;
+    this.createdAt = createdAt;
+    const { seed, division } = ctx;
+    const invoiceLayout = new LineLayout(
+      seed,
+      division,
+      tableSalt.SalesInvoiceLine,
+      ctx.volumes.salesInvoices,
+    );
+    const orderLayout = new LineLayout(seed, division, tableSalt.SalesOrderLine, ctx.volumes.salesOrders);
+    // Timestamps start at an arbitrary large value (Exact's rowversions are big numbers) and
+    // are handed out table by table in creation order.
+    let next = 1_000_000 + (ctx.seed % 1000) * 1000;
+    const make = (name: TableName, generator: RowGenerator): Table => {
+      const table = new Table(tableEntities[name], generator, next);
+      next += generator.count;
+      return table;
+    };
+    this.tables = {
+      GLAccount: make('GLAccount', glAccountGenerator(ctx)),
+      Account: make('Account', accountGenerator(ctx)),
+      Contact: make('Contact', contactGenerator(ctx)),
+      Address: make('Address', addressGenerator(ctx)),
+      Item: make('Item', itemGenerator(ctx)),
+      SalesInvoice: make('SalesInvoice', salesInvoiceGenerator(ctx, invoiceLayout)),
+      SalesInvoiceLine: make('SalesInvoiceLine', salesInvoiceLineGenerator(ctx, invoiceLayout)),
+      SalesOrder: make('SalesOrder', salesOrderGenerator(ctx, orderLayout)),
+      SalesOrderLine: make('SalesOrderLine', salesOrderLineGenerator(ctx, orderLayout)),
+      TransactionLine: make('TransactionLine', transactionLineGenerator(ctx)),
+    };
+    this.counter = next - 1;
+  }
+
+  nextTimestamp(): number {
+    this.counter++;
+    return this.counter;
+  }
+
+  /** Resolves a derived field (e.g. `AccountName`) of `row`. */
+  lookup(def: LookupDef, row: Row): unknown {
+    const table = this.tables[def.entity as TableName];
+    if (!table) return null;
+    const index = table.indexOf(row[def.via]);
+    if (index < 0) return null;
+    return table.row(index)[def.field] ?? null;
+  }
+
+  /** Deleted rows with Timestamp strictly above `after`, ascending. */
+  *deletedAfter(after: number): Generator<DeletedRow> {
+    const log = this.deletedLog;
+    let lo = 0;
+    let hi = log.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((log[mid] as DeletedRow).Timestamp <= after) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let k = lo; k < log.length; k++) yield log[k] as DeletedRow;
+  }
+}

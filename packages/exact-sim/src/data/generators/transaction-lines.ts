@@ -1,0 +1,220 @@
+import { roundCents } from '../dutch-values.ts';
+import { type GenerationContext, tableSalt } from '../generation-context.ts';
+import { hash } from '../random.ts';
+import type { Row, RowGenerator } from '../table.ts';
+import { glKeyByCode } from './gl-accounts.ts';
+
+const DAY = 86_400_000;
+/** Lines are generated in blocks of 12, each block split into 2–6 entries by one of these patterns. */
+const BLOCK = 12;
+const PATTERNS: readonly (readonly number[])[] = [
+  [2, 2, 2, 3, 3],
+  [3, 4, 5],
+  [2, 4, 6],
+  [4, 4, 4],
+  [2, 3, 3, 4],
+  [3, 3, 3, 3],
+  [2, 2, 2, 2, 2, 2],
+  [5, 7],
+];
+
+interface Slot {
+  part: number;
+  start: number;
+  length: number;
+}
+
+const SLOTS: readonly (readonly Slot[])[] = PATTERNS.map((pattern) => {
+  const slots: Slot[] = [];
+  let start = 0;
+  pattern.forEach((length, part) => {
+    for (let n = 0; n < length; n++) slots.push({ part, start, length });
+    start += length;
+  });
+  return slots;
+});
+
+interface EntryKind {
+  type: number;
+  journal: string;
+  journalDescription: string;
+  counterCode: string;
+  detailCodes: readonly string[];
+  vatCode: string | null;
+  /** Sign of the detail lines (debit positive). */
+  detailSign: number;
+  /** Whether the entry is linked to an account (customer or supplier). */
+  withAccount: boolean;
+  description: string;
+}
+
+const KINDS: readonly EntryKind[] = [
+  {
+    type: 20,
+    journal: '70',
+    journalDescription: 'Verkoopboek',
+    counterCode: '1300',
+    detailCodes: ['8000', '8000', '8300', '8100'],
+    vatCode: '1500',
+    detailSign: -1,
+    withAccount: true,
+    description: 'Factuur',
+  },
+  {
+    type: 30,
+    journal: '60',
+    journalDescription: 'Inkoopboek',
+    counterCode: '1600',
+    detailCodes: ['7000', '7100', '4400', '4310', '4500', '4410'],
+    vatCode: '1520',
+    detailSign: 1,
+    withAccount: true,
+    description: 'Inkoopfactuur',
+  },
+  {
+    type: 40,
+    journal: '20',
+    journalDescription: 'Bank',
+    counterCode: '1100',
+    detailCodes: ['1300', '1300', '1600', '4810'],
+    vatCode: null,
+    detailSign: -1,
+    withAccount: true,
+    description: 'Betaling',
+  },
+  {
+    type: 90,
+    journal: '90',
+    journalDescription: 'Memoriaal',
+    counterCode: '4900',
+    detailCodes: ['0300', '0400', '0200'],
+    vatCode: null,
+    detailSign: -1,
+    withAccount: false,
+    description: 'Afschrijving',
+  },
+];
+
+/** Kind weights: 45% sales, 30% purchase, 20% bank, 5% memorial. */
+function kindOf(h: number): EntryKind {
+  const p = h % 100;
+  return (p < 45 ? KINDS[0] : p < 75 ? KINDS[1] : p < 95 ? KINDS[2] : KINDS[3]) as EntryKind;
+}
+
+export function transactionLineGenerator(ctx: GenerationContext): RowGenerator {
+  const { seed, division } = ctx;
+  const count = ctx.volumes.transactionLines;
+  const blocks = Math.max(1, Math.ceil(count / BLOCK));
+  const accounts = ctx.volumes.accounts;
+  const glKeys = new Map<string, string | null>();
+  const gl = (code: string): string | null => {
+    let key = glKeys.get(code);
+    if (key === undefined) {
+      key = glKeyByCode(ctx, code);
+      glKeys.set(code, key);
+    }
+    return key;
+  };
+  const lineKey = (i: number) => ctx.key(tableSalt.TransactionLine, i);
+
+  /** Net amount of detail line `n` (1-based, n ≥ 1) of an entry. */
+  const detailAmount = (entry: number, n: number): number => {
+    const h = hash(seed, division, tableSalt.Entry + 1, entry * 8 + n);
+    return (h % 250_000) / 100 + 5;
+  };
+
+  return {
+    count,
+    key: lineKey,
+    row: (i): Row => {
+      const block = Math.floor(i / BLOCK);
+      const offset = i - block * BLOCK;
+      const pattern = hash(seed, division, tableSalt.Entry, block) % PATTERNS.length;
+      const slot = (SLOTS[pattern] as readonly Slot[])[offset] as Slot;
+      // The last block may be cut short: its final entry just has fewer lines.
+      const length = Math.min(slot.length, count - block * BLOCK - slot.start);
+      const entry = block * 6 + slot.part;
+      const lineNumber = offset - slot.start + 1;
+      const eh = hash(seed, division, tableSalt.Entry + 2, entry);
+      const kind = kindOf(eh);
+      const hasVatLine = kind.vatCode !== null && length >= 3;
+      const lastDetail = hasVatLine ? length - 1 : length;
+
+      let net = 0;
+      for (let n = 2; n <= lastDetail; n++) net += detailAmount(entry, n);
+      net = roundCents(net);
+      const vat = hasVatLine ? roundCents(net * 0.21) : 0;
+
+      let amount: number;
+      let glCode: string;
+      let vatCode: string | null = null;
+      let vatPercentage = 0;
+      if (lineNumber === 1) {
+        amount = -kind.detailSign * roundCents(net + vat);
+        glCode = kind.counterCode;
+      } else if (hasVatLine && lineNumber === length) {
+        amount = kind.detailSign * vat;
+        glCode = kind.vatCode as string;
+      } else {
+        amount = kind.detailSign * roundCents(detailAmount(entry, lineNumber));
+        glCode = kind.detailCodes[(eh >>> 8) % kind.detailCodes.length] as string;
+        if (hasVatLine) {
+          vatCode = '2  ';
+          vatPercentage = 0.21;
+        }
+      }
+
+      const daysAgo = Math.floor((1 - block / blocks) * 1095);
+      const date = ctx.anchor - daysAgo * DAY;
+      const d = new Date(date);
+      const year = d.getUTCFullYear();
+      const entryNumber = (year % 100) * 10_000_000 + entry + 1;
+      const account =
+        kind.withAccount && accounts > 0 ? ctx.key(tableSalt.Account, (eh >>> 4) % accounts) : null;
+      const created = date + 32_400_000 + (eh % 28_800) * 1000;
+      const vatBase = vatCode ? Math.abs(amount) : 0;
+      return {
+        ID: lineKey(i),
+        EntryID: ctx.key(tableSalt.Entry, entry),
+        EntryNumber: entryNumber,
+        LineNumber: lineNumber,
+        Date: date,
+        FinancialYear: year,
+        FinancialPeriod: d.getUTCMonth() + 1,
+        JournalCode: kind.journal,
+        JournalDescription: kind.journalDescription,
+        Type: kind.type,
+        Status: daysAgo > 30 ? 50 : 20,
+        GLAccount: gl(glCode),
+        Account: account,
+        AmountDC: amount,
+        AmountFC: amount,
+        Currency: 'EUR',
+        ExchangeRate: 1,
+        AmountVATFC: vatCode ? roundCents(vatBase * vatPercentage) : 0,
+        AmountVATBaseFC: vatBase,
+        VATCode: vatCode,
+        VATPercentage: vatPercentage,
+        Description: `${kind.description} ${entryNumber}`,
+        InvoiceNumber: kind.type === 20 ? entryNumber : null,
+        OrderNumber: null,
+        YourRef: kind.type === 30 ? `INK-${(eh >>> 12) % 100_000}` : null,
+        DueDate: kind.withAccount && kind.type !== 40 ? date + 30 * DAY : null,
+        PaymentReference: null,
+        CostCenter: null,
+        CostUnit: null,
+        Project: null,
+        Item: null,
+        Quantity: null,
+        Document: null,
+        Division: division,
+        Created: created,
+        Creator: ctx.ownerId,
+        CreatorFullName: ctx.ownerName,
+        Modified: created,
+        Modifier: ctx.ownerId,
+        ModifierFullName: ctx.ownerName,
+      };
+    },
+  };
+}

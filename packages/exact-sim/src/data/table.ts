@@ -1,0 +1,243 @@
+import type { EntityDef } from '../catalogue/types.ts';
+import { sqlGuidSortKey } from '../odata/guid-order.ts';
+
+/** One record in its internal form: DateTime as wall-clock ms, Int64 as number, GUIDs lower-case. */
+export type Row = Record<string, unknown>;
+
+/** Produces generated row `index` (0-based) on demand; must be a pure function of the index. */
+export interface RowGenerator {
+  count: number;
+  key(index: number): string;
+  row(index: number): Row;
+}
+
+/** Tables at or below this size keep generated rows in memory after first use. */
+const MEMO_LIMIT = 200_000;
+
+function grow<T extends Float64Array | Int32Array | Uint8Array>(array: T, needed: number): T {
+  if (needed <= array.length) return array;
+  const next = new (array.constructor as new (n: number) => T)(Math.max(needed, array.length * 2, 16));
+  next.set(array);
+  return next;
+}
+
+/**
+ * The rows of one entity in one division. Generated rows are produced lazily from the
+ * generator; only compact per-row state is kept (timestamps, a deleted flag) plus the rows
+ * that were written. Every change appends (timestamp, row index) to a log that is ordered
+ * by timestamp, so a sync read seeks with a binary search.
+ */
+export class Table {
+  readonly entity: EntityDef;
+  private readonly generator: RowGenerator;
+  /** Written rows (updates of generated rows and created rows), by row index. */
+  private readonly written = new Map<number, Row>();
+  private memo: (Row | undefined)[] | null;
+  private ts: Float64Array;
+  private deletedFlags: Uint8Array;
+  private logTs: Float64Array;
+  private logIndex: Int32Array;
+  private logLength = 0;
+  /** Row indices ever allocated (live or deleted). */
+  size: number;
+  liveCount: number;
+  private keyIndex: Map<string, number> | null = null;
+  private sqlOrder: number[] | null = null;
+  private readonly childIndexes = new Map<string, Map<string, number[]>>();
+
+  constructor(entity: EntityDef, generator: RowGenerator, firstTimestamp: number) {
+    this.entity = entity;
+    this.generator = generator;
+    const n = generator.count;
+    this.size = n;
+    this.liveCount = n;
+    this.memo = n <= MEMO_LIMIT ? new Array(n) : null;
+    this.ts = new Float64Array(Math.max(n, 16));
+    this.deletedFlags = new Uint8Array(Math.max(n, 16));
+    this.logTs = new Float64Array(Math.max(n, 16));
+    this.logIndex = new Int32Array(Math.max(n, 16));
+    for (let i = 0; i < n; i++) {
+      const t = firstTimestamp + i;
+      this.ts[i] = t;
+      this.logTs[i] = t;
+      this.logIndex[i] = i;
+    }
+    this.logLength = n;
+  }
+
+  isLive(index: number): boolean {
+    return index >= 0 && index < this.size && this.deletedFlags[index] === 0;
+  }
+
+  timestampOf(index: number): number {
+    return this.ts[index] as number;
+  }
+
+  keyOf(index: number): string {
+    const written = this.written.get(index);
+    if (written) return written[this.entity.key] as string;
+    return this.generator.key(index);
+  }
+
+  /** The current row at `index` (a generated row is built on demand). Callers must not mutate it. */
+  row(index: number): Row {
+    const written = this.written.get(index);
+    if (written) return written;
+    if (this.memo) {
+      let row = this.memo[index];
+      if (!row) {
+        row = this.generated(index);
+        this.memo[index] = row;
+      }
+      return row;
+    }
+    return this.generated(index);
+  }
+
+  private generated(index: number): Row {
+    const row = this.generator.row(index);
+    row.Timestamp = this.ts[index];
+    return row;
+  }
+
+  /** Index of the live row with this key, or -1. */
+  indexOf(key: unknown): number {
+    if (typeof key !== 'string') return -1;
+    if (!this.keyIndex) {
+      const map = new Map<string, number>();
+      for (let i = 0; i < this.size; i++) {
+        if (this.deletedFlags[i] === 0) map.set(this.keyOf(i), i);
+      }
+      this.keyIndex = map;
+    }
+    return this.keyIndex.get(key) ?? -1;
+  }
+
+  /** Stores `row` as a new record stamped with `timestamp`; returns its index. */
+  insert(row: Row, timestamp: number): number {
+    const index = this.size;
+    this.size++;
+    this.liveCount++;
+    this.ts = grow(this.ts, this.size);
+    this.deletedFlags = grow(this.deletedFlags, this.size);
+    row.Timestamp = timestamp;
+    this.written.set(index, row);
+    this.ts[index] = timestamp;
+    this.appendLog(timestamp, index);
+    const key = row[this.entity.key] as string;
+    this.keyIndex?.set(key, index);
+    if (this.sqlOrder) {
+      const order = this.sqlOrder;
+      const sortKey = sqlGuidSortKey(key);
+      let lo = 0;
+      let hi = order.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (sqlGuidSortKey(this.keyOf(order[mid] as number)) < sortKey) lo = mid + 1;
+        else hi = mid;
+      }
+      order.splice(lo, 0, index);
+    }
+    this.childIndexes.clear();
+    return index;
+  }
+
+  /** Replaces the row at `index` with `row`, stamped with `timestamp`. */
+  replace(index: number, row: Row, timestamp: number): void {
+    row.Timestamp = timestamp;
+    this.written.set(index, row);
+    this.ts[index] = timestamp;
+    this.appendLog(timestamp, index);
+    this.childIndexes.clear();
+  }
+
+  remove(index: number): void {
+    if (!this.isLive(index)) return;
+    this.deletedFlags[index] = 1;
+    this.liveCount--;
+    this.keyIndex?.delete(this.keyOf(index));
+    this.written.delete(index);
+    if (this.memo) this.memo[index] = undefined;
+    this.childIndexes.clear();
+  }
+
+  private appendLog(timestamp: number, index: number): void {
+    this.logTs = grow(this.logTs, this.logLength + 1);
+    this.logIndex = grow(this.logIndex, this.logLength + 1);
+    this.logTs[this.logLength] = timestamp;
+    this.logIndex[this.logLength] = index;
+    this.logLength++;
+  }
+
+  /**
+   * Live row indices in ascending Timestamp order, starting strictly after `afterTimestamp`.
+   * Log entries superseded by a later change of the same row are skipped.
+   */
+  *byTimestamp(afterTimestamp: number): Generator<number> {
+    let lo = 0;
+    let hi = this.logLength;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((this.logTs[mid] as number) <= afterTimestamp) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let k = lo; k < this.logLength; k++) {
+      const index = this.logIndex[k] as number;
+      if (this.deletedFlags[index] === 0 && this.ts[index] === this.logTs[k]) yield index;
+    }
+  }
+
+  /** All allocated indices in SQL Server uniqueidentifier order of the key (deleted ones included; check `isLive`). */
+  keyOrder(): readonly number[] {
+    if (!this.sqlOrder) {
+      const keys: string[] = new Array(this.size);
+      const order: number[] = new Array(this.size);
+      for (let i = 0; i < this.size; i++) {
+        keys[i] = sqlGuidSortKey(this.keyOf(i));
+        order[i] = i;
+      }
+      order.sort((a, b) => {
+        const ka = keys[a] as string;
+        const kb = keys[b] as string;
+        return ka < kb ? -1 : ka > kb ? 1 : 0;
+      });
+      this.sqlOrder = order;
+    }
+    return this.sqlOrder;
+  }
+
+  /** Position in `keyOrder()` of the first row whose key sorts after `key`. */
+  positionAfterKey(key: string): number {
+    const order = this.keyOrder();
+    const sortKey = sqlGuidSortKey(key);
+    let lo = 0;
+    let hi = order.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (sqlGuidSortKey(this.keyOf(order[mid] as number)) <= sortKey) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** Live child row indices grouped by the value of `foreignKey`, in row-index order. */
+  childrenOf(foreignKey: string, parentKey: string): readonly number[] {
+    let index = this.childIndexes.get(foreignKey);
+    if (!index) {
+      index = new Map();
+      for (let i = 0; i < this.size; i++) {
+        if (this.deletedFlags[i] !== 0) continue;
+        const parent = this.row(i)[foreignKey];
+        if (typeof parent !== 'string') continue;
+        let list = index.get(parent);
+        if (!list) {
+          list = [];
+          index.set(parent, list);
+        }
+        list.push(i);
+      }
+      this.childIndexes.set(foreignKey, index);
+    }
+    return index.get(parentKey) ?? [];
+  }
+}

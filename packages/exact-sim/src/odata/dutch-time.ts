@@ -1,0 +1,71 @@
+// Exact Online reports every date as Dutch wall-clock time (Europe/Amsterdam) encoded as if it
+// were UTC. Internally the simulator keeps DateTime values in that same "wall-clock ms" form so
+// that filters, ordering and `/Date(ms)/` output need no conversion; only the simulated clock
+// (true UTC) is converted, here, with the EU summer-time rules.
+
+const HOUR = 3_600_000;
+
+/** Epoch ms of the last Sunday of `month` (0-based) in `year` at 01:00 UTC, when EU clocks change. */
+function lastSundayAt0100Utc(year: number, month: number): number {
+  const lastDay = new Date(Date.UTC(year, month + 1, 0));
+  const sunday = lastDay.getUTCDate() - lastDay.getUTCDay();
+  return Date.UTC(year, month, sunday, 1, 0, 0);
+}
+
+const offsetCache = new Map<number, [number, number]>();
+
+function summerWindow(year: number): [number, number] {
+  let window = offsetCache.get(year);
+  if (!window) {
+    window = [lastSundayAt0100Utc(year, 2), lastSundayAt0100Utc(year, 9)];
+    offsetCache.set(year, window);
+  }
+  return window;
+}
+
+/** Offset of Amsterdam time from UTC at the given instant, in ms (3,600,000 or 7,200,000). */
+export function amsterdamOffsetMs(utcMs: number): number {
+  const year = new Date(utcMs).getUTCFullYear();
+  const [start, end] = summerWindow(year);
+  return utcMs >= start && utcMs < end ? 2 * HOUR : HOUR;
+}
+
+/** True UTC instant → Dutch wall-clock time encoded as if UTC (what Exact puts in `/Date(ms)/`). */
+export function toWallClock(utcMs: number): number {
+  return utcMs + amsterdamOffsetMs(utcMs);
+}
+
+/** Dutch wall-clock time (as-if-UTC ms) → the true UTC instant; ambiguous autumn hours resolve to summer time. */
+export function fromWallClock(wallMs: number): number {
+  const summer = wallMs - 2 * HOUR;
+  if (amsterdamOffsetMs(summer) === 2 * HOUR) return summer;
+  return wallMs - HOUR;
+}
+
+/** Midnight of the wall-clock day containing `wallMs`. */
+export function startOfDay(wallMs: number): number {
+  return wallMs - (((wallMs % 86_400_000) + 86_400_000) % 86_400_000);
+}
+
+function pad2(n: number): string {
+  return n < 10 ? `0${n}` : String(n);
+}
+
+/** `2026-06-25T16:21:03` for a wall-clock value: the form of `Me.ServerTime`. */
+export function formatLocalIso(wallMs: number): string {
+  const d = new Date(wallMs);
+  return `${d.getUTCFullYear()}-${pad2(d.getUTCMonth() + 1)}-${pad2(d.getUTCDate())}T${pad2(d.getUTCHours())}:${pad2(
+    d.getUTCMinutes(),
+  )}:${pad2(d.getUTCSeconds())}`;
+}
+
+/**
+ * The form Exact uses for a datetime in a `$skiptoken`: `2018-09-21T04:18:55.617`, fraction
+ * with trailing zeros trimmed (and dropped when zero).
+ */
+export function formatSkipTokenDate(wallMs: number): string {
+  const ms = ((wallMs % 1000) + 1000) % 1000;
+  const base = formatLocalIso(wallMs);
+  if (ms === 0) return base;
+  return `${base}.${String(ms).padStart(3, '0').replace(/0+$/, '')}`;
+}

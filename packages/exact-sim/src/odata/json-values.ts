@@ -1,0 +1,36 @@
+import type { EdmType } from '../catalogue/types.ts';
+
+/** JSON text of an internal value in Exact's verbose OData encoding. */
+export type ValueEncoder = (value: unknown) => string;
+
+const guid: ValueEncoder = (v) => (v == null ? 'null' : `"${v as string}"`);
+const string: ValueEncoder = (v) => (v == null ? 'null' : JSON.stringify(v));
+const int64: ValueEncoder = (v) => (v == null ? 'null' : `"${v as number}"`);
+const number: ValueEncoder = (v) => (v == null ? 'null' : String(v));
+const boolean: ValueEncoder = (v) => (v == null ? 'null' : v ? 'true' : 'false');
+/** `/Date(ms)/` where ms is Dutch wall-clock time encoded as if UTC (the internal form). */
+const dateTime: ValueEncoder = (v) => (v == null ? 'null' : `"/Date(${v as number})/"`);
+
+export function encoderFor(type: EdmType): ValueEncoder {
+  switch (type) {
+    case 'Edm.Guid':
+      return guid;
+    case 'Edm.String':
+      return string;
+    case 'Edm.Int64':
+      return int64;
+    case 'Edm.Boolean':
+      return boolean;
+    case 'Edm.DateTime':
+      return dateTime;
+    default:
+      return number;
+  }
+}
+
+/** The key as it appears in a resource URL: `guid'…'`, `123L` or a bare integer. */
+export function keyLiteral(type: EdmType, value: unknown): string {
+  if (type === 'Edm.Guid') return `guid'${value as string}'`;
+  if (type === 'Edm.Int64') return `${value as number}L`;
+  return String(value);
+}

@@ -1,0 +1,247 @@
+import type { EndpointDef } from '../catalogue/endpoints.ts';
+import type { EdmType, FieldDef } from '../catalogue/types.ts';
+import type { ApiResponse } from '../contract.ts';
+import type { DivisionStore } from '../data/division-store.ts';
+import type { Row } from '../data/table.ts';
+import { ApiError } from '../odata/api-error.ts';
+import {
+  compileFilter,
+  type FieldResolver,
+  type RowPredicate,
+  timestampLowerBound,
+} from '../odata/filter-compiler.ts';
+import { type FilterExpr, parseFilter } from '../odata/filter-parser.ts';
+import { compareSqlGuids } from '../odata/guid-order.ts';
+import { buildNextLink, type QueryOptions } from '../odata/query-options.ts';
+import { parseSkipToken, skipTokenLiteral } from '../odata/skiptoken.ts';
+import type { DataPlaneBehaviour } from './behaviour.ts';
+import { jsonResponse, textResponse } from './responses.ts';
+import type { RowSource } from './row-source.ts';
+import { type EntitySerializer, fieldGetter, planSelection, type Selection } from './serializer.ts';
+
+export const STANDARD_PAGE_SIZE = 60;
+export const SYNC_PAGE_SIZE = 1000;
+
+export const SELECT_REQUIRED_MESSAGE = 'Please add a $select or a $top=1 statement to the query string.';
+
+export interface CollectionRead {
+  endpoint: EndpointDef;
+  source: RowSource;
+  store: DivisionStore | null;
+  /** Absolute URL of the collection, e.g. `http://127.0.0.1:1234/api/v1/7/crm/Accounts`. */
+  resourceUrl: string;
+  options: QueryOptions;
+  behaviour: DataPlaneBehaviour;
+  /** Builds the serializer for the selection (with expanded navigation collections). */
+  serializer: (selection: Selection) => EntitySerializer;
+}
+
+/** Checks the rules that differ between standard, sync and bulk endpoints. */
+export function checkEndpointRules(
+  endpoint: EndpointDef,
+  options: QueryOptions,
+  behaviour: DataPlaneBehaviour,
+): void {
+  const { kind } = endpoint;
+  if (kind !== 'standard' && options.skip !== null) {
+    throw new ApiError(
+      400,
+      'invalid_query_option',
+      `$skip is not supported on ${endpoint.path}: follow the __next link (it carries a $skiptoken) to page.`,
+    );
+  }
+  const mustSelect = kind !== 'standard' || behaviour.requireSelectOnStandard;
+  if (mustSelect && options.select === null && options.top !== 1) {
+    throw new ApiError(400, 'select_required', SELECT_REQUIRED_MESSAGE);
+  }
+  if (kind === 'sync' && options.select?.includes('*')) {
+    throw new ApiError(
+      400,
+      'select_required',
+      '$select=* is not supported on sync endpoints: list the fields you need in $select.',
+    );
+  }
+  if (kind === 'sync' && options.orderby.length > 0) {
+    throw new ApiError(
+      400,
+      'invalid_query_option',
+      `$orderby is not supported on ${endpoint.path}: sync rows always come in ascending Timestamp order.`,
+    );
+  }
+}
+
+/** Resolves filter and order-by field names against the endpoint's entity. */
+export function fieldResolver(endpoint: EndpointDef, store: DivisionStore | null): FieldResolver {
+  const fields = new Map<string, FieldDef>();
+  for (const field of endpoint.entity.fields) if (field.type !== 'nav') fields.set(field.name, field);
+  return (name) => {
+    const field = fields.get(name);
+    if (!field || field.type === 'nav') return undefined;
+    return { type: field.type, get: fieldGetter(field, store) };
+  };
+}
+
+export function compileRequestFilter(
+  endpoint: EndpointDef,
+  store: DivisionStore | null,
+  filter: string | null,
+): { predicate: RowPredicate | null; expr: FilterExpr | null } {
+  if (filter === null || filter.trim() === '') return { predicate: null, expr: null };
+  const expr = parseFilter(filter);
+  return { predicate: compileFilter(expr, fieldResolver(endpoint, store), endpoint.entity.typeName), expr };
+}
+
+function compareValues(type: EdmType, a: unknown, b: unknown): number {
+  if (a == null || b == null) return a == null ? (b == null ? 0 : -1) : 1;
+  switch (type) {
+    case 'Edm.Guid':
+      return compareSqlGuids(a as string, b as string);
+    case 'Edm.String': {
+      const x = (a as string).toLowerCase();
+      const y = (b as string).toLowerCase();
+      return x < y ? -1 : x > y ? 1 : 0;
+    }
+    case 'Edm.Boolean':
+      return Number(a) - Number(b);
+    default:
+      return (a as number) - (b as number);
+  }
+}
+
+interface OrderPlan {
+  terms: { type: EdmType; get: (row: Row) => unknown; descending: boolean }[];
+  keyGet: (row: Row) => unknown;
+  keyType: EdmType;
+}
+
+function planOrder(read: CollectionRead): OrderPlan | null {
+  const { options, endpoint, store, source } = read;
+  if (options.orderby.length === 0) return null;
+  const resolve = fieldResolver(endpoint, store);
+  const terms = options.orderby.map((term) => {
+    const field = resolve(term.field);
+    if (!field) {
+      throw new ApiError(
+        400,
+        'unknown_property',
+        `No property '${term.field}' exists in type '${endpoint.entity.typeName}' at position 0.`,
+      );
+    }
+    return { type: field.type, get: field.get, descending: term.descending };
+  });
+  const keyField = source.keyField;
+  return { terms, keyGet: (row) => row[keyField], keyType: source.keyType };
+}
+
+function orderedRows(read: CollectionRead, plan: OrderPlan, predicate: RowPredicate | null): Iterable<Row> {
+  const rows: Row[] = [];
+  for (const row of read.source.rows(undefined, Number.NEGATIVE_INFINITY)) {
+    if (!predicate || predicate(row)) rows.push(row);
+  }
+  const compareTuple = (values: unknown[], key: unknown, row: Row): number => {
+    for (let t = 0; t < plan.terms.length; t++) {
+      const term = plan.terms[t] as OrderPlan['terms'][number];
+      const c = compareValues(term.type, values[t], term.get(row));
+      if (c !== 0) return term.descending ? -c : c;
+    }
+    return compareValues(plan.keyType, key, plan.keyGet(row));
+  };
+  const tuples = new Map<Row, unknown[]>();
+  for (const row of rows)
+    tuples.set(
+      row,
+      plan.terms.map((term) => term.get(row)),
+    );
+  rows.sort((a, b) => compareTuple(tuples.get(a) as unknown[], plan.keyGet(a), b));
+  const token = read.options.skiptoken;
+  if (token === null) return rows;
+  const values = parseSkipToken(token, plan.terms.length + 1);
+  const key = values.pop();
+  return rows.filter((row) => compareTuple(values, key, row) < 0);
+}
+
+function skipTokenFor(read: CollectionRead, plan: OrderPlan | null, row: Row): string {
+  const key = skipTokenLiteral(read.source.keyType, row[read.source.keyField]);
+  if (!plan) return key;
+  return [...plan.terms.map((term) => skipTokenLiteral(term.type, term.get(row))), key].join(',');
+}
+
+/** Serves a GET on a collection: filter, order, page, envelope and `__next`. */
+export function readCollection(read: CollectionRead): ApiResponse {
+  const { options, endpoint, behaviour } = read;
+  checkEndpointRules(endpoint, options, behaviour);
+  const selection = planSelection(endpoint.entity, options.select, options.expand);
+  const serializer = read.serializer(selection);
+  const { predicate, expr } = compileRequestFilter(endpoint, read.store, options.filter);
+  const plan = planOrder(read);
+  const pageSize = endpoint.kind === 'standard' ? STANDARD_PAGE_SIZE : SYNC_PAGE_SIZE;
+
+  let rows: Iterable<Row>;
+  if (plan) {
+    rows = orderedRows(read, plan, predicate);
+  } else {
+    let afterKey: unknown;
+    if (options.skiptoken !== null) [afterKey] = parseSkipToken(options.skiptoken, 1);
+    const lower = endpoint.kind === 'sync' ? timestampLowerBound(expr) : Number.NEGATIVE_INFINITY;
+    rows = read.source.rows(afterKey, lower);
+  }
+
+  const top = options.top;
+  const limit = top === null ? pageSize : Math.min(pageSize, top);
+  let toSkip = options.skip ?? 0;
+  const parts: string[] = [];
+  let last: Row | null = null;
+  let more = false;
+  const filtered = !plan && predicate !== null;
+  for (const row of rows) {
+    if (filtered && !(predicate as RowPredicate)(row)) continue;
+    if (toSkip > 0) {
+      toSkip--;
+      continue;
+    }
+    if (parts.length === limit) {
+      more = true;
+      break;
+    }
+    parts.push(serializer.write(row));
+    last = row;
+  }
+  const remaining = top === null ? null : top - parts.length;
+  const hasNext = more && last !== null && (remaining === null || remaining > 0);
+
+  if (behaviour.bareArrayForSmallTop && top !== null && top <= pageSize && !options.inlineCount) {
+    return jsonResponse(200, `{"d":[${parts.join(',')}]}`);
+  }
+  let body = '{"d":{';
+  if (options.inlineCount) body += `"__count":"${countMatches(read, predicate)}",`;
+  body += `"results":[${parts.join(',')}]`;
+  if (hasNext) {
+    const next = buildNextLink(
+      read.resourceUrl,
+      options.params,
+      remaining,
+      skipTokenFor(read, plan, last as Row),
+    );
+    body += `,"__next":${JSON.stringify(next)}`;
+  }
+  return jsonResponse(200, `${body}}}`);
+}
+
+function countMatches(read: CollectionRead, predicate: RowPredicate | null): number {
+  if (!predicate) return read.source.size();
+  let count = 0;
+  for (const row of read.source.rows(undefined, Number.NEGATIVE_INFINITY)) if (predicate(row)) count++;
+  return count;
+}
+
+/** `…/$count`: the number of matching rows as plain text. */
+export function countCollection(read: CollectionRead): ApiResponse {
+  const { options, endpoint } = read;
+  if (endpoint.kind !== 'standard' && options.skip !== null)
+    checkEndpointRules(endpoint, options, read.behaviour);
+  const { predicate } = compileRequestFilter(endpoint, read.store, options.filter);
+  let count = countMatches(read, predicate);
+  if (options.skip !== null) count = Math.max(0, count - options.skip);
+  if (options.top !== null) count = Math.min(count, options.top);
+  return textResponse(200, String(count));
+}

@@ -1,0 +1,136 @@
+import type { EndpointDef } from '../catalogue/endpoints.ts';
+import type { EdmType } from '../catalogue/types.ts';
+import type { DivisionStore } from '../data/division-store.ts';
+import type { Row, Table } from '../data/table.ts';
+import { compareSqlGuids } from '../odata/guid-order.ts';
+
+/**
+ * The rows behind an endpoint in its natural order: SQL Server key order for standard and
+ * bulk endpoints, ascending Timestamp for sync endpoints.
+ */
+export interface RowSource {
+  keyField: string;
+  keyType: EdmType;
+  /**
+   * Rows strictly after `afterKey` in natural order (`undefined` = from the start). Sync
+   * sources also start after `lowerTimestamp`, the bound taken from the filter.
+   */
+  rows(afterKey: unknown, lowerTimestamp: number): Iterable<Row>;
+  /** Number of rows when no filter applies. */
+  size(): number;
+}
+
+export function tableKeyOrderSource(table: Table): RowSource {
+  return {
+    keyField: table.entity.key,
+    keyType: 'Edm.Guid',
+    *rows(afterKey) {
+      const order = table.keyOrder();
+      const start = typeof afterKey === 'string' ? table.positionAfterKey(afterKey) : 0;
+      for (let p = start; p < order.length; p++) {
+        const index = order[p] as number;
+        if (table.isLive(index)) yield table.row(index);
+      }
+    },
+    size: () => table.liveCount,
+  };
+}
+
+export function tableTimestampSource(table: Table): RowSource {
+  return {
+    keyField: 'Timestamp',
+    keyType: 'Edm.Int64',
+    *rows(afterKey, lowerTimestamp) {
+      const after = Math.max(
+        typeof afterKey === 'number' ? afterKey : Number.NEGATIVE_INFINITY,
+        lowerTimestamp,
+      );
+      for (const index of table.byTimestamp(after)) yield table.row(index);
+    },
+    size: () => table.liveCount,
+  };
+}
+
+/** Line-level sync rows: each line with its header's columns (those in `headerOnly`). */
+export function joinedLineSource(
+  lines: Table,
+  headers: Table,
+  foreignKey: string,
+  headerOnly: readonly string[],
+): RowSource {
+  return {
+    keyField: 'Timestamp',
+    keyType: 'Edm.Int64',
+    *rows(afterKey, lowerTimestamp) {
+      const after = Math.max(
+        typeof afterKey === 'number' ? afterKey : Number.NEGATIVE_INFINITY,
+        lowerTimestamp,
+      );
+      for (const index of lines.byTimestamp(after)) {
+        const line = lines.row(index);
+        const headerIndex = headers.indexOf(line[foreignKey]);
+        const joined: Row = { ...line };
+        if (headerIndex >= 0) {
+          const header = headers.row(headerIndex);
+          for (const name of headerOnly) joined[name] = header[name] ?? null;
+        }
+        joined.Timestamp = line.Timestamp;
+        yield joined;
+      }
+    },
+    size: () => lines.liveCount,
+  };
+}
+
+export function deletedSource(store: DivisionStore): RowSource {
+  return {
+    keyField: 'Timestamp',
+    keyType: 'Edm.Int64',
+    *rows(afterKey, lowerTimestamp) {
+      const after = Math.max(
+        typeof afterKey === 'number' ? afterKey : Number.NEGATIVE_INFINITY,
+        lowerTimestamp,
+      );
+      yield* store.deletedAfter(after);
+    },
+    size: () => store.deletedLog.length,
+  };
+}
+
+/** A small in-memory list (Me, divisions, webhook subscriptions) in key order. */
+export function arraySource(rows: Row[], keyField: string, keyType: EdmType): RowSource {
+  const compare =
+    keyType === 'Edm.Guid'
+      ? (a: unknown, b: unknown) => compareSqlGuids(a as string, b as string)
+      : (a: unknown, b: unknown) => (a as number) - (b as number);
+  const sorted = [...rows].sort((a, b) => compare(a[keyField], b[keyField]));
+  return {
+    keyField,
+    keyType,
+    *rows(afterKey) {
+      for (const row of sorted) {
+        if (afterKey === undefined || compare(row[keyField], afterKey) > 0) yield row;
+      }
+    },
+    size: () => sorted.length,
+  };
+}
+
+/** The row source of a table-backed endpoint (standard, bulk or sync). */
+export function tableSourceFor(endpoint: EndpointDef, store: DivisionStore): RowSource | null {
+  const source = endpoint.source;
+  if (source.type === 'table') {
+    const table = store.tables[source.table];
+    return endpoint.kind === 'sync' ? tableTimestampSource(table) : tableKeyOrderSource(table);
+  }
+  if (source.type === 'lines') {
+    return joinedLineSource(
+      store.tables[source.lines],
+      store.tables[source.header],
+      source.foreignKey,
+      source.headerOnly,
+    );
+  }
+  if (source.type === 'deleted') return deletedSource(store);
+  return null;
+}
