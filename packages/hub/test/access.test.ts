@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RegisteredRoute } from '../src/api/server.ts';
-import { addMember, type ApiClient, BACKENDS, signUpOwner, startTestHub, type TestHub } from './support/test-hub.ts';
+import {
+  type ApiClient,
+  addMember,
+  BACKENDS,
+  signUpOwner,
+  startTestHub,
+  type TestHub,
+} from './support/test-hub.ts';
 
 /** The only routes anyone may call without signing in. Adding one here is a security decision. */
 const PUBLIC_ALLOW_LIST = [
@@ -40,7 +47,9 @@ describe.each(BACKENDS)('access control on every route ($name)', (backend) => {
     outsider = (await addMember(owner, workspaceId, 'outsider@example.nl', 'admin')).client;
     // The outsider leaves, so they are a signed-in user who is not a member.
     const me = await outsider.get('/api/v1/me');
-    expect((await outsider.delete(`/api/v1/workspaces/${workspaceId}/members/${me.body.user.id}`)).status).toBe(204);
+    expect(
+      (await outsider.delete(`/api/v1/workspaces/${workspaceId}/members/${me.body.user.id}`)).status,
+    ).toBe(204);
     routes = t.hub.routes.filter((r) => r.method !== 'HEAD');
   });
   afterAll(() => t?.close());
@@ -57,7 +66,8 @@ describe.each(BACKENDS)('access control on every route ($name)', (backend) => {
     for (const route of anonymous) {
       const response = await fetch(t.base + fill(route.url, workspaceId), {
         method: route.method,
-        headers: route.method === 'GET' || route.method === 'DELETE' ? {} : { 'content-type': 'application/json' },
+        headers:
+          route.method === 'GET' || route.method === 'DELETE' ? {} : { 'content-type': 'application/json' },
         body: route.method === 'GET' || route.method === 'DELETE' ? undefined : '{}',
       });
       const body = (await response.json()) as { error?: { code: string } };
@@ -70,8 +80,14 @@ describe.each(BACKENDS)('access control on every route ($name)', (backend) => {
 
   it('refuses a forged session cookie and a forged bearer token on every protected route', async () => {
     for (const route of routes.filter((r) => r.access.kind !== 'public')) {
-      for (const headers of [{ cookie: 'koppel_session=kps_forged' }, { authorization: 'Bearer kpt_forged' }]) {
-        const response = await fetch(t.base + fill(route.url, workspaceId), { method: route.method, headers });
+      for (const headers of [
+        { cookie: 'koppel_session=kps_forged' },
+        { authorization: 'Bearer kpt_forged' },
+      ]) {
+        const response = await fetch(t.base + fill(route.url, workspaceId), {
+          method: route.method,
+          headers,
+        });
         expect(response.status, `${key(route)} ${JSON.stringify(headers)}`).toBe(401);
       }
     }
@@ -81,7 +97,11 @@ describe.each(BACKENDS)('access control on every route ($name)', (backend) => {
     const workspaceRoutes = routes.filter((r) => r.access.kind === 'workspace');
     expect(workspaceRoutes.length).toBeGreaterThan(8);
     for (const route of workspaceRoutes) {
-      const response = await outsider.request(route.method, fill(route.url, workspaceId), route.method === 'GET' ? undefined : {});
+      const response = await outsider.request(
+        route.method,
+        fill(route.url, workspaceId),
+        route.method === 'GET' ? undefined : {},
+      );
       expect(response.status, key(route)).toBe(404);
       expect(response.body.error.code).toBe('workspace_not_found');
     }
@@ -91,7 +111,11 @@ describe.each(BACKENDS)('access control on every route ($name)', (backend) => {
     const privileged = routes.filter((r) => r.access.kind === 'workspace' && r.access.role !== 'viewer');
     expect(privileged.length).toBeGreaterThan(4);
     for (const route of privileged) {
-      const response = await viewer.request(route.method, fill(route.url, workspaceId), route.method === 'GET' ? undefined : {});
+      const response = await viewer.request(
+        route.method,
+        fill(route.url, workspaceId),
+        route.method === 'GET' ? undefined : {},
+      );
       expect(response.status, key(route)).toBe(403);
       expect(response.body.error.code).toBe('insufficient_role');
     }
@@ -103,6 +127,8 @@ describe.each(BACKENDS)('access control on every route ($name)', (backend) => {
     const careless = async (app: import('fastify').FastifyInstance) => {
       app.get('/careless', async () => ({ ok: true }));
     };
-    await expect(buildServer(t.hub.ctx, new HubMetrics(), { apiRoutes: [careless] })).rejects.toThrow(/no config\.access/);
+    await expect(buildServer(t.hub.ctx, new HubMetrics(), { apiRoutes: [careless] })).rejects.toThrow(
+      /no config\.access/,
+    );
   });
 });

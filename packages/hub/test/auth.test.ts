@@ -24,7 +24,10 @@ describe.each(BACKENDS)('auth on $name', (backend) => {
 
   it('sets session cookies HttpOnly and SameSite=Lax, without Secure on plain http', async () => {
     const client = new ApiClient(t.base);
-    const response = await client.post('/api/v1/auth/login', { email: OWNER.email, password: OWNER.password });
+    const response = await client.post('/api/v1/auth/login', {
+      email: OWNER.email,
+      password: OWNER.password,
+    });
     expect(response.status).toBe(200);
     const cookies = response.headers.getSetCookie();
     const session = cookies.find((c) => c.startsWith('koppel_session='))!;
@@ -35,7 +38,10 @@ describe.each(BACKENDS)('auth on $name', (backend) => {
   });
 
   it('refuses a wrong password with the same answer as an unknown account', async () => {
-    const wrong = await new ApiClient(t.base).post('/api/v1/auth/login', { email: OWNER.email, password: 'nope-nope-nope' });
+    const wrong = await new ApiClient(t.base).post('/api/v1/auth/login', {
+      email: OWNER.email,
+      password: 'nope-nope-nope',
+    });
     const unknown = await new ApiClient(t.base).post('/api/v1/auth/login', {
       email: 'ghost@example.nl',
       password: 'nope-nope-nope',
@@ -150,15 +156,24 @@ describe.each(BACKENDS)('two-factor login and throttling on $name', (backend) =>
     const attacker = new ApiClient(t.base);
     const statuses: number[] = [];
     for (let i = 0; i < 11; i++) {
-      statuses.push((await attacker.post('/api/v1/auth/login', { email: OWNER.email, password: `wrong-${i}` })).status);
+      statuses.push(
+        (await attacker.post('/api/v1/auth/login', { email: OWNER.email, password: `wrong-${i}` })).status,
+      );
     }
     expect(statuses.slice(0, 10).every((s) => s === 401)).toBe(true);
     expect(statuses[10]).toBe(429);
     // Even the right password is refused while the account is locked.
-    const locked = await attacker.post('/api/v1/auth/login', { email: OWNER.email, password: OWNER.password });
+    const locked = await attacker.post('/api/v1/auth/login', {
+      email: OWNER.email,
+      password: OWNER.password,
+    });
     expect(locked.status).toBe(429);
     expect(locked.headers.get('retry-after')).toMatch(/^\d+$/);
-    const stored = await t.hub.ctx.repos.rateLimits.current('login:account:owner@example.nl', t.clock.now(), 15 * 60_000);
+    const stored = await t.hub.ctx.repos.rateLimits.current(
+      'login:account:owner@example.nl',
+      t.clock.now(),
+      15 * 60_000,
+    );
     expect(stored.count).toBe(10);
 
     t.clock.advance(16 * 60_000);

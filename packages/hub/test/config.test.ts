@@ -34,7 +34,9 @@ describe('loadConfig', () => {
 
   it('derives the public URL from the port and strips a trailing slash', () => {
     expect(loadConfig({ KOPPEL_PORT: '8080' }).publicUrl).toBe('http://127.0.0.1:8080');
-    expect(loadConfig({ KOPPEL_PUBLIC_URL: 'https://koppel.example.nl/' }).publicUrl).toBe('https://koppel.example.nl');
+    expect(loadConfig({ KOPPEL_PUBLIC_URL: 'https://koppel.example.nl/' }).publicUrl).toBe(
+      'https://koppel.example.nl',
+    );
   });
 
   it('names the variable, the problem and the fix, for every problem at once', () => {
@@ -47,19 +49,26 @@ describe('loadConfig', () => {
     });
     expect(problems).toHaveLength(5);
     expect(problems[0]).toMatch(/^KOPPEL_PORT: .*Expected a TCP port number/);
-    expect(problems.find((p) => p.startsWith('KOPPEL_SECRET_KEY'))).toMatch(/32 bytes.*openssl rand -base64 32/);
+    expect(problems.find((p) => p.startsWith('KOPPEL_SECRET_KEY'))).toMatch(
+      /32 bytes.*openssl rand -base64 32/,
+    );
     expect(problems.find((p) => p.startsWith('DATABASE_URL'))).toMatch(/postgres:\/\//);
     expect(problems.find((p) => p.startsWith('KOPPEL_LOG_LEVEL'))).toMatch(/one of fatal, error/);
   });
 
   it('requires a secret key with Postgres, so every process shares it', () => {
     const problems = problemsOf({ DATABASE_URL: 'postgres://u:pw@db/koppel' });
-    expect(problems).toEqual([expect.stringMatching(/^KOPPEL_SECRET_KEY: required when DATABASE_URL is set/)]);
+    expect(problems).toEqual([
+      expect.stringMatching(/^KOPPEL_SECRET_KEY: required when DATABASE_URL is set/),
+    ]);
   });
 
   it('never echoes a secret value in an error', () => {
     const key = `${randomBytes(31).toString('base64')}`;
-    const problems = problemsOf({ KOPPEL_SECRET_KEY: key, DATABASE_URL: 'postgres://u:hunter2hunter2@db/koppel' });
+    const problems = problemsOf({
+      KOPPEL_SECRET_KEY: key,
+      DATABASE_URL: 'postgres://u:hunter2hunter2@db/koppel',
+    });
     expect(problems.join('\n')).not.toContain(key);
     expect(problems.join('\n')).not.toContain('hunter2hunter2');
   });
@@ -78,10 +87,14 @@ describe('loadConfig', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'koppel-config-'));
     writeFileSync(path.join(dir, 'typo.json'), JSON.stringify({ prot: 4000 }));
     writeFileSync(path.join(dir, 'broken.json'), '{ port: 4000 ');
-    expect(problemsOf({ KOPPEL_CONFIG: path.join(dir, 'typo.json') })[0]).toMatch(/"prot" .* is not a Koppel setting/);
+    expect(problemsOf({ KOPPEL_CONFIG: path.join(dir, 'typo.json') })[0]).toMatch(
+      /"prot" .* is not a Koppel setting/,
+    );
     expect(problemsOf({ KOPPEL_CONFIG: path.join(dir, 'broken.json') })[0]).toMatch(/is not valid JSON/);
     expect(problemsOf({ KOPPEL_CONFIG: path.join(dir, 'missing.json') })[0]).toMatch(/file not found/);
     writeFileSync(path.join(dir, 'bad-value.json'), JSON.stringify({ port: -1 }));
-    expect(problemsOf({ KOPPEL_CONFIG: path.join(dir, 'bad-value.json') })[0]).toMatch(/^"port" in .*bad-value\.json: /);
+    expect(problemsOf({ KOPPEL_CONFIG: path.join(dir, 'bad-value.json') })[0]).toMatch(
+      /^"port" in .*bad-value\.json: /,
+    );
   });
 });

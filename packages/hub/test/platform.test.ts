@@ -3,7 +3,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runDoctor } from '../src/doctor/doctor.ts';
 import { SecretBox } from '../src/secrets/secret-box.ts';
 import { exactApps, sessions } from '../src/storage/schema.ts';
-import { ApiClient, BACKENDS, OWNER, signUpOwner, startTestHub, type TestHub } from './support/test-hub.ts';
+import {
+  ApiClient,
+  BACKENDS,
+  type LooseJson,
+  OWNER,
+  signUpOwner,
+  startTestHub,
+  type TestHub,
+} from './support/test-hub.ts';
 
 describe.each(BACKENDS)('operations endpoints, errors, jobs and doctor on $name', (backend) => {
   let t: TestHub;
@@ -32,7 +40,10 @@ describe.each(BACKENDS)('operations endpoints, errors, jobs and doctor on $name'
     expect(await (await fetch(`${t.base}/healthz`)).json()).toEqual({ status: 'ok' });
     const ready = await fetch(`${t.base}/readyz`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toMatchObject({ status: 'ready', checks: { database: { ok: true }, migrations: { ok: true } } });
+    expect(await ready.json()).toMatchObject({
+      status: 'ready',
+      checks: { database: { ok: true }, migrations: { ok: true } },
+    });
   });
 
   it('serves Prometheus metrics with per-route request counts', async () => {
@@ -43,20 +54,26 @@ describe.each(BACKENDS)('operations endpoints, errors, jobs and doctor on $name'
   });
 
   it('serves an OpenAPI 3.1 document generated from the route schemas', async () => {
-    const doc = await (await fetch(`${t.base}/api/openapi.json`)).json();
+    const doc = (await (await fetch(`${t.base}/api/openapi.json`)).json()) as LooseJson;
     expect(doc.openapi).toBe('3.1.0');
     const login = doc.paths['/api/v1/auth/login'].post;
     expect(login.requestBody.content['application/json'].schema.required).toEqual(['email', 'password']);
-    expect(doc.paths['/api/v1/workspaces/{workspaceId}/members/{userId}'].patch.parameters.map((p: { name: string }) => p.name).sort()).toEqual([
-      'userId',
-      'workspaceId',
+    expect(
+      doc.paths['/api/v1/workspaces/{workspaceId}/members/{userId}'].patch.parameters
+        .map((p: { name: string }) => p.name)
+        .sort(),
+    ).toEqual(['userId', 'workspaceId']);
+    expect(login.responses['4XX'].content['application/json'].schema.properties.error.required).toEqual([
+      'code',
+      'message',
     ]);
-    expect(login.responses['4XX'].content['application/json'].schema.properties.error.required).toEqual(['code', 'message']);
   });
 
   it('answers errors as {error: {code, message}} with the right status', async () => {
     const client = new ApiClient(t.base);
-    const notJson = await client.request('POST', '/api/v1/auth/login', 'email=a', { 'content-type': 'application/x-www-form-urlencoded' });
+    const notJson = await client.request('POST', '/api/v1/auth/login', 'email=a', {
+      'content-type': 'application/x-www-form-urlencoded',
+    });
     expect(notJson.status).toBe(415);
     expect(notJson.body.error.code).toBe('unsupported_media_type');
     const broken = await client.request('POST', '/api/v1/auth/login', '{"email":', {});
@@ -73,7 +90,9 @@ describe.each(BACKENDS)('operations endpoints, errors, jobs and doctor on $name'
   it('runs jobs through pg-boss on the same database, including the housekeeping job', async () => {
     await t.hub.startWorker({ pollingIntervalSeconds: 0.5 });
     await t.hub.ctx.jobs.send('test-echo', { hello: 'world' });
-    await expect.poll(() => ranJobs, { timeout: 15_000, interval: 200 }).toEqual([{ name: 'test-echo', data: { hello: 'world' } }]);
+    await expect
+      .poll(() => ranJobs, { timeout: 15_000, interval: 200 })
+      .toEqual([{ name: 'test-echo', data: { hello: 'world' } }]);
 
     const client = new ApiClient(t.base);
     await client.post('/api/v1/auth/login', { email: OWNER.email, password: OWNER.password });
@@ -81,7 +100,9 @@ describe.each(BACKENDS)('operations endpoints, errors, jobs and doctor on $name'
     expect(before).toBeGreaterThanOrEqual(2);
     t.clock.advance(15 * 24 * 3600 * 1000);
     await t.hub.ctx.jobs.send('housekeeping');
-    await expect.poll(async () => (await t.hub.db.select().from(sessions)).length, { timeout: 15_000, interval: 200 }).toBe(0);
+    await expect
+      .poll(async () => (await t.hub.db.select().from(sessions)).length, { timeout: 15_000, interval: 200 })
+      .toBe(0);
     await expect(t.hub.ctx.jobs.send('no-such-job')).rejects.toThrow(/unknown job/);
   });
 
@@ -89,7 +110,9 @@ describe.each(BACKENDS)('operations endpoints, errors, jobs and doctor on $name'
     const ctx = { ...t.hub.ctx, config: { ...t.hub.ctx.config, publicUrl: t.base } };
     const healthy = await runDoctor(ctx);
     expect(healthy.filter((r) => r.status === 'fail')).toEqual([]);
-    expect(healthy.map((r) => r.check)).toEqual(expect.arrayContaining(['database', 'secret-key', 'public-url']));
+    expect(healthy.map((r) => r.check)).toEqual(
+      expect.arrayContaining(['database', 'secret-key', 'public-url']),
+    );
 
     const foreignKey = new SecretBox(randomBytes(32));
     const appId = randomUUID();
@@ -120,7 +143,7 @@ describe.each(BACKENDS)('readiness before migrations ($name)', (backend) => {
   it('reports not ready with the fix while migrations are pending', async () => {
     const response = await fetch(`${t.base}/readyz`);
     expect(response.status).toBe(503);
-    const body = await response.json();
+    const body = (await response.json()) as LooseJson;
     expect(body.checks.migrations.ok).toBe(false);
     expect(body.checks.migrations.message).toMatch(/^(\d+) of \1 pending; run koppel migrate$/);
   });

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { totpCode } from '../src/auth/totp.ts';
-import { connections, exactApps } from '../src/storage/schema.ts';
 import { queryRows } from '../src/storage/database.ts';
+import { connections, exactApps } from '../src/storage/schema.ts';
 import { ApiClient, BACKENDS, OWNER, signUpOwner, startTestHub, type TestHub } from './support/test-hub.ts';
 
 /** Every row of every table the hub owns (public schema), as one string. */
@@ -43,7 +43,10 @@ describe.each(BACKENDS)('no plaintext secret at rest, in responses or in logs ($
     const token = await owner.post('/api/v1/tokens', { name: 'script' });
     secrets.push(token.body.token);
 
-    const invite = await owner.post(`/api/v1/workspaces/${workspaceId}/invitations`, { email: 'new@example.nl', role: 'viewer' });
+    const invite = await owner.post(`/api/v1/workspaces/${workspaceId}/invitations`, {
+      email: 'new@example.nl',
+      role: 'viewer',
+    });
     secrets.push(invite.body.token);
     const invitee = new ApiClient(t.base);
     await invitee.post('/api/v1/invitations/accept', {
@@ -94,7 +97,10 @@ describe.each(BACKENDS)('no plaintext secret at rest, in responses or in logs ($
 
   it('logs none of them, not even at trace level', async () => {
     // A failed login and a bad bearer token with secrets in them must not be echoed either.
-    await new ApiClient(t.base).post('/api/v1/auth/login', { email: OWNER.email, password: 'guess-password-789' });
+    await new ApiClient(t.base).post('/api/v1/auth/login', {
+      email: OWNER.email,
+      password: 'guess-password-789',
+    });
     secrets.push('guess-password-789');
     const bad = new ApiClient(t.base);
     bad.bearer = 'kpt_this-is-a-secret-looking-token';

@@ -26,9 +26,18 @@ describe('TOTP (RFC 6238)', () => {
     const step = verifyTotp(RFC_SECRET, previous, at, null);
     expect(step).toBe(Math.floor(at.getTime() / 30_000) - 1);
     expect(verifyTotp(RFC_SECRET, previous, at, step)).toBeUndefined();
-    expect(verifyTotp(RFC_SECRET, totpCode(RFC_SECRET, new Date(at.getTime() - 90_000)), at, null)).toBeUndefined();
+    expect(
+      verifyTotp(RFC_SECRET, totpCode(RFC_SECRET, new Date(at.getTime() - 90_000)), at, null),
+    ).toBeUndefined();
     expect(verifyTotp(RFC_SECRET, 'abcdef', at, null)).toBeUndefined();
-    expect(verifyTotp(RFC_SECRET, `${totpCode(RFC_SECRET, at).slice(0, 3)} ${totpCode(RFC_SECRET, at).slice(3)}`, at, null)).toBeDefined();
+    expect(
+      verifyTotp(
+        RFC_SECRET,
+        `${totpCode(RFC_SECRET, at).slice(0, 3)} ${totpCode(RFC_SECRET, at).slice(3)}`,
+        at,
+        null,
+      ),
+    ).toBeDefined();
   });
 
   it('round-trips base32', () => {

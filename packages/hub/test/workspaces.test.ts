@@ -1,5 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addMember, ApiClient, BACKENDS, OWNER, signUpOwner, startTestHub, type TestHub } from './support/test-hub.ts';
+import {
+  ApiClient,
+  addMember,
+  BACKENDS,
+  OWNER,
+  signUpOwner,
+  startTestHub,
+  type TestHub,
+} from './support/test-hub.ts';
 
 describe.each(BACKENDS)('workspaces, members and invitations on $name', (backend) => {
   let t: TestHub;
@@ -19,7 +27,9 @@ describe.each(BACKENDS)('workspaces, members and invitations on $name', (backend
     expect(created.body).toMatchObject({ name: 'Bakkerij Jansen', role: 'owner' });
     const list = await owner.get('/api/v1/workspaces');
     expect(list.body.map((w: { name: string }) => w.name)).toContain('Bakkerij Jansen');
-    const renamed = await owner.patch(`/api/v1/workspaces/${created.body.id}`, { name: 'Bakkerij Jansen BV' });
+    const renamed = await owner.patch(`/api/v1/workspaces/${created.body.id}`, {
+      name: 'Bakkerij Jansen BV',
+    });
     expect(renamed.body.name).toBe('Bakkerij Jansen BV');
     expect((await owner.delete(`/api/v1/workspaces/${created.body.id}`)).status).toBe(204);
     expect((await owner.get(`/api/v1/workspaces/${created.body.id}`)).status).toBe(404);
@@ -41,11 +51,17 @@ describe.each(BACKENDS)('workspaces, members and invitations on $name', (backend
     expect(invite.body.url).toBe(`${t.config.publicUrl}/invitations/accept#token=${invite.body.token}`);
     expect(invite.body.email).toBe('admin@example.nl');
 
-    const lookup = await new ApiClient(t.base).post('/api/v1/invitations/lookup', { token: invite.body.token });
+    const lookup = await new ApiClient(t.base).post('/api/v1/invitations/lookup', {
+      token: invite.body.token,
+    });
     expect(lookup.body).toMatchObject({ email: 'admin@example.nl', role: 'admin', accountExists: false });
 
     const invitee = new ApiClient(t.base);
-    const weak = await invitee.post('/api/v1/invitations/accept', { token: invite.body.token, name: 'Ad', password: 'short' });
+    const weak = await invitee.post('/api/v1/invitations/accept', {
+      token: invite.body.token,
+      name: 'Ad',
+      password: 'short',
+    });
     expect(weak.body.error.code).toBe('weak_password');
     const accepted = await invitee.post('/api/v1/invitations/accept', {
       token: invite.body.token,
@@ -77,9 +93,15 @@ describe.each(BACKENDS)('workspaces, members and invitations on $name', (backend
       role: 'viewer',
     });
     const client = new ApiClient(t.base);
-    const wrong = await client.post('/api/v1/invitations/accept', { token: invite.body.token, password: 'not-it-at-all' });
+    const wrong = await client.post('/api/v1/invitations/accept', {
+      token: invite.body.token,
+      password: 'not-it-at-all',
+    });
     expect(wrong.status).toBe(401);
-    const ok = await client.post('/api/v1/invitations/accept', { token: invite.body.token, password: 'admin-password-123' });
+    const ok = await client.post('/api/v1/invitations/accept', {
+      token: invite.body.token,
+      password: 'admin-password-123',
+    });
     expect(ok.status).toBe(200);
     const me = await client.get('/api/v1/me');
     expect(me.body.workspaces.map((w: { role: string }) => w.role).sort()).toEqual(['admin', 'viewer']);
@@ -90,7 +112,9 @@ describe.each(BACKENDS)('workspaces, members and invitations on $name', (backend
       email: 'r@example.nl',
       role: 'viewer',
     });
-    expect((await owner.delete(`/api/v1/workspaces/${workspaceId}/invitations/${revokedInvite.body.id}`)).status).toBe(204);
+    expect(
+      (await owner.delete(`/api/v1/workspaces/${workspaceId}/invitations/${revokedInvite.body.id}`)).status,
+    ).toBe(204);
     const revoked = await new ApiClient(t.base).post('/api/v1/invitations/accept', {
       token: revokedInvite.body.token,
       name: 'R',
@@ -98,7 +122,10 @@ describe.each(BACKENDS)('workspaces, members and invitations on $name', (backend
     });
     expect(revoked.body.error.message).toMatch(/revoked/);
 
-    const expiring = await owner.post(`/api/v1/workspaces/${workspaceId}/invitations`, { email: 'e@example.nl', role: 'viewer' });
+    const expiring = await owner.post(`/api/v1/workspaces/${workspaceId}/invitations`, {
+      email: 'e@example.nl',
+      role: 'viewer',
+    });
     t.clock.advance(8 * 24 * 3600 * 1000);
     const expired = await new ApiClient(t.base).post('/api/v1/invitations/accept', {
       token: expiring.body.token,
@@ -113,19 +140,39 @@ describe.each(BACKENDS)('workspaces, members and invitations on $name', (backend
     // Fresh sessions: the clock moved past the earlier sessions' lifetime.
     const ownerClient = new ApiClient(t.base);
     await ownerClient.post('/api/v1/auth/login', { email: OWNER.email, password: OWNER.password });
-    const { client: admin, userId: adminId } = await addMember(ownerClient, workspaceId, 'second-admin@example.nl', 'admin');
+    const { client: admin, userId: adminId } = await addMember(
+      ownerClient,
+      workspaceId,
+      'second-admin@example.nl',
+      'admin',
+    );
     const { userId: viewerId } = await addMember(ownerClient, workspaceId, 'v@example.nl', 'viewer');
 
-    expect((await admin.post(`/api/v1/workspaces/${workspaceId}/invitations`, { email: 'o2@example.nl', role: 'owner' })).status).toBe(403);
-    expect((await admin.patch(`/api/v1/workspaces/${workspaceId}/members/${viewerId}`, { role: 'owner' })).status).toBe(403);
+    expect(
+      (
+        await admin.post(`/api/v1/workspaces/${workspaceId}/invitations`, {
+          email: 'o2@example.nl',
+          role: 'owner',
+        })
+      ).status,
+    ).toBe(403);
+    expect(
+      (await admin.patch(`/api/v1/workspaces/${workspaceId}/members/${viewerId}`, { role: 'owner' })).status,
+    ).toBe(403);
     expect((await admin.delete(`/api/v1/workspaces/${workspaceId}/members/${ownerId}`)).status).toBe(403);
-    const promoted = await admin.patch(`/api/v1/workspaces/${workspaceId}/members/${viewerId}`, { role: 'admin' });
+    const promoted = await admin.patch(`/api/v1/workspaces/${workspaceId}/members/${viewerId}`, {
+      role: 'admin',
+    });
     expect(promoted.body).toMatchObject({ userId: viewerId, role: 'admin' });
 
-    const demoteSelf = await ownerClient.patch(`/api/v1/workspaces/${workspaceId}/members/${ownerId}`, { role: 'viewer' });
+    const demoteSelf = await ownerClient.patch(`/api/v1/workspaces/${workspaceId}/members/${ownerId}`, {
+      role: 'viewer',
+    });
     expect(demoteSelf.status).toBe(409);
     expect(demoteSelf.body.error.code).toBe('last_owner');
-    expect((await ownerClient.delete(`/api/v1/workspaces/${workspaceId}/members/${ownerId}`)).status).toBe(409);
+    expect((await ownerClient.delete(`/api/v1/workspaces/${workspaceId}/members/${ownerId}`)).status).toBe(
+      409,
+    );
 
     // An admin may leave on their own; afterwards the workspace is gone for them.
     expect((await admin.delete(`/api/v1/workspaces/${workspaceId}/members/${adminId}`)).status).toBe(204);

@@ -59,12 +59,10 @@ export function healthRoutes(metrics: HubMetrics): RoutePlugin {
             )
           : { ok: false, message: 'not checked: database unreachable' };
         const ready = database.ok && migrations.ok;
-        return reply
-          .code(ready ? 200 : 503)
-          .send({
-            status: ready ? ('ready' as const) : ('not_ready' as const),
-            checks: { database, migrations },
-          });
+        return reply.code(ready ? 200 : 503).send({
+          status: ready ? ('ready' as const) : ('not_ready' as const),
+          checks: { database, migrations },
+        });
       },
     );
 

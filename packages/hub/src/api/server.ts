@@ -56,7 +56,8 @@ export async function buildServer(
         `route ${route.method} ${route.url} has no config.access; declare who may call it (see api/access.ts)`,
       );
     }
-    for (const method of [route.method].flat()) routes.push({ method, url: route.url, access: route.config.access });
+    for (const method of [route.method].flat())
+      routes.push({ method, url: route.url, access: route.config.access });
   });
   // After the cookie plugin, whose own onRequest hook parses the cookies this one reads.
   await app.register(fastifyCookie);

@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { Command } from 'commander';
 import { type HubConfig, loadConfig } from '../config/config.ts';
-import { runDoctor } from '../doctor/doctor.ts';
+import { type DoctorResult, runDoctor, runRemoteDoctor } from '../doctor/doctor.ts';
 import { ConfigError, HubError } from '../errors.ts';
 import { createHub, type Hub } from '../hub.ts';
 import { createLogger } from '../logging/logger.ts';
@@ -108,18 +108,24 @@ withCommonOptions(program.command('doctor'))
   .option('--json', 'print the results as JSON')
   .action(async (options: CommonOptions & { json?: boolean }) => {
     const config = configFrom(options);
-    const hub = await createHub({ ...config, logLevel: 'error' }, { migrate: false });
+    let results: DoctorResult[];
     try {
-      const results = await runDoctor(hub.ctx);
-      if (options.json) {
-        console.log(JSON.stringify(results, null, 2));
-      } else {
-        for (const r of results) console.log(`${r.status.toUpperCase().padEnd(4)} ${r.check}: ${r.message}`);
+      const hub = await createHub({ ...config, logLevel: 'error' }, { migrate: false });
+      try {
+        results = await runDoctor(hub.ctx);
+      } finally {
+        await hub.close();
       }
-      if (results.some((r) => r.status === 'fail')) process.exitCode = 1;
-    } finally {
-      await hub.close();
+    } catch (error) {
+      if (!(error instanceof HubError && error.code === 'data_dir_in_use')) throw error;
+      results = await runRemoteDoctor(config, error.message);
     }
+    if (options.json) {
+      console.log(JSON.stringify(results, null, 2));
+    } else {
+      for (const r of results) console.log(`${r.status.toUpperCase().padEnd(4)} ${r.check}: ${r.message}`);
+    }
+    if (results.some((r) => r.status === 'fail')) process.exitCode = 1;
   });
 
 program

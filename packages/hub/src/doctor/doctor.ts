@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { IN_MEMORY_DATA_DIR } from '../config/config.ts';
+import { type HubConfig, IN_MEMORY_DATA_DIR } from '../config/config.ts';
 import type { HubContext } from '../hub-context.ts';
 import { keyFileMode } from '../secrets/secret-box.ts';
 import { migrationStatus, pingDatabase, queryRows } from '../storage/database.ts';
@@ -124,42 +124,81 @@ export const secretKeyCheck: DoctorCheck = {
 
 export const publicUrlCheck: DoctorCheck = {
   name: 'public-url',
-  async run(ctx, env) {
-    const url = `${ctx.config.publicUrl}/healthz`;
-    const results: DoctorResult[] = [];
-    const host = new URL(ctx.config.publicUrl).hostname;
-    if (
-      ctx.config.publicUrl.startsWith('http://') &&
-      !['127.0.0.1', 'localhost', '::1', '[::1]'].includes(host)
-    ) {
-      results.push({
-        check: 'public-url',
-        status: 'warn',
-        message: `${ctx.config.publicUrl} is plain http on a non-local host: session cookies travel unencrypted. Put the hub behind https and set KOPPEL_PUBLIC_URL to the https address.`,
-      });
-    }
-    try {
-      const response = await env.fetch(url, { signal: AbortSignal.timeout(env.timeoutMs) });
-      const body = (await response.json().catch(() => undefined)) as { status?: string } | undefined;
-      results.push(
-        response.ok && body?.status === 'ok'
-          ? { check: 'public-url', status: 'ok', message: `${url} answers` }
-          : {
-              check: 'public-url',
-              status: 'fail',
-              message: `${url} answered HTTP ${response.status} but not as a Koppel hub; check KOPPEL_PUBLIC_URL and the proxy in front of the hub`,
-            },
-      );
-    } catch (error) {
-      results.push({
-        check: 'public-url',
-        status: 'fail',
-        message: `${url} is unreachable (${(error as Error).message}). Is the hub running, and does KOPPEL_PUBLIC_URL point at it?`,
-      });
-    }
-    return results;
-  },
+  run: (ctx, env) => checkPublicUrl(ctx.config, env),
 };
+
+async function checkPublicUrl(config: HubConfig, env: DoctorEnvironment): Promise<DoctorResult[]> {
+  const url = `${config.publicUrl}/healthz`;
+  const results: DoctorResult[] = [];
+  const host = new URL(config.publicUrl).hostname;
+  if (config.publicUrl.startsWith('http://') && !['127.0.0.1', 'localhost', '::1', '[::1]'].includes(host)) {
+    results.push({
+      check: 'public-url',
+      status: 'warn',
+      message: `${config.publicUrl} is plain http on a non-local host: session cookies travel unencrypted. Put the hub behind https and set KOPPEL_PUBLIC_URL to the https address.`,
+    });
+  }
+  try {
+    const response = await env.fetch(url, { signal: AbortSignal.timeout(env.timeoutMs) });
+    const body = (await response.json().catch(() => undefined)) as { status?: string } | undefined;
+    results.push(
+      response.ok && body?.status === 'ok'
+        ? { check: 'public-url', status: 'ok', message: `${url} answers` }
+        : {
+            check: 'public-url',
+            status: 'fail',
+            message: `${url} answered HTTP ${response.status} but not as a Koppel hub; check KOPPEL_PUBLIC_URL and the proxy in front of the hub`,
+          },
+    );
+  } catch (error) {
+    results.push({
+      check: 'public-url',
+      status: 'fail',
+      message: `${url} is unreachable (${(error as Error).message}). Is the hub running, and does KOPPEL_PUBLIC_URL point at it?`,
+    });
+  }
+  return results;
+}
+
+/**
+ * Doctor for an embedded hub that is running: its data dir is locked (PGlite allows one
+ * process), so the database is checked through the running hub's /readyz instead.
+ */
+export async function runRemoteDoctor(
+  config: HubConfig,
+  lockMessage: string,
+  env: Partial<DoctorEnvironment> = {},
+): Promise<DoctorResult[]> {
+  const environment: DoctorEnvironment = { fetch: env.fetch ?? fetch, timeoutMs: env.timeoutMs ?? 5000 };
+  const results: DoctorResult[] = [];
+  try {
+    const response = await environment.fetch(`${config.publicUrl}/readyz`, {
+      signal: AbortSignal.timeout(environment.timeoutMs),
+    });
+    const body = (await response.json()) as { checks?: Record<string, { ok: boolean; message: string }> };
+    for (const [name, check] of Object.entries(body.checks ?? {})) {
+      results.push({
+        check: name === 'migrations' ? 'database' : name,
+        status: check.ok ? 'ok' : 'fail',
+        message: `${check.message} (reported by the running hub)`,
+      });
+    }
+  } catch (error) {
+    results.push({
+      check: 'database',
+      status: 'fail',
+      message: `${lockMessage} Its /readyz at ${config.publicUrl} did not answer (${(error as Error).message}); check KOPPEL_PUBLIC_URL.`,
+    });
+  }
+  results.push({
+    check: 'secret-key',
+    status: 'warn',
+    message:
+      'not checked: the running hub holds the data dir; stop it and run `koppel doctor` again for the full check',
+  });
+  results.push(...(await checkPublicUrl(config, environment)));
+  return results;
+}
 
 /** The platform's checks. The Exact half appends one per app (redirect URI) and per connection (health). */
 export const defaultDoctorChecks: DoctorCheck[] = [databaseCheck, secretKeyCheck, publicUrlCheck];

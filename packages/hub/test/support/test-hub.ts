@@ -8,7 +8,8 @@ import type { Clock } from '../../src/clock.ts';
 import { type HubConfig, loadConfig } from '../../src/config/config.ts';
 import { type CreateHubOptions, createHub, type Hub } from '../../src/hub.ts';
 
-export const POSTGRES_ADMIN_URL = process.env.KOPPEL_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export const POSTGRES_ADMIN_URL =
+  process.env.KOPPEL_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 /** A clock the test moves by hand. */
 export class TestClock implements Clock {
@@ -47,7 +48,10 @@ export const BACKENDS: Backend[] = [
     name: 'pglite',
     async prepare() {
       const dir = mkdtempSync(path.join(tmpdir(), 'koppel-hub-test-'));
-      return { env: { KOPPEL_DATA_DIR: dir }, dispose: async () => rmSync(dir, { recursive: true, force: true }) };
+      return {
+        env: { KOPPEL_DATA_DIR: dir },
+        dispose: async () => rmSync(dir, { recursive: true, force: true }),
+      };
     },
   },
   {
@@ -110,7 +114,11 @@ export async function startTestHub(
   };
 }
 
-export interface ApiResponse<T = any> {
+/** Response bodies in tests are read field by field and checked by assertions. */
+// biome-ignore lint/suspicious/noExplicitAny: the assertions are the type check here
+export type LooseJson = any;
+
+export interface ApiResponse<T = LooseJson> {
   status: number;
   body: T;
   headers: Headers;
@@ -128,7 +136,12 @@ export class ApiClient {
     this.base = base;
   }
 
-  async request<T = any>(method: string, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiResponse<T>> {
+  async request<T = LooseJson>(
+    method: string,
+    url: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<ApiResponse<T>> {
     const h: Record<string, string> = { ...headers };
     if (body !== undefined) h['content-type'] ??= 'application/json';
     if (this.cookies.size > 0) h.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
@@ -148,20 +161,23 @@ export class ApiClient {
     }
     const text = await response.text();
     const parsed = text && response.headers.get('content-type')?.includes('json') ? JSON.parse(text) : text;
-    if (parsed && typeof parsed === 'object' && typeof parsed.csrfToken === 'string') this.csrfToken = parsed.csrfToken;
+    if (parsed && typeof parsed === 'object' && typeof parsed.csrfToken === 'string')
+      this.csrfToken = parsed.csrfToken;
     return { status: response.status, body: parsed as T, headers: response.headers };
   }
 
-  get = <T = any>(url: string) => this.request<T>('GET', url);
-  post = <T = any>(url: string, body: unknown = {}) => this.request<T>('POST', url, body);
-  patch = <T = any>(url: string, body: unknown = {}) => this.request<T>('PATCH', url, body);
-  delete = <T = any>(url: string) => this.request<T>('DELETE', url);
+  get = <T = LooseJson>(url: string) => this.request<T>('GET', url);
+  post = <T = LooseJson>(url: string, body: unknown = {}) => this.request<T>('POST', url, body);
+  patch = <T = LooseJson>(url: string, body: unknown = {}) => this.request<T>('PATCH', url, body);
+  delete = <T = LooseJson>(url: string) => this.request<T>('DELETE', url);
 }
 
 export const OWNER = { email: 'owner@example.nl', name: 'Olga Owner', password: 'owner-password-123' };
 
 /** Signs up the first user and returns a signed-in client and their first workspace id. */
-export async function signUpOwner(base: string): Promise<{ client: ApiClient; workspaceId: string; userId: string }> {
+export async function signUpOwner(
+  base: string,
+): Promise<{ client: ApiClient; workspaceId: string; userId: string }> {
   const client = new ApiClient(base);
   const signup = await client.post('/api/v1/auth/signup', OWNER);
   if (signup.status !== 201) throw new Error(`signup failed: ${JSON.stringify(signup.body)}`);
