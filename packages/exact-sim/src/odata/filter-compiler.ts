@@ -150,7 +150,8 @@ function compileCall(name: string, args: Compiled[]): Compiled {
       return bool((row) => {
         const needle = normalise(s(a)(row));
         const hay = normalise(s(b)(row));
-        return needle && hay?.includes(needle);
+        if (needle === null || hay === null) return false;
+        return hay.includes(needle);
       });
     case 'startswith':
     case 'endswith':
