@@ -126,7 +126,7 @@ export class ConnectionsRepository {
       .where(eq(connections.id, id));
   }
 
-  /** Records who authorized the connection and makes it usable. */
+  /** Records who authorized the connection and makes it usable; an earlier test result no longer applies. */
   async markAuthorized(
     id: string,
     user: { exactUserId: string | null; exactUserName: string | null },
@@ -135,7 +135,7 @@ export class ConnectionsRepository {
   ): Promise<void> {
     await db
       .update(connections)
-      .set({ ...user, status: active ? 'active' : 'inactive', updatedAt: new Date() })
+      .set({ ...user, status: active ? 'active' : 'inactive', lastTest: null, updatedAt: new Date() })
       .where(eq(connections.id, id));
   }
 
