@@ -2,6 +2,7 @@
 // (the simulator has no runtime dependencies). Every lifetime, limit and UNCONFIRMED
 // behaviour of Exact Online is a setting here; README.md lists them all.
 import type { DivisionSpec, DivisionVolumes } from './contract.ts';
+import { type DataPlaneBehaviour, defaultBehaviour } from './rest/behaviour.ts';
 
 export interface AppSettings {
   name: string;
@@ -93,6 +94,8 @@ export interface SimulatorSettings {
   defaultDivisions: DivisionSpec[];
   /** Volumes used for a division created without its own `volumes`; unset: the data plane's defaults. */
   defaultVolumes?: DivisionVolumes;
+  /** Data-plane choices where Exact's behaviour is UNCONFIRMED (envelope shape, POST status, …). */
+  behaviour: DataPlaneBehaviour;
   /** Largest accepted request body. */
   maxBodyBytes: number;
 }
@@ -150,6 +153,7 @@ export function defaultSettings(): SimulatorSettings {
       { code: 100001, description: 'Koppel Demo BV', country: 'NL' },
       { code: 100002, description: 'Koppel Demo Belgium BV', country: 'BE' },
     ],
+    behaviour: { ...defaultBehaviour },
     maxBodyBytes: 38 * 1024 * 1024,
   };
 }
@@ -277,6 +281,26 @@ const divisionList: Check = (value, path) => {
 
 type Shape = { [key: string]: Check | Shape };
 
+/** One rule per data-plane knob, of the same type as its default, so new knobs need no change here. */
+function behaviourShape(): Shape {
+  const shape: Shape = {};
+  for (const [key, fallback] of Object.entries(defaultBehaviour)) {
+    shape[key] =
+      key === 'postStatus'
+        ? (value, path) => {
+            if (value !== 200 && value !== 201)
+              throw new SettingsError(path, `expected 200 or 201, got ${JSON.stringify(value)}`);
+            return value;
+          }
+        : typeof fallback === 'boolean'
+          ? flag
+          : typeof fallback === 'number'
+            ? integer(0)
+            : text;
+  }
+  return shape;
+}
+
 const SHAPE: Shape = {
   host: text,
   port: integer(0, 65_535),
@@ -319,6 +343,7 @@ const SHAPE: Shape = {
   defaultUser: { username: text, password: text, fullName: text },
   defaultDivisions: divisionList,
   defaultVolumes: (value, path) => checkVolumes(value, path),
+  behaviour: behaviourShape(),
   maxBodyBytes: integer(1),
 };
 

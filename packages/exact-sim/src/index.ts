@@ -27,5 +27,10 @@ export function startSimulator(
   options: SimulatorOptions = {},
   extra: { log?: (line: string) => void } = {},
 ): Promise<RunningSimulator> {
-  return runSimulator(resolveSettings(options), { createDataPlane, ...extra });
+  const settings = resolveSettings(options);
+  return runSimulator(settings, {
+    createDataPlane: (dataPlaneOptions) =>
+      createDataPlane({ ...dataPlaneOptions, behaviour: settings.behaviour }),
+    ...extra,
+  });
 }

@@ -22,7 +22,12 @@ import { htmlReply, type Outcome, type SimRequest } from './server/http-types.ts
 import { SimStats } from './stats.ts';
 import { WebhookDispatcher } from './webhooks/dispatcher.ts';
 
-export type DataPlaneFactory = (options: DataPlaneOptions) => DataPlane;
+export type DataPlaneFactory = (
+  options: DataPlaneOptions & {
+    /** Base URL for `ChangeEvent.endpoint` of changes made outside a request. */
+    publicBaseUrl?: () => string | undefined;
+  },
+) => DataPlane;
 
 export interface SimulatorDefaults {
   app: { clientId: string; clientSecret: string; webhookSecret: string; redirectUri: string };
@@ -76,10 +81,14 @@ export async function runSimulator(
     subscriptions: (division) => currentDataPlane().webhookSubscriptions(division),
     webhookSecret: (clientId) => directory.app(clientId)?.webhookSecret,
   });
+  // Links in change events of /_sim/mutations point where API clients last reached us.
+  let listeningUrl: string | undefined;
+  let lastApiBaseUrl: string | undefined;
   dataPlane = deps.createDataPlane({
     seed: settings.seed,
     clock,
     validateWebhookCallback: (url) => webhooks.validate(url),
+    publicBaseUrl: () => settings.publicUrl ?? lastApiBaseUrl ?? listeningUrl,
   });
   dataPlane.onChange((event) => webhooks.notify(event));
 
@@ -171,7 +180,10 @@ export async function runSimulator(
 
   const handler = async (request: SimRequest): Promise<Outcome> => {
     const { path } = request;
-    if (path.startsWith('/api/v1/')) return api(request);
+    if (path.startsWith('/api/v1/')) {
+      lastApiBaseUrl = request.baseUrl;
+      return api(request);
+    }
     if (path === '/api/oauth2/token') return token(request);
     if (path === '/api/oauth2/auth') return authorize(request);
     if (path === '/_sim' || path.startsWith('/_sim/')) return control(request);
@@ -200,9 +212,17 @@ export async function runSimulator(
     settings.host,
     settings.port,
   );
-  const host = settings.host.includes(':') ? `[${settings.host}]` : settings.host;
+  const host =
+    settings.host === '0.0.0.0'
+      ? '127.0.0.1'
+      : settings.host === '::'
+        ? '[::1]'
+        : settings.host.includes(':')
+          ? `[${settings.host}]`
+          : settings.host;
+  listeningUrl = settings.publicUrl ?? `http://${host}:${http.port}`;
   return {
-    url: settings.publicUrl ?? `http://${host}:${http.port}`,
+    url: listeningUrl,
     port: http.port,
     defaults,
     settings,
