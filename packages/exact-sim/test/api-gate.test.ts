@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningSimulator } from '../src/simulator.ts';
-import { advance, api, connect, control, startTestSim, type TokenBody } from './support/sim.ts';
+import { ACCOUNTS, advance, api, connect, control, startTestSim, type TokenBody } from './support/sim.ts';
 
 let sim: RunningSimulator;
 let tokens: TokenBody;
@@ -61,7 +61,7 @@ describe('Accept header', () => {
       headers: { accept: 'text/plain' },
     });
     expect(res.status).toBe(200);
-    expect(await res.text()).toBe('0');
+    expect(await res.text()).toBe(String(ACCOUNTS));
   });
 });
 

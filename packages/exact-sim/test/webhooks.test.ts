@@ -88,7 +88,7 @@ describe('webhooks', () => {
       Division: division,
       Action: 'Create',
       Key: contents[0]!.Key,
-      ExactOnlineEndpoint: `http://exact-sim.invalid/api/v1/${division}/crm/Accounts(guid'${contents[0]!.Key}')`,
+      ExactOnlineEndpoint: `${sim.url}/api/v1/${division}/crm/Accounts(guid'${contents[0]!.Key}')`,
       EventCreatedOn: new Date(sim.clock.now()).toISOString(),
     });
     expect(Object.keys(contents[0]!)).toEqual([

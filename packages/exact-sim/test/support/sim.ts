@@ -1,11 +1,14 @@
 // Shared helpers of the exact-sim suites: start a simulator on a random port with a frozen
 // clock, run the OAuth flow without pages, and call the API and control endpoints.
 import { resolveSettings, type SimulatorOptions } from '../../src/config.ts';
-import { type RunningSimulator, runSimulator } from '../../src/simulator.ts';
-import { createTinyDataPlane } from './tiny-data-plane.ts';
+import { startSimulator } from '../../src/index.ts';
+import type { RunningSimulator } from '../../src/simulator.ts';
 
 /** 2023-05-12 08:18:25 UTC: the moment of the real rate-limit headers quoted in exact-online-api.md §2. */
 export const START = Date.parse('2023-05-12T08:18:25.000Z');
+
+/** Accounts generated per division in the suites. */
+export const ACCOUNTS = 5;
 
 export function startTestSim(options: SimulatorOptions = {}): Promise<RunningSimulator> {
   const settings = resolveSettings(
@@ -13,10 +16,11 @@ export function startTestSim(options: SimulatorOptions = {}): Promise<RunningSim
       port: 0,
       clock: { frozen: true, start: START },
       webhooks: { retryDelaysMs: [30, 60], deliveryTimeoutMs: 2000 },
+      defaultVolumes: { accounts: ACCOUNTS, contacts: 5, addresses: 5, items: 5, transactionLines: 20 },
     },
     options,
   );
-  return runSimulator(settings, { createDataPlane: createTinyDataPlane, log: () => {} });
+  return startSimulator(settings);
 }
 
 export interface TokenBody {
