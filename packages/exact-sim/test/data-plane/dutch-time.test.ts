@@ -34,7 +34,9 @@ describe('Dutch wall-clock time', () => {
     const utc = Date.UTC(2026, 5, 25, 14, 21, 3);
     expect(formatLocalIso(toWallClock(utc))).toBe('2026-06-25T16:21:03');
     expect(toWallClock(Date.UTC(2026, 0, 15, 12, 0))).toBe(Date.UTC(2026, 0, 15, 13, 0));
-    expect(encoderFor('Edm.DateTime')(toWallClock(utc))).toBe(`"/Date(${Date.UTC(2026, 5, 25, 16, 21, 3)})/"`);
+    expect(encoderFor('Edm.DateTime')(toWallClock(utc))).toBe(
+      `"/Date(${Date.UTC(2026, 5, 25, 16, 21, 3)})/"`,
+    );
   });
 
   it('maps wall-clock time back to the instant', () => {

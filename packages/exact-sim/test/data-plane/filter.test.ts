@@ -138,7 +138,9 @@ describe('$filter', () => {
     const unknown = failure("Nmae eq 'x'");
     expect(unknown.status).toBe(400);
     expect(unknown.code).toBe('unknown_property');
-    expect(unknown.message).toBe("No property 'Nmae' exists in type 'Exact.Web.Api.Models.Account' at position 0.");
+    expect(unknown.message).toBe(
+      "No property 'Nmae' exists in type 'Exact.Web.Api.Models.Account' at position 0.",
+    );
     const mismatch = failure("ID eq 'abc'");
     expect(mismatch.status).toBe(400);
     expect(mismatch.message).toContain("incompatible with operand types 'Edm.Guid' and 'Edm.String'");

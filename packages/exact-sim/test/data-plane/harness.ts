@@ -22,13 +22,23 @@ export interface Harness {
   clock: { now(): number; set(ms: number): void };
   validated: string[];
   get(resource: string, query?: string, division?: number | null): Promise<ApiResponse>;
-  send(method: string, resource: string, body?: unknown, headers?: Record<string, string>, who?: ApiCaller): Promise<ApiResponse>;
+  send(
+    method: string,
+    resource: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+    who?: ApiCaller,
+  ): Promise<ApiResponse>;
   /** GET and parse `d`. */
   d(resource: string, query?: string, division?: number | null): Promise<Record<string, unknown>>;
 }
 
 export function harness(
-  options: { behaviour?: Partial<DataPlaneBehaviour>; volumes?: Record<string, number>; rejectCallbacks?: string } = {},
+  options: {
+    behaviour?: Partial<DataPlaneBehaviour>;
+    volumes?: Record<string, number>;
+    rejectCallbacks?: string;
+  } = {},
 ): Harness {
   let now = NOW;
   const clock = { now: () => now, set: (ms: number) => (now = ms) };
@@ -46,7 +56,15 @@ export function harness(
   dp.createDivision({ code: 8, description: 'De Vries Holding B.V.', volumes: { transactionLines: 50 } });
   const events: ChangeEvent[] = [];
   dp.onChange((event) => events.push(event));
-  const request = (method: string, resource: string, rawQuery: string, body: string, headers: Record<string, string>, division: number | null, who: ApiCaller) =>
+  const request = (
+    method: string,
+    resource: string,
+    rawQuery: string,
+    body: string,
+    headers: Record<string, string>,
+    division: number | null,
+    who: ApiCaller,
+  ) =>
     dp.handle({
       method,
       division,

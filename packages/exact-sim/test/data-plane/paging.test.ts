@@ -41,21 +41,32 @@ describe('SQL Server uniqueidentifier order', () => {
 });
 
 describe('skiptoken and __next encoding', () => {
-  it('writes literals in Exact\'s shapes and reads them back', () => {
+  it("writes literals in Exact's shapes and reads them back", () => {
     expect(skipTokenLiteral('Edm.Guid', 'd4784044-0000-4000-8000-000000000001')).toBe(
       "guid'd4784044-0000-4000-8000-000000000001'",
     );
-    expect(skipTokenLiteral('Edm.DateTime', Date.UTC(2024, 8, 9, 12, 40, 29, 900))).toBe("datetime'2024-09-09T12:40:29.9'");
+    expect(skipTokenLiteral('Edm.DateTime', Date.UTC(2024, 8, 9, 12, 40, 29, 900))).toBe(
+      "datetime'2024-09-09T12:40:29.9'",
+    );
     expect(skipTokenLiteral('Edm.Int64', 1234)).toBe('1234L');
     expect(skipTokenLiteral('Edm.String', "O'Neil, B.V.")).toBe("'O''Neil, B.V.'");
     expect(
-      parseSkipToken("datetime'2024-09-09T12:40:29.9','O''Neil, B.V.',guid'd4784044-0000-4000-8000-000000000001'", 3),
-    ).toEqual([Date.UTC(2024, 8, 9, 12, 40, 29, 900), "O'Neil, B.V.", 'd4784044-0000-4000-8000-000000000001']);
+      parseSkipToken(
+        "datetime'2024-09-09T12:40:29.9','O''Neil, B.V.',guid'd4784044-0000-4000-8000-000000000001'",
+        3,
+      ),
+    ).toEqual([
+      Date.UTC(2024, 8, 9, 12, 40, 29, 900),
+      "O'Neil, B.V.",
+      'd4784044-0000-4000-8000-000000000001',
+    ]);
     expect(() => parseSkipToken('garbage(', 1)).toThrow(/Invalid \$skiptoken/);
   });
 
-  it('keeps every option, rewrites $top, drops $skip, escapes spaces and colons but not $ , \'', () => {
-    const options = parseQueryOptions("$filter=Modified%20gt%20datetime'2024-01-01T10:00:00'&$skip=5&$top=100&$select=ID,Name&custom=1");
+  it("keeps every option, rewrites $top, drops $skip, escapes spaces and colons but not $ , '", () => {
+    const options = parseQueryOptions(
+      "$filter=Modified%20gt%20datetime'2024-01-01T10:00:00'&$skip=5&$top=100&$select=ID,Name&custom=1",
+    );
     const next = buildNextLink(`${BASE}/api/v1/7/crm/Accounts`, options.params, 40, "guid'abc'");
     expect(next).toBe(
       `${BASE}/api/v1/7/crm/Accounts?$filter=Modified%20gt%20datetime'2024-01-01T10%3A00%3A00'&$top=40&$select=ID,Name&custom=1&$skiptoken=guid'abc'`,
@@ -128,13 +139,16 @@ describe('paging over the data plane', () => {
       const d = await h.d('crm/Accounts', query);
       seen.push(...results(d));
       if (!d.__next) break;
-      expect(d.__next).toMatch(/\$skiptoken=datetime'\d{4}-\d\d-\d\dT\d\d%3A\d\d%3A\d\d(\.\d+)?',guid'[0-9a-f-]{36}'$/);
+      expect(d.__next).toMatch(
+        /\$skiptoken=datetime'\d{4}-\d\d-\d\dT\d\d%3A\d\d%3A\d\d(\.\d+)?',guid'[0-9a-f-]{36}'$/,
+      );
       query = nextQuery(d.__next as string);
     }
     expect(seen).toHaveLength(150);
     expect(new Set(seen.map((r) => r.ID)).size).toBe(150);
     const stamps = seen.map((r) => Number(/\d+/.exec(r.Modified as string)?.[0]));
-    for (let i = 1; i < stamps.length; i++) expect(stamps[i - 1] as number).toBeGreaterThanOrEqual(stamps[i] as number);
+    for (let i = 1; i < stamps.length; i++)
+      expect(stamps[i - 1] as number).toBeGreaterThanOrEqual(stamps[i] as number);
   });
 
   it('serves 1,000 rows per sync page ascending by Timestamp, with a Timestamp skiptoken', async () => {
@@ -154,9 +168,12 @@ describe('paging over the data plane', () => {
     }
     expect(pages).toBe(3);
     expect(timestamps).toHaveLength(2600);
-    for (let i = 1; i < timestamps.length; i++) expect(timestamps[i]).toBeGreaterThan(timestamps[i - 1] as number);
+    for (let i = 1; i < timestamps.length; i++)
+      expect(timestamps[i]).toBeGreaterThan(timestamps[i - 1] as number);
     const from = timestamps[2500] as number;
-    const tail = results(await h.d('sync/Financial/TransactionLines', `$filter=Timestamp gt ${from}L&$select=Timestamp`));
+    const tail = results(
+      await h.d('sync/Financial/TransactionLines', `$filter=Timestamp gt ${from}L&$select=Timestamp`),
+    );
     expect(tail).toHaveLength(99);
   });
 
@@ -171,7 +188,10 @@ describe('paging over the data plane', () => {
       const skip = await h.get(path, '$select=ID&$skip=10');
       expect(skip.status).toBe(400);
       expect(errorMessage(skip)).toContain('$skip');
-      const noSelect = await h.get(path, '$filter=Timestamp gt 0L'.replace(path.startsWith('bulk') ? '$filter=Timestamp gt 0L' : '', ''));
+      const noSelect = await h.get(
+        path,
+        '$filter=Timestamp gt 0L'.replace(path.startsWith('bulk') ? '$filter=Timestamp gt 0L' : '', ''),
+      );
       expect(noSelect.status).toBe(400);
       expect(errorMessage(noSelect)).toBe('Please add a $select or a $top=1 statement to the query string.');
     }

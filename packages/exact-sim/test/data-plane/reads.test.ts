@@ -25,12 +25,20 @@ describe('standard reads', () => {
   it('writes every catalogue field in catalogue order, whatever the $select order', async () => {
     const all = results(await h.d('crm/Accounts', '$top=1'))[0] as Record<string, unknown>;
     expect(Object.keys(all)).toEqual(['__metadata', ...account.fields.map((f) => f.name)]);
-    const some = results(await h.d('crm/Accounts', '$select=Name,ID,Code&$top=1'))[0] as Record<string, unknown>;
+    const some = results(await h.d('crm/Accounts', '$select=Name,ID,Code&$top=1'))[0] as Record<
+      string,
+      unknown
+    >;
     expect(Object.keys(some)).toEqual(['__metadata', 'ID', 'Code', 'Name']);
   });
 
   it('pads fixed-width columns and encodes values the way Exact does', async () => {
-    const rows = results(await h.d('crm/Accounts', '$select=Code,Country,Language,StartDate,Created,VATNumber,Postcode,ChamberOfCommerce,Phone'));
+    const rows = results(
+      await h.d(
+        'crm/Accounts',
+        '$select=Code,Country,Language,StartDate,Created,VATNumber,Postcode,ChamberOfCommerce,Phone',
+      ),
+    );
     for (const row of rows) {
       expect(row.Code).toMatch(/^ +\d+$/);
       expect((row.Code as string).length).toBe(18);
@@ -52,7 +60,9 @@ describe('standard reads', () => {
   });
 
   it('resolves derived fields from the referenced record', async () => {
-    const contact = results(await h.d('crm/Contacts', '$select=Account,AccountName,Code,FullName,FirstName,LastName&$top=1'))[0] as Record<string, unknown>;
+    const contact = results(
+      await h.d('crm/Contacts', '$select=Account,AccountName,Code,FullName,FirstName,LastName&$top=1'),
+    )[0] as Record<string, unknown>;
     const acc = await h.d(`crm/Accounts(guid'${contact.Account as string}')`, '$select=Name,Code');
     expect(contact.AccountName).toBe(acc.Name);
     expect(contact.Code).toBe(acc.Code);
@@ -76,7 +86,11 @@ describe('standard reads', () => {
 
   it('answers an unknown endpoint with 404 and a wrong method with 405', async () => {
     expect((await h.get('crm/Acounts')).status).toBe(404);
-    const put = await h.send('PUT', 'financialtransaction/TransactionLines(guid\'00000000-0000-4000-8000-000000000000\')', {});
+    const put = await h.send(
+      'PUT',
+      "financialtransaction/TransactionLines(guid'00000000-0000-4000-8000-000000000000')",
+      {},
+    );
     expect(put.status).toBe(405);
     expect((await h.send('POST', 'sync/CRM/Accounts', {})).status).toBe(405);
     expect((await h.send('DELETE', 'crm/Accounts', undefined)).status).toBe(405);
@@ -85,7 +99,9 @@ describe('standard reads', () => {
   it('refuses an unknown $select field with an Exact-style 400', async () => {
     const response = await h.get('crm/Accounts', '$select=ID,Nmae');
     expect(response.status).toBe(400);
-    expect(errorMessage(response)).toBe("No property 'Nmae' exists in type 'Exact.Web.Api.Models.Account' at position 3.");
+    expect(errorMessage(response)).toBe(
+      "No property 'Nmae' exists in type 'Exact.Web.Api.Models.Account' at position 3.",
+    );
     const filter = await h.get('crm/Accounts', "$filter=Foo eq 'x'");
     expect(filter.status).toBe(400);
     const syntax = await h.get('crm/Accounts', "$filter=Name eq 'x' and");
@@ -93,7 +109,9 @@ describe('standard reads', () => {
   });
 
   it('filters with $filter (padded account codes, trim, substringof)', async () => {
-    const padded = results(await h.d('crm/Accounts', `$filter=Code eq '${'3'.padStart(18, ' ')}'&$select=Code`));
+    const padded = results(
+      await h.d('crm/Accounts', `$filter=Code eq '${'3'.padStart(18, ' ')}'&$select=Code`),
+    );
     expect(padded).toHaveLength(1);
     const trimmed = results(await h.d('crm/Accounts', "$filter=trim(Code) eq '3'&$select=Code"));
     expect(trimmed).toEqual(padded);
@@ -115,7 +133,9 @@ describe('standard reads', () => {
   });
 
   it('orders with $orderby (several keys, asc/desc)', async () => {
-    const rows = results(await h.d('logistics/Items', '$orderby=SearchCode asc,Code desc&$select=Code,SearchCode'));
+    const rows = results(
+      await h.d('logistics/Items', '$orderby=SearchCode asc,Code desc&$select=Code,SearchCode'),
+    );
     const keys = rows.map((r) => [String(r.SearchCode).toLowerCase(), String(r.Code)]);
     for (let i = 1; i < keys.length; i++) {
       const [a, ac] = keys[i - 1] as string[];
@@ -146,7 +166,9 @@ describe('standard reads', () => {
     );
     const line = (selected.SalesInvoiceLines as { results: Rows }).results[0] as Record<string, unknown>;
     expect(Object.keys(line)).toEqual(['__metadata', 'ItemCode']);
-    const viaNav = results(await h.d(`salesinvoice/SalesInvoices(guid'${id}')/SalesInvoiceLines`, '$select=ID'));
+    const viaNav = results(
+      await h.d(`salesinvoice/SalesInvoices(guid'${id}')/SalesInvoiceLines`, '$select=ID'),
+    );
     expect(viaNav).toHaveLength(lines.length);
   });
 
@@ -162,14 +184,18 @@ describe('standard reads', () => {
   });
 
   it('generates balanced journal entries sharing an EntryID', async () => {
-    const d = await h.d('financialtransaction/TransactionLines', '$select=EntryID,AmountDC,LineNumber,GLAccountCode&$top=60');
+    const d = await h.d(
+      'financialtransaction/TransactionLines',
+      '$select=EntryID,AmountDC,LineNumber,GLAccountCode&$top=60',
+    );
     const sums = new Map<string, number>();
     for (const row of results(d)) {
       sums.set(row.EntryID as string, (sums.get(row.EntryID as string) ?? 0) + (row.AmountDC as number));
     }
     const all = await h.d('sync/Financial/TransactionLines', '$select=EntryID,AmountDC&$top=500');
     const totals = new Map<string, number>();
-    for (const row of results(all)) totals.set(row.EntryID as string, (totals.get(row.EntryID as string) ?? 0) + (row.AmountDC as number));
+    for (const row of results(all))
+      totals.set(row.EntryID as string, (totals.get(row.EntryID as string) ?? 0) + (row.AmountDC as number));
     const complete = [...totals.values()].slice(0, -1);
     for (const total of complete) expect(Math.abs(total)).toBeLessThan(0.005);
   });
@@ -202,11 +228,14 @@ describe('current/Me and divisions', () => {
     expect(me.Legislation).toBe('1');
     expect(me.ServerTime).toBe('2026-06-25T16:21:03');
     expect(me.ServerUtcOffset).toBe(7200);
-    const selected = results(await h.d('current/Me', '$select=CurrentDivision', null))[0] as Record<string, unknown>;
+    const selected = results(await h.d('current/Me', '$select=CurrentDivision', null))[0] as Record<
+      string,
+      unknown
+    >;
     expect(Object.keys(selected)).toEqual(['__metadata', 'CurrentDivision']);
   });
 
-  it('lists the caller\'s divisions with Current, Hid as a string and padded Legislation', async () => {
+  it("lists the caller's divisions with Current, Hid as a string and padded Legislation", async () => {
     const rows = results(await h.d('system/Divisions'));
     expect(rows.map((r) => r.Code)).toEqual([7, 8]);
     const seven = rows[0] as Record<string, unknown>;
