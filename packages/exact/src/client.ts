@@ -328,6 +328,11 @@ export class DivisionClient {
    * `since`, each with the cursor to store once the page is safely processed.
    */
   sync<E extends EntityDef>(entity: E, options: SyncOptions = {}): AsyncGenerator<SyncPage<SyncRow<E>>> {
+    if (entity.syncPath === undefined) {
+      throw new ExactInputError(`${entity.path} has no sync endpoint; use readAll() or a Modified filter`, {
+        entity: entity.path,
+      });
+    }
     return syncFeed(this.#read, entity, options);
   }
 

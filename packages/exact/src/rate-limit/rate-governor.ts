@@ -82,6 +82,9 @@ export class RateGovernor {
       }
       waited += decision.waitMs;
       await this.#sleep(decision.waitMs);
+      // Exact's clock moved at least as far as we slept, even when the local clock says
+      // otherwise (a moved simulator clock); the next Date header corrects any excess.
+      this.#offsetMs = Math.max(this.#offsetMs, now + decision.waitMs - this.#clock.now());
     }
   }
 
