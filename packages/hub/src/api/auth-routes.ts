@@ -11,6 +11,7 @@ import { clearSessionCookies, startSession } from '../auth/sessions.ts';
 import { verifyTotp } from '../auth/totp.ts';
 import { forbidden, HubError, unauthenticated } from '../errors.ts';
 import type { HubContext } from '../hub-context.ts';
+import { secretContext } from '../secrets/rotate-secrets.ts';
 import type { UserRow } from '../storage/users-repository.ts';
 import { access, principalOf } from './access.ts';
 import type { RoutePlugin } from './route-plugin.ts';
@@ -44,7 +45,7 @@ const MAX_TOTP_ATTEMPTS_PER_LOGIN = 5;
 /** Checks a TOTP code for a user and records the step so it cannot be replayed. */
 export async function acceptTotpCode(ctx: HubContext, user: UserRow, code: string): Promise<boolean> {
   if (!user.totpSecretEnc) return false;
-  const secret = ctx.secrets.open(user.totpSecretEnc, `users.totp_secret:${user.id}`);
+  const secret = ctx.secrets.open(user.totpSecretEnc, secretContext('users', 'totp_secret_enc', user.id));
   const step = verifyTotp(secret, code, ctx.clock.now(), user.totpLastStep);
   if (step === undefined) return false;
   await ctx.repos.users.update(user.id, { totpLastStep: step });

@@ -3,6 +3,7 @@ import { csrfTokenFor, newOpaqueToken, TOKEN_PREFIX } from '../auth/opaque-token
 import { verifyPassword } from '../auth/passwords.ts';
 import { generateTotpSecret, otpauthUri, verifyTotp } from '../auth/totp.ts';
 import { badRequest, conflict, notFound, unauthenticated } from '../errors.ts';
+import { secretContext } from '../secrets/rotate-secrets.ts';
 import { access, principalOf } from './access.ts';
 import { acceptTotpCode, Password, TotpCode } from './auth-routes.ts';
 import type { RoutePlugin } from './route-plugin.ts';
@@ -73,7 +74,10 @@ export const meRoutes: RoutePlugin = async (app, { ctx }) => {
       }
       const secret = generateTotpSecret();
       await ctx.repos.users.update(user.id, {
-        totpPendingSecretEnc: ctx.secrets.seal(secret, `users.totp_pending_secret:${user.id}`),
+        totpPendingSecretEnc: ctx.secrets.seal(
+          secret,
+          secretContext('users', 'totp_pending_secret_enc', user.id),
+        ),
       });
       return { secret, otpauthUri: otpauthUri(secret, user.email) };
     },
@@ -95,7 +99,10 @@ export const meRoutes: RoutePlugin = async (app, { ctx }) => {
       if (!user.totpPendingSecretEnc) {
         throw badRequest('totp_not_enrolling', 'Start enrolment with POST /api/v1/me/totp first.');
       }
-      const secret = ctx.secrets.open(user.totpPendingSecretEnc, `users.totp_pending_secret:${user.id}`);
+      const secret = ctx.secrets.open(
+        user.totpPendingSecretEnc,
+        secretContext('users', 'totp_pending_secret_enc', user.id),
+      );
       const step = verifyTotp(secret, request.body.code, ctx.clock.now(), null);
       if (step === undefined) {
         throw badRequest(
@@ -104,7 +111,7 @@ export const meRoutes: RoutePlugin = async (app, { ctx }) => {
         );
       }
       await ctx.repos.users.update(user.id, {
-        totpSecretEnc: ctx.secrets.seal(secret, `users.totp_secret:${user.id}`),
+        totpSecretEnc: ctx.secrets.seal(secret, secretContext('users', 'totp_secret_enc', user.id)),
         totpPendingSecretEnc: null,
         totpEnabledAt: ctx.clock.now(),
         totpLastStep: step,

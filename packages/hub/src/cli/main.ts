@@ -6,6 +6,7 @@ import { type DoctorResult, runDoctor, runRemoteDoctor } from '../doctor/doctor.
 import { ConfigError, HubError } from '../errors.ts';
 import { createHub, type Hub } from '../hub.ts';
 import { createLogger } from '../logging/logger.ts';
+import { rotateSecrets } from '../secrets/rotate-secrets.ts';
 import { migrateDatabase, migrationStatus, openDatabase } from '../storage/database.ts';
 
 interface CommonOptions {
@@ -126,6 +127,23 @@ withCommonOptions(program.command('doctor'))
       for (const r of results) console.log(`${r.status.toUpperCase().padEnd(4)} ${r.check}: ${r.message}`);
     }
     if (results.some((r) => r.status === 'fail')) process.exitCode = 1;
+  });
+
+withCommonOptions(program.command('rotate-secrets'))
+  .description(
+    're-encrypt every stored secret under KOPPEL_SECRET_KEY; keep the old key in KOPPEL_PREVIOUS_SECRET_KEYS until this has run',
+  )
+  .action(async (options: CommonOptions) => {
+    const config = configFrom(options);
+    const hub = await createHub({ ...config, logLevel: 'error' });
+    try {
+      const report = await rotateSecrets(hub.db, hub.ctx.secrets);
+      console.log(
+        `Re-encrypted ${report.resealed} secret(s) under key ${hub.ctx.secrets.currentKeyId} (${report.skipped} changed meanwhile and were already current) in ${report.columns.join(', ')}.`,
+      );
+    } finally {
+      await hub.close();
+    }
   });
 
 program
