@@ -80,6 +80,18 @@ describe('authorize pages', () => {
     expect(forced).toContain('name="password"');
   });
 
+  it('sends a signed-in user who was blocked since back to the login page', async () => {
+    const { cookie } = await login();
+    const username = encodeURIComponent(sim.defaults.user.username);
+    await control(sim, 'PATCH', `users/${username}`, { blocked: true });
+    try {
+      const page = await (await fetch(authorizeUrl(), { headers: { cookie } })).text();
+      expect(page).toContain('name="password"');
+    } finally {
+      await control(sim, 'PATCH', `users/${username}`, { blocked: false });
+    }
+  });
+
   it('redirects with error=access_denied and the state when the user presses Deny', async () => {
     const { cookie, consentHtml } = await login();
     const form = new URLSearchParams(hiddenInputs(consentHtml));

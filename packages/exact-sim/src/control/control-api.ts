@@ -114,6 +114,7 @@ export function createControlHandler(deps: ControlDeps): (request: SimRequest) =
         apps: directory.apps().map(appView),
         users: directory.users().map(userView),
         divisions: deps.dataPlane().listDivisions().map(divisionView),
+        settings: { ...deps.settings, controlToken: undefined },
       }),
 
     'POST /apps': (request) => {

@@ -181,10 +181,14 @@ export function createAuthorizeHandler(deps: AuthorizeDeps): (request: SimReques
     }
     const session = sessions.find(parseCookies(request.headers.cookie).get(SESSION_COOKIE), now);
 
+    // A signed-in browser skips the login page, unless asked to log in again or the user was blocked since.
+    const signedIn = session ? directory.userById(session.userId) : undefined;
+    const current = signedIn && !signedIn.blocked ? signedIn : undefined;
+
     if (!isPost) {
-      const user =
-        session && field(fields, 'force_login') !== '1' ? directory.userById(session.userId) : undefined;
-      return session && user ? consent(app, params, user, session.formToken) : login(app, params);
+      return session && current && field(fields, 'force_login') !== '1'
+        ? consent(app, params, current, session.formToken)
+        : login(app, params);
     }
 
     if (fields.has('username')) {
@@ -204,7 +208,7 @@ export function createAuthorizeHandler(deps: AuthorizeDeps): (request: SimReques
         : granted;
     }
 
-    const user = session ? directory.userById(session.userId) : undefined;
+    const user = current;
     if (!session || !user) return login(app, params, 401, 'Your session has expired. Log in again.');
     if (field(fields, 'form_token') !== session.formToken) {
       return consent(app, params, user, session.formToken, 400, 'The form was out of date; choose again.');
