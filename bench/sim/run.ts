@@ -1,0 +1,112 @@
+// exact-sim benchmark: start-up time and memory with a 1,000,000-line division, then the
+// throughput of a full sync/Financial/TransactionLines read over HTTP (rate limits off).
+// Run with `npm run bench:sim` (optional argument: number of transaction lines).
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+
+interface ServerInfo {
+  url: string;
+  startMs: number;
+  division: number;
+  app: { clientId: string; clientSecret: string; redirectUri: string };
+  user: { username: string; password: string };
+}
+
+const LINES = Number(process.argv[2] ?? 1_000_000);
+const SELECT = [
+  'ID',
+  'Timestamp',
+  'EntryID',
+  'EntryNumber',
+  'LineNumber',
+  'Date',
+  'FinancialYear',
+  'FinancialPeriod',
+  'JournalCode',
+  'GLAccount',
+  'GLAccountCode',
+  'Account',
+  'AccountName',
+  'AmountDC',
+  'VATCode',
+  'Description',
+  'Modified',
+].join(',');
+
+/** Resident and peak resident memory of a process, in MiB, from /proc. */
+function memoryOf(pid: number): { rss: number; peak: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kib = (name: string) => Number(new RegExp(`${name}:\\s+(\\d+) kB`).exec(status)?.[1] ?? Number.NaN);
+  return { rss: kib('VmRSS') / 1024, peak: kib('VmHWM') / 1024 };
+}
+
+async function accessToken(info: ServerInfo): Promise<string> {
+  const form = new URLSearchParams({
+    client_id: info.app.clientId,
+    redirect_uri: info.app.redirectUri,
+    response_type: 'code',
+    state: 'bench',
+    username: info.user.username,
+    password: info.user.password,
+    consent: 'allow',
+  });
+  const authorize = await fetch(`${info.url}/api/oauth2/auth`, { method: 'POST', body: form, redirect: 'manual' });
+  const code = new URL(authorize.headers.get('location') ?? '').searchParams.get('code');
+  if (!code) throw new Error(`authorize answered ${authorize.status}: ${await authorize.text()}`);
+  const token = await fetch(`${info.url}/api/oauth2/token`, {
+    method: 'POST',
+    body: new URLSearchParams({
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: info.app.redirectUri,
+      client_id: info.app.clientId,
+      client_secret: info.app.clientSecret,
+    }),
+  });
+  const body = (await token.json()) as { access_token?: string };
+  if (!body.access_token) throw new Error(`token endpoint answered ${token.status}: ${JSON.stringify(body)}`);
+  return body.access_token;
+}
+
+const child = spawn(process.execPath, [new URL('./server.ts', import.meta.url).pathname, String(LINES)], {
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
+try {
+  const firstLine = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout }).once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`simulator exited with ${code}`)));
+  });
+  const info = JSON.parse(firstLine) as ServerInfo;
+  const afterStart = memoryOf(child.pid as number);
+  console.log(`transaction lines        ${LINES.toLocaleString('en')}`);
+  console.log(`start-up (with division) ${(info.startMs / 1000).toFixed(2)} s   (target < 30 s)`);
+  console.log(`RSS after start-up       ${afterStart.rss.toFixed(0)} MiB (target < 2048 MiB)`);
+
+  const token = await accessToken(info);
+  let url: string | undefined =
+    `${info.url}/api/v1/${info.division}/sync/Financial/TransactionLines?$filter=Timestamp%20gt%200L&$select=${SELECT}`;
+  let rows = 0;
+  let bytes = 0;
+  let pages = 0;
+  const began = performance.now();
+  while (url) {
+    const response = await fetch(url, { headers: { authorization: `Bearer ${token}`, accept: 'application/json' } });
+    const text = await response.text();
+    if (response.status !== 200) throw new Error(`page ${pages + 1} answered ${response.status}: ${text.slice(0, 300)}`);
+    const body = JSON.parse(text) as { d: { results: unknown[]; __next?: string } };
+    rows += body.d.results.length;
+    bytes += text.length;
+    pages++;
+    url = body.d.__next;
+  }
+  const seconds = (performance.now() - began) / 1000;
+  const afterRead = memoryOf(child.pid as number);
+  console.log(`sync read                ${rows.toLocaleString('en')} rows in ${pages} pages, ${(bytes / 1048576).toFixed(0)} MiB of JSON`);
+  console.log(`sync read time           ${seconds.toFixed(2)} s`);
+  console.log(`sync read throughput     ${Math.round(rows / seconds).toLocaleString('en')} rows/s (target >= 50,000)`);
+  console.log(`RSS after read           ${afterRead.rss.toFixed(0)} MiB, peak ${afterRead.peak.toFixed(0)} MiB (target < 2048 MiB)`);
+  if (rows !== LINES) throw new Error(`expected ${LINES} rows, read ${rows}`);
+} finally {
+  child.kill('SIGTERM');
+}
