@@ -6,6 +6,7 @@ import type { SimClock } from '../clock.ts';
 import { ClockError } from '../clock.ts';
 import { checkDivisionSpec, SettingsError, type SimulatorSettings } from '../config.ts';
 import type { DataPlane, DivisionInfo, DivisionSpec } from '../contract.ts';
+import { DivisionSpecError } from '../data/division-spec-error.ts';
 import { type Directory, DirectoryError, type SimApp, type SimUser } from '../directory.ts';
 import type { FaultSettings, Faults } from '../faults.ts';
 import type { TokenStore } from '../oauth/token-store.ts';
@@ -252,11 +253,7 @@ export function createControlHandler(deps: ControlDeps): (request: SimRequest) =
         updates: optionalInteger(body, 'updates', 0, 100_000) ?? 0,
         deletes: optionalInteger(body, 'deletes', 0, 100_000) ?? 0,
       };
-      try {
-        return jsonReply(200, deps.dataPlane().mutate(mutation));
-      } catch (error) {
-        throw new ControlInputError(`Cannot apply the mutation: ${(error as Error).message}`);
-      }
+      return jsonReply(200, deps.dataPlane().mutate(mutation));
     },
 
     'GET /faults': () => jsonReply(200, faults.current),
@@ -331,6 +328,9 @@ export function createControlHandler(deps: ControlDeps): (request: SimRequest) =
     } catch (error) {
       if (error instanceof ControlInputError) {
         return jsonReply(error.status, { error: { code: error.code, message: error.message } });
+      }
+      if (error instanceof DivisionSpecError) {
+        return jsonReply(400, { error: { code: 'invalid_input', message: error.message } });
       }
       if (error instanceof DirectoryError) {
         return jsonReply(error.code === 'duplicate' ? 409 : 404, {
