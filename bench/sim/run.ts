@@ -51,7 +51,11 @@ async function accessToken(info: ServerInfo): Promise<string> {
     password: info.user.password,
     consent: 'allow',
   });
-  const authorize = await fetch(`${info.url}/api/oauth2/auth`, { method: 'POST', body: form, redirect: 'manual' });
+  const authorize = await fetch(`${info.url}/api/oauth2/auth`, {
+    method: 'POST',
+    body: form,
+    redirect: 'manual',
+  });
   const code = new URL(authorize.headers.get('location') ?? '').searchParams.get('code');
   if (!code) throw new Error(`authorize answered ${authorize.status}: ${await authorize.text()}`);
   const token = await fetch(`${info.url}/api/oauth2/token`, {
@@ -91,9 +95,12 @@ try {
   let pages = 0;
   const began = performance.now();
   while (url) {
-    const response = await fetch(url, { headers: { authorization: `Bearer ${token}`, accept: 'application/json' } });
+    const response = await fetch(url, {
+      headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
+    });
     const text = await response.text();
-    if (response.status !== 200) throw new Error(`page ${pages + 1} answered ${response.status}: ${text.slice(0, 300)}`);
+    if (response.status !== 200)
+      throw new Error(`page ${pages + 1} answered ${response.status}: ${text.slice(0, 300)}`);
     const body = JSON.parse(text) as { d: { results: unknown[]; __next?: string } };
     rows += body.d.results.length;
     bytes += text.length;
@@ -102,10 +109,16 @@ try {
   }
   const seconds = (performance.now() - began) / 1000;
   const afterRead = memoryOf(child.pid as number);
-  console.log(`sync read                ${rows.toLocaleString('en')} rows in ${pages} pages, ${(bytes / 1048576).toFixed(0)} MiB of JSON`);
+  console.log(
+    `sync read                ${rows.toLocaleString('en')} rows in ${pages} pages, ${(bytes / 1048576).toFixed(0)} MiB of JSON`,
+  );
   console.log(`sync read time           ${seconds.toFixed(2)} s`);
-  console.log(`sync read throughput     ${Math.round(rows / seconds).toLocaleString('en')} rows/s (target >= 50,000)`);
-  console.log(`RSS after read           ${afterRead.rss.toFixed(0)} MiB, peak ${afterRead.peak.toFixed(0)} MiB (target < 2048 MiB)`);
+  console.log(
+    `sync read throughput     ${Math.round(rows / seconds).toLocaleString('en')} rows/s (target >= 50,000)`,
+  );
+  console.log(
+    `RSS after read           ${afterRead.rss.toFixed(0)} MiB, peak ${afterRead.peak.toFixed(0)} MiB (target < 2048 MiB)`,
+  );
   if (rows !== LINES) throw new Error(`expected ${LINES} rows, read ${rows}`);
 } finally {
   child.kill('SIGTERM');

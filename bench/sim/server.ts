@@ -8,7 +8,9 @@ const sim = await startSimulator({
   port: 0,
   seed: 1,
   rateLimits: { enabled: false },
-  defaultDivisions: [{ code: 100001, description: 'Bakkerij Benchmark B.V.', volumes: { transactionLines: lines } }],
+  defaultDivisions: [
+    { code: 100001, description: 'Bakkerij Benchmark B.V.', volumes: { transactionLines: lines } },
+  ],
 });
 const startMs = performance.now() - started;
 process.stdout.write(
