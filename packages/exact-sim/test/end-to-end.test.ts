@@ -130,3 +130,46 @@ describe('end to end', () => {
     expect(ok.status).toBe(200);
   });
 });
+
+describe('publicUrl', () => {
+  it('puts the configured public URL into record links and webhook endpoints', async () => {
+    const hooks = await startReceiver();
+    const proxied = await startTestSim({ publicUrl: 'https://exact-sim.example.test' });
+    try {
+      expect(proxied.url).toBe('https://exact-sim.example.test');
+      const address = proxied.settings.host;
+      // Reach the server directly: the public URL belongs to a (here imaginary) proxy in front of it.
+      const info = await fetch(`http://${address}:${proxied.port}/_sim/info`);
+      expect(info.status).toBe(200);
+      const local = { ...proxied, url: `http://${address}:${proxied.port}` };
+      const token = await connect(local);
+      const div = local.defaults.divisions[0]!;
+      const page = (await (
+        await api(local, token.access_token, `${div}/crm/Accounts?$select=ID&$top=2`)
+      ).json()) as {
+        d: { results: { __metadata: { uri: string } }[] };
+      };
+      expect(page.d.results).toHaveLength(2);
+      expect(
+        page.d.results[0]!.__metadata.uri.startsWith(`https://exact-sim.example.test/api/v1/${div}/`),
+      ).toBe(true);
+      const subscribe = await api(local, token.access_token, `${div}/webhooks/WebhookSubscriptions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ CallbackURL: hooks.url, Topic: 'Accounts' }),
+      });
+      expect(subscribe.status).toBe(201);
+      await control(local, 'POST', 'mutations', { division: div, entity: 'crm/Accounts', creates: 1 });
+      const [, note] = await eventually(() => (hooks.received.length >= 2 ? hooks.received : undefined));
+      const content = (JSON.parse(note!.body) as { Content: { ExactOnlineEndpoint: string } }).Content;
+      expect(
+        content.ExactOnlineEndpoint.startsWith(
+          `https://exact-sim.example.test/api/v1/${div}/crm/Accounts(guid'`,
+        ),
+      ).toBe(true);
+    } finally {
+      await proxied.close();
+      await hooks.close();
+    }
+  });
+});
