@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConnectionsRepository } from '../../src/connections/connections-repository.ts';
+import { ExactAccess } from '../../src/connections/exact-access.ts';
 import { EXACT_DOCTOR_CHECKS } from '../../src/connections/exact-module.ts';
 import { exactRedirectUri } from '../../src/connections/redirect-uri.ts';
 import { runDoctor } from '../../src/doctor/doctor.ts';
@@ -381,6 +382,20 @@ describe.each(BACKENDS)('Exact apps, connections, OAuth and divisions on $name',
         .from(alerts)
         .where(sql`${alerts.connectionId} = ${connectionId}`);
       expect(closed[0]!.resolvedAt).not.toBeNull();
+    });
+
+    it('refreshes once when many clients in this process find the token expired', async () => {
+      const connection = await connectionRow(connectionId);
+      const app = await new ExactAccess(t.hub.ctx).apps.findById(connection.appId);
+      t.clock.advance(11 * MINUTE);
+      await simControl(sim, 'POST', '/clock', { advanceMs: 11 * MINUTE });
+      const before = await simControl(sim, 'GET', '/stats');
+      // Separate ExactAccess instances share nothing in memory: only the row lock serialises them.
+      const clients = Array.from({ length: 4 }, () => new ExactAccess(t.hub.ctx).client(app!, connectionId));
+      const users = await Promise.all(clients.flatMap((client) => [client.me(), client.me()]));
+      expect(new Set(users.map((u) => u.UserID)).size).toBe(1);
+      const after = await simControl(sim, 'GET', '/stats');
+      expect(after.token.calls - before.token.calls).toBe(1);
     });
 
     it('switches a connection off and on with the Active toggle', async () => {

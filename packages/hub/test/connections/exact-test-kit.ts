@@ -1,6 +1,12 @@
 import { type RunningSimulator, type SimulatorOptions, startSimulator } from '@koppel/exact-sim';
 import { EXACT_API_ROUTES, EXACT_JOBS, EXACT_ROOT_ROUTES } from '../../src/connections/exact-module.ts';
-import { type ApiClient, type Backend, startTestHub, type TestHub } from '../support/test-hub.ts';
+import {
+  type ApiClient,
+  type Backend,
+  type LooseJson,
+  startTestHub,
+  type TestHub,
+} from '../support/test-hub.ts';
 
 /** A hub with the Exact half registered, plus an exact-sim with a frozen clock. */
 export async function startExactHub(
@@ -17,7 +23,7 @@ export async function startSim(options: SimulatorOptions = {}): Promise<RunningS
   return startSimulator({ port: 0, clock: { frozen: true }, ...options }, { log: () => {} });
 }
 
-export async function simControl<T = any>(
+export async function simControl<T = LooseJson>(
   sim: RunningSimulator,
   method: string,
   path: string,
@@ -111,7 +117,7 @@ export async function callback(
   client: ApiClient,
   pathAndQuery: string,
   accept: 'json' | 'html' = 'json',
-): Promise<{ status: number; body: any; contentType: string }> {
+): Promise<{ status: number; body: LooseJson; contentType: string }> {
   const response = await fetch(client.base + pathAndQuery, {
     headers: {
       cookie: cookieHeader(client),
@@ -134,7 +140,7 @@ export async function authorize(
   connectionId: string,
   sim: RunningSimulator,
   divisions?: number[],
-): Promise<{ status: number; body: any }> {
+): Promise<{ status: number; body: LooseJson }> {
   const url = await startAuthorize(client, connectionId);
   const back = await consent(url, {
     username: sim.defaults.user.username,
