@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RegisteredRoute } from '../src/api/server.ts';
+import { STANDARD_HUB_OPTIONS } from '../src/hub-modules.ts';
 import {
   type ApiClient,
   addMember,
@@ -20,7 +21,8 @@ const PUBLIC_ALLOW_LIST = [
   'POST /api/v1/auth/login',
   'POST /api/v1/invitations/lookup',
   'POST /api/v1/invitations/accept',
-  // Reserved for the Exact half: 'GET /oauth/exact/callback', 'POST /webhooks/exact/:...'
+  // Exact sends the user back here; the state parameter, bound to the session, authenticates it.
+  'GET /oauth/exact/callback',
 ];
 
 const key = (r: RegisteredRoute) => `${r.method} ${r.url}`;
@@ -39,7 +41,8 @@ describe.each(BACKENDS)('access control on every route ($name)', (backend) => {
   let routes: RegisteredRoute[];
 
   beforeAll(async () => {
-    t = await startTestHub(backend);
+    // The hub as `koppel start` runs it: the platform plus every feature module.
+    t = await startTestHub(backend, { hub: STANDARD_HUB_OPTIONS });
     const signedUp = await signUpOwner(t.base);
     owner = signedUp.client;
     workspaceId = signedUp.workspaceId;

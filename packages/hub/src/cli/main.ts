@@ -5,6 +5,7 @@ import { type HubConfig, loadConfig } from '../config/config.ts';
 import { type DoctorResult, runDoctor, runRemoteDoctor } from '../doctor/doctor.ts';
 import { ConfigError, HubError } from '../errors.ts';
 import { createHub, type Hub } from '../hub.ts';
+import { STANDARD_DOCTOR_CHECKS, STANDARD_HUB_OPTIONS } from '../hub-modules.ts';
 import { createLogger } from '../logging/logger.ts';
 import { rotateSecrets } from '../secrets/rotate-secrets.ts';
 import { migrateDatabase, migrationStatus, openDatabase } from '../storage/database.ts';
@@ -52,7 +53,7 @@ function closeOnSignal(hub: Hub): void {
 }
 
 async function serve(options: CommonOptions, roles: { http: boolean; worker: boolean }): Promise<void> {
-  const hub = await createHub(configFrom(options));
+  const hub = await createHub(configFrom(options), STANDARD_HUB_OPTIONS);
   closeOnSignal(hub);
   if (roles.worker) await hub.startWorker();
   if (roles.http) {
@@ -111,9 +112,12 @@ withCommonOptions(program.command('doctor'))
     const config = configFrom(options);
     let results: DoctorResult[];
     try {
-      const hub = await createHub({ ...config, logLevel: 'error' }, { migrate: false });
+      const hub = await createHub(
+        { ...config, logLevel: 'error' },
+        { ...STANDARD_HUB_OPTIONS, migrate: false },
+      );
       try {
-        results = await runDoctor(hub.ctx);
+        results = await runDoctor(hub.ctx, STANDARD_DOCTOR_CHECKS);
       } finally {
         await hub.close();
       }
