@@ -175,11 +175,14 @@ function invalidBody(
   );
 }
 
-/** Reads a collection page by page, following `__next`. */
+/**
+ * Reads a collection page by page, following `__next`. The next page is requested as soon
+ * as the current one has arrived, so Exact's work overlaps the caller's; calls stay
+ * sequential and at most two pages are held.
+ */
 function pageReader(http: ExactHttp, division: number | null, background: boolean): PageReader {
   return async function* read(resource: string, query: string): AsyncGenerator<RawPage> {
-    let request: ApiRequest = { method: 'GET', division, resource, query, background };
-    for (;;) {
+    const fetchPage = async (request: ApiRequest): Promise<RawPage> => {
       const response = await http.send(request);
       const page = readCollection(response.body);
       if (page === undefined) {
@@ -191,9 +194,24 @@ function pageReader(http: ExactHttp, division: number | null, background: boolea
           'Expected a collection ({"d":{"results":[…]}})',
         );
       }
+      return page;
+    };
+    let pending: Promise<RawPage> | undefined = fetchPage({
+      method: 'GET',
+      division,
+      resource,
+      query,
+      background,
+    });
+    while (pending !== undefined) {
+      const page: RawPage = await pending;
+      pending = undefined;
+      if (page.next !== undefined) {
+        pending = fetchPage({ method: 'GET', division, resource, url: page.next, background });
+        // Rejections surface when the caller asks for that page; a caller that stops early never does.
+        pending.catch(() => {});
+      }
       yield page;
-      if (page.next === undefined) return;
-      request = { method: 'GET', division, resource, url: page.next, background };
     }
   };
 }

@@ -47,10 +47,17 @@ function historicOffset(utcMs: number): number {
 }
 
 /** Offset of Dutch time from UTC, in ms, at the UTC instant `utcMs`. */
+// The year of the last conversion: rows of one page are mostly from the same year.
+let lastYear = { from: 0, to: 0, period: { start: 0, end: 0 } };
+
 export function dutchOffsetAt(utcMs: number): number {
+  if (utcMs >= lastYear.from && utcMs < lastYear.to) {
+    return utcMs >= lastYear.period.start && utcMs < lastYear.period.end ? 2 * HOUR : HOUR;
+  }
   const year = new Date(utcMs).getUTCFullYear();
   if (year < 1981) return historicOffset(utcMs);
-  const period = summerTime(year) as SummerTime;
+  const period = summerTime(year);
+  lastYear = { from: Date.UTC(year, 0, 1), to: Date.UTC(year + 1, 0, 1), period };
   return utcMs >= period.start && utcMs < period.end ? 2 * HOUR : HOUR;
 }
 

@@ -5,6 +5,11 @@ const DATE_PATTERN = /^\/Date\((-?\d+)(?:[+-]\d{4})?\)\/$/;
 
 /** Parses Exact's `/Date(ms)/` (Dutch wall time) into the real instant. */
 export function parseExactDate(value: string): Date {
+  // Fast path for the plain form Exact sends, `/Date(1782404464260)/`.
+  if (value.startsWith('/Date(') && value.endsWith(')/')) {
+    const ms = Number(value.slice(6, -2));
+    if (Number.isInteger(ms)) return new Date(dutchWallToUtc(ms));
+  }
   const match = DATE_PATTERN.exec(value);
   if (match === null) {
     throw new ExactInputError(

@@ -3,37 +3,38 @@ import { fieldsOf, RAW } from '../catalogue/entity.ts';
 import { parseExactDate } from './exact-date.ts';
 import { parseInt64 } from './int64.ts';
 
-// Sync rows carry `Timestamp` (Int64) on top of the entity's own fields.
-const TIMESTAMP: ParsedField = {
-  name: 'Timestamp',
-  type: 'Int64',
-  readOnly: true,
-  padded: false,
-  accountCode: false,
-  nav: undefined,
-};
+type Converter = (value: unknown) => unknown;
 
-function convert(field: ParsedField, value: unknown): unknown {
-  if (value === null || value === undefined) return null;
+const keep: Converter = (value) => value;
+const trimmed: Converter = (value) => (typeof value === 'string' ? value.trim() : value);
+const date: Converter = (value) => (typeof value === 'string' ? parseExactDate(value) : value);
+const int64: Converter = (value) =>
+  typeof value === 'string' || typeof value === 'number' ? parseInt64(value) : value;
+// Some Exact flags arrive as 0/1 numbers (facts §12).
+const boolean: Converter = (value) => (typeof value === 'number' ? value !== 0 : value);
+const numeric: Converter = (value) => (typeof value === 'string' && value !== '' ? Number(value) : value);
+
+function converterFor(field: ParsedField): Converter {
   switch (field.type) {
     case 'String':
-      return field.padded && typeof value === 'string' ? value.trim() : value;
+      return field.padded ? trimmed : keep;
     case 'DateTime':
-      return typeof value === 'string' ? parseExactDate(value) : value;
+      return date;
     case 'Int64':
-      return typeof value === 'string' || typeof value === 'number' ? parseInt64(value) : value;
+      return int64;
     case 'Boolean':
-      // Some Exact flags arrive as 0/1 numbers (facts §12).
-      return typeof value === 'number' ? value !== 0 : value;
+      return boolean;
     case 'Int16':
     case 'Int32':
     case 'Byte':
     case 'Double':
-      return typeof value === 'string' && value !== '' ? Number(value) : value;
-    case 'Nav':
-      return readNav(field.nav as EntityDef, value);
+      return numeric;
+    case 'Nav': {
+      const nav = field.nav as EntityDef;
+      return (value) => readNav(nav, value);
+    }
     default:
-      return value;
+      return keep;
   }
 }
 
@@ -50,17 +51,35 @@ function readNav(entity: EntityDef, value: unknown): unknown {
   return undefined;
 }
 
+const converters = new WeakMap<EntityDef, Record<string, Converter>>();
+
+/** Field name → converter, built once per entity; sync rows add `Timestamp` (Int64). */
+function convertersOf(entity: EntityDef): Record<string, Converter> {
+  let table = converters.get(entity);
+  if (table === undefined) {
+    table = Object.create(null) as Record<string, Converter>;
+    for (const field of fieldsOf(entity).values()) table[field.name] = converterFor(field);
+    table.Timestamp ??= int64;
+    converters.set(entity, table);
+  }
+  return table;
+}
+
 /**
  * Typed copy of a raw record: only catalogue fields (plus `Timestamp`) that are present,
  * Dates for `/Date()/`, bigint for Int64, padded codes trimmed. `row[RAW]` keeps the original.
  */
 export function readRow<E extends EntityDef>(entity: E, raw: RawRecord): Row<E> {
-  const fields = fieldsOf(entity);
+  const table = convertersOf(entity);
   const row: Record<string | symbol, unknown> = {};
   for (const name in raw) {
-    const field = fields.get(name) ?? (name === 'Timestamp' ? TIMESTAMP : undefined);
-    if (field !== undefined) row[name] = convert(field, raw[name]);
+    const convert = table[name];
+    if (convert !== undefined) {
+      const value = raw[name];
+      row[name] = value === null || value === undefined ? null : convert(value);
+    }
   }
-  Object.defineProperty(row, RAW, { value: raw, enumerable: false });
+  // A symbol key: invisible to JSON.stringify and Object.keys, and cheap to set.
+  row[RAW] = raw;
   return row as Row<E>;
 }
