@@ -35,6 +35,11 @@ export interface OAuthSettings {
   tokenCallsPerDay: number;
   /** UNCONFIRMED: does a refresh revoke the previous access token? Default: no, it lives on. */
   refreshRevokesAccessToken: boolean;
+  /**
+   * UNCONFIRMED / conflicting (INVANTIVE): a used refresh token keeps working until the token
+   * that replaced it is first used. Default: no grace, as picqer #300 and dotnet #152 suggest.
+   */
+  previousRefreshTokenGrace: boolean;
   /** UNCONFIRMED: accept client credentials in an HTTP Basic header too (default yes). */
   acceptBasicAuth: boolean;
   /** Lifetime of the login session cookie of the authorize pages. */
@@ -125,6 +130,7 @@ export function defaultSettings(): SimulatorSettings {
       refreshTokenLifetimeMs: 30 * DAY,
       tokenCallsPerDay: 200,
       refreshRevokesAccessToken: false,
+      previousRefreshTokenGrace: false,
       acceptBasicAuth: true,
       sessionLifetimeMs: 8 * 60 * MINUTE,
     },
@@ -315,6 +321,7 @@ const SHAPE: Shape = {
     refreshTokenLifetimeMs: integer(1),
     tokenCallsPerDay: integer(0),
     refreshRevokesAccessToken: flag,
+    previousRefreshTokenGrace: flag,
     acceptBasicAuth: flag,
     sessionLifetimeMs: integer(1),
   },

@@ -233,6 +233,31 @@ describe('settings', () => {
     }
   });
 
+  it('previousRefreshTokenGrace lets a lost refresh reply be retried with the old token until the new one is used', async () => {
+    const lenient = await startTestSim({ oauth: { previousRefreshTokenGrace: true } });
+    try {
+      const first = await connect(lenient);
+      await advance(lenient, MIN_AGE);
+      await control(lenient, 'POST', 'faults', { dropTokenResponse: 1 });
+      await expect(refreshGrant(lenient, first.refresh_token)).rejects.toThrow();
+      await advance(lenient, MIN_AGE);
+      const retry = await refreshGrant(lenient, first.refresh_token);
+      expect(retry.status).toBe(200);
+      const second = (await retry.json()) as { refresh_token: string };
+      await advance(lenient, MIN_AGE);
+      expect((await refreshGrant(lenient, second.refresh_token)).status).toBe(200);
+      await advance(lenient, MIN_AGE);
+      // Once the successor was used, the old token is finished.
+      const late = await refreshGrant(lenient, first.refresh_token);
+      expect(late.status).toBe(401);
+      expect(((await late.json()) as { error_description: string }).error_description).toBe(
+        'Old refresh token used.',
+      );
+    } finally {
+      await lenient.close();
+    }
+  });
+
   it('limits token calls per app per user per UTC day', async () => {
     const limited = await startTestSim({ oauth: { tokenCallsPerDay: 3 } });
     try {

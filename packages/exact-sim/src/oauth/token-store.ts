@@ -35,6 +35,8 @@ interface RefreshRecord {
   chainId: string;
   expiresAt: number;
   state: 'current' | 'used' | 'revoked';
+  /** The refresh token issued when this one was used. */
+  successor?: string;
 }
 
 export interface TokenPair {
@@ -123,14 +125,23 @@ export class TokenStore {
     const record = this.#refresh.get(token);
     if (!record) return { ok: false, failure: { kind: 'refresh_unknown' } };
     const chain = this.#chains.get(record.chainId)!;
-    if (record.state === 'used') return { ok: false, failure: { kind: 'refresh_used' } };
+    // With the grace setting, a used token still works while its successor has never been used
+    // (the successor is then the one retired).
+    let retired = record;
+    if (record.state === 'used') {
+      const successor = record.successor === undefined ? undefined : this.#refresh.get(record.successor);
+      if (!this.#settings.previousRefreshTokenGrace || successor?.state !== 'current') {
+        return { ok: false, failure: { kind: 'refresh_used' } };
+      }
+      retired = successor;
+    }
     if (record.state === 'revoked') return { ok: false, failure: { kind: 'refresh_revoked' } };
     if (chain.clientId !== clientId) return { ok: false, failure: { kind: 'refresh_client_mismatch' } };
     if (now >= record.expiresAt)
       return { ok: false, failure: { kind: 'refresh_expired', expiredAt: record.expiresAt } };
     const allowedAt = chain.latestAccessIssuedAt + this.#settings.refreshMinAgeMs;
     if (now < allowedAt) return { ok: false, failure: { kind: 'refresh_too_early', allowedAt } };
-    record.state = 'used';
+    retired.state = 'used';
     if (this.#settings.refreshRevokesAccessToken) {
       for (const accessToken of chain.accessTokens) {
         const access = this.#access.get(accessToken);
@@ -138,7 +149,9 @@ export class TokenStore {
       }
       chain.accessTokens = [];
     }
-    return { ok: true, pair: this.#issuePair(chain, now) };
+    const pair = this.#issuePair(chain, now);
+    record.successor = pair.refreshToken;
+    return { ok: true, pair };
   }
 
   checkAccess(token: string, now: number): AccessCheck {
