@@ -1,17 +1,17 @@
-import type { FastifyRequest } from 'fastify';
+import type { FastifyRequest, preValidationAsyncHookHandler } from 'fastify';
 import type { ExactAppRow } from '../connections/apps-repository.ts';
 import type { ConnectionRow } from '../connections/connections-repository.ts';
 import { exactAccess } from '../connections/exact-access.ts';
-import { forbidden, type HubError, notFound } from '../errors.ts';
+import { forbidden, HubError, notFound } from '../errors.ts';
 import type { HubContext } from '../hub-context.ts';
 import type { Role } from '../storage/schema.ts';
 import { principalOf, roleAtLeast } from './access.ts';
 
 /**
  * Apps and connections have their own URLs (`/apps/:appId`, `/connections/:connectionId`), so
- * their routes declare `access.user` and check the role here, in the workspace that owns the
- * resource, with the platform's rules: a non-member gets 404 (ids cannot be probed), a member
- * below `role` gets 403.
+ * their routes declare `access.user` plus a guard (a preValidation hook, so it runs before the
+ * body is looked at) that checks the role in the workspace owning the resource, with the
+ * platform's rules: a non-member gets 404 (ids cannot be probed), a member below `role` gets 403.
  */
 async function requireRole(
   ctx: HubContext,
@@ -61,5 +61,48 @@ export async function appFor(
   const app = await exactAccess(ctx).apps.findById(appId);
   if (!app) throw missing;
   await requireRole(ctx, request, app.workspaceId, role, missing);
+  return app;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const guarded = new WeakMap<FastifyRequest, { connection?: ConnectionRow; app?: ExactAppRow }>();
+
+function rawId(request: FastifyRequest, from: 'params' | 'query', name: string): string | undefined {
+  const value = (request[from] as Record<string, unknown> | undefined)?.[name];
+  // A malformed id is left to schema validation, which answers 400.
+  return typeof value === 'string' && UUID.test(value) ? value : undefined;
+}
+
+/** Loads the connection named by `:connectionId` (or `?connection=`) and checks the caller's role. */
+export function connectionGuard(
+  ctx: HubContext,
+  role: Role,
+  from: { part: 'params' | 'query'; name: string } = { part: 'params', name: 'connectionId' },
+): preValidationAsyncHookHandler {
+  return async (request) => {
+    const id = rawId(request, from.part, from.name);
+    if (id) guarded.set(request, { connection: await connectionFor(ctx, request, id, role) });
+  };
+}
+
+/** Loads the app named by `:appId` and checks the caller's role. */
+export function appGuard(ctx: HubContext, role: Role): preValidationAsyncHookHandler {
+  return async (request) => {
+    const id = rawId(request, 'params', 'appId');
+    if (id) guarded.set(request, { app: await appFor(ctx, request, id, role) });
+  };
+}
+
+/** The connection its guard loaded for this request. */
+export function guardedConnection(request: FastifyRequest): ConnectionRow {
+  const connection = guarded.get(request)?.connection;
+  if (!connection)
+    throw new HubError('internal_error', `route ${request.routeOptions.url} has no connectionGuard`);
+  return connection;
+}
+
+export function guardedApp(request: FastifyRequest): ExactAppRow {
+  const app = guarded.get(request)?.app;
+  if (!app) throw new HubError('internal_error', `route ${request.routeOptions.url} has no appGuard`);
   return app;
 }

@@ -8,7 +8,7 @@ import { describeExactFailure } from '../connections/exact-failure.ts';
 import { badRequest, HubError } from '../errors.ts';
 import type { ConnectionStatus } from '../storage/schema.ts';
 import { access, membershipOf } from './access.ts';
-import { connectionFor } from './connection-access.ts';
+import { connectionGuard, guardedConnection } from './connection-access.ts';
 import {
   ConnectionTestView,
   ConnectionView,
@@ -103,6 +103,7 @@ export const connectionRoutes: RoutePlugin = async (app, { ctx }) => {
     '/connections/:connectionId',
     {
       config: { access: access.user },
+      preValidation: connectionGuard(ctx, 'viewer'),
       schema: {
         tags: ['connections'],
         summary: 'One connection with its status, Exact user and last test',
@@ -110,14 +111,14 @@ export const connectionRoutes: RoutePlugin = async (app, { ctx }) => {
         response: { 200: ConnectionView },
       },
     },
-    async (request) =>
-      connectionView(await connectionFor(ctx, request, request.params.connectionId, 'viewer')),
+    async (request) => connectionView(guardedConnection(request)),
   );
 
   r.patch(
     '/connections/:connectionId',
     {
       config: { access: access.user },
+      preValidation: connectionGuard(ctx, 'admin'),
       schema: {
         tags: ['connections'],
         summary: 'Rename a connection or switch it on or off (Active)',
@@ -127,7 +128,7 @@ export const connectionRoutes: RoutePlugin = async (app, { ctx }) => {
       },
     },
     async (request) => {
-      const found = await connectionFor(ctx, request, request.params.connectionId, 'admin');
+      const found = guardedConnection(request);
       const { name, active } = request.body;
       const updated = await exact.connections.update(found.id, {
         ...(name === undefined ? {} : { name }),
@@ -141,6 +142,7 @@ export const connectionRoutes: RoutePlugin = async (app, { ctx }) => {
     '/connections/:connectionId',
     {
       config: { access: access.user },
+      preValidation: connectionGuard(ctx, 'admin'),
       schema: {
         tags: ['connections'],
         summary: 'Delete a connection and its stored tokens',
@@ -149,7 +151,7 @@ export const connectionRoutes: RoutePlugin = async (app, { ctx }) => {
       },
     },
     async (request, reply) => {
-      const found = await connectionFor(ctx, request, request.params.connectionId, 'admin');
+      const found = guardedConnection(request);
       await exact.connections.delete(found.id);
       return reply.code(204).send(null);
     },
@@ -159,6 +161,7 @@ export const connectionRoutes: RoutePlugin = async (app, { ctx }) => {
     '/connections/:connectionId/divisions',
     {
       config: { access: access.user },
+      preValidation: connectionGuard(ctx, 'viewer'),
       schema: {
         tags: ['connections'],
         summary: 'Divisions Exact listed for the connection, with link and scope flags',
@@ -167,7 +170,7 @@ export const connectionRoutes: RoutePlugin = async (app, { ctx }) => {
       },
     },
     async (request) => {
-      const found = await connectionFor(ctx, request, request.params.connectionId, 'viewer');
+      const found = guardedConnection(request);
       return (await exact.connections.listDivisions(found.id)).map(divisionView);
     },
   );
@@ -176,6 +179,7 @@ export const connectionRoutes: RoutePlugin = async (app, { ctx }) => {
     '/connections/:connectionId/divisions/refresh',
     {
       config: { access: access.user },
+      preValidation: connectionGuard(ctx, 'admin'),
       schema: {
         tags: ['connections'],
         summary: 'Re-read system/Divisions from Exact (divisions no longer granted get inScope=false)',
@@ -184,7 +188,7 @@ export const connectionRoutes: RoutePlugin = async (app, { ctx }) => {
       },
     },
     async (request) => {
-      const found = await connectionFor(ctx, request, request.params.connectionId, 'admin');
+      const found = guardedConnection(request);
       if (!found.refreshTokenEnc) {
         throw badRequest(
           'connection_not_authorized',
@@ -200,6 +204,7 @@ export const connectionRoutes: RoutePlugin = async (app, { ctx }) => {
     '/connections/:connectionId/divisions',
     {
       config: { access: access.user },
+      preValidation: connectionGuard(ctx, 'admin'),
       schema: {
         tags: ['connections'],
         summary: 'Link exactly these divisions (any subset of what Exact listed)',
@@ -209,7 +214,7 @@ export const connectionRoutes: RoutePlugin = async (app, { ctx }) => {
       },
     },
     async (request) => {
-      const found = await connectionFor(ctx, request, request.params.connectionId, 'admin');
+      const found = guardedConnection(request);
       return (await linkDivisions(ctx, found, request.body.codes)).map(divisionView);
     },
   );
@@ -218,6 +223,7 @@ export const connectionRoutes: RoutePlugin = async (app, { ctx }) => {
     '/connections/:connectionId/test',
     {
       config: { access: access.user },
+      preValidation: connectionGuard(ctx, 'admin'),
       schema: {
         tags: ['connections'],
         summary: 'Test the connection: current/Me plus one cheap read per linked division',
@@ -226,7 +232,7 @@ export const connectionRoutes: RoutePlugin = async (app, { ctx }) => {
       },
     },
     async (request) => {
-      const found = await connectionFor(ctx, request, request.params.connectionId, 'admin');
+      const found = guardedConnection(request);
       return testConnection(ctx, found);
     },
   );
@@ -235,6 +241,7 @@ export const connectionRoutes: RoutePlugin = async (app, { ctx }) => {
     '/connections/:connectionId/events',
     {
       config: { access: access.user },
+      preValidation: connectionGuard(ctx, 'viewer'),
       schema: {
         tags: ['connections'],
         summary: "The connection's recent events (authorizations, tests, token failures), newest first",
@@ -244,7 +251,7 @@ export const connectionRoutes: RoutePlugin = async (app, { ctx }) => {
       },
     },
     async (request) => {
-      const found = await connectionFor(ctx, request, request.params.connectionId, 'viewer');
+      const found = guardedConnection(request);
       const rows = await exact.connections.listEvents(found.id, request.query.limit);
       return rows.map((e) => ({ ...e, createdAt: iso(e.createdAt) }));
     },

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { exactAccess } from '../connections/exact-access.ts';
 import { conflict } from '../errors.ts';
 import { access, membershipOf } from './access.ts';
-import { appFor } from './connection-access.ts';
+import { appGuard, guardedApp } from './connection-access.ts';
 import { ExactAppView, exactAppView, RegionSchema } from './connection-views.ts';
 import type { RoutePlugin } from './route-plugin.ts';
 import { EmptyReply, WorkspaceParams, type ZodTypeProvider } from './zod-schemas.ts';
@@ -83,6 +83,7 @@ export const exactAppRoutes: RoutePlugin = async (app, { ctx }) => {
     '/apps/:appId',
     {
       config: { access: access.user },
+      preValidation: appGuard(ctx, 'viewer'),
       schema: {
         tags: ['exact apps'],
         summary: 'One Exact app',
@@ -90,14 +91,14 @@ export const exactAppRoutes: RoutePlugin = async (app, { ctx }) => {
         response: { 200: ExactAppView },
       },
     },
-    async (request) =>
-      exactAppView(await appFor(ctx, request, request.params.appId, 'viewer'), exact.redirectUri),
+    async (request) => exactAppView(guardedApp(request), exact.redirectUri),
   );
 
   r.patch(
     '/apps/:appId',
     {
       config: { access: access.user },
+      preValidation: appGuard(ctx, 'admin'),
       schema: {
         tags: ['exact apps'],
         summary: 'Change an Exact app (secrets are replaced, never read back)',
@@ -107,7 +108,7 @@ export const exactAppRoutes: RoutePlugin = async (app, { ctx }) => {
       },
     },
     async (request) => {
-      const found = await appFor(ctx, request, request.params.appId, 'admin');
+      const found = guardedApp(request);
       const updated = await exact.apps.update(found.id, request.body);
       return exactAppView(updated ?? found, exact.redirectUri);
     },
@@ -117,6 +118,7 @@ export const exactAppRoutes: RoutePlugin = async (app, { ctx }) => {
     '/apps/:appId',
     {
       config: { access: access.user },
+      preValidation: appGuard(ctx, 'admin'),
       schema: {
         tags: ['exact apps'],
         summary: 'Delete an unused Exact app',
@@ -125,7 +127,7 @@ export const exactAppRoutes: RoutePlugin = async (app, { ctx }) => {
       },
     },
     async (request, reply) => {
-      const found = await appFor(ctx, request, request.params.appId, 'admin');
+      const found = guardedApp(request);
       const used = await exact.apps.countConnections(found.id);
       if (used > 0) {
         throw conflict(

@@ -9,7 +9,7 @@ import {
 import { EXACT_CALLBACK_PATH, EXACT_START_PATH } from '../connections/redirect-uri.ts';
 import { HubError } from '../errors.ts';
 import { access, principalOf, SESSION_COOKIE } from './access.ts';
-import { connectionFor } from './connection-access.ts';
+import { connectionGuard, guardedConnection } from './connection-access.ts';
 import { ConnectionView, connectionView, DivisionView } from './connection-views.ts';
 import { failurePage, successPage } from './oauth-pages.ts';
 import type { RoutePlugin } from './route-plugin.ts';
@@ -73,6 +73,7 @@ export const exactOAuthRoutes: RoutePlugin = async (app, { ctx }) => {
     EXACT_START_PATH,
     {
       config: { access: access.session },
+      preValidation: connectionGuard(ctx, 'admin', { part: 'query', name: 'connection' }),
       schema: {
         tags: ['oauth'],
         summary: "Send the signed-in user to Exact's login and consent screen for a connection (302)",
@@ -82,7 +83,7 @@ export const exactOAuthRoutes: RoutePlugin = async (app, { ctx }) => {
     },
     async (request, reply) => {
       try {
-        const connection = await connectionFor(ctx, request, request.query.connection, 'admin');
+        const connection = guardedConnection(request);
         const url = await startAuthorization(ctx, {
           connection,
           sessionId: principalOf(request).sessionId!,
