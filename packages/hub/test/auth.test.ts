@@ -94,6 +94,40 @@ describe.each(BACKENDS)('auth on $name', (backend) => {
     expect((await script.get('/api/v1/me')).status).toBe(401);
   });
 
+  it('changes the name and the password; the password change signs out other sessions', async () => {
+    const renamed = await owner.patch('/api/v1/me', { name: 'Olga O.' });
+    expect(renamed.body.name).toBe('Olga O.');
+    const laptop = new ApiClient(t.base);
+    await laptop.post('/api/v1/auth/login', { email: OWNER.email, password: OWNER.password });
+    const wrong = await owner.post('/api/v1/me/password', {
+      currentPassword: 'not-the-password',
+      newPassword: 'x'.repeat(12),
+    });
+    expect(wrong.status).toBe(401);
+    const weak = await owner.post('/api/v1/me/password', {
+      currentPassword: OWNER.password,
+      newPassword: 'short',
+    });
+    expect(weak.body.error.code).toBe('weak_password');
+    const changed = await owner.post('/api/v1/me/password', {
+      currentPassword: OWNER.password,
+      newPassword: 'a-brand-new-password',
+    });
+    expect(changed.status).toBe(204);
+    expect((await owner.get('/api/v1/me')).status).toBe(200);
+    expect((await laptop.get('/api/v1/me')).status).toBe(401);
+    const oldLogin = await new ApiClient(t.base).post('/api/v1/auth/login', {
+      email: OWNER.email,
+      password: OWNER.password,
+    });
+    expect(oldLogin.status).toBe(401);
+    await owner.post('/api/v1/me/password', {
+      currentPassword: 'a-brand-new-password',
+      newPassword: OWNER.password,
+    });
+    await t.hub.ctx.repos.rateLimits.reset('login:account:owner@example.nl');
+  });
+
   it('expires API tokens', async () => {
     const created = await owner.post('/api/v1/tokens', { name: 'short', expiresInDays: 1 });
     const script = new ApiClient(t.base);

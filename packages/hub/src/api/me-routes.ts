@@ -1,6 +1,7 @@
 import { z } from 'zod';
+import { LoginThrottle } from '../auth/login-throttle.ts';
 import { csrfTokenFor, newOpaqueToken, TOKEN_PREFIX } from '../auth/opaque-tokens.ts';
-import { verifyPassword } from '../auth/passwords.ts';
+import { assertPasswordStrength, hashPassword, verifyPassword } from '../auth/passwords.ts';
 import { generateTotpSecret, otpauthUri, verifyTotp } from '../auth/totp.ts';
 import { badRequest, conflict, notFound, unauthenticated } from '../errors.ts';
 import { secretContext } from '../secrets/rotate-secrets.ts';
@@ -31,6 +32,7 @@ const TokenParams = z.object({ tokenId: z.uuid() });
 
 export const meRoutes: RoutePlugin = async (app, { ctx }) => {
   const r = app.withTypeProvider<ZodTypeProvider>();
+  const throttle = new LoginThrottle(ctx.repos.rateLimits);
 
   r.get(
     '/me',
@@ -51,6 +53,51 @@ export const meRoutes: RoutePlugin = async (app, { ctx }) => {
         via: principal.via,
         csrfToken: principal.sessionToken ? csrfTokenFor(principal.sessionToken) : null,
       };
+    },
+  );
+
+  r.patch(
+    '/me',
+    {
+      config: { access: access.user },
+      schema: {
+        tags: ['me'],
+        summary: 'Change your display name',
+        body: z.object({ name: z.string().trim().min(1).max(200) }),
+        response: { 200: UserView },
+      },
+    },
+    async (request) => {
+      const { user } = principalOf(request);
+      await ctx.repos.users.update(user.id, { name: request.body.name });
+      return userView((await ctx.repos.users.findById(user.id))!);
+    },
+  );
+
+  r.post(
+    '/me/password',
+    {
+      config: { access: access.session },
+      schema: {
+        tags: ['me'],
+        summary: 'Change your password; signs out every other session',
+        body: z.object({ currentPassword: Password, newPassword: Password }),
+        response: { 204: EmptyReply },
+      },
+    },
+    async (request, reply) => {
+      const principal = principalOf(request);
+      const { user } = principal;
+      const now = ctx.clock.now();
+      await throttle.assertAllowed(user.email, request.ip, now);
+      if (!(await verifyPassword(user.passwordHash, request.body.currentPassword))) {
+        await throttle.recordFailure(user.email, request.ip, now);
+        throw unauthenticated('The current password is wrong.');
+      }
+      assertPasswordStrength(request.body.newPassword, user.email);
+      await ctx.repos.users.update(user.id, { passwordHash: await hashPassword(request.body.newPassword) });
+      await ctx.repos.sessions.deleteForUser(user.id, { except: principal.sessionId });
+      return reply.code(204).send(null);
     },
   );
 

@@ -17,6 +17,8 @@ export interface JobDefinition<T extends object = Record<string, unknown>> {
 }
 
 export const PGBOSS_SCHEMA = 'pgboss';
+/** Postgres connections pg-boss opens per process, next to the hub's own pool. */
+export const JOB_QUEUE_POOL_SIZE = 4;
 
 /**
  * The pg-boss queue on the hub's own database (over PGlite through pg-boss's `fromPglite`
@@ -86,9 +88,11 @@ export class JobQueue {
 
   #start(worker: boolean): Promise<PgBoss> {
     this.#boss ??= (async () => {
+      // On Postgres pg-boss keeps its own small pool: its driver adds LISTEN/NOTIFY and
+      // transactional workers, which an adapter over the hub's pool would lose.
       const connection = this.#database.pglite
         ? { db: fromPglite(this.#database.pglite), backend: 'pglite' as const }
-        : { db: poolAdapter(this.#database) };
+        : { connectionString: this.#database.connectionString, max: JOB_QUEUE_POOL_SIZE };
       const boss = new PgBoss({
         ...connection,
         schema: PGBOSS_SCHEMA,
@@ -104,17 +108,4 @@ export class JobQueue {
     })();
     return this.#boss;
   }
-}
-
-/** pg-boss over the hub's own pool, so a process holds one set of connections. */
-function poolAdapter(database: Database) {
-  const pool = database.pool;
-  if (!pool) throw new Error('poolAdapter needs a Postgres pool');
-  return {
-    executeSql: async (text: string, values?: unknown[]) => {
-      const result = await pool.query(text, values);
-      // Multi-statement text returns one result per statement; pg-boss reads the rows of all.
-      return Array.isArray(result) ? { rows: result.flatMap((r: { rows: unknown[] }) => r.rows) } : result;
-    },
-  };
 }

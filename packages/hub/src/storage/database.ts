@@ -35,6 +35,8 @@ export interface Database {
   pglite: PGlite | undefined;
   /** Set for real Postgres. */
   pool: pg.Pool | undefined;
+  /** Set for real Postgres; contains the password, so never log it (use `location`). */
+  connectionString: string | undefined;
   close(): Promise<void>;
 }
 
@@ -57,6 +59,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
       location: describeDatabaseUrl(options.databaseUrl),
       pglite: undefined,
       pool,
+      connectionString: options.databaseUrl,
       close: () => pool.end(),
     };
   }
@@ -84,10 +87,18 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
       await pglite.close();
       releaseLock();
     };
-    return { kind: 'pglite', db, location, pglite, pool: undefined, close };
+    return { kind: 'pglite', db, location, pglite, pool: undefined, connectionString: undefined, close };
   }
   const db = drizzlePglite(pglite, { schema }) as unknown as Db;
-  return { kind: 'pglite', db, location, pglite, pool: undefined, close: () => pglite.close() };
+  return {
+    kind: 'pglite',
+    db,
+    location,
+    pglite,
+    pool: undefined,
+    connectionString: undefined,
+    close: () => pglite.close(),
+  };
 }
 
 export const DATA_DIR_LOCK_FILE = 'koppel.lock';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { and, eq, gt, lt, sql } from 'drizzle-orm';
+import { and, eq, gt, lt, ne, sql } from 'drizzle-orm';
 import type { Db } from './database.ts';
 import { type SessionState, sessions } from './schema.ts';
 
@@ -61,8 +61,10 @@ export class SessionsRepository {
     await this.#db.delete(sessions).where(eq(sessions.id, id));
   }
 
-  async deleteForUser(userId: string): Promise<void> {
-    await this.#db.delete(sessions).where(eq(sessions.userId, userId));
+  async deleteForUser(userId: string, options: { except?: string } = {}): Promise<void> {
+    await this.#db
+      .delete(sessions)
+      .where(and(eq(sessions.userId, userId), options.except ? ne(sessions.id, options.except) : undefined));
   }
 
   async deleteExpired(now: Date): Promise<number> {
