@@ -1,4 +1,4 @@
-import { hash, Rand, rowGuid } from './random.ts';
+import { hash, Rand, rowGuid, rowIndexOfGuid } from './random.ts';
 
 /** Salts that keep the key spaces of the tables apart. */
 export const tableSalt = {
@@ -64,6 +64,11 @@ export class GenerationContext {
 
   key(salt: number, index: number): string {
     return rowGuid(this.seed, this.division, salt, index);
+  }
+
+  /** Inverse of `key`: the index of the generated row with this key, or -1. */
+  indexOfKey(salt: number, key: string): number {
+    return rowIndexOfGuid(this.seed, this.division, salt, key);
   }
 
   rand(salt: number, index: number): Rand {

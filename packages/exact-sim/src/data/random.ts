@@ -12,11 +12,40 @@ export function mix32(x: number): number {
   return h >>> 0;
 }
 
-export function hash(a: number, b: number, c = 0, d = 0): number {
+/** Inverse of `mix32` (the finaliser is a bijection on 32-bit integers). */
+export function unmix32(x: number): number {
+  let h = x | 0;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x7ed1b41d);
+  h ^= (h >>> 13) ^ (h >>> 26);
+  h = Math.imul(h, 0xa5cb9243);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+const D_MULTIPLIER = 0x61c88647;
+
+/** Multiplicative inverse modulo 2^32 of an odd number (Newton's iteration). */
+function inverseOdd(a: number): number {
+  let x = a;
+  for (let i = 0; i < 5; i++) x = Math.imul(x, 2 - Math.imul(a, x));
+  return x >>> 0;
+}
+
+const D_INVERSE = inverseOdd(D_MULTIPLIER);
+
+function hashPrefix(a: number, b: number, c: number): number {
   let h = mix32(a ^ 0x9e3779b9);
   h = mix32(h ^ Math.imul(b | 0, 0x27d4eb2f));
-  h = mix32(h ^ Math.imul(c | 0, 0x165667b1));
-  return mix32(h ^ Math.imul(d | 0, 0x61c88647));
+  return mix32(h ^ Math.imul(c | 0, 0x165667b1));
+}
+
+/**
+ * A 32-bit hash of four integers. For fixed (a, b, c) it is a bijection of d, which lets a
+ * row's index be recovered from its GUID (see `rowIndexOfGuid`).
+ */
+export function hash(a: number, b: number, c = 0, d = 0): number {
+  return mix32(hashPrefix(a, b, c) ^ Math.imul(d | 0, D_MULTIPLIER));
 }
 
 /** A small fast PRNG (mulberry32) for drawing several values for one row. */
@@ -67,28 +96,30 @@ export class Rand {
   }
 }
 
-const HEX: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
-
-function hex32(x: number): string {
-  return (
-    (HEX[(x >>> 24) & 0xff] as string) +
-    (HEX[(x >>> 16) & 0xff] as string) +
-    (HEX[(x >>> 8) & 0xff] as string) +
-    (HEX[x & 0xff] as string)
-  );
-}
+/** Lower-case hex of every 16-bit value: GUIDs are built from eight lookups (hot path). */
+const HEX16: string[] = Array.from({ length: 65_536 }, (_, i) => i.toString(16).padStart(4, '0'));
 
 /** A lower-case, version-4-shaped GUID drawn from four 32-bit words. */
 export function guidFromWords(a: number, b: number, c: number, d: number): string {
-  const w1 = hex32(a);
-  const w2 = hex32((b & 0xffff0fff) | 0x00004000);
-  const w3 = hex32((c & 0x3fffffff) | 0x80000000);
-  const w4 = hex32(d);
-  return `${w1}-${w2.slice(0, 4)}-${w2.slice(4)}-${w3.slice(0, 4)}-${w3.slice(4)}${w4}`;
+  const version = ((b & 0x0fff) | 0x4000) >>> 0;
+  const variant = ((c >>> 16) & 0x3fff) | 0x8000;
+  return `${HEX16[a >>> 16]}${HEX16[a & 0xffff]}-${HEX16[b >>> 16]}-${HEX16[version]}-${HEX16[variant]}-${HEX16[c & 0xffff]}${HEX16[d >>> 16]}${HEX16[d & 0xffff]}`;
 }
 
 /** The GUID of row `index` of a table: a pure function of its inputs. */
 export function rowGuid(seed: number, division: number, salt: number, index: number): string {
   const h = hash(seed, division, salt, index);
   return guidFromWords(h, mix32(h + 1), mix32(h + 2), mix32(h + 3));
+}
+
+/**
+ * The row index whose `rowGuid` is `guid`, or -1: finds generated rows by key in O(1)
+ * without an index of a million keys.
+ */
+export function rowIndexOfGuid(seed: number, division: number, salt: number, guid: string): number {
+  const h = Number.parseInt(guid.slice(0, 8), 16);
+  if (!Number.isFinite(h)) return -1;
+  const index = Math.imul((unmix32(h) ^ hashPrefix(seed, division, salt)) | 0, D_INVERSE) | 0;
+  if (index < 0 || rowGuid(seed, division, salt, index) !== guid) return -1;
+  return index;
 }

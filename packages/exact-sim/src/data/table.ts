@@ -9,6 +9,8 @@ export interface RowGenerator {
   count: number;
   key(index: number): string;
   row(index: number): Row;
+  /** Index of the generated row with this key (any value when there is none; the table verifies). */
+  indexOf?(key: string): number;
 }
 
 /** Tables at or below this size keep generated rows in memory after first use. */
@@ -41,7 +43,10 @@ export class Table {
   /** Row indices ever allocated (live or deleted). */
   size: number;
   liveCount: number;
+  /** Key → index for small tables (built on first use); big tables invert the generator instead. */
   private keyIndex: Map<string, number> | null = null;
+  /** Keys of rows created after generation, for big tables. */
+  private readonly createdKeys = new Map<string, number>();
   private sqlOrder: number[] | null = null;
   private readonly childIndexes = new Map<string, Map<string, number[]>>();
 
@@ -103,14 +108,22 @@ export class Table {
   /** Index of the live row with this key, or -1. */
   indexOf(key: unknown): number {
     if (typeof key !== 'string') return -1;
-    if (!this.keyIndex) {
-      const map = new Map<string, number>();
-      for (let i = 0; i < this.size; i++) {
-        if (this.deletedFlags[i] === 0) map.set(this.keyOf(i), i);
+    if (this.memo || !this.generator.indexOf) {
+      if (!this.keyIndex) {
+        const map = new Map<string, number>();
+        for (let i = 0; i < this.size; i++) {
+          if (this.deletedFlags[i] === 0) map.set(this.keyOf(i), i);
+        }
+        this.keyIndex = map;
       }
-      this.keyIndex = map;
+      return this.keyIndex.get(key) ?? -1;
     }
-    return this.keyIndex.get(key) ?? -1;
+    const created = this.createdKeys.get(key);
+    if (created !== undefined) return this.isLive(created) ? created : -1;
+    const index = this.generator.indexOf(key);
+    return index >= 0 && index < this.generator.count && this.isLive(index) && this.keyOf(index) === key
+      ? index
+      : -1;
   }
 
   /** Stores `row` as a new record stamped with `timestamp`; returns its index. */
@@ -126,6 +139,7 @@ export class Table {
     this.appendLog(timestamp, index);
     const key = row[this.entity.key] as string;
     this.keyIndex?.set(key, index);
+    if (!this.keyIndex) this.createdKeys.set(key, index);
     if (this.sqlOrder) {
       const order = this.sqlOrder;
       const sortKey = sqlGuidSortKey(key);
@@ -189,21 +203,66 @@ export class Table {
 
   /** All allocated indices in SQL Server uniqueidentifier order of the key (deleted ones included; check `isLive`). */
   keyOrder(): readonly number[] {
-    if (!this.sqlOrder) {
-      const keys: string[] = new Array(this.size);
-      const order: number[] = new Array(this.size);
-      for (let i = 0; i < this.size; i++) {
-        keys[i] = sqlGuidSortKey(this.keyOf(i));
-        order[i] = i;
-      }
-      order.sort((a, b) => {
-        const ka = keys[a] as string;
-        const kb = keys[b] as string;
-        return ka < kb ? -1 : ka > kb ? 1 : 0;
-      });
-      this.sqlOrder = order;
-    }
+    if (!this.sqlOrder) this.sqlOrder = this.sortByKey();
     return this.sqlOrder;
+  }
+
+  /**
+   * Sorts row indices by key in SQL Server order: an LSD radix sort on the 48 bits of the
+   * last GUID group (which SQL Server compares first), then ties broken on the full key.
+   */
+  private sortByKey(): number[] {
+    const n = this.size;
+    const high = new Uint16Array(n);
+    const low = new Uint32Array(n);
+    for (let i = 0; i < n; i++) {
+      const key = this.keyOf(i);
+      high[i] = Number.parseInt(key.slice(24, 28), 16);
+      low[i] = Number.parseInt(key.slice(28, 36), 16);
+    }
+    let order = new Uint32Array(n);
+    let spare = new Uint32Array(n);
+    for (let i = 0; i < n; i++) order[i] = i;
+    const digits = [new Uint16Array(n), new Uint16Array(n), high];
+    for (let i = 0; i < n; i++) {
+      (digits[0] as Uint16Array)[i] = (low[i] as number) & 0xffff;
+      (digits[1] as Uint16Array)[i] = (low[i] as number) >>> 16;
+    }
+    const counts = new Uint32Array(65_537);
+    for (const digit of digits) {
+      counts.fill(0);
+      for (let k = 0; k < n; k++) {
+        const slot = (digit[k] as number) + 1;
+        counts[slot] = (counts[slot] as number) + 1;
+      }
+      for (let d = 0; d < 65_536; d++) counts[d + 1] = (counts[d + 1] as number) + (counts[d] as number);
+      for (let k = 0; k < n; k++) {
+        const index = order[k] as number;
+        const slot = digit[index] as number;
+        const position = counts[slot] as number;
+        spare[position] = index;
+        counts[slot] = position + 1;
+      }
+      [order, spare] = [spare, order];
+    }
+    const result = Array.from(order);
+    // Equal 48-bit prefixes are rare; order those runs on the whole key.
+    let start = 0;
+    for (let k = 1; k <= n; k++) {
+      const a = result[start] as number;
+      const b = result[k] as number;
+      if (k < n && high[a] === high[b] && low[a] === low[b]) continue;
+      if (k - start > 1) {
+        const run = result.slice(start, k).sort((x, y) => {
+          const kx = sqlGuidSortKey(this.keyOf(x));
+          const ky = sqlGuidSortKey(this.keyOf(y));
+          return kx < ky ? -1 : kx > ky ? 1 : 0;
+        });
+        result.splice(start, run.length, ...run);
+      }
+      start = k;
+    }
+    return result;
   }
 
   /** Position in `keyOrder()` of the first row whose key sorts after `key`. */

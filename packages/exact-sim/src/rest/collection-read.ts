@@ -135,7 +135,7 @@ function planOrder(read: CollectionRead): OrderPlan | null {
 
 function orderedRows(read: CollectionRead, plan: OrderPlan, predicate: RowPredicate | null): Iterable<Row> {
   const rows: Row[] = [];
-  for (const row of read.source.rows(undefined, Number.NEGATIVE_INFINITY)) {
+  for (const row of read.source.all()) {
     if (!predicate || predicate(row)) rows.push(row);
   }
   const compareTuple = (values: unknown[], key: unknown, row: Row): number => {
@@ -230,7 +230,7 @@ export function readCollection(read: CollectionRead): ApiResponse {
 function countMatches(read: CollectionRead, predicate: RowPredicate | null): number {
   if (!predicate) return read.source.size();
   let count = 0;
-  for (const row of read.source.rows(undefined, Number.NEGATIVE_INFINITY)) if (predicate(row)) count++;
+  for (const row of read.source.all()) if (predicate(row)) count++;
   return count;
 }
 

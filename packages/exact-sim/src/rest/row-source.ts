@@ -16,8 +16,14 @@ export interface RowSource {
    * sources also start after `lowerTimestamp`, the bound taken from the filter.
    */
   rows(afterKey: unknown, lowerTimestamp: number): Iterable<Row>;
+  /** Every row in no particular order (cheapest scan, for counting and sorting). */
+  all(): Iterable<Row>;
   /** Number of rows when no filter applies. */
   size(): number;
+}
+
+function* liveRows(table: Table): Generator<Row> {
+  for (let index = 0; index < table.size; index++) if (table.isLive(index)) yield table.row(index);
 }
 
 export function tableKeyOrderSource(table: Table): RowSource {
@@ -32,6 +38,7 @@ export function tableKeyOrderSource(table: Table): RowSource {
         if (table.isLive(index)) yield table.row(index);
       }
     },
+    all: () => liveRows(table),
     size: () => table.liveCount,
   };
 }
@@ -47,6 +54,7 @@ export function tableTimestampSource(table: Table): RowSource {
       );
       for (const index of table.byTimestamp(after)) yield table.row(index);
     },
+    all: () => liveRows(table),
     size: () => table.liveCount,
   };
 }
@@ -58,7 +66,7 @@ export function joinedLineSource(
   foreignKey: string,
   headerOnly: readonly string[],
 ): RowSource {
-  return {
+  const source: RowSource = {
     keyField: 'Timestamp',
     keyType: 'Edm.Int64',
     *rows(afterKey, lowerTimestamp) {
@@ -78,8 +86,11 @@ export function joinedLineSource(
         yield joined;
       }
     },
+    all: () => source.rows(undefined, Number.NEGATIVE_INFINITY),
     size: () => lines.liveCount,
   };
+  return source;
+  return source;
 }
 
 export function deletedSource(store: DivisionStore): RowSource {
@@ -93,6 +104,7 @@ export function deletedSource(store: DivisionStore): RowSource {
       );
       yield* store.deletedAfter(after);
     },
+    all: () => store.deletedLog,
     size: () => store.deletedLog.length,
   };
 }
@@ -112,6 +124,7 @@ export function arraySource(rows: Row[], keyField: string, keyType: EdmType): Ro
         if (afterKey === undefined || compare(row[keyField], afterKey) > 0) yield row;
       }
     },
+    all: () => sorted,
     size: () => sorted.length,
   };
 }

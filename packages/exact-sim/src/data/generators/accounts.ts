@@ -29,6 +29,7 @@ export function accountGenerator(ctx: GenerationContext): RowGenerator {
   return {
     count: accounts,
     key: (i) => ctx.key(tableSalt.Account, i),
+    indexOf: (key) => ctx.indexOfKey(tableSalt.Account, key),
     row: (i) => {
       const name = companyName(ctx, i);
       const r = ctx.rand(tableSalt.Account + 100, i);

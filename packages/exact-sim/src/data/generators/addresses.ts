@@ -9,6 +9,7 @@ export function addressGenerator(ctx: GenerationContext): RowGenerator {
   return {
     count: addresses,
     key: (i) => ctx.key(tableSalt.Address, i),
+    indexOf: (key) => ctx.indexOfKey(tableSalt.Address, key),
     row: (i) => {
       const r = ctx.rand(tableSalt.Address, i);
       const accountIndex = accounts > 0 ? i % accounts : -1;

@@ -14,6 +14,7 @@ export function contactGenerator(ctx: GenerationContext): RowGenerator {
   return {
     count: contacts,
     key: (i) => ctx.key(tableSalt.Contact, i),
+    indexOf: (key) => ctx.indexOfKey(tableSalt.Contact, key),
     row: (i) => {
       const r = ctx.rand(tableSalt.Contact, i);
       const accountIndex = accounts > 0 ? i % accounts : -1;

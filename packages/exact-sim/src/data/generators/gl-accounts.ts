@@ -33,6 +33,7 @@ export function glAccountGenerator(ctx: GenerationContext): RowGenerator {
   return {
     count: ctx.volumes.glAccounts,
     key: (i) => ctx.key(tableSalt.GLAccount, i),
+    indexOf: (key) => ctx.indexOfKey(tableSalt.GLAccount, key),
     row: (i) => {
       const r = ctx.rand(tableSalt.GLAccount, i);
       const t = glTemplate(i);

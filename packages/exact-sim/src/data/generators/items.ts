@@ -25,6 +25,7 @@ export function itemGenerator(ctx: GenerationContext): RowGenerator {
   return {
     count: ctx.volumes.items,
     key: (i) => ctx.key(tableSalt.Item, i),
+    indexOf: (key) => ctx.indexOfKey(tableSalt.Item, key),
     row: (i) => {
       const r = ctx.rand(tableSalt.Item, i);
       const t = itemTemplate(i);

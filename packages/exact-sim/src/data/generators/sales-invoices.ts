@@ -30,6 +30,7 @@ export function salesInvoiceGenerator(ctx: GenerationContext, layout: LineLayout
   return {
     count: salesInvoices,
     key: (j) => ctx.key(tableSalt.SalesInvoice, j),
+    indexOf: (key) => ctx.indexOfKey(tableSalt.SalesInvoice, key),
     row: (j) => {
       const { r, credit, daysAgo } = invoiceShape(ctx, j);
       const account = accounts > 0 ? ctx.key(tableSalt.Account, r.int(accounts)) : null;
@@ -87,6 +88,7 @@ export function salesInvoiceLineGenerator(ctx: GenerationContext, layout: LineLa
   return {
     count: layout.lineCount,
     key: (i) => ctx.key(tableSalt.SalesInvoiceLine, i),
+    indexOf: (key) => ctx.indexOfKey(tableSalt.SalesInvoiceLine, key),
     row: (i) => {
       const j = layout.headerOf(i);
       const { credit, daysAgo } = invoiceShape(ctx, j);

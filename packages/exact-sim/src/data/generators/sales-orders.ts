@@ -26,6 +26,7 @@ export function salesOrderGenerator(ctx: GenerationContext, layout: LineLayout):
   return {
     count: salesOrders,
     key: (j) => ctx.key(tableSalt.SalesOrder, j),
+    indexOf: (key) => ctx.indexOfKey(tableSalt.SalesOrder, key),
     row: (j) => {
       const { r, daysAgo } = orderShape(ctx, j);
       const account = accounts > 0 ? ctx.key(tableSalt.Account, r.int(accounts)) : null;
@@ -78,6 +79,7 @@ export function salesOrderLineGenerator(ctx: GenerationContext, layout: LineLayo
   return {
     count: layout.lineCount,
     key: (i) => ctx.key(tableSalt.SalesOrderLine, i),
+    indexOf: (key) => ctx.indexOfKey(tableSalt.SalesOrderLine, key),
     row: (i) => {
       const j = layout.headerOf(i);
       const { r, daysAgo } = orderShape(ctx, j);

@@ -116,6 +116,21 @@ export function transactionLineGenerator(ctx: GenerationContext): RowGenerator {
     return key;
   };
   const lineKey = (i: number) => ctx.key(tableSalt.TransactionLine, i);
+  // Keys shared by many lines are computed once: accounts up front, entries for the last one
+  // seen (lines of an entry are consecutive).
+  const accountKeys = Array.from({ length: Math.min(accounts, 100_000) }, (_, a) =>
+    ctx.key(tableSalt.Account, a),
+  );
+  const accountKey = (a: number) => accountKeys[a] ?? ctx.key(tableSalt.Account, a);
+  let lastEntry = -1;
+  let lastEntryKey = '';
+  const entryKey = (entry: number) => {
+    if (entry !== lastEntry) {
+      lastEntry = entry;
+      lastEntryKey = ctx.key(tableSalt.Entry, entry);
+    }
+    return lastEntryKey;
+  };
 
   /** Net amount of detail line `n` (1-based, n ≥ 1) of an entry. */
   const detailAmount = (entry: number, n: number): number => {
@@ -126,6 +141,7 @@ export function transactionLineGenerator(ctx: GenerationContext): RowGenerator {
   return {
     count,
     key: lineKey,
+    indexOf: (key) => ctx.indexOfKey(tableSalt.TransactionLine, key),
     row: (i): Row => {
       const block = Math.floor(i / BLOCK);
       const offset = i - block * BLOCK;
@@ -169,13 +185,12 @@ export function transactionLineGenerator(ctx: GenerationContext): RowGenerator {
       const d = new Date(date);
       const year = d.getUTCFullYear();
       const entryNumber = (year % 100) * 10_000_000 + entry + 1;
-      const account =
-        kind.withAccount && accounts > 0 ? ctx.key(tableSalt.Account, (eh >>> 4) % accounts) : null;
+      const account = kind.withAccount && accounts > 0 ? accountKey((eh >>> 4) % accounts) : null;
       const created = date + 32_400_000 + (eh % 28_800) * 1000;
       const vatBase = vatCode ? Math.abs(amount) : 0;
       return {
         ID: lineKey(i),
-        EntryID: ctx.key(tableSalt.Entry, entry),
+        EntryID: entryKey(entry),
         EntryNumber: entryNumber,
         LineNumber: lineNumber,
         Date: date,
