@@ -90,7 +90,6 @@ export function joinedLineSource(
     size: () => lines.liveCount,
   };
   return source;
-  return source;
 }
 
 export function deletedSource(store: DivisionStore): RowSource {
