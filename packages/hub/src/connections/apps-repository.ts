@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { and, asc, count, eq } from 'drizzle-orm';
+import { secretContext } from '../secrets/rotate-secrets.ts';
 import type { SecretBox } from '../secrets/secret-box.ts';
 import type { Db } from '../storage/database.ts';
 import { connections, exactApps } from '../storage/schema.ts';
@@ -21,8 +22,8 @@ export interface ExactAppSecrets {
   webhookSecret: string | null;
 }
 
-const clientSecretContext = (id: string) => `exact_apps.client_secret:${id}`;
-const webhookSecretContext = (id: string) => `exact_apps.webhook_secret:${id}`;
+const clientSecretContext = (id: string) => secretContext('exact_apps', 'client_secret_enc', id);
+const webhookSecretContext = (id: string) => secretContext('exact_apps', 'webhook_secret_enc', id);
 
 /** Exact apps (OAuth clients) of a workspace; secrets are sealed with the row id as context. */
 export class ExactAppsRepository {

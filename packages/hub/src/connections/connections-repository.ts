@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { TokenSet } from '@koppel/exact';
 import { and, asc, desc, eq, inArray, isNull, notInArray } from 'drizzle-orm';
+import { secretContext } from '../secrets/rotate-secrets.ts';
 import type { SecretBox } from '../secrets/secret-box.ts';
 import type { Db } from '../storage/database.ts';
 import {
@@ -23,8 +24,8 @@ export interface ExactDivision {
   country: string | null;
 }
 
-const accessTokenContext = (id: string) => `connections.access_token:${id}`;
-const refreshTokenContext = (id: string) => `connections.refresh_token:${id}`;
+const accessTokenContext = (id: string) => secretContext('connections', 'access_token_enc', id);
+const refreshTokenContext = (id: string) => secretContext('connections', 'refresh_token_enc', id);
 
 /** Connections, their linked divisions, and the events and alerts about them. */
 export class ConnectionsRepository {

@@ -1,4 +1,5 @@
 import { type RunningSimulator, type SimulatorOptions, startSimulator } from '@koppel/exact-sim';
+import type { RoutePlugin } from '../../src/api/route-plugin.ts';
 import { EXACT_API_ROUTES, EXACT_JOBS, EXACT_ROOT_ROUTES } from '../../src/connections/exact-module.ts';
 import {
   type ApiClient,
@@ -11,11 +12,15 @@ import {
 /** A hub with the Exact half registered, plus an exact-sim with a frozen clock. */
 export async function startExactHub(
   backend: Backend,
-  options: { env?: Record<string, string> } = {},
+  options: { env?: Record<string, string>; rootRoutes?: RoutePlugin[] } = {},
 ): Promise<TestHub> {
   return startTestHub(backend, {
     ...(options.env ? { env: options.env } : {}),
-    hub: { apiRoutes: EXACT_API_ROUTES, rootRoutes: EXACT_ROOT_ROUTES, jobs: EXACT_JOBS },
+    hub: {
+      apiRoutes: EXACT_API_ROUTES,
+      rootRoutes: [...EXACT_ROOT_ROUTES, ...(options.rootRoutes ?? [])],
+      jobs: EXACT_JOBS,
+    },
   });
 }
 

@@ -1,0 +1,74 @@
+#!/usr/bin/env node
+// `npm start`: the hub on the embedded database, an Exact Online simulator beside it, and the
+// simulator's default app registered in every workspace, so a newcomer can sign up and
+// authorize at once. For a real Exact account run `koppel start` instead.
+import { startSimulator } from '@koppel/exact-sim';
+import { loadConfig } from '../config/config.ts';
+import { ConfigError } from '../errors.ts';
+import { createHub } from '../hub.ts';
+import { STANDARD_HUB_OPTIONS } from '../hub-modules.ts';
+import { demoAppsPlugin, ensureDemoApps } from './demo-sandbox.ts';
+import { exactRedirectUri } from './redirect-uri.ts';
+
+const DEFAULT_SIM_PORT = 5080;
+
+async function main(): Promise<void> {
+  const config = loadConfig(process.env);
+  const simPort = Number(process.env.EXACT_SIM_PORT ?? DEFAULT_SIM_PORT);
+  if (!Number.isInteger(simPort) || simPort < 0 || simPort > 65535) {
+    throw new ConfigError([
+      `EXACT_SIM_PORT: expected a TCP port number, got "${process.env.EXACT_SIM_PORT}".`,
+    ]);
+  }
+  const sim = await startSimulator({
+    port: simPort,
+    host: config.host,
+    defaultApp: { redirectUri: exactRedirectUri(config.publicUrl) },
+  });
+  const hub = await createHub(config, {
+    ...STANDARD_HUB_OPTIONS,
+    rootRoutes: [...STANDARD_HUB_OPTIONS.rootRoutes, demoAppsPlugin(sim)],
+  });
+  let stopping = false;
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    Promise.allSettled([hub.close(), sim.close()]).then(() => process.exit(0));
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+
+  await hub.startWorker();
+  await hub.listen();
+  await ensureDemoApps(hub.ctx, sim);
+  const hubUrl = config.publicUrl;
+  const user = sim.defaults.user;
+  process.stdout.write(`
+Koppel is running in demo mode: the hub on the embedded database (${hub.database.location})
+and an Exact Online simulator with a ready demo app.
+
+  Hub             ${hubUrl}   (API reference: ${hubUrl}/api/openapi.json)
+  exact-sim       ${sim.url}   (divisions ${sim.defaults.divisions.join(', ')})
+  Exact login     ${user.username} / ${user.password}   (on exact-sim's consent screen)
+
+Next steps
+  1. Sign up; the first user owns the hub and gets a workspace that already holds the app
+     "Exact Online sandbox (exact-sim)" and the connection "Sandbox connection":
+       curl -c koppel.jar -H 'content-type: application/json' ${hubUrl}/api/v1/auth/signup \\
+         -d '{"email":"you@example.com","name":"You","password":"a-long-demo-password"}'
+  2. Authorize the connection: open ${hubUrl}/oauth/exact/start?connection=<connection id>
+     in the browser you signed in with, log in to exact-sim as above and press Allow.
+  3. Link divisions (PUT /api/v1/connections/<id>/divisions) and test the connection
+     (POST /api/v1/connections/<id>/test). README.md "Try it" walks through every call.
+
+Stop with Ctrl+C. Data stays in ${config.dataDir}; exact-sim starts fresh each time, so
+authorize again after a restart.
+`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `${error instanceof ConfigError ? error.message : ((error as Error).stack ?? String(error))}\n`,
+  );
+  process.exit(1);
+});
