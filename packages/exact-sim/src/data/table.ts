@@ -170,7 +170,7 @@ export class Table {
     this.deletedFlags[index] = 1;
     this.liveCount--;
     this.keyIndex?.delete(this.keyOf(index));
-    this.written.delete(index);
+    // A written row stays in `written`: its key keeps its place in the key order.
     if (this.memo) this.memo[index] = undefined;
     this.childIndexes.clear();
   }

@@ -50,7 +50,8 @@ export function checkEndpointRules(
       `$skip is not supported on ${endpoint.path}: follow the __next link (it carries a $skiptoken) to page.`,
     );
   }
-  const mustSelect = kind !== 'standard' || behaviour.requireSelectOnStandard;
+  const mustSelect =
+    kind !== 'standard' || (behaviour.requireSelectOnStandard && endpoint.source.type === 'table');
   if (mustSelect && options.select === null && options.top !== 1) {
     throw new ApiError(400, 'select_required', SELECT_REQUIRED_MESSAGE);
   }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { compareSqlGuids } from '../../src/odata/guid-order.ts';
 import { caller, errorMessage, harness, json, type Rows, results } from './harness.ts';
 
 type Obj = Record<string, unknown>;
@@ -167,6 +168,30 @@ describe('writes', () => {
     expect(filtered).toHaveLength(0);
     expect(h.events.at(-1)).toMatchObject({ action: 'Delete', topic: 'Contacts', key: id });
     expect((await h.get('crm/Contacts/$count')).body).toBe('59');
+  });
+
+  it('keeps key-order paging consistent after created records are deleted', async () => {
+    const h = harness({ volumes: { accounts: 100 } });
+    await h.get('crm/Accounts', '$select=ID');
+    const ids: string[] = [];
+    for (let n = 0; n < 5; n++) {
+      ids.push(d(await h.send('POST', 'crm/Accounts', { Name: `Klant ${n}` })).ID as string);
+    }
+    await h.send('DELETE', `crm/Accounts(guid'${ids[1] as string}')`);
+    await h.send('DELETE', `crm/Accounts(guid'${ids[3] as string}')`);
+    await h.send('POST', 'crm/Accounts', { Name: 'Klant 6' });
+    const seen: string[] = [];
+    let query = '$select=ID';
+    for (;;) {
+      const page = await h.d('crm/Accounts', query);
+      seen.push(...results(page).map((r) => r.ID as string));
+      if (!page.__next) break;
+      query = (page.__next as string).split('?')[1] as string;
+    }
+    expect(seen).toHaveLength(104);
+    expect(new Set(seen).size).toBe(104);
+    expect(seen).not.toContain(ids[1]);
+    expect([...seen].sort(compareSqlGuids)).toEqual(seen);
   });
 
   it('deep-inserts an invoice with its lines and answers with the populated invoice, lines deferred', async () => {
