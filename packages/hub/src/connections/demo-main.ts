@@ -56,10 +56,10 @@ Next steps
      "Exact Online sandbox (exact-sim)" and the connection "Sandbox connection":
        curl -c koppel.jar -H 'content-type: application/json' ${hubUrl}/api/v1/auth/signup \\
          -d '{"email":"you@example.com","name":"You","password":"a-long-demo-password"}'
-  2. Authorize the connection: open ${hubUrl}/oauth/exact/start?connection=<connection id>
-     in the browser you signed in with, log in to exact-sim as above and press Allow.
+  2. Authorize it: GET ${hubUrl}/oauth/exact/start?connection=<connection id> in the
+     signed-in session leads to exact-sim's consent screen; log in as above and allow.
   3. Link divisions (PUT /api/v1/connections/<id>/divisions) and test the connection
-     (POST /api/v1/connections/<id>/test). README.md "Try it" walks through every call.
+     (POST /api/v1/connections/<id>/test). README.md "Try it" has every call as curl.
 
 Stop with Ctrl+C. Data stays in ${config.dataDir}; exact-sim starts fresh each time, so
 authorize again after a restart.
