@@ -3,10 +3,12 @@
 // the minimum. Numbers only, never pass/fail. Usage: npm run bench:sdk [-- <rows>]
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { getHeapSpaceStatistics } from 'node:v8';
 import { ExactClient, transactionLines } from '../../packages/exact/src/index.ts';
 
 const rows = Number(process.argv[2] ?? 1_000_000);
 const MiB = 1024 * 1024;
+const mib = (bytes: number) => `${(bytes / MiB).toFixed(0)} MiB`;
 
 interface SimInfo {
   url: string;
@@ -79,9 +81,12 @@ try {
     read += page.rows.length;
     pages++;
     cursor = page.cursor;
-    if (pages % 250 === 0) {
+    if (pages % 100 === 0 || page.rows.length < 1000) {
       peakRss = Math.max(peakRss, process.memoryUsage().rss);
-      checkpoints.push(`${read.toLocaleString('en')} rows: RSS ${(peakRss / MiB).toFixed(0)} MiB`);
+      const m = process.memoryUsage();
+      checkpoints.push(
+        `${String(read).padStart(9)} rows: RSS ${mib(m.rss)}, heap used/total ${mib(m.heapUsed)}/${mib(m.heapTotal)}, external ${mib(m.external)}`,
+      );
     }
   }
   const seconds = (performance.now() - begin) / 1000;
@@ -90,15 +95,21 @@ try {
   const calls = (await apiCalls(info.url)) - callsBefore;
   const minimum = Math.ceil(read / 1000);
 
+  const spaces = Object.fromEntries(
+    getHeapSpaceStatistics().map((space) => [space.space_name, space.space_size]),
+  );
   process.stdout.write(
     [
       'bench/sdk — sync read of financial TransactionLines (all catalogue fields, typed rows)',
+      `node               ${process.version}, ${process.env.NODE_OPTIONS ? `NODE_OPTIONS=${process.env.NODE_OPTIONS}` : 'default V8 flags'}`,
       `rows read          ${read.toLocaleString('en')} (cursor ${cursor})`,
       `time               ${seconds.toFixed(2)} s`,
       `throughput         ${Math.round(read / seconds).toLocaleString('en')} rows/s`,
-      `RSS before read    ${(baselineRss / MiB).toFixed(0)} MiB`,
-      `peak RSS           ${(peakRss / MiB).toFixed(0)} MiB`,
-      `RSS over the read  ${checkpoints.join('; ')}`,
+      `RSS before read    ${mib(baselineRss)}`,
+      `peak RSS           ${mib(peakRss)}`,
+      `V8 spaces at end   young ${mib(spaces.new_space ?? 0)}, old ${mib(spaces.old_space ?? 0)}, large objects ${mib(spaces.large_object_space ?? 0)}`,
+      'RSS over the read',
+      ...checkpoints.map((line) => `  ${line}`),
       `API calls          ${calls} (minimum ceil(rows/1000) = ${minimum})`,
       '',
     ].join('\n'),

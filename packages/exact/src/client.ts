@@ -136,7 +136,8 @@ export class ExactClient {
       resource: me.path,
       query: renderQuery(me, {}),
     });
-    const record = readCollection(response.body)?.records[0] ?? readSingle(response.body);
+    const body = response.json();
+    const record = readCollection(body)?.records[0] ?? readSingle(body);
     if (record === undefined)
       throw invalidBody(response, 'GET', me.path, null, 'current/Me returned no user');
     return readRow(me, record);
@@ -184,7 +185,7 @@ function pageReader(http: ExactHttp, division: number | null, background: boolea
   return async function* read(resource: string, query: string): AsyncGenerator<RawPage> {
     const fetchPage = async (request: ApiRequest): Promise<RawPage> => {
       const response = await http.send(request);
-      const page = readCollection(response.body);
+      const page = readCollection(response.json());
       if (page === undefined) {
         throw invalidBody(
           response,
@@ -301,7 +302,8 @@ export class DivisionClient {
       ...(options.expand ? { expand: options.expand } : {}),
     }).toString();
     const response = await this.#send({ method: 'GET', resource, query });
-    const record = readSingle(response.body) ?? readCollection(response.body)?.records[0];
+    const body = response.json();
+    const record = readSingle(body) ?? readCollection(body)?.records[0];
     if (record === undefined)
       throw invalidBody(response, 'GET', resource, this.division, 'Expected {"d":{…}}');
     return readRow(entity, record);
@@ -320,7 +322,7 @@ export class DivisionClient {
       body: toWire(entity, input as Record<string, unknown>),
       headers: { Prefer: 'return=representation' },
     });
-    const record = readSingle(response.body);
+    const record = readSingle(response.json());
     if (record === undefined)
       throw invalidBody(response, 'POST', entity.path, this.division, 'Expected {"d":{…}}');
     return readRow(entity, record);

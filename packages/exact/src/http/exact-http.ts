@@ -48,9 +48,11 @@ export interface ApiRequest {
 
 export interface ApiResponse {
   status: number;
-  /** Parsed JSON body, or null when the body is empty. */
-  body: unknown;
   headers: Headers;
+  /** The body as received; `json()` parses it. */
+  bytes: Buffer;
+  /** Parsed JSON body, or null when the body is empty; `invalid_response` when it is not JSON. */
+  json(): unknown;
 }
 
 const IDEMPOTENT = new Set(['GET', 'PUT', 'DELETE']);
@@ -133,7 +135,7 @@ export class ExactHttp {
       await this.#governor.acquire(request.division, request.background ?? false);
       const token = await this.#tokens.accessToken();
       let response: Response;
-      let text: string;
+      let bytes: Buffer;
       try {
         response = await this.#fetch(url, {
           method: request.method,
@@ -141,7 +143,7 @@ export class ExactHttp {
           body,
           signal: AbortSignal.timeout(this.#timeoutMs),
         });
-        text = await response.text();
+        bytes = Buffer.from(await response.arrayBuffer());
       } catch (error) {
         const wrapped = networkError(error, `${request.method} ${request.resource}`, context);
         if ((idempotent || failedBeforeSending(error)) && failures < this.#attempts) {
@@ -152,12 +154,15 @@ export class ExactHttp {
       }
       const waitMs = await this.#governor.observe(request.division, response.status, response.headers);
 
-      if (response.ok)
+      if (response.ok) {
+        const ok = response;
         return {
-          status: response.status,
-          body: parseJson(text, response, context),
-          headers: response.headers,
+          status: ok.status,
+          headers: ok.headers,
+          bytes,
+          json: () => parseJson(bytes.toString('utf8'), ok, context),
         };
+      }
       if (response.status === 401 && !refreshed) {
         refreshed = true;
         await this.#tokens.refresh(token);
@@ -175,7 +180,7 @@ export class ExactHttp {
       throw new ExactApiError({
         ...context,
         status: response.status,
-        exactMessage: exactMessage(text),
+        exactMessage: exactMessage(bytes.toString('utf8')),
         reason: response.headers.get('reason'),
       });
     }
