@@ -41,6 +41,12 @@ function memoryOf(pid: number): { rss: number; peak: number } {
   return { rss: kib('VmRSS') / 1024, peak: kib('VmHWM') / 1024 };
 }
 
+/** CPU seconds (user + system) the process has used, from /proc (clock ticks of 1/100 s). */
+function cpuSecondsOf(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 async function accessToken(info: ServerInfo): Promise<string> {
   const form = new URLSearchParams({
     client_id: info.app.clientId,
@@ -93,6 +99,7 @@ try {
   let rows = 0;
   let bytes = 0;
   let pages = 0;
+  const cpuBefore = cpuSecondsOf(child.pid as number);
   const began = performance.now();
   while (url) {
     const response = await fetch(url, {
@@ -108,6 +115,7 @@ try {
     url = body.d.__next;
   }
   const seconds = (performance.now() - began) / 1000;
+  const cpu = cpuSecondsOf(child.pid as number) - cpuBefore;
   const afterRead = memoryOf(child.pid as number);
   console.log(
     `sync read                ${rows.toLocaleString('en')} rows in ${pages} pages, ${(bytes / 1048576).toFixed(0)} MiB of JSON`,
@@ -115,6 +123,10 @@ try {
   console.log(`sync read time           ${seconds.toFixed(2)} s`);
   console.log(
     `sync read throughput     ${Math.round(rows / seconds).toLocaleString('en')} rows/s (target >= 50,000)`,
+  );
+  // Independent of other load on the machine: rows served per CPU-second of the simulator.
+  console.log(
+    `simulator CPU            ${cpu.toFixed(2)} s, ${Math.round(rows / cpu).toLocaleString('en')} rows per CPU-second`,
   );
   console.log(
     `RSS after read           ${afterRead.rss.toFixed(0)} MiB, peak ${afterRead.peak.toFixed(0)} MiB (target < 2048 MiB)`,
