@@ -17,6 +17,8 @@ export interface CreateHubOptions {
   clock?: Clock;
   /** Where log lines go (default stdout). */
   logDestination?: DestinationStream;
+  /** Seed for a new embedded database (see OpenDatabaseOptions.pgliteTemplate). */
+  pgliteTemplate?: Blob;
   /** Apply pending migrations on start (default true). */
   migrate?: boolean;
   /** Extra background jobs next to the built-in housekeeping job. */
@@ -51,6 +53,7 @@ export async function createHub(config: HubConfig, options: CreateHubOptions = {
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
     poolSize: config.databasePoolSize,
+    pgliteTemplate: options.pgliteTemplate,
   });
   try {
     if (options.migrate !== false) await migrateDatabase(database);

@@ -136,7 +136,7 @@ describe.each(BACKENDS)('operations endpoints, errors, jobs and doctor on $name'
 describe.each(BACKENDS)('readiness before migrations ($name)', (backend) => {
   let t: TestHub;
   beforeAll(async () => {
-    t = await startTestHub(backend, { hub: { migrate: false } });
+    t = await startTestHub(backend, { hub: { migrate: false, pgliteTemplate: undefined } });
   });
   afterAll(() => t?.close());
 

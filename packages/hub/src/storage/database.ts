@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
@@ -44,6 +44,12 @@ export interface OpenDatabaseOptions {
   databaseUrl: string | undefined;
   dataDir: string;
   poolSize?: number;
+  /**
+   * Start a new embedded database from this dump (`PGlite.dumpDataDir`) instead of an empty
+   * one; ignored when the data dir already holds a database. Tests use a migrated dump to
+   * skip initdb and the migrations.
+   */
+  pgliteTemplate?: Blob;
 }
 
 /** Opens PGlite in `<dataDir>/db` (or in memory), or a node-postgres pool when `databaseUrl` is set. */
@@ -66,14 +72,19 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   let pglite: PGlite;
   let location: string;
   if (options.dataDir === IN_MEMORY_DATA_DIR) {
-    pglite = await PGlite.create();
+    pglite = await PGlite.create(options.pgliteTemplate ? { loadDataDir: options.pgliteTemplate } : {});
     location = 'PGlite in memory';
   } else {
     const dir = `${options.dataDir}/db`;
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     const releaseLock = acquireDataDirLock(options.dataDir);
     try {
-      pglite = await PGlite.create(dir);
+      const fresh = !existsSync(path.join(dir, 'PG_VERSION'));
+      pglite = await PGlite.create(
+        fresh && options.pgliteTemplate
+          ? { dataDir: dir, loadDataDir: options.pgliteTemplate }
+          : { dataDir: dir },
+      );
     } catch (error) {
       releaseLock();
       throw new HubError(

@@ -1,12 +1,13 @@
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import pg from 'pg';
 import type { Clock } from '../../src/clock.ts';
-import { type HubConfig, loadConfig } from '../../src/config/config.ts';
+import { type HubConfig, IN_MEMORY_DATA_DIR, loadConfig } from '../../src/config/config.ts';
 import { type CreateHubOptions, createHub, type Hub } from '../../src/hub.ts';
+import { MIGRATIONS_FOLDER, migrateDatabase, openDatabase } from '../../src/storage/database.ts';
 
 export const POSTGRES_ADMIN_URL =
   process.env.KOPPEL_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -37,10 +38,48 @@ export class LogCapture extends Writable {
   }
 }
 
+export interface PreparedBackend {
+  env: Record<string, string>;
+  hubOptions: CreateHubOptions;
+  dispose(): Promise<void>;
+}
+
 export interface Backend {
   name: 'pglite' | 'postgres';
   /** Creates an isolated database (a temp data dir, or a fresh Postgres database). */
-  prepare(): Promise<{ env: Record<string, string>; dispose(): Promise<void> }>;
+  prepare(): Promise<PreparedBackend>;
+}
+
+let templatePromise: Promise<Blob> | undefined;
+
+/**
+ * A dump of a migrated embedded database, shared by every test process through a file in the
+ * temp dir (keyed by the migrations), so each PGlite hub skips initdb and the migrations.
+ */
+function migratedPgliteTemplate(): Promise<Blob> {
+  templatePromise ??= (async () => {
+    const journal = readFileSync(path.join(MIGRATIONS_FOLDER, 'meta', '_journal.json'));
+    const migrations = readdirSync(MIGRATIONS_FOLDER)
+      .filter((f) => f.endsWith('.sql'))
+      .sort()
+      .map((f) => readFileSync(path.join(MIGRATIONS_FOLDER, f)));
+    const digest = createHash('sha256').update(journal);
+    for (const m of migrations) digest.update(m);
+    const file = path.join(tmpdir(), `koppel-pglite-template-${digest.digest('hex').slice(0, 16)}.tar`);
+    try {
+      return new Blob([readFileSync(file)]);
+    } catch {
+      const database = await openDatabase({ databaseUrl: undefined, dataDir: IN_MEMORY_DATA_DIR });
+      await migrateDatabase(database);
+      const dump = await database.pglite!.dumpDataDir('none');
+      await database.close();
+      const temp = `${file}.${process.pid}.tmp`;
+      writeFileSync(temp, Buffer.from(await dump.arrayBuffer()));
+      renameSync(temp, file);
+      return dump;
+    }
+  })();
+  return templatePromise;
 }
 
 export const BACKENDS: Backend[] = [
@@ -50,6 +89,7 @@ export const BACKENDS: Backend[] = [
       const dir = mkdtempSync(path.join(tmpdir(), 'koppel-hub-test-'));
       return {
         env: { KOPPEL_DATA_DIR: dir },
+        hubOptions: { pgliteTemplate: await migratedPgliteTemplate() },
         dispose: async () => rmSync(dir, { recursive: true, force: true }),
       };
     },
@@ -66,6 +106,7 @@ export const BACKENDS: Backend[] = [
       url.pathname = `/${name}`;
       return {
         env: { DATABASE_URL: url.toString(), KOPPEL_SECRET_KEY: randomBytes(32).toString('base64') },
+        hubOptions: {},
         dispose: async () => {
           const client = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
           await client.connect();
@@ -99,7 +140,12 @@ export async function startTestHub(
   });
   const clock = new TestClock();
   const logs = new LogCapture();
-  const hub = await createHub(config, { clock, logDestination: logs, ...options.hub });
+  const hub = await createHub(config, {
+    clock,
+    logDestination: logs,
+    ...prepared.hubOptions,
+    ...options.hub,
+  });
   const base = await hub.listen();
   return {
     hub,
