@@ -2,7 +2,7 @@ import { accounts } from '@koppel/exact';
 import { conflict, HubError } from '../errors.ts';
 import type { HubContext } from '../hub-context.ts';
 import type { ConnectionRow } from './connections-repository.ts';
-import { readExactDivisions } from './divisions.ts';
+import { divisionRoute, readExactDivisions } from './divisions.ts';
 import { exactAccess } from './exact-access.ts';
 import { describeExactFailure, type ExactFailure } from './exact-failure.ts';
 import { markNeedsReauthorization } from './token-failure.ts';
@@ -64,10 +64,8 @@ export async function testConnection(
   }
   if (user.ok) {
     try {
-      await access.connections.syncDivisions(
-        connection.id,
-        await readExactDivisions(client, currentDivision),
-      );
+      const via = await divisionRoute(ctx, connection.id, currentDivision);
+      await access.connections.syncDivisions(connection.id, await readExactDivisions(client, via));
       scope.ok = true;
     } catch (error) {
       scope.failure = error instanceof HubError ? exactErrorOf(error) : describeExactFailure(error);

@@ -1,26 +1,51 @@
-import type { ExactClient } from '@koppel/exact';
+import { ExactApiError, type ExactClient } from '@koppel/exact';
 import { badRequest, HubError } from '../errors.ts';
 import type { HubContext } from '../hub-context.ts';
 import type { ConnectionDivisionRow, ConnectionRow, ExactDivision } from './connections-repository.ts';
 import { exactAccess } from './exact-access.ts';
 
 /**
- * Reads `system/Divisions` through the user's current division: the URL needs some division,
- * and that is the only one known before the list is read. It is never linked by default.
+ * Reads `system/Divisions`. The URL needs some division: the user's current one first (the
+ * only one known before the list is read), then divisions already known for the connection,
+ * because Exact refuses the call (403) when the current division is outside the consent scope.
+ * None of them is linked by this.
  */
 export async function readExactDivisions(
   client: ExactClient,
-  currentDivision: number | null,
+  via: (number | null)[],
 ): Promise<ExactDivision[]> {
-  if (currentDivision === null) {
+  const candidates = [...new Set(via.filter((code): code is number => code !== null))];
+  if (candidates.length === 0) {
     throw new HubError('exact_no_division', 'Exact reports no current division for the authorizing user.', {
       status: 502,
     });
   }
-  const rows = await client.divisions({ via: currentDivision });
-  return rows
-    .filter((row) => row.Code !== null)
-    .map((row) => ({ code: row.Code!, description: row.Description, country: row.Country?.trim() || null }));
+  for (const [index, code] of candidates.entries()) {
+    try {
+      const rows = await client.divisions({ via: code });
+      return rows
+        .filter((row) => row.Code !== null)
+        .map((row) => ({
+          code: row.Code!,
+          description: row.Description,
+          country: row.Country?.trim() || null,
+        }));
+    } catch (error) {
+      const last = index === candidates.length - 1;
+      if (last || !(error instanceof ExactApiError && error.status === 403)) throw error;
+    }
+  }
+  throw new Error('unreachable: the loop returns or throws');
+}
+
+/** Divisions to read `system/Divisions` through: the current one, then the stored in-scope ones. */
+export async function divisionRoute(
+  ctx: HubContext,
+  connectionId: string,
+  currentDivision: number | null,
+): Promise<(number | null)[]> {
+  const stored = await exactAccess(ctx).connections.listDivisions(connectionId);
+  return [currentDivision, ...stored.filter((d) => d.inScope).map((d) => d.code)];
 }
 
 /** Re-reads the divisions Exact grants and updates names, countries and `in_scope`. */
@@ -36,7 +61,10 @@ export async function refreshDivisions(
     maxRateWaitMs: 10_000,
     retry: { rateLimitAttempts: 1 },
   });
-  const seen = await readExactDivisions(client, (await client.me()).CurrentDivision);
+  const seen = await readExactDivisions(
+    client,
+    await divisionRoute(ctx, connection.id, (await client.me()).CurrentDivision),
+  );
   await access.connections.syncDivisions(connection.id, seen);
   return access.connections.listDivisions(connection.id);
 }

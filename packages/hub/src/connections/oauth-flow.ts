@@ -3,7 +3,7 @@ import { hashOpaqueToken, newOpaqueToken, TOKEN_PREFIX } from '../auth/opaque-to
 import { HubError } from '../errors.ts';
 import type { HubContext } from '../hub-context.ts';
 import type { ConnectionRow, ExactDivision } from './connections-repository.ts';
-import { readExactDivisions } from './divisions.ts';
+import { divisionRoute, readExactDivisions } from './divisions.ts';
 import { exactAccess } from './exact-access.ts';
 import { describeExactFailure } from './exact-failure.ts';
 import { OAuthStatesRepository } from './oauth-states-repository.ts';
@@ -194,7 +194,7 @@ export async function completeAuthorization(
   try {
     const me = await client.me();
     exactUser = { id: me.UserID, name: me.FullName ?? me.UserName };
-    divisions = await readExactDivisions(client, me.CurrentDivision);
+    divisions = await readExactDivisions(client, await divisionRoute(ctx, connection.id, me.CurrentDivision));
   } catch (error) {
     const reason = error instanceof HubError ? error.message : describeExactFailure(error).message;
     throw new AuthorizationFailure(
