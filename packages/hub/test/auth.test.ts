@@ -1,6 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { totpCode } from '../src/auth/totp.ts';
-import { ApiClient, BACKENDS, OWNER, signUpOwner, startTestHub, type TestHub } from './support/test-hub.ts';
+import { createHub } from '../src/hub.ts';
+import {
+  ApiClient,
+  BACKENDS,
+  LogCapture,
+  OWNER,
+  signUpOwner,
+  startTestHub,
+  type TestHub,
+} from './support/test-hub.ts';
 
 describe.each(BACKENDS)('auth on $name', (backend) => {
   let t: TestHub;
@@ -213,5 +222,82 @@ describe.each(BACKENDS)('two-factor login and throttling on $name', (backend) =>
     t.clock.advance(16 * 60_000);
     const after = await attacker.post('/api/v1/auth/login', { email: OWNER.email, password: OWNER.password });
     expect(after.status).toBe(200);
+  });
+});
+
+describe.each(BACKENDS)('concurrent sign-ups on $name', (backend) => {
+  let t: TestHub;
+  beforeAll(async () => {
+    t = await startTestHub(backend);
+  });
+  afterAll(() => t?.close());
+
+  it('lets exactly one of several simultaneous sign-ups become the first user', async () => {
+    const attempts = await Promise.all(
+      [1, 2, 3, 4, 5].map((i) =>
+        new ApiClient(t.base).post('/api/v1/auth/signup', {
+          email: `racer${i}@example.nl`,
+          name: `Racer ${i}`,
+          password: `racer-password-${i}`,
+        }),
+      ),
+    );
+    expect(attempts.map((a) => a.status).sort()).toEqual([201, 403, 403, 403, 403]);
+    expect(await t.hub.ctx.repos.users.count()).toBe(1);
+  });
+});
+
+describe('login throttling across processes (Postgres)', () => {
+  const postgres = BACKENDS.find((b) => b.name === 'postgres')!;
+  let a: TestHub;
+  let b: Awaited<ReturnType<typeof createHub>>;
+  let baseB: string;
+
+  beforeAll(async () => {
+    a = await startTestHub(postgres);
+    await signUpOwner(a.base);
+    b = await createHub(a.config, { clock: a.clock, logDestination: new LogCapture() });
+    baseB = await b.listen();
+  });
+  afterAll(async () => {
+    await b?.close();
+    await a?.close();
+  });
+
+  it('counts failures made on one server against logins on another', async () => {
+    for (let i = 0; i < 5; i++) {
+      expect(
+        (
+          await new ApiClient(a.base).post('/api/v1/auth/login', {
+            email: OWNER.email,
+            password: `a-${i}-wrong`,
+          })
+        ).status,
+      ).toBe(401);
+      expect(
+        (
+          await new ApiClient(baseB).post('/api/v1/auth/login', {
+            email: OWNER.email,
+            password: `b-${i}-wrong`,
+          })
+        ).status,
+      ).toBe(401);
+    }
+    expect(
+      (
+        await new ApiClient(a.base).post('/api/v1/auth/login', {
+          email: OWNER.email,
+          password: OWNER.password,
+        })
+      ).status,
+    ).toBe(429);
+    expect(
+      (
+        await new ApiClient(baseB).post('/api/v1/auth/login', {
+          email: OWNER.email,
+          password: OWNER.password,
+        })
+      ).status,
+    ).toBe(429);
   });
 });
