@@ -1,7 +1,7 @@
 import type { TableName } from '../catalogue/endpoints.ts';
 import { tableEntities } from '../catalogue/endpoints.ts';
 import type { LookupDef } from '../catalogue/types.ts';
-import type { DivisionInfo, WebhookSubscriptionView } from '../contract.ts';
+import type { DivisionInfo } from '../contract.ts';
 import type { GenerationContext } from './generation-context.ts';
 import { tableSalt } from './generation-context.ts';
 import { accountGenerator } from './generators/accounts.ts';
@@ -26,12 +26,6 @@ export interface DeletedRow extends Row {
   ID: string;
 }
 
-export interface StoredSubscription extends WebhookSubscriptionView {
-  created: number;
-  creator: string;
-  creatorFullName: string;
-}
-
 /** Every table, the shared Timestamp counter and the sync/Deleted log of one division. */
 export class DivisionStore {
   readonly info: DivisionInfo;
@@ -40,7 +34,6 @@ export class DivisionStore {
   /** The last Timestamp handed out; one counter for all entities of the division. */
   counter: number;
   readonly deletedLog: DeletedRow[] = [];
-  readonly subscriptions = new Map<string, StoredSubscription>();
   /** Wall-clock creation time of the division. */
   readonly createdAt: number;
   /** Counts used to draw deterministic keys and values for writes. */

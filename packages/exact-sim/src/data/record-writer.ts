@@ -1,6 +1,5 @@
 import { type TableName, tableDeletedTypes } from '../catalogue/endpoints.ts';
 import type { ChangeAction } from '../contract.ts';
-import { ApiError } from '../odata/api-error.ts';
 import type { DivisionStore } from './division-store.ts';
 import { roundCents } from './dutch-values.ts';
 import { applyRules, validationError } from './entity-rules.ts';
@@ -259,8 +258,4 @@ export class RecordWriter {
       lineTable.replace(i, { ...lineTable.row(i) }, this.store.nextTimestamp());
     }
   }
-}
-
-export function notFound(segment: string): ApiError {
-  return new ApiError(404, 'not_found', `Resource not found for the segment '${segment}'.`);
 }
