@@ -1,4 +1,12 @@
-export { type Access, access, membershipOf, type Principal, principalOf, roleAtLeast } from './api/access.ts';
+export {
+  type Access,
+  access,
+  declareAccess,
+  membershipOf,
+  type Principal,
+  principalOf,
+  roleAtLeast,
+} from './api/access.ts';
 export type { ErrorBody } from './api/error-handler.ts';
 export type { RoutePlugin } from './api/route-plugin.ts';
 export { EmptyReply, iso, Timestamp, WorkspaceParams, type ZodTypeProvider } from './api/zod-schemas.ts';
@@ -9,7 +17,9 @@ export { type DoctorCheck, type DoctorResult, defaultDoctorChecks, runDoctor } f
 export { ConfigError, HubError } from './errors.ts';
 export { type CreateHubOptions, createHub, type Hub } from './hub.ts';
 export type { HubContext, Repositories } from './hub-context.ts';
+export { STANDARD_DOCTOR_CHECKS, STANDARD_HUB_OPTIONS } from './hub-modules.ts';
 export type { JobDefinition, JobQueue } from './jobs/job-queue.ts';
+export { type RotationReport, rotateSecrets, secretContext } from './secrets/rotate-secrets.ts';
 export { SecretBox, SecretDecryptError } from './secrets/secret-box.ts';
 export {
   type Database,

@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RegisteredRoute } from '../src/api/server.ts';
+import { access, declareAccess } from '../src/api/access.ts';
+import { HubMetrics } from '../src/api/metrics.ts';
+import { buildServer, type RegisteredRoute } from '../src/api/server.ts';
 import { STANDARD_HUB_OPTIONS } from '../src/hub-modules.ts';
 import {
   type ApiClient,
@@ -125,13 +132,33 @@ describe.each(BACKENDS)('access control on every route ($name)', (backend) => {
   });
 
   it('refuses to start a server with a route that declares no access rule', async () => {
-    const { buildServer } = await import('../src/api/server.ts');
-    const { HubMetrics } = await import('../src/api/metrics.ts');
-    const careless = async (app: import('fastify').FastifyInstance) => {
+    const careless = async (app: FastifyInstance) => {
       app.get('/careless', async () => ({ ok: true }));
     };
-    await expect(buildServer(t.hub.ctx, new HubMetrics(), { apiRoutes: [careless] })).rejects.toThrow(
-      /no config\.access/,
+    const { app } = await buildServer(t.hub.ctx, new HubMetrics(), { apiRoutes: [careless] });
+    await expect(app.ready()).rejects.toThrow(/routes without config\.access: .*GET \/api\/v1\/careless/);
+    await app.close().catch(() => {});
+  });
+
+  it('lets a third-party plugin (the static UI) be declared public as a whole', async () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'koppel-static-'));
+    writeFileSync(path.join(root, 'index.html'), '<h1>Koppel</h1>');
+    const webUi = async (app: FastifyInstance) => {
+      declareAccess(app, access.public);
+      await app.register(fastifyStatic, { root, prefix: '/ui/' });
+    };
+    const { app, routes: registered } = await buildServer(t.hub.ctx, new HubMetrics(), {
+      rootRoutes: [webUi],
+    });
+    await app.ready();
+    expect(registered.filter((r) => r.url.startsWith('/ui/')).every((r) => r.access.kind === 'public')).toBe(
+      true,
     );
+    // The platform routes keep their own rules.
+    expect(registered.find((r) => r.url === '/api/v1/me')!.access.kind).toBe('user');
+    const page = await app.inject({ method: 'GET', url: '/ui/index.html' });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('Koppel');
+    await app.close();
   });
 });

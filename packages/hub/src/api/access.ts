@@ -1,5 +1,5 @@
 import type {} from '@fastify/cookie';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { csrfTokenFor, hashOpaqueToken, safeEqual, TOKEN_PREFIX } from '../auth/opaque-tokens.ts';
 import { forbidden, HubError, notFound, unauthenticated } from '../errors.ts';
 import type { HubContext } from '../hub-context.ts';
@@ -31,6 +31,17 @@ export const access = {
   session: { kind: 'session' },
   role: (role: Role): Access => ({ kind: 'workspace', role }),
 } satisfies Record<string, Access | ((role: Role) => Access)>;
+
+/**
+ * Gives every route added afterwards in this plugin (and its children) `rule`, unless the route
+ * declares its own. For third-party plugins that cannot set route config, e.g. the static UI:
+ *   declareAccess(app, access.public); await app.register(fastifyStatic, { root });
+ */
+export function declareAccess(app: FastifyInstance, rule: Access): void {
+  app.addHook('onRoute', (route) => {
+    if (!route.config?.access) route.config = { ...route.config, access: rule };
+  });
+}
 
 export const SESSION_COOKIE = 'koppel_session';
 export const CSRF_COOKIE = 'koppel_csrf';

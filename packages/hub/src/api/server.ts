@@ -1,6 +1,6 @@
 import fastifyCookie from '@fastify/cookie';
 import fastifySwagger from '@fastify/swagger';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type RouteOptions } from 'fastify';
 import type { HubContext } from '../hub-context.ts';
 import { type Access, accessHook, CSRF_HEADER, SESSION_COOKIE } from './access.ts';
 import { authRoutes } from './auth-routes.ts';
@@ -50,14 +50,23 @@ export async function buildServer(
   app.decorateRequest('membership', null);
 
   // Fail closed: a route that does not say who may call it stops the server from starting.
+  // Checked when the server gets ready, after every plugin's own onRoute hooks (declareAccess) ran.
+  const declared: RouteOptions[] = [];
   app.addHook('onRoute', (route) => {
-    if (!route.config?.access) {
+    declared.push(route);
+  });
+  app.addHook('onReady', async () => {
+    const missing = declared.filter((route) => !route.config?.access);
+    if (missing.length > 0) {
+      const names = missing.map((route) => `${[route.method].flat().join('|')} ${route.url}`).join(', ');
       throw new Error(
-        `route ${route.method} ${route.url} has no config.access; declare who may call it (see api/access.ts)`,
+        `routes without config.access: ${names}; declare who may call them (see api/access.ts)`,
       );
     }
-    for (const method of [route.method].flat())
-      routes.push({ method, url: route.url, access: route.config.access });
+    for (const route of declared) {
+      for (const method of [route.method].flat())
+        routes.push({ method, url: route.url, access: route.config!.access! });
+    }
   });
   // After the cookie plugin, whose own onRequest hook parses the cookies this one reads.
   await app.register(fastifyCookie);
