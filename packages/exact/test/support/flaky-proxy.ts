@@ -19,7 +19,8 @@ async function forward(target: string, req: IncomingMessage, res: ServerResponse
   for await (const chunk of req) chunks.push(chunk as Buffer);
   const headers = new Headers();
   for (const [name, value] of Object.entries(req.headers)) {
-    if (typeof value === 'string' && !['host', 'connection', 'content-length'].includes(name)) headers.set(name, value);
+    if (typeof value === 'string' && !['host', 'connection', 'content-length'].includes(name))
+      headers.set(name, value);
   }
   const response = await fetch(`${target}${req.url}`, {
     method: req.method,
@@ -30,7 +31,8 @@ async function forward(target: string, req: IncomingMessage, res: ServerResponse
   const body = Buffer.from(await response.arrayBuffer());
   const out: Record<string, string> = {};
   response.headers.forEach((value, name) => {
-    if (!['content-length', 'content-encoding', 'transfer-encoding', 'connection'].includes(name)) out[name] = value;
+    if (!['content-length', 'content-encoding', 'transfer-encoding', 'connection'].includes(name))
+      out[name] = value;
   });
   res.writeHead(response.status, out).end(body);
 }
