@@ -4,7 +4,14 @@ import type { EdmType } from '../catalogue/types.ts';
 export type ValueEncoder = (value: unknown) => string;
 
 const guid: ValueEncoder = (v) => (v == null ? 'null' : `"${v as string}"`);
-const string: ValueEncoder = (v) => (v == null ? 'null' : JSON.stringify(v));
+/** Strings without characters JSON must escape (the common case) are quoted directly: faster than JSON.stringify. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: these are exactly the characters JSON must escape.
+const PLAIN = /^[^"\\\u0000-\u001f\ud800-\udfff]*$/;
+const string: ValueEncoder = (v) => {
+  if (v == null) return 'null';
+  const text = v as string;
+  return PLAIN.test(text) ? `"${text}"` : JSON.stringify(text);
+};
 const int64: ValueEncoder = (v) => (v == null ? 'null' : `"${v as number}"`);
 const number: ValueEncoder = (v) => (v == null ? 'null' : String(v));
 const boolean: ValueEncoder = (v) => (v == null ? 'null' : v ? 'true' : 'false');

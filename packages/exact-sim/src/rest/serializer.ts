@@ -6,10 +6,27 @@ import { encoderFor, keyLiteral, type ValueEncoder } from '../odata/json-values.
 
 export type FieldGetter = (row: Row) => unknown;
 
-/** Reads a field of a row: stored value, or a lookup through the division for derived fields. */
+/**
+ * Reads a field of a row: the stored value, or for derived fields a lookup through the
+ * division. Lookups are memoised per getter: a getter lives for one request, during which
+ * the data cannot change, and a page of transaction lines refers to few accounts.
+ */
 export function fieldGetter(field: FieldDef, store: DivisionStore | null): FieldGetter {
   const lookup = field.lookup;
-  if (lookup && store) return (row) => store.lookup(lookup, row);
+  if (lookup && store) {
+    const via = lookup.via;
+    const memo = new Map<unknown, unknown>();
+    return (row) => {
+      const reference = row[via];
+      if (reference == null) return null;
+      let value = memo.get(reference);
+      if (value === undefined) {
+        value = store.lookup(lookup, row);
+        memo.set(reference, value);
+      }
+      return value;
+    };
+  }
   const name = field.name;
   return (row) => row[name];
 }

@@ -63,5 +63,8 @@ describe('JSON value encoding', () => {
     expect(encoderFor('Edm.Boolean')(false)).toBe('false');
     expect(encoderFor('Edm.String')('Café "Het Hoekje"')).toBe('"Café \\"Het Hoekje\\""');
     expect(encoderFor('Edm.String')(null)).toBe('null');
+    for (const text of ['tab\there', 'new\nline', 'back\\slash', 'quote"', 'emoji 😀', 'lone \ud800']) {
+      expect(JSON.parse(encoderFor('Edm.String')(text)), text).toBe(text);
+    }
   });
 });
