@@ -3,6 +3,7 @@ import { tableEntities } from '../catalogue/endpoints.ts';
 import type { DivisionStore } from './division-store.ts';
 import { landline, mobile, roundCents, streetAddress } from './dutch-values.ts';
 import { cities, jobTitles } from './dutch-vocabulary.ts';
+import { tableSalt } from './generation-context.ts';
 import { accountGenerator } from './generators/accounts.ts';
 import { addressGenerator } from './generators/addresses.ts';
 import { contactGenerator } from './generators/contacts.ts';
@@ -123,6 +124,10 @@ export function mutationCreateInput(store: DivisionStore, table: TableName, r: R
           AmountDC: amount,
           AmountFC: amount,
           Description: `Memoriaalboeking ${r.digits(6)}`,
+          // A manual one-line memorial entry of its own, numbered after the generated entries.
+          EntryID: store.ctx.key(tableSalt.Entry, 0x40000000 + store.writeSequence),
+          EntryNumber: 90_000_000 + store.writeSequence,
+          LineNumber: 1,
           Type: 90,
           JournalCode: '90',
           JournalDescription: 'Memoriaal',
