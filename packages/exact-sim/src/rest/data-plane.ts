@@ -319,15 +319,15 @@ export function createDataPlane(options: DataPlaneFactoryOptions): DataPlane {
     const writer = writerFor(store);
     if (method === 'POST') {
       const parsed = parseEntityBody(endpoint.entity, parseJsonBody(request.body));
-      const navField = endpoint.entity.fields.find(
-        (f) => f.type === 'nav' && f.nav && f.name in Object.fromEntries(parsed.navs),
-      );
+      // Deep insert: the lines posted inside the header (only tables with a line collection).
+      const navField = endpoint.entity.fields.find((f) => f.nav && parsed.navs.has(f.name));
+      const nav = navField?.nav;
       let lines: Row[] | null = null;
-      if (navField?.nav) {
-        const lineEntity = tableEntities[navField.nav.entity as TableName];
+      if (navField && nav && nav.entity in tableEntities) {
+        const lineEntity = tableEntities[nav.entity as TableName];
         lines = (parsed.navs.get(navField.name) ?? []).map((item) => {
           const line = parseEntityBody(lineEntity, item).row;
-          delete line[navField.nav?.foreignKey as string];
+          delete line[nav.foreignKey];
           return line;
         });
       }
