@@ -1,7 +1,8 @@
 import { ExactClient, type ExactClientOptions, OAuthClient, type TokenStore } from '@koppel/exact';
+import { conflict, notFound } from '../errors.ts';
 import type { HubContext } from '../hub-context.ts';
 import { type ExactAppRow, ExactAppsRepository } from './apps-repository.ts';
-import { ConnectionsRepository } from './connections-repository.ts';
+import { type ConnectionRow, ConnectionsRepository } from './connections-repository.ts';
 import { PostgresRateBudget } from './rate-budget.ts';
 import { exactRedirectUri } from './redirect-uri.ts';
 import { markNeedsReauthorization } from './token-failure.ts';
@@ -80,6 +81,30 @@ export class ExactAccess {
       clock: this.#sdkClock(),
       ...tuning,
     });
+  }
+
+  /**
+   * The SDK client for a connection that may be used now (Active and authorized); for flows and
+   * jobs. Throws `connection_unavailable` naming what the user must do otherwise.
+   */
+  async connectionClient(
+    connectionId: string,
+    options: ExactCallOptions = {},
+  ): Promise<{ connection: ConnectionRow; app: ExactAppRow; client: ExactClient }> {
+    const connection = await this.connections.findById(connectionId);
+    if (!connection) throw notFound('connection_not_found', `Connection ${connectionId} does not exist.`);
+    const problem = !connection.active
+      ? 'is switched off (Active is off)'
+      : connection.status === 'not_authorized'
+        ? 'has not been authorized yet'
+        : connection.status === 'needs_reauth'
+          ? 'must be authorized again: Exact refused its tokens'
+          : undefined;
+    if (problem) throw conflict('connection_unavailable', `Connection "${connection.name}" ${problem}.`);
+    const app = await this.apps.findById(connection.appId);
+    if (!app)
+      throw notFound('app_not_found', `The Exact app of connection "${connection.name}" no longer exists.`);
+    return { connection, app, client: this.client(app, connection.id, options) };
   }
 
   #sdkClock() {

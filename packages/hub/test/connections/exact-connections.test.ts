@@ -401,11 +401,17 @@ describe.each(BACKENDS)('Exact apps, connections, OAuth and divisions on $name',
     it('switches a connection off and on with the Active toggle', async () => {
       const off = await owner.patch(`/api/v1/connections/${connectionId}`, { active: false });
       expect(off.body).toMatchObject({ active: false, status: 'inactive' });
+      const access = new ExactAccess(t.hub.ctx);
+      await expect(access.connectionClient(connectionId)).rejects.toMatchObject({
+        code: 'connection_unavailable',
+      });
       const on = await owner.patch(`/api/v1/connections/${connectionId}`, {
         active: true,
         name: 'Diagnostics 2',
       });
       expect(on.body).toMatchObject({ active: true, status: 'active', name: 'Diagnostics 2' });
+      const { client } = await access.connectionClient(connectionId);
+      expect((await client.me()).FullName).toBe('Demo User');
     });
   });
 
