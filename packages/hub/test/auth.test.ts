@@ -301,3 +301,18 @@ describe('login throttling across processes (Postgres)', () => {
     ).toBe(429);
   });
 });
+
+describe('cookies behind https', () => {
+  let t: TestHub;
+  beforeAll(async () => {
+    t = await startTestHub(BACKENDS[0]!, { env: { KOPPEL_PUBLIC_URL: 'https://koppel.example.nl' } });
+  });
+  afterAll(() => t?.close());
+
+  it('marks the session and CSRF cookies Secure when the public URL is https', async () => {
+    const response = await new ApiClient(t.base).post('/api/v1/auth/signup', OWNER);
+    const cookies = response.headers.getSetCookie();
+    expect(cookies).toHaveLength(2);
+    for (const cookie of cookies) expect(cookie).toMatch(/; Secure/);
+  });
+});
