@@ -66,7 +66,7 @@ export function mobile(r: Rand): string {
 export function domainSlug(name: string): string {
   return name
     .toLowerCase()
-    .replace(/\b(b\.v\.|v\.o\.f\.|holding|& zn\.)/g, '')
+    .replace(/b\.v\.|v\.o\.f\.|\bholding\b|& zn\./g, '')
     .normalize('NFD')
     .replace(/[^a-z0-9]/g, '');
 }
