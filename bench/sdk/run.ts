@@ -23,6 +23,8 @@ function startSim(): Promise<{ child: ChildProcess; info: SimInfo }> {
     [new URL('./sim-process.ts', import.meta.url).pathname, String(rows)],
     {
       stdio: ['ignore', 'pipe', 'inherit'],
+      // V8 flags given for the SDK process (NODE_OPTIONS) must not change the simulator's speed.
+      env: { ...process.env, NODE_OPTIONS: '' },
     },
   );
   return new Promise((resolve, reject) => {
