@@ -166,3 +166,61 @@ describe('$filter', () => {
     expect(hits).toBe(1_000_000);
   });
 });
+
+describe('$filter robustness', () => {
+  it('answers any garbage with an ApiError, never a crash (seeded fuzz)', () => {
+    const pieces = [
+      'Name',
+      'Type',
+      'ID',
+      'Timestamp',
+      'eq',
+      'ne',
+      'gt',
+      'and',
+      'or',
+      'not',
+      '(',
+      ')',
+      ',',
+      "'x'",
+      "'",
+      "''",
+      '12',
+      '12L',
+      '1.5',
+      '-3',
+      "guid'a1b2c3d4-0000-4000-8000-000000000002'",
+      "datetime'2024-01-01'",
+      'true',
+      'null',
+      'substringof',
+      'trim',
+      'startswith',
+      'tolower',
+      'year',
+      ' ',
+      '/',
+      '$',
+      'Nmae',
+      "datetime'x'",
+    ];
+    let state = 12345;
+    const next = () => {
+      state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+      return state;
+    };
+    for (let n = 0; n < 3000; n++) {
+      let source = '';
+      const length = 1 + (next() % 9);
+      for (let k = 0; k < length; k++) source += `${pieces[next() % pieces.length]} `;
+      try {
+        const predicate = compileFilter(parseFilter(source), resolve, 'T');
+        for (const row of rows) expect(typeof predicate(row), source).toBe('boolean');
+      } catch (error) {
+        expect(error, source).toBeInstanceOf(ApiError);
+        expect((error as ApiError).status, source).toBe(400);
+      }
+    }
+  });
+});
