@@ -55,12 +55,6 @@ export async function createHub(config: HubConfig, options: CreateHubOptions = {
     poolSize: config.databasePoolSize,
     pgliteTemplate: options.pgliteTemplate,
   });
-  try {
-    if (options.migrate !== false) await migrateDatabase(database);
-  } catch (error) {
-    await database.close();
-    throw error;
-  }
   const jobs = new JobQueue(database, logger, [housekeepingJob, ...(options.jobs ?? [])]);
   const ctx: HubContext = {
     config,
@@ -72,30 +66,42 @@ export async function createHub(config: HubConfig, options: CreateHubOptions = {
     repos: createRepositories(database.db),
     jobs,
   };
-  const metrics = new HubMetrics();
-  const { app, routes } = await buildServer(ctx, metrics, {
-    apiRoutes: options.apiRoutes ?? [],
-    rootRoutes: options.rootRoutes ?? [],
-  });
-  await app.ready();
+  let app: FastifyInstance | undefined;
+  let routes: RegisteredRoute[];
+  try {
+    if (options.migrate !== false) await migrateDatabase(database);
+    const built = await buildServer(ctx, new HubMetrics(), {
+      apiRoutes: options.apiRoutes ?? [],
+      rootRoutes: options.rootRoutes ?? [],
+    });
+    app = built.app;
+    routes = built.routes;
+    await app.ready();
+  } catch (error) {
+    // Release the database (and the data-dir lock) so the caller can fix the cause and retry.
+    await app?.close().catch(() => {});
+    await database.close();
+    throw error;
+  }
   logger.debug({ database: database.location, secretKey: origin }, 'hub ready');
+  const server = app;
 
   let closed = false;
   return {
-    app,
+    app: server,
     routes,
     db: database.db,
     database,
     ctx,
     logger,
     async listen() {
-      return app.listen({ port: config.port, host: config.host });
+      return server.listen({ port: config.port, host: config.host });
     },
     startWorker: (workerOptions) => jobs.work(ctx, workerOptions),
     async close() {
       if (closed) return;
       closed = true;
-      await app.close();
+      await server.close();
       await jobs.stop();
       await database.close();
     },

@@ -1,6 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config/config.ts';
 import { runDoctor } from '../src/doctor/doctor.ts';
+import { createHub } from '../src/hub.ts';
 import { SecretBox } from '../src/secrets/secret-box.ts';
 import { exactApps, sessions } from '../src/storage/schema.ts';
 import {
@@ -88,8 +91,10 @@ describe.each(BACKENDS)('operations endpoints, errors, jobs and doctor on $name'
   });
 
   it('runs jobs through pg-boss on the same database, including the housekeeping job', async () => {
-    await t.hub.startWorker({ pollingIntervalSeconds: 0.5 });
+    // Sent by the server before this process became a worker: the queue restarts as a worker.
     await t.hub.ctx.jobs.send('test-echo', { hello: 'world' });
+    expect(ranJobs).toEqual([]);
+    await t.hub.startWorker({ pollingIntervalSeconds: 0.5 });
     await expect
       .poll(() => ranJobs, { timeout: 15_000, interval: 200 })
       .toEqual([{ name: 'test-echo', data: { hello: 'world' } }]);
@@ -146,5 +151,25 @@ describe.each(BACKENDS)('readiness before migrations ($name)', (backend) => {
     const body = (await response.json()) as LooseJson;
     expect(body.checks.migrations.ok).toBe(false);
     expect(body.checks.migrations.message).toMatch(/^(\d+) of \1 pending; run koppel migrate$/);
+  });
+});
+
+describe('a hub that fails to start', () => {
+  it('releases the embedded data dir, so a corrected start succeeds', async () => {
+    const prepared = await BACKENDS[0]!.prepare();
+    try {
+      const config = loadConfig({ ...prepared.env, KOPPEL_PORT: '0', KOPPEL_LOG_LEVEL: 'silent' });
+      const careless = async (app: FastifyInstance) => {
+        app.get('/careless', async () => ({}));
+      };
+      await expect(createHub(config, { ...prepared.hubOptions, apiRoutes: [careless] })).rejects.toThrow(
+        /config\.access/,
+      );
+      const hub = await createHub(config, prepared.hubOptions);
+      expect((await hub.app.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(200);
+      await hub.close();
+    } finally {
+      await prepared.dispose();
+    }
   });
 });

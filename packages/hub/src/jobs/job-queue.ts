@@ -60,8 +60,9 @@ export class JobQueue {
   /** Starts supervision, cron scheduling and the handlers. Called by `koppel worker` and `koppel start`. */
   async work(ctx: HubContext, options: { pollingIntervalSeconds?: number } = {}): Promise<void> {
     if (this.#working) return;
-    if (this.#boss) throw new Error('JobQueue.work must be called before the first send');
     this.#working = true;
+    // A queue started for sending only runs without supervision and cron; restart it as a worker.
+    if (this.#boss) await this.stop();
     const boss = await this.#start(true);
     for (const definition of this.#definitions.values()) {
       await boss.work(
