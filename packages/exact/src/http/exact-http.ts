@@ -50,7 +50,7 @@ export interface ApiResponse {
   status: number;
   headers: Headers;
   /** The body as received; `json()` parses it. */
-  bytes: Buffer;
+  text: string;
   /** Parsed JSON body, or null when the body is empty; `invalid_response` when it is not JSON. */
   json(): unknown;
 }
@@ -135,7 +135,7 @@ export class ExactHttp {
       await this.#governor.acquire(request.division, request.background ?? false);
       const token = await this.#tokens.accessToken();
       let response: Response;
-      let bytes: Buffer;
+      let text: string;
       try {
         response = await this.#fetch(url, {
           method: request.method,
@@ -143,7 +143,7 @@ export class ExactHttp {
           body,
           signal: AbortSignal.timeout(this.#timeoutMs),
         });
-        bytes = Buffer.from(await response.arrayBuffer());
+        text = await response.text();
       } catch (error) {
         const wrapped = networkError(error, `${request.method} ${request.resource}`, context);
         if ((idempotent || failedBeforeSending(error)) && failures < this.#attempts) {
@@ -159,8 +159,8 @@ export class ExactHttp {
         return {
           status: ok.status,
           headers: ok.headers,
-          bytes,
-          json: () => parseJson(bytes.toString('utf8'), ok, context),
+          text,
+          json: () => parseJson(text, ok, context),
         };
       }
       if (response.status === 401 && !refreshed) {
@@ -180,7 +180,7 @@ export class ExactHttp {
       throw new ExactApiError({
         ...context,
         status: response.status,
-        exactMessage: exactMessage(bytes.toString('utf8')),
+        exactMessage: exactMessage(text),
         reason: response.headers.get('reason'),
       });
     }
