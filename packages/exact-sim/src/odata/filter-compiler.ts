@@ -320,3 +320,21 @@ export function timestampLowerBound(expr: FilterExpr | null): number {
   }
   return Number.NEGATIVE_INFINITY;
 }
+
+/**
+ * The key value pinned by a `Key eq guid'…'` term at the top level of an AND chain, so a
+ * read can fetch that one row instead of scanning; `undefined` when the filter has none.
+ */
+export function keyEquality(expr: FilterExpr | null, keyField: string): unknown {
+  if (!expr) return undefined;
+  if (expr.kind === 'and') return keyEquality(expr.left, keyField) ?? keyEquality(expr.right, keyField);
+  if (expr.kind !== 'compare' || expr.op !== 'eq') return undefined;
+  const { left, right } = expr;
+  if (left.kind === 'field' && left.name === keyField && right.kind === 'literal' && right.type === 'guid') {
+    return right.value;
+  }
+  if (right.kind === 'field' && right.name === keyField && left.kind === 'literal' && left.type === 'guid') {
+    return left.value;
+  }
+  return undefined;
+}

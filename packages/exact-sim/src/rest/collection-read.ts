@@ -7,6 +7,7 @@ import { ApiError } from '../odata/api-error.ts';
 import {
   compileFilter,
   type FieldResolver,
+  keyEquality,
   type RowPredicate,
   timestampLowerBound,
 } from '../odata/filter-compiler.ts';
@@ -183,8 +184,15 @@ export function readCollection(read: CollectionRead): ApiResponse {
   } else {
     let afterKey: unknown;
     if (options.skiptoken !== null) [afterKey] = parseSkipToken(options.skiptoken, 1);
-    const lower = endpoint.kind === 'sync' ? timestampLowerBound(expr) : Number.NEGATIVE_INFINITY;
-    rows = read.source.rows(afterKey, lower);
+    const pinned = read.source.byKey ? keyEquality(expr, read.source.keyField) : undefined;
+    if (pinned !== undefined && afterKey === undefined) {
+      // `ID eq guid'…'`: one lookup instead of a scan of a possibly huge table.
+      const row = read.source.byKey?.(pinned);
+      rows = row ? [row] : [];
+    } else {
+      const lower = endpoint.kind === 'sync' ? timestampLowerBound(expr) : Number.NEGATIVE_INFINITY;
+      rows = read.source.rows(afterKey, lower);
+    }
   }
 
   const top = options.top;

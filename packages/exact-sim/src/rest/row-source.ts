@@ -16,6 +16,8 @@ export interface RowSource {
    * sources also start after `lowerTimestamp`, the bound taken from the filter.
    */
   rows(afterKey: unknown, lowerTimestamp: number): Iterable<Row>;
+  /** The live row with this key, when the source can find it without scanning. */
+  byKey?(key: unknown): Row | undefined;
   /** Every row in no particular order (cheapest scan, for counting and sorting). */
   all(): Iterable<Row>;
   /** Number of rows when no filter applies. */
@@ -37,6 +39,10 @@ export function tableKeyOrderSource(table: Table): RowSource {
         const index = order[p] as number;
         if (table.isLive(index)) yield table.row(index);
       }
+    },
+    byKey: (key) => {
+      const index = table.indexOf(key);
+      return index >= 0 ? table.row(index) : undefined;
     },
     all: () => liveRows(table),
     size: () => table.liveCount,

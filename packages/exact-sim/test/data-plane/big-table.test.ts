@@ -55,6 +55,29 @@ describe('a division with 250,000 transaction lines (generated lazily, looked up
     expect((await h.get('financialtransaction/TransactionLines/$count')).body).toBe('250000');
   });
 
+  it('answers ID eq guid filters with a lookup, still applying the rest of the filter', async () => {
+    const [row] = results(await h.d('bulk/Financial/TransactionLines', '$select=ID,AmountDC&$top=1'));
+    const id = (row as Record<string, unknown>).ID as string;
+    const hit = results(
+      await h.d('financialtransaction/TransactionLines', `$filter=ID eq guid'${id}'&$select=ID`),
+    );
+    expect(hit.map((r) => r.ID)).toEqual([id]);
+    const both = results(
+      await h.d(
+        'financialtransaction/TransactionLines',
+        `$filter=AmountDC gt 99999999 and ID eq guid'${id}'&$select=ID`,
+      ),
+    );
+    expect(both).toEqual([]);
+    const none = results(
+      await h.d(
+        'financialtransaction/TransactionLines',
+        "$filter=ID eq guid'00000000-0000-4000-8000-000000000000'",
+      ),
+    );
+    expect(none).toEqual([]);
+  });
+
   it('pages the standard endpoint in SQL Server key order across a quarter million rows', async () => {
     const first = await h.d('financialtransaction/TransactionLines', '$select=ID');
     const ids = results(first).map((r) => r.ID as string);

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { EdmType } from '../../src/catalogue/types.ts';
 import { ApiError } from '../../src/odata/api-error.ts';
-import { compileFilter, type FieldResolver, timestampLowerBound } from '../../src/odata/filter-compiler.ts';
+import {
+  compileFilter,
+  type FieldResolver,
+  keyEquality,
+  timestampLowerBound,
+} from '../../src/odata/filter-compiler.ts';
 import { parseFilter } from '../../src/odata/filter-parser.ts';
 
 const types: Record<string, EdmType> = {
@@ -152,6 +157,14 @@ describe('$filter', () => {
     expect(timestampLowerBound(parseFilter('Timestamp gt 123L'))).toBe(123);
     expect(timestampLowerBound(parseFilter('Timestamp ge 123L and Type eq 2'))).toBe(122);
     expect(timestampLowerBound(parseFilter('Timestamp gt 5L or Type eq 2'))).toBe(Number.NEGATIVE_INFINITY);
+  });
+
+  it('finds a key pinned by ID eq guid at the top level', () => {
+    const id = 'a1b2c3d4-0000-4000-8000-000000000002';
+    expect(keyEquality(parseFilter(`ID eq guid'${id}'`), 'ID')).toBe(id);
+    expect(keyEquality(parseFilter(`Type eq 2 and guid'${id}' eq ID`), 'ID')).toBe(id);
+    expect(keyEquality(parseFilter(`Type eq 2 or ID eq guid'${id}'`), 'ID')).toBeUndefined();
+    expect(keyEquality(parseFilter(`ID ne guid'${id}'`), 'ID')).toBeUndefined();
   });
 
   it('compiles once into a predicate that is reused for every row', () => {
