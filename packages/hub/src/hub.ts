@@ -38,7 +38,10 @@ export interface Hub {
   database: Database;
   ctx: HubContext;
   logger: Logger;
-  /** Starts the HTTP server on config.host:config.port (port 0 picks a free one); returns its URL. */
+  /**
+   * Starts the HTTP server on config.host:config.port (port 0 picks a free one) and returns its
+   * URL. Without KOPPEL_PUBLIC_URL, config.publicUrl then follows the port actually bound.
+   */
   listen(): Promise<string>;
   /** Runs the job handlers and schedules in this process (`koppel worker` / `koppel start`). */
   startWorker(options?: { pollingIntervalSeconds?: number }): Promise<void>;
@@ -95,7 +98,12 @@ export async function createHub(config: HubConfig, options: CreateHubOptions = {
     ctx,
     logger,
     async listen() {
-      return server.listen({ port: config.port, host: config.host });
+      const address = await server.listen({ port: config.port, host: config.host });
+      // The default public URL names the configured port; with port 0 that is the one just picked.
+      const bound = server.server.address();
+      const port = typeof bound === 'object' && bound ? bound.port : undefined;
+      if (config.publicUrlFromPort && port !== undefined) config.publicUrl = `http://127.0.0.1:${port}`;
+      return address;
     },
     startWorker: (workerOptions) => jobs.work(ctx, workerOptions),
     async close() {

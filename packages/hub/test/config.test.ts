@@ -33,7 +33,10 @@ describe('loadConfig', () => {
   });
 
   it('derives the public URL from the port and strips a trailing slash', () => {
-    expect(loadConfig({ KOPPEL_PORT: '8080' }).publicUrl).toBe('http://127.0.0.1:8080');
+    expect(loadConfig({ KOPPEL_PORT: '8080' })).toMatchObject({
+      publicUrl: 'http://127.0.0.1:8080',
+      publicUrlFromPort: true,
+    });
     expect(loadConfig({ KOPPEL_PUBLIC_URL: 'https://koppel.example.nl/' }).publicUrl).toBe(
       'https://koppel.example.nl',
     );

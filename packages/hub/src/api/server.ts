@@ -85,7 +85,6 @@ export async function buildServer(
         version: '1',
         description: `Errors are {"error": {"code", "message", "details"}}. Cookie sessions must send the ${CSRF_HEADER} header on state-changing requests.`,
       },
-      servers: [{ url: ctx.config.publicUrl }],
       components: {
         securitySchemes: {
           session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE },

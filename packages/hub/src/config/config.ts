@@ -105,6 +105,8 @@ export interface HubConfig {
   host: string;
   /** Without a trailing slash. */
   publicUrl: string;
+  /** True when KOPPEL_PUBLIC_URL was not set: the hub then follows the port it actually got. */
+  publicUrlFromPort: boolean;
   /** Absolute path. */
   dataDir: string;
   /** Set: real Postgres. Unset: PGlite in `dataDir`, or in memory when dataDir is `memory://`. */
@@ -209,6 +211,7 @@ export function loadConfig(
     port: portValue,
     host: (values.host as string | undefined) ?? '127.0.0.1',
     publicUrl,
+    publicUrlFromPort: values.publicUrl === undefined,
     dataDir,
     databaseUrl,
     databasePoolSize: (values.databasePoolSize as number | undefined) ?? 10,
