@@ -57,6 +57,9 @@ describe('current user and divisions', () => {
     const mine = await exact.divisions();
     expect(mine.map((row) => row.Code).sort()).toEqual([...t.sim.defaults.divisions].sort());
     expect(typeof mine[0]?.Code).toBe('number');
+    // Hid is Edm.Int64, sent as a JSON string; typed rows carry a bigint.
+    expect(typeof mine[0]?.Hid).toBe('bigint');
+    expect(typeof mine[0]?.[RAW].Hid).toBe('string');
     const all = await exact.divisions({ all: true, via: division });
     expect(all.length).toBeGreaterThanOrEqual(mine.length);
   });

@@ -70,4 +70,20 @@ describe('rate limits against exact-sim', () => {
     expect(await background.division(division).query(accounts).select('ID').first()).toBeDefined();
     expect((await background.division(division).rateLimits()).daily?.remaining).toBe(4);
   });
+
+  it('stops interactive calls too once the daily limit is used up, with the reset time', async () => {
+    const exact = await t.connectedClient({}, await createApp(t, { dailyLimit: 3 }));
+    for (let call = 0; call < 3; call++) await exact.division(division).query(accounts).select('ID').first();
+    const before = (await t.stats()).api.calls;
+    const error = await exact
+      .division(division)
+      .query(accounts)
+      .first()
+      .catch((e: unknown) => e);
+    expect((error as ExactRateLimitError).code).toBe('daily_limit_reached');
+    expect(new Date((error as ExactRateLimitError).resetAt ?? 0).toISOString()).toBe(
+      '2026-06-16T00:00:00.000Z',
+    );
+    expect((await t.stats()).api.calls).toBe(before);
+  });
 });
