@@ -24,7 +24,7 @@ import { DivisionSpecError } from '../data/division-spec-error.ts';
 import { DivisionStore } from '../data/division-store.ts';
 import { firstNames, surnames } from '../data/dutch-vocabulary.ts';
 import { defaultVolumes, GenerationContext, tableSalt, type Volumes } from '../data/generation-context.ts';
-import { mutationCreateInput, mutationUpdatePatch, randomLiveIndex } from '../data/mutation-inputs.ts';
+import { applyMutations } from '../data/mutations.ts';
 import { hash, Rand } from '../data/random.ts';
 import { type Actor, RecordWriter } from '../data/record-writer.ts';
 import type { Row } from '../data/table.ts';
@@ -457,33 +457,7 @@ export function createDataPlane(options: DataPlaneFactoryOptions): DataPlane {
         `Cannot mutate '${request.entity}': use a standard entity path such as crm/Accounts or financialtransaction/TransactionLines.`,
       );
     }
-    const tableName = endpoint.source.table;
-    const table = store.tables[tableName];
-    const writer = writerFor(store);
-    const actor: Actor = { userId: store.ctx.ownerId, fullName: store.ctx.ownerName };
-    const r = new Rand(
-      hash(seed, store.info.code, tableSalt.Mutation, store.writeSequence + 7919 * table.size),
-    );
-    const result: MutationResult = { created: [], updated: [], deleted: [] };
-    for (let n = 0; n < (request.creates ?? 0); n++) {
-      const input = mutationCreateInput(store, tableName, r);
-      if (!input) break;
-      const row = writer.create(tableName, input.input, actor, input.lines);
-      result.created.push(row[table.entity.key] as string);
-    }
-    for (let n = 0; n < (request.updates ?? 0); n++) {
-      const index = randomLiveIndex(store, tableName, r);
-      if (index < 0) break;
-      const row = writer.update(tableName, index, mutationUpdatePatch(store, tableName, r), actor);
-      result.updated.push(row[table.entity.key] as string);
-    }
-    for (let n = 0; n < (request.deletes ?? 0); n++) {
-      const index = randomLiveIndex(store, tableName, r);
-      if (index < 0) break;
-      result.deleted.push(table.keyOf(index));
-      writer.delete(tableName, index, actor);
-    }
-    return result;
+    return applyMutations(store, endpoint.source.table, request, writerFor(store));
   }
 
   return {

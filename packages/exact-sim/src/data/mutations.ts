@@ -1,5 +1,6 @@
 import type { TableName } from '../catalogue/endpoints.ts';
 import { tableEntities } from '../catalogue/endpoints.ts';
+import type { MutationRequest, MutationResult } from '../contract.ts';
 import type { DivisionStore } from './division-store.ts';
 import { landline, mobile, roundCents, streetAddress } from './dutch-values.ts';
 import { cities, jobTitles } from './dutch-vocabulary.ts';
@@ -9,7 +10,8 @@ import { addressGenerator } from './generators/addresses.ts';
 import { contactGenerator } from './generators/contacts.ts';
 import { glAccountGenerator } from './generators/gl-accounts.ts';
 import { itemGenerator } from './generators/items.ts';
-import type { Rand } from './random.ts';
+import { hash, Rand } from './random.ts';
+import type { Actor, RecordWriter } from './record-writer.ts';
 import type { Row } from './table.ts';
 
 /** A random live row index of the table, or -1 when it is empty. */
@@ -185,4 +187,42 @@ function volumeKey(table: TableName): keyof DivisionStore['ctx']['volumes'] {
     case 'TransactionLine':
       return 'transactionLines';
   }
+}
+
+/**
+ * `/_sim/mutations`: creates, updates and deletes random records of one table through the
+ * API write path (same rules, timestamps, deleted log and change events), by the division
+ * owner, deterministically from the seed and the division's write history.
+ */
+export function applyMutations(
+  store: DivisionStore,
+  tableName: TableName,
+  request: MutationRequest,
+  writer: RecordWriter,
+): MutationResult {
+  const table = store.tables[tableName];
+  const actor: Actor = { userId: store.ctx.ownerId, fullName: store.ctx.ownerName };
+  const r = new Rand(
+    hash(store.ctx.seed, store.info.code, tableSalt.Mutation, store.writeSequence + 7919 * table.size),
+  );
+  const result: MutationResult = { created: [], updated: [], deleted: [] };
+  for (let n = 0; n < (request.creates ?? 0); n++) {
+    const input = mutationCreateInput(store, tableName, r);
+    if (!input) break;
+    const row = writer.create(tableName, input.input, actor, input.lines);
+    result.created.push(row[table.entity.key] as string);
+  }
+  for (let n = 0; n < (request.updates ?? 0); n++) {
+    const index = randomLiveIndex(store, tableName, r);
+    if (index < 0) break;
+    const row = writer.update(tableName, index, mutationUpdatePatch(store, tableName, r), actor);
+    result.updated.push(row[table.entity.key] as string);
+  }
+  for (let n = 0; n < (request.deletes ?? 0); n++) {
+    const index = randomLiveIndex(store, tableName, r);
+    if (index < 0) break;
+    result.deleted.push(table.keyOf(index));
+    writer.delete(tableName, index, actor);
+  }
+  return result;
 }
