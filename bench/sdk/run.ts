@@ -5,6 +5,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { getHeapSpaceStatistics } from 'node:v8';
 import { ExactClient, transactionLines } from '../../packages/exact/src/index.ts';
+import { defaultSelect } from '../../packages/exact/src/odata/query-options.ts';
 
 const rows = Number(process.argv[2] ?? 1_000_000);
 const MiB = 1024 * 1024;
@@ -133,12 +134,41 @@ async function measure(exact: ExactClient, division: number, label: string, sele
   );
 }
 
+/**
+ * The same read with bare fetch and no parsing: the rate exact-sim can serve, which bounds
+ * what any client reaches on this machine.
+ */
+async function measureBare(exact: ExactClient, division: number, select: readonly string[]): Promise<void> {
+  const token = await exact.tokens.accessToken();
+  const query = `$select=${[...select, 'Timestamp'].join(',')}&$filter=Timestamp%20gt%200L`;
+  let url: string | undefined = `${info.url}/api/v1/${division}/sync/Financial/TransactionLines?${query}`;
+  let bytes = 0;
+  let pages = 0;
+  const begin = performance.now();
+  while (url !== undefined) {
+    const response = await fetch(url, {
+      headers: { Accept: 'application/json', Authorization: `Bearer ${token}` },
+    });
+    const text = await response.text();
+    bytes += text.length;
+    pages++;
+    const at = text.lastIndexOf('"__next":"');
+    url = at < 0 ? undefined : (JSON.parse(text.slice(at + 9, text.indexOf('"', at + 10) + 1)) as string);
+  }
+  const seconds = (performance.now() - begin) / 1000;
+  process.stdout.write(
+    `bare fetch         ${Math.round((pages * 1000) / seconds).toLocaleString('en')} rows/s without the SDK or parsing (${pages} pages, ${(bytes / MiB).toFixed(0)} MiB): the simulator's own pace\n`,
+  );
+}
+
 try {
   const division = info.divisions[0] as number;
   const exact = new ExactClient({ region: info.url, ...info.app });
   await exact.connect(await authorize(info, division));
   await measure(exact, division, `${TYPICAL.length + 1} fields (as bench/sim)`, TYPICAL);
+  await measureBare(exact, division, TYPICAL);
   await measure(exact, division, 'all catalogue fields');
+  await measureBare(exact, division, defaultSelect(transactionLines));
 } finally {
   child.kill('SIGTERM');
 }
