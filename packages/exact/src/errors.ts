@@ -42,6 +42,7 @@ const REAUTHORIZE: ReadonlySet<TokenErrorCode> = new Set([
   'invalid_client',
   'authorization_code_invalid',
   'token_response_lost',
+  'token_response_invalid',
   'not_authorized',
 ]);
 

@@ -97,6 +97,21 @@ describe('token endpoint', () => {
     }
   });
 
+  it('reports a 2xx without a usable pair as token_response_invalid', async () => {
+    const server = createServer((_req, res) => {
+      res.setHeader('Content-Type', 'application/json');
+      res.end('{"access_token":"a","token_type":"bearer","expires_in":"soon"}');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const error = await tokenError(oauth({ region: `http://127.0.0.1:${port}` }).refresh('x'));
+      expectCode(error, 'token_response_invalid', true);
+    } finally {
+      server.close();
+    }
+  });
+
   it('reports a re-used code as authorization_code_invalid', async () => {
     const code = await t.authorizeCode();
     await oauth().exchangeCode(code);
