@@ -118,6 +118,19 @@ describe('token endpoint', () => {
     expectCode(await tokenError(oauth().exchangeCode(code)), 'authorization_code_invalid', true);
   });
 
+  it('reports an expired code as authorization_code_invalid', async () => {
+    const code = await t.authorizeCode();
+    await t.advance(4 * 60_000);
+    expectCode(await tokenError(oauth().exchangeCode(code)), 'authorization_code_invalid', true);
+  });
+
+  it('reports a redirect URI other than the one authorized as invalid_client', async () => {
+    const code = await t.authorizeCode();
+    const error = await tokenError(oauth({ redirectUri: 'http://127.0.0.1:1/elsewhere' }).exchangeCode(code));
+    expectCode(error, 'invalid_client', true);
+    expect(error.message).toMatch(/redirect URI/);
+  });
+
   it('reports a wrong client secret as invalid_client', async () => {
     const code = await t.authorizeCode();
     const error = await tokenError(oauth({ clientSecret: 'wrong' }).exchangeCode(code));

@@ -50,13 +50,6 @@ export function tokenErrorFromResponse(
       context,
     );
   }
-  if (/chainid|chain/.test(text)) {
-    return new ExactTokenError(
-      'token_chain_broken',
-      `The token chain is broken; authorize again: ${detail}`,
-      context,
-    );
-  }
   if (status >= 500 || status === 429) {
     return new ExactTokenError(
       'token_endpoint_error',
@@ -64,17 +57,31 @@ export function tokenErrorFromResponse(
       context,
     );
   }
+  if (/redirect_uri/.test(text)) {
+    return new ExactTokenError(
+      'invalid_client',
+      `The redirect URI does not match the one registered for the app and used to authorize: ${detail}`,
+      context,
+    );
+  }
+  // A code that is unknown, expired or used twice: Exact answers invalid_grant (often with
+  // the "chainId" text) or a described 400. Only a new authorization gives a new code.
   if (
     grant === 'authorization_code' &&
-    (error === 'invalid_grant' || (status === 400 && error !== 'invalid_client'))
+    (error === 'invalid_grant' || (status === 400 && description !== ''))
   ) {
-    if (error !== 'invalid_request' || description !== '') {
-      return new ExactTokenError(
-        'authorization_code_invalid',
-        `The authorization code is invalid, expired or already used; start the authorization again: ${detail}`,
-        context,
-      );
-    }
+    return new ExactTokenError(
+      'authorization_code_invalid',
+      `The authorization code is invalid, expired or already used; start the authorization again: ${detail}`,
+      context,
+    );
+  }
+  if (/chainid|chain/.test(text)) {
+    return new ExactTokenError(
+      'token_chain_broken',
+      `The token chain is broken; authorize again: ${detail}`,
+      context,
+    );
   }
   if (error === 'invalid_client' || error === 'unauthorized_client' || error === 'invalid_request') {
     return new ExactTokenError(
