@@ -52,21 +52,41 @@ export const exactOAuthRoutes: RoutePlugin = async (app, { ctx }) => {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const home = `${ctx.config.publicUrl}/`;
 
+  /** Browsers get a page saying what happened and what to do; API clients the usual JSON error. */
   const fail = (request: FastifyRequest, reply: FastifyReply, error: unknown, backUrl: string) => {
-    if (!(error instanceof HubError) || wantsJson(request)) throw error;
-    const failure =
-      error instanceof AuthorizationFailure
-        ? error
-        : {
-            title: 'Authorization not possible',
-            message: error.message,
-            action: 'Check the connection in Koppel.',
-          };
+    if (wantsJson(request)) throw error;
+    let page: { title: string; message: string; action: string; code: string; status: number };
+    if (error instanceof AuthorizationFailure) {
+      page = {
+        title: error.title,
+        message: error.message,
+        action: error.action,
+        code: error.code,
+        status: error.status,
+      };
+    } else if (error instanceof HubError && error.status < 500) {
+      page = {
+        title: 'Authorization not possible',
+        message: error.message,
+        action: 'Open the connection in Koppel and check it.',
+        code: error.code,
+        status: error.status,
+      };
+    } else {
+      request.log.error({ err: error }, 'Exact authorization failed unexpectedly');
+      page = {
+        title: 'Something went wrong on the hub',
+        message: `The authorization could not be completed; nothing was stored. The hub's log has request ${request.id}.`,
+        action: 'Try again in a minute; if it keeps failing, run `koppel doctor` and check the log.',
+        code: 'internal_error',
+        status: 500,
+      };
+    }
     return reply
-      .code(error.status)
+      .code(page.status)
       .header('cache-control', 'no-store')
       .type('text/html; charset=utf-8')
-      .send(failurePage({ ...failure, code: error.code, message: error.message, backUrl }));
+      .send(failurePage({ ...page, backUrl }));
   };
 
   r.get(

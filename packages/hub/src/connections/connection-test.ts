@@ -3,7 +3,7 @@ import { conflict, HubError } from '../errors.ts';
 import type { HubContext } from '../hub-context.ts';
 import type { ConnectionRow } from './connections-repository.ts';
 import { divisionRoute, readExactDivisions } from './divisions.ts';
-import { exactAccess } from './exact-access.ts';
+import { exactAccess, INTERACTIVE_CALLS } from './exact-access.ts';
 import { describeExactFailure, type ExactFailure } from './exact-failure.ts';
 import { markNeedsReauthorization } from './token-failure.ts';
 
@@ -46,10 +46,7 @@ export async function testConnection(
   if (!app)
     throw new HubError('app_not_found', 'The connection refers to an Exact app that no longer exists.');
   // Interactive: report a spent budget instead of waiting for it.
-  const client = access.client(app, connection.id, {
-    maxRateWaitMs: 5_000,
-    retry: { attempts: 1, rateLimitAttempts: 0 },
-  });
+  const client = access.client(app, connection.id, INTERACTIVE_CALLS);
 
   const user: ConnectionTestResult['user'] = { ok: false, name: null, failure: null };
   const scope: ConnectionTestResult['scope'] = { ok: false, failure: null };

@@ -2,7 +2,7 @@ import { ExactApiError, type ExactClient } from '@koppel/exact';
 import { badRequest, HubError } from '../errors.ts';
 import type { HubContext } from '../hub-context.ts';
 import type { ConnectionDivisionRow, ConnectionRow, ExactDivision } from './connections-repository.ts';
-import { exactAccess } from './exact-access.ts';
+import { exactAccess, INTERACTIVE_CALLS } from './exact-access.ts';
 
 /**
  * Reads `system/Divisions`. The URL needs some division: the user's current one first (the
@@ -57,10 +57,7 @@ export async function refreshDivisions(
   const app = await access.apps.findById(connection.appId);
   if (!app)
     throw new HubError('app_not_found', 'The connection refers to an Exact app that no longer exists.');
-  const client = access.client(app, connection.id, {
-    maxRateWaitMs: 10_000,
-    retry: { rateLimitAttempts: 1 },
-  });
+  const client = access.client(app, connection.id, INTERACTIVE_CALLS);
   const seen = await readExactDivisions(
     client,
     await divisionRoute(ctx, connection.id, (await client.me()).CurrentDivision),

@@ -15,6 +15,16 @@ export type ExactCallOptions = Pick<
 >;
 
 /**
+ * For calls a user waits on (authorization, division refresh, connection test): no retries
+ * after a 429 and at most a few seconds waiting for a window, so a spent budget is reported
+ * as such instead of holding the request for a minute.
+ */
+export const INTERACTIVE_CALLS: ExactCallOptions = {
+  maxRateWaitMs: 5_000,
+  retry: { attempts: 1, rateLimitAttempts: 0 },
+};
+
+/**
  * Everything the hub needs to talk to Exact for its apps and connections: the repositories,
  * one shared token store and rate budget per hub (so the SDK's in-process refresh sharing
  * works across requests), and SDK clients built from stored apps.

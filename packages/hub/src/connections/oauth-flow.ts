@@ -4,7 +4,7 @@ import { HubError } from '../errors.ts';
 import type { HubContext } from '../hub-context.ts';
 import type { ConnectionRow, ExactDivision } from './connections-repository.ts';
 import { divisionRoute, readExactDivisions } from './divisions.ts';
-import { exactAccess } from './exact-access.ts';
+import { exactAccess, INTERACTIVE_CALLS } from './exact-access.ts';
 import { describeExactFailure } from './exact-failure.ts';
 import { OAuthStatesRepository } from './oauth-states-repository.ts';
 import { REAUTH_ALERT_KIND } from './token-failure.ts';
@@ -184,11 +184,7 @@ export async function completeAuthorization(
   // Read the user and divisions with the new pair before storing anything.
   const memory = new MemoryTokenStore();
   await memory.save(connection.id, tokens);
-  const client = access.client(app, connection.id, {
-    tokenStore: memory,
-    maxRateWaitMs: 10_000,
-    retry: { attempts: 1 },
-  });
+  const client = access.client(app, connection.id, { ...INTERACTIVE_CALLS, tokenStore: memory });
   let exactUser: AuthorizationResult['exactUser'];
   let divisions: ExactDivision[];
   try {
@@ -257,6 +253,16 @@ function exchangeFailure(error: unknown, redirectUri: string): AuthorizationFail
     );
   }
   const description = String(error.context.description ?? '');
+  // Exact's answer names the redirect URI whichever error code it uses for it.
+  if (/redirect_uri/i.test(description)) {
+    return new AuthorizationFailure(
+      'oauth_redirect_mismatch',
+      400,
+      'Redirect URI mismatch',
+      `Exact issued the code for a different redirect URI than the hub's ${redirectUri}.`,
+      `Register exactly ${redirectUri} in Exact's App Center (or set KOPPEL_PUBLIC_URL to the address registered there), then authorize again.`,
+    );
+  }
   switch (error.code) {
     case 'invalid_client':
       return new AuthorizationFailure(
@@ -268,15 +274,6 @@ function exchangeFailure(error: unknown, redirectUri: string): AuthorizationFail
       );
     case 'authorization_code_invalid':
     case 'token_chain_broken':
-      if (/redirect_uri/i.test(description)) {
-        return new AuthorizationFailure(
-          'oauth_redirect_mismatch',
-          400,
-          'Redirect URI mismatch',
-          `Exact issued the code for a different redirect URI than the hub's ${redirectUri}.`,
-          `Register exactly ${redirectUri} in Exact's App Center (or set KOPPEL_PUBLIC_URL to the address registered there), then authorize again.`,
-        );
-      }
       return new AuthorizationFailure(
         'oauth_code_rejected',
         400,

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config/config.ts';
 import {
   DEMO_APP_TITLE,
   DEMO_CONNECTION_NAME,
@@ -17,10 +16,14 @@ describe('npm start demo: a ready exact-sim app in every workspace', () => {
   let sim: RunningSimulator;
 
   beforeAll(async () => {
-    // The test hub's public URL is known before it starts (port 0 keeps ":0" in it).
-    const publicUrl = loadConfig({ KOPPEL_PORT: '0' }).publicUrl;
+    // The redirect URI must be known before the hub starts: pin the public URL (the test
+    // kit follows only the path of Exact's redirect, so the host need not resolve).
+    const publicUrl = 'http://koppel.test';
     sim = await startSim({ defaultApp: { redirectUri: exactRedirectUri(publicUrl) } });
-    t = await startExactHub(pglite, { rootRoutes: [demoAppsPlugin(sim)] });
+    t = await startExactHub(pglite, {
+      env: { KOPPEL_PUBLIC_URL: publicUrl },
+      rootRoutes: [demoAppsPlugin(sim)],
+    });
   });
   afterAll(async () => {
     await t?.close();

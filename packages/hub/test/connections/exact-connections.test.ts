@@ -309,6 +309,24 @@ describe.each(BACKENDS)('Exact apps, connections, OAuth and divisions on $name',
       expect((await owner.get(`/api/v1/connections/${connectionId}`)).body.status).toBe('active');
     });
 
+    it('reports a spent minutely limit as rate_limit instead of waiting for it', async () => {
+      const limited = await simControl(sim, 'POST', '/apps', {
+        name: 'Limited',
+        redirectUri,
+        minutelyLimit: 2,
+      });
+      const created = await createAppAndConnection(owner, workspaceId, sim, limited, 'Limited');
+      const authorized = await authorize(owner, created.connectionId, sim, [d1]);
+      expect(authorized.status).toBe(200);
+      await owner.request('PUT', `/api/v1/connections/${created.connectionId}/divisions`, { codes: [d1] });
+      await simControl(sim, 'POST', '/clock', { advanceMs: 61_000 });
+      // current/Me and system/Divisions fit in the fresh windows; the division read does not.
+      const test = await owner.post(`/api/v1/connections/${created.connectionId}/test`);
+      expect(test.body.user.ok).toBe(true);
+      expect(test.body.divisions[0].failure).toMatchObject({ category: 'rate_limit' });
+      plaintextSecrets.add(limited.clientSecret);
+    });
+
     it('fails a division outside the consent scope, and marks one the user lost as in_scope=false', async () => {
       expect((await authorize(owner, connectionId, sim, [d1])).status).toBe(200);
       const outside = await owner.post(`/api/v1/connections/${connectionId}/test`);
