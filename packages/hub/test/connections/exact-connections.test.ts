@@ -128,7 +128,11 @@ describe.each(BACKENDS)('Exact apps, connections, OAuth and divisions on $name',
     expect(divisions.body.every((d: { linked: boolean; inScope: boolean }) => !d.linked && d.inScope)).toBe(
       true,
     );
-    expect(divisions.body.find((d: { code: number }) => d.code === d1).description).toBeTruthy();
+    expect(divisions.body.find((d: { code: number }) => d.code === d1)).toMatchObject({
+      description: 'Koppel Demo BV',
+      country: 'NL',
+    });
+    expect(divisions.body.find((d: { code: number }) => d.code === d2).country).toBe('BE');
 
     const unknown = await owner.request('PUT', `/api/v1/connections/${connectionId}/divisions`, {
       codes: [d1, 999999],
@@ -302,6 +306,17 @@ describe.each(BACKENDS)('Exact apps, connections, OAuth and divisions on $name',
       } finally {
         await simControl(sim, 'PATCH', `/users/${encodeURIComponent(sim.defaults.user.username)}`, {
           blocked: false,
+        });
+      }
+      await simControl(sim, 'PATCH', `/users/${encodeURIComponent(sim.defaults.user.username)}`, {
+        licenseExpired: true,
+      });
+      try {
+        const test = await owner.post(`/api/v1/connections/${connectionId}/test`);
+        expect(test.body.user.failure).toMatchObject({ category: 'licence', reason: 'LicenseExpired' });
+      } finally {
+        await simControl(sim, 'PATCH', `/users/${encodeURIComponent(sim.defaults.user.username)}`, {
+          licenseExpired: false,
         });
       }
       const green = await owner.post(`/api/v1/connections/${connectionId}/test`);
