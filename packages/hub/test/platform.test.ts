@@ -39,6 +39,15 @@ describe.each(BACKENDS)('operations endpoints, errors, jobs and doctor on $name'
   });
   afterAll(() => t?.close());
 
+  it('sends security headers, and no-store on API answers', async () => {
+    const api = await fetch(`${t.base}/api/v1/me`);
+    expect(api.headers.get('cache-control')).toBe('no-store');
+    expect(api.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(api.headers.get('x-frame-options')).toBe('DENY');
+    expect(api.headers.get('referrer-policy')).toBe('no-referrer');
+    expect((await fetch(`${t.base}/healthz`)).headers.get('x-frame-options')).toBe('DENY');
+  });
+
   it('answers /healthz and /readyz', async () => {
     expect(await (await fetch(`${t.base}/healthz`)).json()).toEqual({ status: 'ok' });
     const ready = await fetch(`${t.base}/readyz`);

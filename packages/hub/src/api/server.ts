@@ -71,6 +71,15 @@ export async function buildServer(
   // After the cookie plugin, whose own onRequest hook parses the cookies this one reads.
   await app.register(fastifyCookie);
   app.addHook('onRequest', accessHook(ctx));
+  app.addHook('onSend', async (request, reply) => {
+    // No sniffing, no framing (clickjacking), no Referer carrying OAuth codes to other sites.
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('x-frame-options', 'DENY');
+    reply.header('referrer-policy', 'no-referrer');
+    // API answers may carry one-time secrets (new tokens, invitation links): never cache them.
+    if (request.url.startsWith('/api/') && !reply.hasHeader('cache-control'))
+      reply.header('cache-control', 'no-store');
+  });
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';
     metrics.httpRequests.inc({ method: request.method, route, status: String(reply.statusCode) });
