@@ -109,7 +109,18 @@ export const exactAppRoutes: RoutePlugin = async (app, { ctx }) => {
     },
     async (request) => {
       const found = guardedApp(request);
+      const { clientId, region, baseUrl } = request.body;
+      const moved =
+        (clientId !== undefined && clientId !== found.clientId) ||
+        (region !== undefined && region !== found.region) ||
+        (baseUrl !== undefined && baseUrl !== found.baseUrl);
       const updated = await exact.apps.update(found.id, request.body);
+      if (moved) {
+        await exact.connections.requireReauthorizationForApp(
+          found.id,
+          `The Exact app "${found.title}" now has another client ID or Exact host`,
+        );
+      }
       return exactAppView(updated ?? found, exact.redirectUri);
     },
   );

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { TokenSet } from '@koppel/exact';
-import { and, asc, desc, eq, inArray, isNull, notInArray } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNotNull, isNull, notInArray } from 'drizzle-orm';
 import { secretContext } from '../secrets/rotate-secrets.ts';
 import type { SecretBox } from '../secrets/secret-box.ts';
 import type { Db } from '../storage/database.ts';
@@ -142,6 +142,28 @@ export class ConnectionsRepository {
 
   async setStatus(id: string, status: ConnectionStatus, db: Db = this.#db): Promise<void> {
     await db.update(connections).set({ status, updatedAt: new Date() }).where(eq(connections.id, id));
+  }
+
+  /**
+   * The app's client ID or Exact host changed: tokens issued before belong to the old one, so
+   * every authorized connection on the app must be authorized again. Returns their ids.
+   */
+  async requireReauthorizationForApp(appId: string, reason: string): Promise<string[]> {
+    const rows = await this.#db
+      .update(connections)
+      .set({ status: 'needs_reauth', updatedAt: new Date() })
+      .where(and(eq(connections.appId, appId), isNotNull(connections.refreshTokenEnc)))
+      .returning({ id: connections.id, workspaceId: connections.workspaceId });
+    for (const row of rows) {
+      await this.recordEvent({
+        workspaceId: row.workspaceId,
+        connectionId: row.id,
+        kind: 'app_changed',
+        level: 'warning',
+        message: `${reason}; authorize the connection again.`,
+      });
+    }
+    return rows.map((row) => row.id);
   }
 
   async listDivisions(connectionId: string, db: Db = this.#db): Promise<ConnectionDivisionRow[]> {

@@ -431,6 +431,22 @@ describe.each(BACKENDS)('Exact apps, connections, OAuth and divisions on $name',
       expect(after.token.calls - before.token.calls).toBe(1);
     });
 
+    it('asks for a new authorization when the app gets another client ID or host', async () => {
+      const created = await createAppAndConnection(owner, workspaceId, sim, simApp, 'Moved');
+      expect((await authorize(owner, created.connectionId, sim, [d1])).status).toBe(200);
+      expect((await owner.patch(`/api/v1/apps/${created.appId}`, { title: 'Renamed only' })).status).toBe(
+        200,
+      );
+      expect((await owner.get(`/api/v1/connections/${created.connectionId}`)).body.status).toBe('active');
+      await owner.patch(`/api/v1/apps/${created.appId}`, { baseUrl: 'https://start.exactonline.example' });
+      expect((await owner.get(`/api/v1/connections/${created.connectionId}`)).body.status).toBe(
+        'needs_reauth',
+      );
+      const events = await owner.get(`/api/v1/connections/${created.connectionId}/events`);
+      expect(events.body[0].kind).toBe('app_changed');
+      await owner.delete(`/api/v1/connections/${created.connectionId}`);
+    });
+
     it('switches a connection off and on with the Active toggle', async () => {
       const off = await owner.patch(`/api/v1/connections/${connectionId}`, { active: false });
       expect(off.body).toMatchObject({ active: false, status: 'inactive' });
