@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   accounts,
   type DivisionClient,
+  divisions,
   type ExactApiError,
   type ExactClient,
   ExactInputError,
@@ -60,6 +61,8 @@ describe('current user and divisions', () => {
     // Hid is Edm.Int64, sent as a JSON string; typed rows carry a bigint.
     expect(typeof mine[0]?.Hid).toBe('bigint');
     expect(typeof mine[0]?.[RAW].Hid).toBe('string');
+    const byKey = await d.get(divisions, division, { select: ['Code', 'Description'] });
+    expect(byKey.Code).toBe(division);
     const all = await exact.divisions({ all: true, via: division });
     expect(all.length).toBeGreaterThanOrEqual(mine.length);
   });
