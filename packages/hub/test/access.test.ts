@@ -140,6 +140,17 @@ describe.each(BACKENDS)('access control on every route ($name)', (backend) => {
     await app.close().catch(() => {});
   });
 
+  it('refuses to start a server with a role route outside a workspace', async () => {
+    const misplaced = async (app: FastifyInstance) => {
+      app.get('/reports', { config: { access: access.role('admin') } }, async () => ({}));
+    };
+    const { app } = await buildServer(t.hub.ctx, new HubMetrics(), { apiRoutes: [misplaced] });
+    await expect(app.ready()).rejects.toThrow(
+      /workspace role but no :workspaceId parameter: \/api\/v1\/reports/,
+    );
+    await app.close().catch(() => {});
+  });
+
   it('lets a third-party plugin (the static UI) be declared public as a whole', async () => {
     const root = mkdtempSync(path.join(tmpdir(), 'koppel-static-'));
     writeFileSync(path.join(root, 'index.html'), '<h1>Koppel</h1>');

@@ -119,9 +119,8 @@ export function accessHook(ctx: HubContext) {
       );
     }
     if (rule.kind === 'workspace') {
-      const workspaceId = (request.params as Record<string, string | undefined>).workspaceId;
-      if (!workspaceId)
-        throw new Error(`route ${request.routeOptions.url} declares a role but has no :workspaceId`);
+      // Every role route has :workspaceId (checked when the server gets ready).
+      const workspaceId = (request.params as Record<string, string>).workspaceId ?? '';
       const role = UUID.test(workspaceId)
         ? await ctx.repos.workspaces.roleOf(workspaceId, principal.user.id)
         : undefined;

@@ -63,6 +63,14 @@ export async function buildServer(
         `routes without config.access: ${names}; declare who may call them (see api/access.ts)`,
       );
     }
+    const unscoped = declared.filter(
+      (route) => route.config?.access?.kind === 'workspace' && !route.url.includes(':workspaceId'),
+    );
+    if (unscoped.length > 0) {
+      throw new Error(
+        `routes with a workspace role but no :workspaceId parameter: ${unscoped.map((r) => r.url).join(', ')}`,
+      );
+    }
     for (const route of declared) {
       for (const method of [route.method].flat())
         routes.push({ method, url: route.url, access: route.config!.access! });
