@@ -1,4 +1,5 @@
 import { ExactTokenError, MemoryTokenStore, type TokenSet } from '@koppel/exact';
+import { roleAtLeast } from '../api/access.ts';
 import { hashOpaqueToken, newOpaqueToken, TOKEN_PREFIX } from '../auth/opaque-tokens.ts';
 import { HubError } from '../errors.ts';
 import type { HubContext } from '../hub-context.ts';
@@ -122,6 +123,16 @@ export async function completeAuthorization(
       'Different browser session',
       'The authorization was started in another browser session (or you signed out in between), so the hub refused it.',
       `Sign in to Koppel in this browser. ${START_AGAIN}`,
+    );
+  }
+  const role = await ctx.repos.workspaces.roleOf(state.workspaceId, session.userId);
+  if (!role || !roleAtLeast(role, 'admin')) {
+    throw new AuthorizationFailure(
+      'oauth_not_allowed',
+      403,
+      'Not allowed any more',
+      'Your role in the workspace changed while you were on Exact: authorizing a connection needs the admin or owner role.',
+      'Ask an owner of the workspace to authorize the connection.',
     );
   }
   if (query.error) {

@@ -231,6 +231,17 @@ describe.each(BACKENDS)('Exact apps, connections, OAuth and divisions on $name',
       await expectUntouched();
     });
 
+    it('the user lost the admin role while on Exact', async () => {
+      const admin = await addMember(owner, workspaceId, `admin-${backend.name}@example.nl`, 'admin');
+      const url = await startAuthorize(admin.client, connectionId);
+      await owner.patch(`/api/v1/workspaces/${workspaceId}/members/${admin.userId}`, { role: 'viewer' });
+      const back = await consent(url, { ...sim.defaults.user, divisions: [d1] });
+      const result = await callback(admin.client, back);
+      expect(result.status).toBe(403);
+      expect(result.body.error.code).toBe('oauth_not_allowed');
+      await expectUntouched();
+    });
+
     it('code rejected by Exact', async () => {
       const url = await startAuthorize(owner, connectionId);
       const state = url.searchParams.get('state')!;
