@@ -1,9 +1,13 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sessions } from '../src/storage/schema.ts';
+import { BACKENDS, signUpOwner, startTestHub } from './support/test-hub.ts';
 
 const CLI = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
 
@@ -104,6 +108,46 @@ describe('koppel CLI', () => {
     expect(results.find((r) => r.check === 'secret-key')).toMatchObject({ status: 'ok' });
     expect(results.find((r) => r.check === 'public-url')).toMatchObject({ status: 'fail' });
     expect(result.code).toBe(1);
+  });
+
+  it('runs `koppel worker` as a separate process on Postgres, taking jobs a server sends', async () => {
+    const postgres = BACKENDS.find((b) => b.name === 'postgres')!;
+    const t = await startTestHub(postgres);
+    const worker = spawn(process.execPath, [CLI, 'worker'], {
+      env: {
+        PATH: process.env.PATH ?? '',
+        DATABASE_URL: t.config.databaseUrl!,
+        KOPPEL_SECRET_KEY: t.config.secretKey!,
+      },
+    });
+    const exited = new Promise<number | null>((done) => worker.on('close', done));
+    try {
+      const { userId } = await signUpOwner(t.base);
+      await t.hub.db.insert(sessions).values({
+        id: randomUUID(),
+        tokenHash: 'expired-session',
+        userId,
+        state: 'active',
+        expiresAt: new Date(Date.now() - 60_000),
+      });
+      await t.hub.ctx.jobs.send('housekeeping');
+      await expect
+        .poll(
+          async () =>
+            (await t.hub.db.select().from(sessions).where(eq(sessions.tokenHash, 'expired-session'))).length,
+          {
+            timeout: 30_000,
+            interval: 250,
+          },
+        )
+        .toBe(0);
+      // The signed-up owner's live session is untouched.
+      expect((await t.hub.db.select().from(sessions)).length).toBe(1);
+    } finally {
+      worker.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      await t.close();
+    }
   });
 
   it('generates a valid secret key', async () => {
