@@ -108,7 +108,6 @@ export class ExactClient {
       tokens: this.tokens,
       governor: this.#governor,
       fetch: fetchFn,
-      clock,
       sleep,
       ...(options.random ? { random: options.random } : {}),
       ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),

@@ -1,6 +1,6 @@
 import { ExactApiError, ExactInputError } from '../errors.ts';
 import type { RateGovernor } from '../rate-limit/rate-governor.ts';
-import type { Clock, Fetch, Sleep } from '../runtime.ts';
+import type { Fetch, Sleep } from '../runtime.ts';
 import type { TokenManager } from '../tokens/token-manager.ts';
 import { exactMessage } from './error-body.ts';
 import { failedBeforeSending, networkError } from './network-failure.ts';
@@ -21,7 +21,6 @@ export interface ExactHttpOptions {
   tokens: TokenManager;
   governor: RateGovernor;
   fetch: Fetch;
-  clock: Clock;
   sleep: Sleep;
   random?: () => number;
   /** Per-request timeout (default 60 s). */
