@@ -223,6 +223,25 @@ describe.each(BACKENDS)('two-factor login and throttling on $name', (backend) =>
     const after = await attacker.post('/api/v1/auth/login', { email: OWNER.email, password: OWNER.password });
     expect(after.status).toBe(200);
   });
+
+  it('throttles one IP address spraying many accounts', async () => {
+    t.clock.advance(16 * 60_000);
+    const sprayer = new ApiClient(t.base);
+    for (let i = 0; i < 50; i++) {
+      const response = await sprayer.post('/api/v1/auth/login', {
+        email: `user${i}@example.nl`,
+        password: 'Spring2026!',
+      });
+      expect(response.status).toBe(401);
+    }
+    // A fresh account, the right password, but the IP has used up its attempts.
+    const blocked = await sprayer.post('/api/v1/auth/login', {
+      email: OWNER.email,
+      password: OWNER.password,
+    });
+    expect(blocked.status).toBe(429);
+    expect(blocked.body.error.code).toBe('too_many_attempts');
+  });
 });
 
 describe.each(BACKENDS)('concurrent sign-ups on $name', (backend) => {
