@@ -108,6 +108,31 @@ describe.each(BACKENDS)('workspaces, members and invitations on $name', (backend
     expect(me.body.workspaces.map((w: { role: string }) => w.role).sort()).toEqual(['admin', 'viewer']);
   });
 
+  it('answers a race of two invitations for one new person with one account, never a 500', async () => {
+    const second = await owner.post('/api/v1/workspaces', { name: 'Race customer' });
+    const invites = await Promise.all(
+      [workspaceId, second.body.id].map((id) =>
+        owner.post(`/api/v1/workspaces/${id}/invitations`, { email: 'twin@example.nl', role: 'viewer' }),
+      ),
+    );
+    const accepted = await Promise.all(
+      invites.map((invite) =>
+        new ApiClient(t.base).post('/api/v1/invitations/accept', {
+          token: invite.body.token,
+          name: 'Twin',
+          password: 'twin-password-123',
+        }),
+      ),
+    );
+    const statuses = accepted.map((a) => a.status);
+    expect(statuses).toContain(200);
+    for (const response of accepted) {
+      expect([200, 409]).toContain(response.status);
+      if (response.status === 409) expect(response.body.error.code).toBe('already_exists');
+    }
+    expect(t.logs.text).not.toContain('twin-password-123');
+  });
+
   it('refuses revoked and expired invitations', async () => {
     const revokedInvite = await owner.post(`/api/v1/workspaces/${workspaceId}/invitations`, {
       email: 'r@example.nl',

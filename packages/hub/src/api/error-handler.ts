@@ -1,3 +1,4 @@
+import { DrizzleQueryError } from 'drizzle-orm';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { HubError } from '../errors.ts';
 import { RequestValidationError } from './zod-schemas.ts';
@@ -44,13 +45,33 @@ export function errorHandler(error: FastifyError | Error, request: FastifyReques
   if (fastifyError.statusCode && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
     return send(reply, fastifyError.statusCode, 'bad_request', fastifyError.message);
   }
-  request.log.error({ err: error }, 'unexpected error');
+  const database = databaseErrorOf(error);
+  if (database?.code === '23505') {
+    return send(
+      reply,
+      409,
+      'already_exists',
+      'A record with these values already exists; reload and try again.',
+    );
+  }
+  // Query errors carry their parameters; log the database's own error and the SQL only.
+  request.log.error(
+    database ? { err: database, query: (error as { query?: string }).query } : { err: error },
+    'unexpected error',
+  );
   return send(
     reply,
     500,
     'internal_error',
     `Something went wrong on the hub; the server log has request ${request.id}.`,
   );
+}
+
+/** The driver's error (pg or PGlite) behind a Drizzle query error, when there is one. */
+function databaseErrorOf(error: Error): (Error & { code?: string }) | undefined {
+  const cause = (error as { cause?: unknown }).cause;
+  if (error instanceof DrizzleQueryError && cause instanceof Error) return cause as Error & { code?: string };
+  return undefined;
 }
 
 export function notFoundHandler(request: FastifyRequest, reply: FastifyReply) {
