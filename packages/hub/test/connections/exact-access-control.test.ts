@@ -116,6 +116,23 @@ describe.each(BACKENDS)('access control on every Exact route ($name)', (backend)
     expect(failures).toEqual([]);
   });
 
+  it('documents every Exact route in the OpenAPI document, without secrets in app responses', async () => {
+    const doc = (await (await fetch(`${t.base}/api/openapi.json`)).json()) as {
+      paths: Record<
+        string,
+        Record<string, { responses?: Record<string, { content?: Record<string, { schema: unknown }> }> }>
+      >;
+    };
+    for (const route of routes) {
+      const path = route.url.replace(/:(\w+)/g, '{$1}');
+      expect(doc.paths[path]?.[route.method.toLowerCase()], key(route)).toBeDefined();
+    }
+    const appSchema = JSON.stringify(doc.paths['/api/v1/apps/{appId}']!.get!.responses!['200']);
+    expect(appSchema).toContain('hasClientSecret');
+    expect(appSchema).toContain('redirectUri');
+    expect(appSchema).not.toMatch(/"clientSecret"|"webhookSecret"/);
+  });
+
   it('starts an authorization only from a browser session, never with an API token', async () => {
     const token = await owner.post('/api/v1/tokens', { name: 'script' });
     const response = await fetch(
