@@ -178,12 +178,24 @@ function invalidBody(
 /**
  * Reads a collection page by page, following `__next`. The next page is requested as soon
  * as the current one has arrived, so Exact's work overlaps the caller's; calls stay
- * sequential and at most two pages are held.
+ * sequential, and the next page is only parsed when the caller asks for it, so one parsed
+ * page and one page of text are held at most.
  */
 function pageReader(http: ExactHttp, division: number | null, background: boolean): PageReader {
   return async function* read(resource: string, query: string): AsyncGenerator<RawPage> {
-    const fetchPage = async (request: ApiRequest): Promise<RawPage> => {
-      const response = await http.send(request);
+    const request = (url?: string): Promise<ApiResponse> => {
+      const sent = http.send(
+        url === undefined
+          ? { method: 'GET', division, resource, query, background }
+          : { method: 'GET', division, resource, url, background },
+      );
+      // Rejections surface when the caller asks for that page; a caller that stops early never does.
+      sent.catch(() => {});
+      return sent;
+    };
+    let pending: Promise<ApiResponse> | undefined = request();
+    while (pending !== undefined) {
+      const response: ApiResponse = await pending;
       const page = readCollection(response.json());
       if (page === undefined) {
         throw invalidBody(
@@ -194,23 +206,7 @@ function pageReader(http: ExactHttp, division: number | null, background: boolea
           'Expected a collection ({"d":{"results":[…]}})',
         );
       }
-      return page;
-    };
-    let pending: Promise<RawPage> | undefined = fetchPage({
-      method: 'GET',
-      division,
-      resource,
-      query,
-      background,
-    });
-    while (pending !== undefined) {
-      const page: RawPage = await pending;
-      pending = undefined;
-      if (page.next !== undefined) {
-        pending = fetchPage({ method: 'GET', division, resource, url: page.next, background });
-        // Rejections surface when the caller asks for that page; a caller that stops early never does.
-        pending.catch(() => {});
-      }
+      pending = page.next === undefined ? undefined : request(page.next);
       yield page;
     }
   };
