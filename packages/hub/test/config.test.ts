@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../src/config/config.ts';
+import { CONFIG_SETTINGS, loadConfig } from '../src/config/config.ts';
 import { ConfigError } from '../src/errors.ts';
 
 function problemsOf(env: Record<string, string>): string[] {
@@ -17,6 +17,14 @@ function problemsOf(env: Record<string, string>): string[] {
 }
 
 describe('loadConfig', () => {
+  it('is fully documented in docs/configuration.md', () => {
+    const doc = readFileSync(new URL('../../../docs/configuration.md', import.meta.url), 'utf8');
+    for (const setting of CONFIG_SETTINGS) {
+      expect(doc, setting.env).toContain(`\`${setting.env}\``);
+      expect(doc, setting.key).toContain(`\`${setting.key}\``);
+    }
+  });
+
   it('has working defaults for the embedded setup', () => {
     const config = loadConfig({}, { cwd: '/srv/koppel' });
     expect(config).toMatchObject({
