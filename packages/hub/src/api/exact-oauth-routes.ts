@@ -11,9 +11,10 @@ import { HubError } from '../errors.ts';
 import { access, principalOf, SESSION_COOKIE } from './access.ts';
 import { connectionGuard, guardedConnection } from './connection-access.ts';
 import { ConnectionView, connectionView, DivisionView } from './connection-views.ts';
+import { errorHandler } from './error-handler.ts';
 import { failurePage, successPage } from './oauth-pages.ts';
 import type { RoutePlugin } from './route-plugin.ts';
-import type { ZodTypeProvider } from './zod-schemas.ts';
+import { RequestValidationError, type ZodTypeProvider } from './zod-schemas.ts';
 
 const StartQuery = z.object({
   connection: z.uuid().meta({ description: 'The connection to authorize' }),
@@ -42,6 +43,9 @@ const first = (value: string | string[] | undefined): string | undefined =>
   Array.isArray(value) ? value[0] : value;
 const wantsJson = (request: FastifyRequest): boolean =>
   (request.headers.accept ?? '').toLowerCase().includes('application/json');
+/** A browser navigating (not a script, whose Accept is usually JSON or any type). */
+const wantsHtml = (request: FastifyRequest): boolean =>
+  (request.headers.accept ?? '').toLowerCase().includes('text/html');
 
 /**
  * The browser side of authorizing a connection: `start` sends the user to Exact's consent
@@ -66,11 +70,22 @@ export const exactOAuthRoutes: RoutePlugin = async (app, { ctx }) => {
       };
     } else if (error instanceof HubError && error.status < 500) {
       page = {
-        title: 'Authorization not possible',
+        title: error.status === 401 ? 'Sign in first' : 'Authorization not possible',
         message: error.message,
-        action: 'Open the connection in Koppel and check it.',
+        action:
+          error.status === 401
+            ? 'Sign in to Koppel in this browser, then press Authorize on the connection.'
+            : 'Open the connection in Koppel and check it.',
         code: error.code,
         status: error.status,
+      };
+    } else if (error instanceof RequestValidationError) {
+      page = {
+        title: 'Incomplete link',
+        message: error.message,
+        action: 'Start the authorization from the connection page in Koppel.',
+        code: 'invalid_request',
+        status: 400,
       };
     } else {
       request.log.error({ err: error }, 'Exact authorization failed unexpectedly');
@@ -94,6 +109,9 @@ export const exactOAuthRoutes: RoutePlugin = async (app, { ctx }) => {
     {
       config: { access: access.session },
       preValidation: connectionGuard(ctx, 'admin', { part: 'query', name: 'connection' }),
+      // A browser follows this link from the UI: sign-in, role and link errors become pages too.
+      errorHandler: (error, request, reply) =>
+        wantsHtml(request) ? fail(request, reply, error, home) : errorHandler(error, request, reply),
       schema: {
         tags: ['oauth'],
         summary: "Send the signed-in user to Exact's login and consent screen for a connection (302)",
@@ -102,18 +120,13 @@ export const exactOAuthRoutes: RoutePlugin = async (app, { ctx }) => {
       },
     },
     async (request, reply) => {
-      try {
-        const connection = guardedConnection(request);
-        const url = await startAuthorization(ctx, {
-          connection,
-          sessionId: principalOf(request).sessionId!,
-          returnTo: safeReturnTo(request.query.returnTo),
-        });
-        if (wantsJson(request)) return reply.header('cache-control', 'no-store').send({ authorizeUrl: url });
-        return reply.header('cache-control', 'no-store').redirect(url, 302);
-      } catch (error) {
-        return fail(request, reply, error, home);
-      }
+      const url = await startAuthorization(ctx, {
+        connection: guardedConnection(request),
+        sessionId: principalOf(request).sessionId!,
+        returnTo: safeReturnTo(request.query.returnTo),
+      });
+      if (wantsJson(request)) return reply.header('cache-control', 'no-store').send({ authorizeUrl: url });
+      return reply.header('cache-control', 'no-store').redirect(url, 302);
     },
   );
 

@@ -133,6 +133,20 @@ describe.each(BACKENDS)('access control on every Exact route ($name)', (backend)
     expect(appSchema).not.toMatch(/"clientSecret"|"webhookSecret"/);
   });
 
+  it('answers a browser that opens the authorize link without a session with a sign-in page', async () => {
+    const url = `${t.base}/oauth/exact/start?connection=${ids.connectionId}`;
+    const page = await fetch(url, {
+      headers: { accept: 'text/html,application/xhtml+xml' },
+      redirect: 'manual',
+    });
+    expect(page.status).toBe(401);
+    expect(page.headers.get('content-type')).toContain('text/html');
+    expect(await page.text()).toContain('Sign in first');
+    const script = await fetch(url, { redirect: 'manual' });
+    expect(script.status).toBe(401);
+    expect(((await script.json()) as { error: { code: string } }).error.code).toBe('unauthenticated');
+  });
+
   it('starts an authorization only from a browser session, never with an API token', async () => {
     const token = await owner.post('/api/v1/tokens', { name: 'script' });
     const response = await fetch(
