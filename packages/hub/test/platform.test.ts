@@ -79,6 +79,9 @@ describe.each(BACKENDS)('operations endpoints, errors, jobs and doctor on $name'
       'code',
       'message',
     ]);
+    expect(login.security).toEqual([]);
+    expect(doc.paths['/api/v1/me'].get.security).toBeUndefined();
+    expect(doc.security).toEqual([{ session: [] }, { apiToken: [] }]);
   });
 
   it('answers errors as {error: {code, message}} with the right status', async () => {

@@ -77,9 +77,19 @@ export const ERROR_BODY_JSON_SCHEMA = {
 };
 
 /** @fastify/swagger `transform`: zod → JSON Schema, plus the shared error body for 4xx/5xx. */
-export function openApiTransform({ schema, url }: { schema: FastifySchema; url: string }) {
+export function openApiTransform({
+  schema,
+  url,
+  route,
+}: {
+  schema: FastifySchema;
+  url: string;
+  route?: { config?: { access?: { kind: string } } };
+}) {
   if (!schema) return { schema, url };
   const out: Record<string, unknown> = { ...schema };
+  // Public routes need no credentials; the rest inherit the document's session/apiToken security.
+  if (route?.config?.access?.kind === 'public') out.security = [];
   for (const part of ['body', 'querystring', 'params', 'headers'] as const) {
     if (schema[part]) out[part] = toJsonSchema(schema[part], 'input');
   }
