@@ -82,6 +82,27 @@ function migratedPgliteTemplate(): Promise<Blob> {
   return templatePromise;
 }
 
+/** Drops test databases left by test processes that died before cleaning up (the pid is in the name). */
+async function dropOrphanedTestDatabases(admin: pg.Client): Promise<void> {
+  const { rows } = await admin.query<{ datname: string }>(
+    "select datname from pg_database where datname like 'koppel\\_hub\\_test\\_%'",
+  );
+  for (const { datname } of rows) {
+    const pid = Number(datname.split('_')[3]);
+    if (!Number.isInteger(pid) || processIsAlive(pid)) continue;
+    await admin.query(`drop database if exists ${datname} with (force)`).catch(() => {});
+  }
+}
+
+function processIsAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 export const BACKENDS: Backend[] = [
   {
     name: 'pglite',
@@ -100,6 +121,7 @@ export const BACKENDS: Backend[] = [
       const name = `koppel_hub_test_${process.pid}_${randomBytes(4).toString('hex')}`;
       const admin = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
       await admin.connect();
+      await dropOrphanedTestDatabases(admin);
       await admin.query(`create database ${name}`);
       await admin.end();
       const url = new URL(POSTGRES_ADMIN_URL);
