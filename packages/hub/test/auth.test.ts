@@ -137,6 +137,25 @@ describe.each(BACKENDS)('auth on $name', (backend) => {
     await t.hub.ctx.repos.rateLimits.reset('login:account:owner@example.nl');
   });
 
+  it('lists your sessions and signs out one of them', async () => {
+    const laptop = new ApiClient(t.base);
+    await laptop.request(
+      'POST',
+      '/api/v1/auth/login',
+      { email: OWNER.email, password: OWNER.password },
+      { 'user-agent': 'laptop' },
+    );
+    const list = await owner.get('/api/v1/me/sessions');
+    expect(list.status).toBe(200);
+    expect(list.body.filter((s: { current: boolean }) => s.current)).toHaveLength(1);
+    const laptopSession = list.body.find((s: { userAgent: string | null }) => s.userAgent === 'laptop');
+    expect(laptopSession.current).toBe(false);
+    expect(JSON.stringify(list.body)).not.toContain(laptop.cookies.get('koppel_session'));
+    expect((await owner.delete(`/api/v1/me/sessions/${laptopSession.id}`)).status).toBe(204);
+    expect((await laptop.get('/api/v1/me')).status).toBe(401);
+    expect((await owner.delete(`/api/v1/me/sessions/${laptopSession.id}`)).status).toBe(404);
+  });
+
   it('expires API tokens', async () => {
     const created = await owner.post('/api/v1/tokens', { name: 'short', expiresInDays: 1 });
     const script = new ApiClient(t.base);

@@ -8,7 +8,16 @@ import { secretContext } from '../secrets/rotate-secrets.ts';
 import { access, principalOf } from './access.ts';
 import { acceptTotpCode, Password, TotpCode } from './auth-routes.ts';
 import type { RoutePlugin } from './route-plugin.ts';
-import { ApiTokenView, apiTokenView, UserView, userView, WorkspaceView, workspaceView } from './views.ts';
+import {
+  ApiTokenView,
+  apiTokenView,
+  SessionView,
+  sessionView,
+  UserView,
+  userView,
+  WorkspaceView,
+  workspaceView,
+} from './views.ts';
 import { EmptyReply, type ZodTypeProvider } from './zod-schemas.ts';
 
 const MeResult = z.object({
@@ -196,6 +205,44 @@ export const meRoutes: RoutePlugin = async (app, { ctx }) => {
       });
       const updated = await ctx.repos.users.findById(user.id);
       return userView(updated!);
+    },
+  );
+
+  r.get(
+    '/me/sessions',
+    {
+      config: { access: access.user },
+      schema: {
+        tags: ['me'],
+        summary: 'Your signed-in browser sessions',
+        response: { 200: z.array(SessionView) },
+      },
+    },
+    async (request) => {
+      const principal = principalOf(request);
+      const rows = await ctx.repos.sessions.listActiveForUser(principal.user.id, ctx.clock.now());
+      return rows.map((row) => sessionView(row, principal.sessionId));
+    },
+  );
+
+  r.delete(
+    '/me/sessions/:sessionId',
+    {
+      config: { access: access.session },
+      schema: {
+        tags: ['me'],
+        summary: 'Sign out one of your sessions (e.g. a lost laptop)',
+        params: z.object({ sessionId: z.uuid() }),
+        response: { 204: EmptyReply },
+      },
+    },
+    async (request, reply) => {
+      const deleted = await ctx.repos.sessions.deleteForUserById(
+        principalOf(request).user.id,
+        request.params.sessionId,
+      );
+      if (!deleted) throw notFound('session_not_found', 'You have no session with this id.');
+      return reply.code(204).send(null);
     },
   );
 

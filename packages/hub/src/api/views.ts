@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { ApiTokenRow } from '../storage/api-tokens-repository.ts';
 import { type InvitationRow, invitationStatus } from '../storage/invitations-repository.ts';
 import { ROLES } from '../storage/schema.ts';
+import type { SessionRow } from '../storage/sessions-repository.ts';
 import type { UserRow } from '../storage/users-repository.ts';
 import type { MemberView, WorkspaceRow } from '../storage/workspaces-repository.ts';
 import { iso, Timestamp } from './zod-schemas.ts';
@@ -68,6 +69,25 @@ export const apiTokenView = (t: ApiTokenRow): z.input<typeof ApiTokenView> => ({
   createdAt: iso(t.createdAt),
   lastUsedAt: iso(t.lastUsedAt),
   expiresAt: iso(t.expiresAt),
+});
+
+export const SessionView = z.object({
+  id: z.uuid(),
+  current: z.boolean().meta({ description: 'The session this request was made with' }),
+  ip: z.string().nullable(),
+  userAgent: z.string().nullable(),
+  createdAt: Timestamp,
+  lastSeenAt: Timestamp,
+  expiresAt: Timestamp,
+});
+export const sessionView = (s: SessionRow, currentId: string | undefined): z.input<typeof SessionView> => ({
+  id: s.id,
+  current: s.id === currentId,
+  ip: s.ip,
+  userAgent: s.userAgent,
+  createdAt: iso(s.createdAt),
+  lastSeenAt: iso(s.lastSeenAt),
+  expiresAt: iso(s.expiresAt),
 });
 
 export const InvitationView = z.object({

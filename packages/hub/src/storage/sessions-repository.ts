@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { and, eq, gt, lt, ne, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, lt, ne, sql } from 'drizzle-orm';
 import type { Db } from './database.ts';
 import { type SessionState, sessions } from './schema.ts';
 
@@ -41,6 +41,23 @@ export class SessionsRepository {
       .from(sessions)
       .where(and(eq(sessions.tokenHash, tokenHash), gt(sessions.expiresAt, now)));
     return row;
+  }
+
+  async listActiveForUser(userId: string, now: Date): Promise<SessionRow[]> {
+    return this.#db
+      .select()
+      .from(sessions)
+      .where(and(eq(sessions.userId, userId), eq(sessions.state, 'active'), gt(sessions.expiresAt, now)))
+      .orderBy(desc(sessions.lastSeenAt));
+  }
+
+  /** Deletes one of the user's sessions; false when the user has no such session. */
+  async deleteForUserById(userId: string, id: string): Promise<boolean> {
+    const rows = await this.#db
+      .delete(sessions)
+      .where(and(eq(sessions.id, id), eq(sessions.userId, userId)))
+      .returning({ id: sessions.id });
+    return rows.length > 0;
   }
 
   async touch(id: string, now: Date): Promise<void> {
