@@ -1,10 +1,4 @@
-import {
-  type ExactTokenError,
-  type LockedTokens,
-  ExactTokenError as TokenError,
-  type TokenSet,
-  type TokenStore,
-} from '@koppel/exact';
+import { ExactTokenError, type LockedTokens, type TokenSet, type TokenStore } from '@koppel/exact';
 import type { Clock } from '../clock.ts';
 import type { Db } from '../storage/database.ts';
 import type { ConnectionsRepository } from './connections-repository.ts';
@@ -51,7 +45,7 @@ export class PostgresTokenStore implements TokenStore {
       return await this.#db.transaction(async (tx) => {
         const locked = await this.#connections.lockById(key, tx);
         if (!locked) {
-          throw new TokenError('not_authorized', `Connection ${key} no longer exists`, { key });
+          throw new ExactTokenError('not_authorized', `Connection ${key} no longer exists`, { key });
         }
         return fn({
           // The row stays locked until commit, so a re-read inside the transaction sees the latest pair.
@@ -63,7 +57,7 @@ export class PostgresTokenStore implements TokenStore {
         });
       });
     } catch (error) {
-      if (error instanceof TokenError && error.reauthorizationRequired && this.#onReauth) {
+      if (error instanceof ExactTokenError && error.reauthorizationRequired && this.#onReauth) {
         await this.#onReauth(key, error);
       }
       throw error;
