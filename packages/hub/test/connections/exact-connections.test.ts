@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConnectionsRepository } from '../../src/connections/connections-repository.ts';
@@ -550,9 +551,21 @@ describe.each(BACKENDS)('Exact apps, connections, OAuth and divisions on $name',
       );
       dump += rows.map((r) => r.row).join('\n');
     }
-    expect(dump).toContain('kb1.');
-    for (const secret of plaintextSecrets)
-      expect(dump.includes(secret), 'plaintext secret in dump').toBe(false);
-    expect(t.logs.text).not.toContain(simApp.clientSecret);
+    // The storage itself: pg_dump of the Postgres database, or PGlite's raw data directory.
+    const stored = t.config.databaseUrl
+      ? execFileSync('pg_dump', ['--no-owner', t.config.databaseUrl], {
+          maxBuffer: 256 * 1024 * 1024,
+        }).toString('utf8')
+      : Buffer.from(await (await t.hub.database.pglite!.dumpDataDir('none')).arrayBuffer()).toString(
+          'latin1',
+        );
+    for (const text of [dump, stored]) {
+      // Not vacuous: plain columns such as the client ID are there to be found.
+      expect(text).toContain(simApp.clientId);
+      expect(text).toContain('kb1.');
+      for (const secret of plaintextSecrets)
+        expect(text.includes(secret), 'plaintext secret in dump').toBe(false);
+    }
+    for (const secret of plaintextSecrets) expect(t.logs.text.includes(secret), 'secret in log').toBe(false);
   });
 });
