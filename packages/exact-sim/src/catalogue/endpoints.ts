@@ -10,8 +10,8 @@ import { salesInvoice } from './sales-invoice.ts';
 import { salesInvoiceLine } from './sales-invoice-line.ts';
 import { salesOrder } from './sales-order.ts';
 import { salesOrderLine } from './sales-order-line.ts';
-import { syncSalesInvoice, syncSalesInvoiceHeaderOnly } from './sync-sales-invoice.ts';
-import { syncSalesOrderHeaderOnly, syncSalesOrderLineLevel } from './sync-sales-order.ts';
+import { syncSalesInvoice } from './sync-sales-invoice.ts';
+import { syncSalesOrderLineLevel } from './sync-sales-order.ts';
 import { syncTwin } from './sync-twin.ts';
 import { transactionLine } from './transaction-line.ts';
 import type { EntityDef } from './types.ts';
@@ -149,26 +149,26 @@ export const endpoints: readonly EndpointDef[] = [
   {
     path: 'sync/SalesInvoice/SalesInvoices',
     kind: 'sync',
-    entity: syncSalesInvoice,
+    entity: syncSalesInvoice.entity,
     source: {
       type: 'lines',
       lines: 'SalesInvoiceLine',
       header: 'SalesInvoice',
       foreignKey: 'InvoiceID',
-      headerOnly: syncSalesInvoiceHeaderOnly,
+      headerOnly: syncSalesInvoice.headerOnly,
     },
     methods: readOnly,
   },
   {
     path: 'sync/SalesOrder/SalesOrders',
     kind: 'sync',
-    entity: syncSalesOrderLineLevel,
+    entity: syncSalesOrderLineLevel.entity,
     source: {
       type: 'lines',
       lines: 'SalesOrderLine',
       header: 'SalesOrder',
       foreignKey: 'OrderID',
-      headerOnly: syncSalesOrderHeaderOnly,
+      headerOnly: syncSalesOrderLineLevel.headerOnly,
     },
     methods: readOnly,
   },

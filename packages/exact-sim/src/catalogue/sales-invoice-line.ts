@@ -1,3 +1,4 @@
+import { itemLineFields } from './item-line-fields.ts';
 import type { EntityDef } from './types.ts';
 
 /** `salesinvoice/SalesInvoiceLines` (doc page SalesInvoiceSalesInvoiceLines). */
@@ -8,30 +9,7 @@ export const salesInvoiceLine: EntityDef = {
   fields: [
     { name: 'ID', type: 'Edm.Guid', key: true },
     { name: 'InvoiceID', type: 'Edm.Guid' },
-    { name: 'LineNumber', type: 'Edm.Int32', readOnly: true },
-    { name: 'Item', type: 'Edm.Guid' },
-    {
-      name: 'ItemCode',
-      type: 'Edm.String',
-      readOnly: true,
-      lookup: { via: 'Item', entity: 'Item', field: 'Code' },
-    },
-    {
-      name: 'ItemDescription',
-      type: 'Edm.String',
-      readOnly: true,
-      lookup: { via: 'Item', entity: 'Item', field: 'Description' },
-    },
-    { name: 'Description', type: 'Edm.String' },
-    { name: 'Quantity', type: 'Edm.Double' },
-    { name: 'UnitCode', type: 'Edm.String' },
-    { name: 'UnitPrice', type: 'Edm.Double' },
-    { name: 'NetPrice', type: 'Edm.Double' },
-    { name: 'Discount', type: 'Edm.Double' },
-    { name: 'AmountFC', type: 'Edm.Double' },
-    { name: 'AmountDC', type: 'Edm.Double', readOnly: true },
-    { name: 'VATCode', type: 'Edm.String', pad: { width: 3, align: 'left' } },
-    { name: 'VATPercentage', type: 'Edm.Double' },
+    ...itemLineFields,
     { name: 'VATAmountFC', type: 'Edm.Double' },
     { name: 'VATAmountDC', type: 'Edm.Double' },
     { name: 'GLAccount', type: 'Edm.Guid' },

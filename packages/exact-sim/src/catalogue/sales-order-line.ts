@@ -1,4 +1,5 @@
 import { auditFields } from './audit-fields.ts';
+import { itemLineFields } from './item-line-fields.ts';
 import type { EntityDef } from './types.ts';
 
 /** `salesorder/SalesOrderLines` (doc page SalesOrderSalesOrderLines). */
@@ -15,30 +16,7 @@ export const salesOrderLine: EntityDef = {
       readOnly: true,
       lookup: { via: 'OrderID', entity: 'SalesOrder', field: 'OrderNumber' },
     },
-    { name: 'LineNumber', type: 'Edm.Int32', readOnly: true },
-    { name: 'Item', type: 'Edm.Guid' },
-    {
-      name: 'ItemCode',
-      type: 'Edm.String',
-      readOnly: true,
-      lookup: { via: 'Item', entity: 'Item', field: 'Code' },
-    },
-    {
-      name: 'ItemDescription',
-      type: 'Edm.String',
-      readOnly: true,
-      lookup: { via: 'Item', entity: 'Item', field: 'Description' },
-    },
-    { name: 'Description', type: 'Edm.String' },
-    { name: 'Quantity', type: 'Edm.Double' },
-    { name: 'UnitCode', type: 'Edm.String' },
-    { name: 'UnitPrice', type: 'Edm.Double' },
-    { name: 'NetPrice', type: 'Edm.Double' },
-    { name: 'Discount', type: 'Edm.Double' },
-    { name: 'AmountFC', type: 'Edm.Double' },
-    { name: 'AmountDC', type: 'Edm.Double', readOnly: true },
-    { name: 'VATCode', type: 'Edm.String', pad: { width: 3, align: 'left' } },
-    { name: 'VATPercentage', type: 'Edm.Double' },
+    ...itemLineFields,
     { name: 'VATAmount', type: 'Edm.Double' },
     { name: 'DeliveryDate', type: 'Edm.DateTime', dateOnly: true },
     { name: 'CostCenter', type: 'Edm.String' },

@@ -1,129 +1,27 @@
-import type { EntityDef, FieldDef } from './types.ts';
+import { lineLevelSync } from './line-level-sync.ts';
+import { salesInvoice } from './sales-invoice.ts';
+import { salesInvoiceLine } from './sales-invoice-line.ts';
 
 /**
  * `sync/SalesInvoice/SalesInvoices` (doc page SyncSalesInvoiceSalesInvoices): one row per
  * invoice LINE with the header's columns repeated. Shared names (Description, AmountFC, …)
- * carry the line's value; `headerOnly` lists the columns taken from the invoice header.
- * Properties after `Timestamp` come in alphabetical order, as on Exact's page.
+ * carry the line's value.
  */
-const fields: FieldDef[] = [
-  { name: 'Timestamp', type: 'Edm.Int64', key: true },
-  { name: 'AmountDC', type: 'Edm.Double' },
-  { name: 'AmountDiscount', type: 'Edm.Double' },
-  { name: 'AmountFC', type: 'Edm.Double' },
-  { name: 'AmountFCExclVat', type: 'Edm.Double' },
-  { name: 'CostCenter', type: 'Edm.String' },
-  { name: 'CostUnit', type: 'Edm.String' },
-  { name: 'Created', type: 'Edm.DateTime' },
-  { name: 'Creator', type: 'Edm.Guid' },
-  { name: 'CreatorFullName', type: 'Edm.String' },
-  { name: 'Currency', type: 'Edm.String' },
-  { name: 'DeliverTo', type: 'Edm.Guid' },
-  {
-    name: 'DeliverToName',
-    type: 'Edm.String',
-    lookup: { via: 'DeliverTo', entity: 'Account', field: 'Name' },
-  },
-  { name: 'DeliveryDate', type: 'Edm.DateTime', dateOnly: true },
-  { name: 'Description', type: 'Edm.String' },
-  { name: 'Discount', type: 'Edm.Double' },
-  { name: 'Division', type: 'Edm.Int32' },
-  { name: 'Document', type: 'Edm.Guid' },
-  { name: 'DueDate', type: 'Edm.DateTime', dateOnly: true },
-  { name: 'GLAccount', type: 'Edm.Guid' },
-  {
-    name: 'GLAccountDescription',
-    type: 'Edm.String',
-    lookup: { via: 'GLAccount', entity: 'GLAccount', field: 'Description' },
-  },
-  { name: 'ID', type: 'Edm.Guid' },
-  { name: 'InvoiceDate', type: 'Edm.DateTime', dateOnly: true },
-  { name: 'InvoiceID', type: 'Edm.Guid' },
-  { name: 'InvoiceNumber', type: 'Edm.Int32' },
-  { name: 'InvoiceTo', type: 'Edm.Guid' },
-  {
-    name: 'InvoiceToName',
-    type: 'Edm.String',
-    lookup: { via: 'InvoiceTo', entity: 'Account', field: 'Name' },
-  },
-  { name: 'Item', type: 'Edm.Guid' },
-  { name: 'ItemCode', type: 'Edm.String', lookup: { via: 'Item', entity: 'Item', field: 'Code' } },
-  {
-    name: 'ItemDescription',
-    type: 'Edm.String',
-    lookup: { via: 'Item', entity: 'Item', field: 'Description' },
-  },
-  { name: 'Journal', type: 'Edm.String' },
-  { name: 'LineNumber', type: 'Edm.Int32' },
-  { name: 'Modified', type: 'Edm.DateTime' },
-  { name: 'Modifier', type: 'Edm.Guid' },
-  { name: 'ModifierFullName', type: 'Edm.String' },
-  { name: 'NetPrice', type: 'Edm.Double' },
-  { name: 'Notes', type: 'Edm.String' },
-  { name: 'OrderDate', type: 'Edm.DateTime', dateOnly: true },
-  { name: 'OrderedBy', type: 'Edm.Guid' },
-  {
-    name: 'OrderedByName',
-    type: 'Edm.String',
-    lookup: { via: 'OrderedBy', entity: 'Account', field: 'Name' },
-  },
-  { name: 'OrderNumber', type: 'Edm.Int32' },
-  { name: 'PaymentCondition', type: 'Edm.String' },
-  { name: 'PaymentReference', type: 'Edm.String' },
-  { name: 'Project', type: 'Edm.Guid' },
-  { name: 'Quantity', type: 'Edm.Double' },
-  { name: 'Remarks', type: 'Edm.String' },
-  { name: 'SalesOrder', type: 'Edm.Guid' },
-  { name: 'SalesOrderLine', type: 'Edm.Guid' },
-  { name: 'Salesperson', type: 'Edm.Guid' },
-  { name: 'Status', type: 'Edm.Int16' },
-  { name: 'StatusDescription', type: 'Edm.String' },
-  { name: 'Type', type: 'Edm.Int32' },
-  { name: 'UnitCode', type: 'Edm.String' },
-  { name: 'UnitPrice', type: 'Edm.Double' },
-  { name: 'VATAmountDC', type: 'Edm.Double' },
-  { name: 'VATAmountFC', type: 'Edm.Double' },
-  { name: 'VATCode', type: 'Edm.String', pad: { width: 3, align: 'left' } },
-  { name: 'VATPercentage', type: 'Edm.Double' },
-  { name: 'Warehouse', type: 'Edm.Guid' },
-  { name: 'YourRef', type: 'Edm.String' },
-];
-
-export const syncSalesInvoice: EntityDef = {
+export const syncSalesInvoice = lineLevelSync({
   name: 'SyncSalesInvoice',
   typeName: 'Exact.Web.Api.Models.Sync.SalesInvoice.SalesInvoice',
-  key: 'Timestamp',
-  fields,
-};
-
-/** Columns of a sync invoice row that come from the invoice header rather than the line. */
-export const syncSalesInvoiceHeaderOnly: readonly string[] = [
-  'AmountDiscount',
-  'AmountFCExclVat',
-  'Created',
-  'Creator',
-  'CreatorFullName',
-  'Currency',
-  'DeliverTo',
-  'Document',
-  'DueDate',
-  'InvoiceDate',
-  'InvoiceNumber',
-  'InvoiceTo',
-  'Journal',
-  'Modified',
-  'Modifier',
-  'ModifierFullName',
-  'OrderDate',
-  'OrderedBy',
-  'OrderNumber',
-  'PaymentCondition',
-  'PaymentReference',
-  'Remarks',
-  'Salesperson',
-  'Status',
-  'StatusDescription',
-  'Type',
-  'Warehouse',
-  'YourRef',
-];
+  header: salesInvoice,
+  line: salesInvoiceLine,
+  extra: [
+    {
+      name: 'DeliverToName',
+      type: 'Edm.String',
+      lookup: { via: 'DeliverTo', entity: 'Account', field: 'Name' },
+    },
+    {
+      name: 'GLAccountDescription',
+      type: 'Edm.String',
+      lookup: { via: 'GLAccount', entity: 'GLAccount', field: 'Description' },
+    },
+  ],
+});

@@ -1,91 +1,26 @@
-import type { EntityDef, FieldDef } from './types.ts';
+import { lineLevelSync } from './line-level-sync.ts';
+import { salesOrder } from './sales-order.ts';
+import { salesOrderLine } from './sales-order-line.ts';
 
 /**
  * The deprecated line-level `sync/SalesOrder/SalesOrders`: one row per order LINE with the
- * header columns repeated (superseded by SalesOrderHeaders + SalesOrderLines).
+ * header columns repeated (superseded by SalesOrderHeaders + SalesOrderLines). Its audit
+ * columns are the order's.
  */
-const fields: FieldDef[] = [
-  { name: 'Timestamp', type: 'Edm.Int64', key: true },
-  { name: 'AmountDC', type: 'Edm.Double' },
-  { name: 'AmountFC', type: 'Edm.Double' },
-  { name: 'AmountFCExclVat', type: 'Edm.Double' },
-  { name: 'Created', type: 'Edm.DateTime' },
-  { name: 'Creator', type: 'Edm.Guid' },
-  { name: 'CreatorFullName', type: 'Edm.String' },
-  { name: 'Currency', type: 'Edm.String' },
-  { name: 'DeliverTo', type: 'Edm.Guid' },
-  { name: 'DeliveryDate', type: 'Edm.DateTime', dateOnly: true },
-  { name: 'DeliveryStatus', type: 'Edm.Int16' },
-  { name: 'Description', type: 'Edm.String' },
-  { name: 'Discount', type: 'Edm.Double' },
-  { name: 'Division', type: 'Edm.Int32' },
-  { name: 'ID', type: 'Edm.Guid' },
-  { name: 'InvoiceStatus', type: 'Edm.Int16' },
-  { name: 'InvoiceTo', type: 'Edm.Guid' },
-  { name: 'Item', type: 'Edm.Guid' },
-  { name: 'ItemCode', type: 'Edm.String', lookup: { via: 'Item', entity: 'Item', field: 'Code' } },
-  {
-    name: 'ItemDescription',
-    type: 'Edm.String',
-    lookup: { via: 'Item', entity: 'Item', field: 'Description' },
-  },
-  { name: 'LineNumber', type: 'Edm.Int32' },
-  { name: 'Modified', type: 'Edm.DateTime' },
-  { name: 'Modifier', type: 'Edm.Guid' },
-  { name: 'ModifierFullName', type: 'Edm.String' },
-  { name: 'NetPrice', type: 'Edm.Double' },
-  { name: 'Notes', type: 'Edm.String' },
-  { name: 'OrderDate', type: 'Edm.DateTime', dateOnly: true },
-  { name: 'OrderedBy', type: 'Edm.Guid' },
-  {
-    name: 'OrderedByName',
-    type: 'Edm.String',
-    lookup: { via: 'OrderedBy', entity: 'Account', field: 'Name' },
-  },
-  { name: 'OrderID', type: 'Edm.Guid' },
-  { name: 'OrderNumber', type: 'Edm.Int32' },
-  { name: 'PaymentCondition', type: 'Edm.String' },
-  { name: 'Quantity', type: 'Edm.Double' },
-  { name: 'Remarks', type: 'Edm.String' },
-  { name: 'Salesperson', type: 'Edm.Guid' },
-  { name: 'Status', type: 'Edm.Int16' },
-  { name: 'StatusDescription', type: 'Edm.String' },
-  { name: 'UnitCode', type: 'Edm.String' },
-  { name: 'UnitPrice', type: 'Edm.Double' },
-  { name: 'VATAmount', type: 'Edm.Double' },
-  { name: 'VATCode', type: 'Edm.String', pad: { width: 3, align: 'left' } },
-  { name: 'VATPercentage', type: 'Edm.Double' },
-  { name: 'YourRef', type: 'Edm.String' },
-];
-
-export const syncSalesOrderLineLevel: EntityDef = {
+export const syncSalesOrderLineLevel = lineLevelSync({
   name: 'SyncSalesOrder',
   typeName: 'Exact.Web.Api.Models.Sync.SalesOrder.SalesOrder',
-  key: 'Timestamp',
-  fields,
-};
-
-/** Columns of a line-level sync order row that come from the order header. */
-export const syncSalesOrderHeaderOnly: readonly string[] = [
-  'AmountFCExclVat',
-  'Created',
-  'Creator',
-  'CreatorFullName',
-  'Currency',
-  'DeliverTo',
-  'DeliveryStatus',
-  'InvoiceStatus',
-  'InvoiceTo',
-  'Modified',
-  'Modifier',
-  'ModifierFullName',
-  'OrderDate',
-  'OrderedBy',
-  'OrderNumber',
-  'PaymentCondition',
-  'Remarks',
-  'Salesperson',
-  'Status',
-  'StatusDescription',
-  'YourRef',
-];
+  header: salesOrder,
+  line: salesOrderLine,
+  omit: [
+    'ApprovalStatus',
+    'CostCenter',
+    'CostUnit',
+    'DeliveryAddress',
+    'PaymentReference',
+    'Project',
+    'ShippingMethod',
+    'WarehouseID',
+  ],
+  fromHeader: ['Created', 'Creator', 'CreatorFullName', 'Modified', 'Modifier', 'ModifierFullName'],
+});
