@@ -1,16 +1,9 @@
-import {
-  city,
-  domainSlug,
-  kvkNumber,
-  landline,
-  postcode,
-  streetAddress,
-  vatNumber,
-} from '../dutch-values.ts';
-import { countryNames, legalForms, surnames, trades } from '../dutch-vocabulary.ts';
+import { city, domainSlug, kvkNumber, landline, vatNumber } from '../dutch-values.ts';
+import { legalForms, surnames, trades } from '../dutch-vocabulary.ts';
 import { type GenerationContext, tableSalt } from '../generation-context.ts';
 import type { RowGenerator } from '../table.ts';
 import { generatedAudit } from './audit.ts';
+import { generatedPostalAddress } from './postal-address.ts';
 
 export function accountCode(n: number): string {
   return String(n).padStart(18, ' ');
@@ -53,14 +46,7 @@ export function accountGenerator(ctx: GenerationContext): RowGenerator {
         PhoneExtension: null,
         Fax: r.chance(0.1) ? landline(r, c) : null,
         Website: r.chance(0.7) ? `www.${slug}.nl` : null,
-        AddressLine1: streetAddress(r),
-        AddressLine2: null,
-        AddressLine3: null,
-        Postcode: postcode(r, c),
-        City: c.name,
-        State: null,
-        Country: 'NL ',
-        CountryName: countryNames.NL,
+        ...generatedPostalAddress(r, c),
         VATNumber: vatNumber(r),
         ChamberOfCommerce: kvkNumber(r),
         Language: 'NL        ',

@@ -1,8 +1,8 @@
-import { city, landline, postcode, streetAddress } from '../dutch-values.ts';
-import { countryNames } from '../dutch-vocabulary.ts';
+import { city, landline } from '../dutch-values.ts';
 import { type GenerationContext, tableSalt } from '../generation-context.ts';
 import type { RowGenerator } from '../table.ts';
 import { generatedAudit } from './audit.ts';
+import { generatedPostalAddress } from './postal-address.ts';
 
 export function addressGenerator(ctx: GenerationContext): RowGenerator {
   const { accounts, addresses, contacts } = ctx.volumes;
@@ -28,14 +28,7 @@ export function addressGenerator(ctx: GenerationContext): RowGenerator {
             : null,
         Type: type,
         Main: round < 3,
-        AddressLine1: streetAddress(r),
-        AddressLine2: null,
-        AddressLine3: null,
-        Postcode: postcode(r, c),
-        City: c.name,
-        State: null,
-        Country: 'NL ',
-        CountryName: countryNames.NL,
+        ...generatedPostalAddress(r, c),
         Phone: r.chance(0.4) ? landline(r, c) : null,
         Fax: null,
         Mailbox: r.chance(0.05) ? `Postbus ${r.between(1, 9999)}` : null,

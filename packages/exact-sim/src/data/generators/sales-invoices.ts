@@ -3,9 +3,8 @@ import { type GenerationContext, tableSalt } from '../generation-context.ts';
 import type { RowGenerator } from '../table.ts';
 import { generatedAudit } from './audit.ts';
 import { glKeyByCode } from './gl-accounts.ts';
-import { itemTemplate } from './items.ts';
 import type { LineLayout } from './line-layout.ts';
-import { lineValues } from './sales-lines.ts';
+import { headerTotals, itemLineColumns, lineValues } from './sales-lines.ts';
 
 const DAY = 86_400_000;
 
@@ -36,16 +35,7 @@ export function salesInvoiceGenerator(ctx: GenerationContext, layout: LineLayout
       const account = accounts > 0 ? ctx.key(tableSalt.Account, r.int(accounts)) : null;
       const date = ctx.day(daysAgo);
       const days = r.pick([14, 30, 30, 60]);
-      let net = 0;
-      let vat = 0;
-      const first = layout.firstLine(j);
-      for (let n = 0; n < layout.linesOf(j); n++) {
-        const values = lineValues(ctx, tableSalt.SalesInvoiceLine, first + n, credit ? -1 : 1);
-        net += values.amount;
-        vat += values.vatAmount;
-      }
-      net = roundCents(net);
-      vat = roundCents(vat);
+      const { net, vat } = headerTotals(ctx, layout, tableSalt.SalesInvoiceLine, j, credit ? -1 : 1);
       const processed = daysAgo > 20;
       const month = new Date(date).toLocaleString('nl-NL', { month: 'long', timeZone: 'UTC' });
       return {
@@ -93,22 +83,10 @@ export function salesInvoiceLineGenerator(ctx: GenerationContext, layout: LineLa
       const j = layout.headerOf(i);
       const { credit, daysAgo } = invoiceShape(ctx, j);
       const v = lineValues(ctx, tableSalt.SalesInvoiceLine, i, credit ? -1 : 1);
-      const template = v.itemIndex >= 0 ? itemTemplate(v.itemIndex) : null;
       return {
         ID: ctx.key(tableSalt.SalesInvoiceLine, i),
         InvoiceID: ctx.key(tableSalt.SalesInvoice, j),
-        LineNumber: i - layout.firstLine(j) + 1,
-        Item: v.itemIndex >= 0 ? ctx.key(tableSalt.Item, v.itemIndex) : null,
-        Description: template?.description ?? 'Diverse werkzaamheden',
-        Quantity: v.quantity,
-        UnitCode: template?.unit ?? 'pc',
-        UnitPrice: v.unitPrice,
-        NetPrice: roundCents(v.unitPrice * (1 - v.discount)),
-        Discount: v.discount,
-        AmountFC: v.amount,
-        AmountDC: v.amount,
-        VATCode: v.vatCode,
-        VATPercentage: v.vatPercentage,
+        ...itemLineColumns(ctx, layout, i, j, v, 'Diverse werkzaamheden'),
         VATAmountFC: v.vatAmount,
         VATAmountDC: v.vatAmount,
         GLAccount: glKeyByCode(ctx, v.vatCode === '1  ' ? '8100' : '8000'),

@@ -1,7 +1,9 @@
 import { roundCents } from '../dutch-values.ts';
 import { vatCodes } from '../dutch-vocabulary.ts';
-import type { GenerationContext } from '../generation-context.ts';
+import { type GenerationContext, tableSalt } from '../generation-context.ts';
+import type { Row } from '../table.ts';
 import { itemPrice, itemTemplate, itemVatCode } from './items.ts';
+import type { LineLayout } from './line-layout.ts';
 
 export interface GeneratedLineValues {
   itemIndex: number;
@@ -43,5 +45,53 @@ export function lineValues(
     vatCode,
     vatPercentage: pct,
     vatAmount: roundCents(amount * pct),
+  };
+}
+
+/** Net and VAT totals of the lines of header `header`, rounded to cents. */
+export function headerTotals(
+  ctx: GenerationContext,
+  layout: LineLayout,
+  lineSalt: number,
+  header: number,
+  sign: number,
+): { net: number; vat: number } {
+  let net = 0;
+  let vat = 0;
+  const first = layout.firstLine(header);
+  for (let n = 0; n < layout.linesOf(header); n++) {
+    const values = lineValues(ctx, lineSalt, first + n, sign);
+    net += values.amount;
+    vat += values.vatAmount;
+  }
+  return { net: roundCents(net), vat: roundCents(vat) };
+}
+
+/**
+ * The columns invoice and order lines share (catalogue `itemLineFields`, lookups aside) of
+ * line `line`, owned by header `header`; `fallbackDescription` describes a line without an item.
+ */
+export function itemLineColumns(
+  ctx: GenerationContext,
+  layout: LineLayout,
+  line: number,
+  header: number,
+  values: GeneratedLineValues,
+  fallbackDescription: string,
+): Row {
+  const template = values.itemIndex >= 0 ? itemTemplate(values.itemIndex) : null;
+  return {
+    LineNumber: line - layout.firstLine(header) + 1,
+    Item: values.itemIndex >= 0 ? ctx.key(tableSalt.Item, values.itemIndex) : null,
+    Description: template?.description ?? fallbackDescription,
+    Quantity: values.quantity,
+    UnitCode: template?.unit ?? 'pc',
+    UnitPrice: values.unitPrice,
+    NetPrice: roundCents(values.unitPrice * (1 - values.discount)),
+    Discount: values.discount,
+    AmountFC: values.amount,
+    AmountDC: values.amount,
+    VATCode: values.vatCode,
+    VATPercentage: values.vatPercentage,
   };
 }

@@ -2,9 +2,8 @@ import { roundCents } from '../dutch-values.ts';
 import { type GenerationContext, tableSalt } from '../generation-context.ts';
 import type { RowGenerator } from '../table.ts';
 import { generatedAudit } from './audit.ts';
-import { itemTemplate } from './items.ts';
 import type { LineLayout } from './line-layout.ts';
-import { lineValues } from './sales-lines.ts';
+import { headerTotals, itemLineColumns, lineValues } from './sales-lines.ts';
 
 const DAY = 86_400_000;
 
@@ -30,16 +29,7 @@ export function salesOrderGenerator(ctx: GenerationContext, layout: LineLayout):
     row: (j) => {
       const { r, daysAgo } = orderShape(ctx, j);
       const account = accounts > 0 ? ctx.key(tableSalt.Account, r.int(accounts)) : null;
-      let net = 0;
-      let vat = 0;
-      const first = layout.firstLine(j);
-      for (let n = 0; n < layout.linesOf(j); n++) {
-        const values = lineValues(ctx, tableSalt.SalesOrderLine, first + n, 1);
-        net += values.amount;
-        vat += values.vatAmount;
-      }
-      net = roundCents(net);
-      vat = roundCents(vat);
+      const { net, vat } = headerTotals(ctx, layout, tableSalt.SalesOrderLine, j, 1);
       const state = daysAgo > 60 ? (ORDER_STATUS[2] ?? ORDER_STATUS[0]) : r.pick(ORDER_STATUS);
       const date = ctx.day(daysAgo);
       return {
@@ -84,22 +74,10 @@ export function salesOrderLineGenerator(ctx: GenerationContext, layout: LineLayo
       const j = layout.headerOf(i);
       const { r, daysAgo } = orderShape(ctx, j);
       const v = lineValues(ctx, tableSalt.SalesOrderLine, i, 1);
-      const template = v.itemIndex >= 0 ? itemTemplate(v.itemIndex) : null;
       return {
         ID: ctx.key(tableSalt.SalesOrderLine, i),
         OrderID: ctx.key(tableSalt.SalesOrder, j),
-        LineNumber: i - layout.firstLine(j) + 1,
-        Item: v.itemIndex >= 0 ? ctx.key(tableSalt.Item, v.itemIndex) : null,
-        Description: template?.description ?? 'Diverse artikelen',
-        Quantity: v.quantity,
-        UnitCode: template?.unit ?? 'pc',
-        UnitPrice: v.unitPrice,
-        NetPrice: roundCents(v.unitPrice * (1 - v.discount)),
-        Discount: v.discount,
-        AmountFC: v.amount,
-        AmountDC: v.amount,
-        VATCode: v.vatCode,
-        VATPercentage: v.vatPercentage,
+        ...itemLineColumns(ctx, layout, i, j, v, 'Diverse artikelen'),
         VATAmount: v.vatAmount,
         DeliveryDate: ctx.day(daysAgo) + 7 * DAY,
         CostCenter: null,
