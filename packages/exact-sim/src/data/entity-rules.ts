@@ -51,6 +51,15 @@ function defaults(row: Row, values: Row): void {
   }
 }
 
+/** An invoice's or order's accounts: OrderedBy is mandatory, InvoiceTo and DeliverTo default to it. */
+function customerAccounts(row: Row, ctx: RuleContext): void {
+  mandatory(row, 'OrderedBy');
+  reference(ctx, row, 'OrderedBy', 'Account');
+  defaults(row, { InvoiceTo: row.OrderedBy, DeliverTo: row.OrderedBy });
+  reference(ctx, row, 'InvoiceTo', 'Account');
+  reference(ctx, row, 'DeliverTo', 'Account');
+}
+
 function unique(ctx: RuleContext, table: TableName, row: Row, field: string, message: string): void {
   const t = ctx.store.tables[table];
   const wanted = String(row[field]).trim().toLowerCase();
@@ -64,26 +73,28 @@ function unique(ctx: RuleContext, table: TableName, row: Row, field: string, mes
   }
 }
 
-function nextAccountCode(ctx: RuleContext): string {
-  const t = ctx.store.tables.Account;
-  let max = 0;
-  for (let i = 0; i < t.size; i++) {
-    if (!t.isLive(i)) continue;
-    const n = Number(String(t.row(i).Code).trim());
-    if (Number.isInteger(n) && n > max) max = n;
-  }
-  return accountCode(max + 1);
-}
-
-function nextNumber(ctx: RuleContext, table: TableName, field: string, floor: number): number {
+/** The largest number `read` finds on a live row of `table`, or `floor` when none is larger. */
+function largest(ctx: RuleContext, table: TableName, read: (row: Row) => unknown, floor: number): number {
   const t = ctx.store.tables[table];
   let max = floor;
   for (let i = 0; i < t.size; i++) {
     if (!t.isLive(i)) continue;
-    const n = t.row(i)[field];
+    const n = read(t.row(i));
     if (typeof n === 'number' && n > max) max = n;
   }
-  return max + 1;
+  return max;
+}
+
+function nextAccountCode(ctx: RuleContext): string {
+  const codeNumber = (row: Row) => {
+    const n = Number(String(row.Code).trim());
+    return Number.isInteger(n) ? n : undefined;
+  };
+  return accountCode(largest(ctx, 'Account', codeNumber, 0) + 1);
+}
+
+function nextNumber(ctx: RuleContext, table: TableName, field: string, floor: number): number {
+  return largest(ctx, table, (row) => row[field], floor) + 1;
 }
 
 function dateOnly(row: Row, ...fields: string[]): void {
@@ -163,11 +174,7 @@ const rules: Record<TableName, (row: Row, ctx: RuleContext) => void> = {
     row.TypeDescription = glTypeDescriptions[row.Type as number] ?? null;
   },
   SalesInvoice(row, ctx) {
-    mandatory(row, 'OrderedBy');
-    reference(ctx, row, 'OrderedBy', 'Account');
-    defaults(row, { InvoiceTo: row.OrderedBy, DeliverTo: row.OrderedBy });
-    reference(ctx, row, 'InvoiceTo', 'Account');
-    reference(ctx, row, 'DeliverTo', 'Account');
+    customerAccounts(row, ctx);
     defaults(row, {
       Type: 8020,
       Journal: '70',
@@ -201,11 +208,7 @@ const rules: Record<TableName, (row: Row, ctx: RuleContext) => void> = {
     dateOnly(row, 'DeliveryDate');
   },
   SalesOrder(row, ctx) {
-    mandatory(row, 'OrderedBy');
-    reference(ctx, row, 'OrderedBy', 'Account');
-    defaults(row, { InvoiceTo: row.OrderedBy, DeliverTo: row.OrderedBy });
-    reference(ctx, row, 'InvoiceTo', 'Account');
-    reference(ctx, row, 'DeliverTo', 'Account');
+    customerAccounts(row, ctx);
     defaults(row, { Currency: 'EUR', PaymentCondition: '30', Discount: 0 });
     if (ctx.mode === 'create') {
       const today = startOfDay(ctx.now);
