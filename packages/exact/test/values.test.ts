@@ -6,8 +6,11 @@ import {
   padAccountCode,
   parseExactDate,
   parseInt64,
+  RAW,
+  transactionLines,
   utcToDutchWall,
 } from '../src/index.ts';
+import { readRow, readRows } from '../src/values/row-reader.ts';
 
 const amsterdam = new Intl.DateTimeFormat('en-GB', {
   timeZone: 'Europe/Amsterdam',
@@ -94,5 +97,59 @@ describe('Int64 and codes', () => {
     expect(padAccountCode('25')).toBe('                25');
     expect(padAccountCode(' 0000011 ')).toHaveLength(18);
     expect(() => padAccountCode('1234567890123456789')).toThrow(/longer than 18/);
+  });
+});
+
+describe('typed rows of a page', () => {
+  const raw = (extra: Record<string, unknown> = {}) => ({
+    __metadata: { uri: 'x', type: 'Exact.Web.Api.Models.Financial.TransactionLine' },
+    ID: 'a1',
+    Date: '/Date(1782404464260)/',
+    VATCode: 'VB ',
+    AmountDC: 12.5,
+    EntryNumber: null,
+    Timestamp: '9007199254740993',
+    ...extra,
+  });
+
+  it('converts every record of a page like readRow, and keeps the raw record', () => {
+    const records = [raw(), raw({ ID: 'a2', VATCode: null })];
+    const rows = readRows(transactionLines, records);
+    expect(rows).toEqual(records.map((record) => readRow(transactionLines, record)));
+    expect(rows[0]).toEqual({
+      ID: 'a1',
+      Date: new Date(Date.UTC(2026, 5, 25, 14, 21, 4, 260)),
+      VATCode: 'VB',
+      AmountDC: 12.5,
+      EntryNumber: null,
+      Timestamp: 9_007_199_254_740_993n,
+      [RAW]: records[0],
+    });
+    expect(rows[1]?.VATCode).toBeNull();
+    expect(rows[1]?.[RAW]).toBe(records[1]);
+    expect(Object.keys(rows[0] ?? {})).toEqual([
+      'ID',
+      'Date',
+      'VATCode',
+      'AmountDC',
+      'EntryNumber',
+      'Timestamp',
+    ]);
+  });
+
+  it('reads records whose keys differ from the first one field by field', () => {
+    const { VATCode: _dropped, ...fewer } = raw();
+    const records = [raw(), fewer, raw({ Description: 'extra' }), { Timestamp: '5', ID: 'b' }];
+    const rows = readRows(transactionLines, records);
+    expect(rows).toEqual(records.map((record) => readRow(transactionLines, record)));
+    expect(rows[1]).not.toHaveProperty('VATCode');
+    expect(rows[2]?.Description).toBe('extra');
+    expect(Object.keys(rows[3] ?? {})).toEqual(['Timestamp', 'ID']);
+  });
+
+  it('rejects a bad value in a compiled read as readRow does', () => {
+    expect(() => readRows(transactionLines, [raw(), raw({ Date: 'yesterday' })])).toThrow(
+      /Not an Exact date/,
+    );
   });
 });

@@ -1,7 +1,7 @@
 import type { EntityDef, Row, ScalarField } from '../catalogue/entity.ts';
 import { fieldsOf } from '../catalogue/entity.ts';
 import { ExactInputError } from '../errors.ts';
-import { readRow } from '../values/row-reader.ts';
+import { readRows } from '../values/row-reader.ts';
 import type { RawPage } from './envelope.ts';
 import { FilterBuilder, type FilterExpr } from './filter.ts';
 import { defaultSelect, type QueryOptions, renderQuery } from './query-options.ts';
@@ -93,7 +93,7 @@ export class Query<E extends EntityDef, K extends keyof E['fields'] = keyof E['f
   async *pages(): AsyncGenerator<Page<Row<E, K>>> {
     const entity = this.entity;
     for await (const page of this.#read(this.resource, this.toString())) {
-      const rows = page.records.map((record) => readRow(entity, record) as Row<E, K>);
+      const rows = readRows(entity, page.records) as Row<E, K>[];
       yield page.count === undefined ? { rows } : { rows, count: page.count };
     }
   }

@@ -5,7 +5,7 @@ import { ExactInputError } from '../errors.ts';
 import type { PageReader } from '../odata/query.ts';
 import { defaultSelect, renderQuery } from '../odata/query-options.ts';
 import { int64Text } from '../values/int64.ts';
-import { readRow } from '../values/row-reader.ts';
+import { readRows } from '../values/row-reader.ts';
 import { DELETED_ENTITY_TYPES } from './deleted-entity-types.ts';
 
 export type SyncRow<E extends EntityDef> = Row<E> & { Timestamp: bigint };
@@ -43,11 +43,10 @@ export async function* syncFeed<E extends EntityDef>(
   const select = [...new Set([...(options.select ?? defaultSelect(entity)), 'Timestamp'])];
   const filter = `Timestamp gt ${cursor}L${extraFilter}`;
   for await (const page of read(entity.syncPath, renderQuery(entity, { select, filter }))) {
-    const rows = page.records.map((record) => {
-      const row = readRow(entity, record) as SyncRow<E>;
+    const rows = readRows(entity, page.records) as SyncRow<E>[];
+    for (const row of rows) {
       if (typeof row.Timestamp === 'bigint' && row.Timestamp > cursor) cursor = row.Timestamp;
-      return row;
-    });
+    }
     yield { rows, cursor: cursor.toString() };
   }
 }

@@ -83,3 +83,76 @@ export function readRow<E extends EntityDef>(entity: E, raw: RawRecord): Row<E> 
   row[RAW] = raw;
   return row as Row<E>;
 }
+
+/** Returns the typed row, or undefined when the record's keys differ from the compiled ones. */
+type ShapeReader = (raw: RawRecord) => Record<string | symbol, unknown> | undefined;
+
+/** Distinct key lists compiled per entity; a server that varies them forever falls back to readRow. */
+const MAX_SHAPES = 32;
+const shapeReaders = new WeakMap<EntityDef, Map<string, ShapeReader>>();
+
+/**
+ * Compiles `readRow` for one ordered key list (the records of a page share one: the
+ * `$select`). The generated function first checks that the record has exactly these keys
+ * in this order, then builds the row as one object literal, so the row gets its final
+ * shape at once instead of growing a property store field by field, and values that need
+ * no conversion are copied without a call. Field names come from the record's own keys and
+ * enter the code only as JSON string literals.
+ */
+function compileShape(table: Record<string, Converter>, keys: readonly string[]): ShapeReader {
+  const converters: Converter[] = [];
+  const reads: string[] = [];
+  const props: string[] = [];
+  keys.forEach((name, index) => {
+    const convert = table[name];
+    if (convert === undefined) return;
+    const key = JSON.stringify(name);
+    reads.push(`const v${index} = raw[${key}];`);
+    if (convert === keep) {
+      props.push(`${key}: v${index} ?? null`);
+    } else {
+      props.push(
+        `${key}: v${index} === null || v${index} === undefined ? null : c[${converters.length}](v${index})`,
+      );
+      converters.push(convert);
+    }
+  });
+  const body = `
+    return function readShape(raw) {
+      let i = 0;
+      for (const name in raw) if (name !== keys[i++]) return undefined;
+      if (i !== ${keys.length}) return undefined;
+      ${reads.join('\n')}
+      return { ${[...props, '[RAW]: raw'].join(', ')} };
+    };`;
+  return new Function('c', 'keys', 'RAW', body)(converters, keys, RAW) as ShapeReader;
+}
+
+function shapeReaderFor(entity: EntityDef, sample: RawRecord): ShapeReader | undefined {
+  let byKeys = shapeReaders.get(entity);
+  if (byKeys === undefined) {
+    byKeys = new Map();
+    shapeReaders.set(entity, byKeys);
+  }
+  const keys: string[] = [];
+  for (const name in sample) keys.push(name);
+  const id = keys.join(',');
+  let reader = byKeys.get(id);
+  if (reader === undefined && byKeys.size < MAX_SHAPES) {
+    reader = compileShape(convertersOf(entity), keys);
+    byKeys.set(id, reader);
+  }
+  return reader;
+}
+
+/** `readRow` over a page of records, through a reader compiled for the page's key list. */
+export function readRows<E extends EntityDef>(entity: E, records: readonly RawRecord[]): Row<E>[] {
+  const rows = new Array<Row<E>>(records.length);
+  const first = records[0];
+  const reader = first === undefined ? undefined : shapeReaderFor(entity, first);
+  for (let i = 0; i < records.length; i++) {
+    const raw = records[i] as RawRecord;
+    rows[i] = (reader?.(raw) as Row<E> | undefined) ?? readRow(entity, raw);
+  }
+  return rows;
+}
