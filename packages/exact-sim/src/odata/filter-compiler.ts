@@ -140,62 +140,77 @@ function bool(fn: (row: Row) => boolean): Compiled {
   return { kind: 'boolean', edm: 'Edm.Boolean', constant: false, eval: fn };
 }
 
+/** A test of two string arguments in their normalised form; false when either is null. */
+function stringTest(first: Compiled, second: Compiled, test: (x: string, y: string) => boolean): Compiled {
+  const f = first.eval;
+  const g = second.eval;
+  return bool((row) => {
+    const x = normalise(f(row));
+    const y = normalise(g(row));
+    if (x === null || y === null) return false;
+    return test(x, y);
+  });
+}
+
+/** A function of one argument: `apply` to its value when it has the input type, else null. */
+function scalarFunction<T>(
+  arg: Compiled,
+  result: { kind: ValueKind; edm: string },
+  accepts: (value: unknown) => value is T,
+  apply: (value: T) => unknown,
+): Compiled {
+  const f = arg.eval;
+  return {
+    ...result,
+    constant: false,
+    eval: (row) => {
+      const v = f(row);
+      return accepts(v) ? apply(v) : null;
+    },
+  };
+}
+
+const isString = (value: unknown): value is string => typeof value === 'string';
+const isNumber = (value: unknown): value is number => typeof value === 'number';
+const STRING_RESULT = { kind: 'string', edm: 'Edm.String' } as const;
+const INT32_RESULT = { kind: 'number', edm: 'Edm.Int32' } as const;
+
+const STRING_FUNCTIONS: Record<string, (value: string) => string> = {
+  tolower: (v) => v.toLowerCase(),
+  toupper: (v) => v.toUpperCase(),
+  trim: (v) => v.trim(),
+};
+
+const DATE_PARTS: Record<string, (date: Date) => number> = {
+  year: (d) => d.getUTCFullYear(),
+  month: (d) => d.getUTCMonth() + 1,
+  day: (d) => d.getUTCDate(),
+  hour: (d) => d.getUTCHours(),
+  minute: (d) => d.getUTCMinutes(),
+  second: (d) => d.getUTCSeconds(),
+};
+
 function compileCall(name: string, args: Compiled[]): Compiled {
   const kinds = args.map((a) => a.kind).join(',');
-  const [a, b] = args;
-  const s = (c: Compiled | undefined) => (c as Compiled).eval;
+  const [a, b] = args as [Compiled, Compiled];
   switch (name) {
     case 'substringof':
       if (kinds !== 'string,string') throw noSignature(name);
-      return bool((row) => {
-        const needle = normalise(s(a)(row));
-        const hay = normalise(s(b)(row));
-        if (needle === null || hay === null) return false;
-        return hay.includes(needle);
-      });
+      return stringTest(a, b, (needle, hay) => hay.includes(needle));
     case 'startswith':
+      if (kinds !== 'string,string') throw noSignature(name);
+      return stringTest(a, b, (text, part) => text.startsWith(part));
     case 'endswith':
       if (kinds !== 'string,string') throw noSignature(name);
-      return bool((row) => {
-        const text = normalise(s(a)(row));
-        const part = normalise(s(b)(row));
-        if (text === null || part === null) return false;
-        return name === 'startswith' ? text.startsWith(part) : text.endsWith(part);
-      });
+      return stringTest(a, b, (text, part) => text.endsWith(part));
     case 'tolower':
     case 'toupper':
-    case 'trim': {
+    case 'trim':
       if (kinds !== 'string') throw noSignature(name);
-      const f = s(a);
-      const apply =
-        name === 'tolower'
-          ? (v: string) => v.toLowerCase()
-          : name === 'toupper'
-            ? (v: string) => v.toUpperCase()
-            : (v: string) => v.trim();
-      return {
-        kind: 'string',
-        edm: 'Edm.String',
-        constant: false,
-        eval: (row) => {
-          const v = f(row);
-          return typeof v === 'string' ? apply(v) : null;
-        },
-      };
-    }
-    case 'length': {
+      return scalarFunction(a, STRING_RESULT, isString, STRING_FUNCTIONS[name] as (v: string) => string);
+    case 'length':
       if (kinds !== 'string') throw noSignature(name);
-      const f = s(a);
-      return {
-        kind: 'number',
-        edm: 'Edm.Int32',
-        constant: false,
-        eval: (row) => {
-          const v = f(row);
-          return typeof v === 'string' ? v.length : null;
-        },
-      };
-    }
+      return scalarFunction(a, INT32_RESULT, isString, (v) => v.length);
     case 'year':
     case 'month':
     case 'day':
@@ -203,28 +218,8 @@ function compileCall(name: string, args: Compiled[]): Compiled {
     case 'minute':
     case 'second': {
       if (kinds !== 'datetime') throw noSignature(name);
-      const f = s(a);
-      const part =
-        name === 'year'
-          ? (d: Date) => d.getUTCFullYear()
-          : name === 'month'
-            ? (d: Date) => d.getUTCMonth() + 1
-            : name === 'day'
-              ? (d: Date) => d.getUTCDate()
-              : name === 'hour'
-                ? (d: Date) => d.getUTCHours()
-                : name === 'minute'
-                  ? (d: Date) => d.getUTCMinutes()
-                  : (d: Date) => d.getUTCSeconds();
-      return {
-        kind: 'number',
-        edm: 'Edm.Int32',
-        constant: false,
-        eval: (row) => {
-          const v = f(row);
-          return typeof v === 'number' ? part(new Date(v)) : null;
-        },
-      };
+      const part = DATE_PARTS[name] as (date: Date) => number;
+      return scalarFunction(a, INT32_RESULT, isNumber, (v) => part(new Date(v)));
     }
     default:
       throw new ApiError(400, 'query_syntax', `Unknown function '${name}'.`);

@@ -110,6 +110,13 @@ describe('$filter', () => {
     expect(match('year(Modified) eq 2024')).toEqual([0]);
   });
 
+  it('takes every date part of a datetime field', () => {
+    expect(match('month(Modified) eq 9 and day(Modified) eq 9')).toEqual([0]);
+    expect(match('hour(Modified) eq 12 and minute(Modified) eq 40 and second(Modified) eq 29')).toEqual([0]);
+    expect(match('month(Modified) eq 1 and day(Modified) eq 1 and hour(Modified) eq 0')).toEqual([1]);
+    expect(failure('month(Name) eq 1').message).toContain("function with name 'month'");
+  });
+
   it('applies precedence (not > comparison > and > or) and parentheses', () => {
     expect(match('Type eq 20 or Type eq 30 and Blocked eq false')).toEqual([0]);
     expect(match('(Type eq 20 or Type eq 30) and Blocked eq false')).toEqual([0]);
