@@ -28,6 +28,14 @@ function* liveRows(table: Table): Generator<Row> {
   for (let index = 0; index < table.size; index++) if (table.isLive(index)) yield table.row(index);
 }
 
+/** Key of the sync sources: rows come in ascending Timestamp. */
+const timestampKey = { keyField: 'Timestamp', keyType: 'Edm.Int64' } as const;
+
+/** The Timestamp a sync read continues after: the page's last key or the filter's bound. */
+function timestampAfter(afterKey: unknown, lowerTimestamp: number): number {
+  return Math.max(typeof afterKey === 'number' ? afterKey : Number.NEGATIVE_INFINITY, lowerTimestamp);
+}
+
 export function tableKeyOrderSource(table: Table): RowSource {
   return {
     keyField: table.entity.key,
@@ -51,13 +59,9 @@ export function tableKeyOrderSource(table: Table): RowSource {
 
 export function tableTimestampSource(table: Table): RowSource {
   return {
-    keyField: 'Timestamp',
-    keyType: 'Edm.Int64',
+    ...timestampKey,
     *rows(afterKey, lowerTimestamp) {
-      const after = Math.max(
-        typeof afterKey === 'number' ? afterKey : Number.NEGATIVE_INFINITY,
-        lowerTimestamp,
-      );
+      const after = timestampAfter(afterKey, lowerTimestamp);
       for (const index of table.byTimestamp(after)) yield table.row(index);
     },
     all: () => liveRows(table),
@@ -73,13 +77,9 @@ export function joinedLineSource(
   headerOnly: readonly string[],
 ): RowSource {
   const source: RowSource = {
-    keyField: 'Timestamp',
-    keyType: 'Edm.Int64',
+    ...timestampKey,
     *rows(afterKey, lowerTimestamp) {
-      const after = Math.max(
-        typeof afterKey === 'number' ? afterKey : Number.NEGATIVE_INFINITY,
-        lowerTimestamp,
-      );
+      const after = timestampAfter(afterKey, lowerTimestamp);
       for (const index of lines.byTimestamp(after)) {
         const line = lines.row(index);
         const headerIndex = headers.indexOf(line[foreignKey]);
@@ -100,13 +100,9 @@ export function joinedLineSource(
 
 export function deletedSource(store: DivisionStore): RowSource {
   return {
-    keyField: 'Timestamp',
-    keyType: 'Edm.Int64',
+    ...timestampKey,
     *rows(afterKey, lowerTimestamp) {
-      const after = Math.max(
-        typeof afterKey === 'number' ? afterKey : Number.NEGATIVE_INFINITY,
-        lowerTimestamp,
-      );
+      const after = timestampAfter(afterKey, lowerTimestamp);
       yield* store.deletedAfter(after);
     },
     all: () => store.deletedLog,
