@@ -9,7 +9,7 @@ import { OAuthClient } from './oauth/oauth-client.ts';
 import type { TokenSet } from './oauth/token-set.ts';
 import { type RawPage, readCollection, readSingle } from './odata/envelope.ts';
 import { fieldLiteral } from './odata/literals.ts';
-import { type PageReader, Query } from './odata/query.ts';
+import { type PageReader, Query, type RowCounter } from './odata/query.ts';
 import { renderQuery } from './odata/query-options.ts';
 import { MemoryRateBudget, type RateBudget } from './rate-limit/rate-budget.ts';
 import { RateGovernor, type RateLimits } from './rate-limit/rate-governor.ts';
@@ -212,6 +212,32 @@ function pageReader(http: ExactHttp, division: number | null, background: boolea
   };
 }
 
+/** `…/$count` answers a bare integer as text, asked for without `Accept` (facts §3.5). */
+function rowCounter(http: ExactHttp, division: number, background: boolean): RowCounter {
+  return async (resource, query) => {
+    const endpoint = `${resource}/$count`;
+    const response = await http.send({
+      method: 'GET',
+      division,
+      resource: endpoint,
+      query,
+      background,
+      plainText: true,
+    });
+    const text = response.text.trim();
+    if (!/^\d+$/.test(text)) {
+      throw invalidBody(
+        response,
+        'GET',
+        endpoint,
+        division,
+        `Expected a bare integer from $count, got ${JSON.stringify(text.slice(0, 200))}`,
+      );
+    }
+    return Number(text);
+  };
+}
+
 /** Writable scalars become JSON the way Exact accepts them: Dates as `/Date()/`, Int64 as text. */
 function toWire(entity: EntityDef, input: Record<string, unknown>): Record<string, unknown> {
   const fields = fieldsOf(entity);
@@ -246,6 +272,7 @@ export class DivisionClient {
   readonly #governor: RateGovernor;
   readonly #background: boolean;
   readonly #read: PageReader;
+  readonly #count: RowCounter;
 
   constructor(http: ExactHttp, governor: RateGovernor, division: number, background: boolean) {
     this.division = division;
@@ -253,6 +280,7 @@ export class DivisionClient {
     this.#governor = governor;
     this.#background = background;
     this.#read = pageReader(http, division, background);
+    this.#count = rowCounter(http, division, background);
   }
 
   #send(request: Omit<ApiRequest, 'division' | 'background'>): Promise<ApiResponse> {
@@ -272,10 +300,10 @@ export class DivisionClient {
     return `${entity.path}(${fieldLiteral(field, key)})`;
   }
 
-  /** A typed OData query on the entity's standard endpoint. */
+  /** A typed OData query on the entity's standard endpoint; `count()` asks `…/$count`. */
   query<E extends EntityDef>(entity: E): Query<E> {
     this.#check(entity, 'GET');
-    return new Query(entity, this.#read);
+    return new Query(entity, this.#read, {}, entity.path, this.#count);
   }
 
   /** A full read: the `bulk/` endpoint (1,000 rows a call) where Exact has one, else the standard one. */

@@ -122,6 +122,34 @@ describe('queries', () => {
     expect(codes).toEqual([...codes].sort().reverse());
   });
 
+  it('counts with $count in one call, without Accept, honouring the filter and $top', async () => {
+    const sent: { url: string; accept: string | null }[] = [];
+    const counting = await t.connectedClient({
+      fetch: (input, init) => {
+        sent.push({ url: String(input), accept: new Headers(init?.headers).get('accept') });
+        return fetch(input, init);
+      },
+    });
+    const division = counting.division(d.division);
+    const before = await callsTo('crm/Accounts/$count');
+    expect(await division.query(accounts).count()).toBe(150);
+    const sample = await d.query(accounts).select('ID', 'Code').first();
+    const byCode = division.query(accounts).filter((f) => f.eq('Code', sample?.Code ?? ''));
+    expect(await byCode.count()).toBe(1);
+    expect(await division.query(accounts).top(7).count()).toBe(7);
+    expect(await division.query(items).count()).toBe(20);
+    expect((await callsTo('crm/Accounts/$count')) - before).toBe(3);
+    const counts = sent.filter((request) => request.url.includes('/$count'));
+    expect(counts).toHaveLength(4);
+    expect(counts.map((request) => request.accept)).toEqual([null, null, null, null]);
+    expect(new URL(counts[1]?.url ?? '').searchParams.get('$filter')).toMatch(/^Code eq ' +\d+'$/);
+    expect(new URL(counts[0]?.url ?? '').search).toBe('');
+  });
+
+  it('refuses to count a bulk read, which has no $count', async () => {
+    await expect(d.readAll(transactionLines).count()).rejects.toBeInstanceOf(ExactInputError);
+  });
+
   it('reads everything through bulk/ in 1,000-row pages', async () => {
     const before = await callsTo('bulk/Financial/TransactionLines');
     const rows = await d.readAll(transactionLines).select('ID', 'AmountDC').all();

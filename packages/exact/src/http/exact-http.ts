@@ -41,6 +41,8 @@ export interface ApiRequest {
   url?: string;
   body?: unknown;
   headers?: Record<string, string>;
+  /** Sends no `Accept` header: `…/$count` answers a bare integer as text (facts §3.5). */
+  plainText?: boolean;
   /** Background work may be refused to keep the daily reserve. */
   background?: boolean;
 }
@@ -119,7 +121,7 @@ export class ExactHttp {
     const url = this.#url(request);
     const idempotent = IDEMPOTENT.has(request.method);
     const headers: Record<string, string> = {
-      Accept: 'application/json',
+      ...(request.plainText ? {} : { Accept: 'application/json' }),
       'User-Agent': this.#userAgent,
       ...request.headers,
     };

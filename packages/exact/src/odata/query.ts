@@ -9,6 +9,9 @@ import { defaultSelect, type QueryOptions, renderQuery } from './query-options.t
 /** Fetches a collection page by page, following `__next`. */
 export type PageReader = (resource: string, query: string) => AsyncGenerator<RawPage>;
 
+/** Asks `{resource}/$count?{query}` for the number of matching rows. */
+export type RowCounter = (resource: string, query: string) => Promise<number>;
+
 export interface Page<R> {
   rows: R[];
   /** `__count` when `inlineCount()` was asked. */
@@ -29,16 +32,30 @@ export class Query<E extends EntityDef, K extends keyof E['fields'] = keyof E['f
   readonly resource: string;
   readonly #read: PageReader;
   readonly #options: QueryOptions;
+  readonly #count: RowCounter | undefined;
 
-  constructor(entity: E, read: PageReader, options: QueryOptions = {}, resource: string = entity.path) {
+  constructor(
+    entity: E,
+    read: PageReader,
+    options: QueryOptions = {},
+    resource: string = entity.path,
+    count?: RowCounter,
+  ) {
     this.entity = entity;
     this.resource = resource;
     this.#read = read;
     this.#options = options;
+    this.#count = count;
   }
 
   #with<K2 extends keyof E['fields']>(options: QueryOptions): Query<E, K2> {
-    return new Query<E, K2>(this.entity, this.#read, { ...this.#options, ...options }, this.resource);
+    return new Query<E, K2>(
+      this.entity,
+      this.#read,
+      { ...this.#options, ...options },
+      this.resource,
+      this.#count,
+    );
   }
 
   /** `$select`; without it every scalar field of the catalogue entry is selected. */
@@ -100,6 +117,28 @@ export class Query<E extends EntityDef, K extends keyof E['fields'] = keyof E['f
 
   async *rows(): AsyncGenerator<Row<E, K>> {
     for await (const page of this.pages()) yield* page.rows;
+  }
+
+  /**
+   * The number of rows matching the filter (capped by `top()`), in one call to
+   * `…/$count` without reading them; `$select`, `$orderby` and `$expand` do not apply.
+   */
+  count(): Promise<number> {
+    if (this.#count === undefined) {
+      return Promise.reject(
+        new ExactInputError(
+          `${this.resource} cannot be counted here: count() works on DivisionClient.query(), the standard endpoint`,
+          { resource: this.resource },
+        ),
+      );
+    }
+    const { filter, top } = this.#options;
+    const query = renderQuery(this.entity, {
+      select: [],
+      ...(filter === undefined ? {} : { filter }),
+      ...(top === undefined ? {} : { top }),
+    });
+    return this.#count(this.resource, query);
   }
 
   /** The first row, asking Exact for one row only. */
