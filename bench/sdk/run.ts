@@ -1,57 +1,27 @@
 // SDK benchmark: a full sync read of financial transaction lines from exact-sim running in a
 // child process. Prints rows/s, peak RSS of this (SDK) process, and API calls used against
 // the minimum. Numbers only, never pass/fail. Usage: npm run bench:sdk [-- <rows>]
-import { type ChildProcess, spawn } from 'node:child_process';
-import { createInterface } from 'node:readline';
 import { getHeapSpaceStatistics } from 'node:v8';
 import { ExactClient, transactionLines } from '../../packages/exact/src/index.ts';
 import { defaultSelect } from '../../packages/exact/src/odata/query-options.ts';
+import { authorizationCode } from '../support/authorization-code.ts';
+import { type SimulatorAnnouncement, startSimulatorChild } from '../support/simulator-child.ts';
+import { TYPICAL_TRANSACTION_LINE_FIELDS } from '../support/typical-fields.ts';
 
 const rows = Number(process.argv[2] ?? 1_000_000);
 const MiB = 1024 * 1024;
 const mib = (bytes: number) => `${(bytes / MiB).toFixed(0)} MiB`;
 
-interface SimInfo {
-  url: string;
-  app: { clientId: string; clientSecret: string; redirectUri: string };
-  user: { username: string; password: string };
+interface SimInfo extends SimulatorAnnouncement {
   divisions: number[];
 }
 
-function startSim(): Promise<{ child: ChildProcess; info: SimInfo }> {
-  const child = spawn(
-    process.execPath,
-    [new URL('./sim-process.ts', import.meta.url).pathname, String(rows)],
-    {
-      stdio: ['ignore', 'pipe', 'inherit'],
-      // V8 flags given for the SDK process (NODE_OPTIONS) must not change the simulator's speed.
-      env: { ...process.env, NODE_OPTIONS: '' },
-    },
-  );
-  return new Promise((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`simulator exited with ${code}`)));
-    createInterface({ input: child.stdout as NonNullable<typeof child.stdout> }).once('line', (line) =>
-      resolve({ child, info: JSON.parse(line) as SimInfo }),
-    );
+function startSim() {
+  // V8 flags given for the SDK process (NODE_OPTIONS) must not change the simulator's speed.
+  return startSimulatorChild<SimInfo>(new URL('./sim-process.ts', import.meta.url), [String(rows)], {
+    ...process.env,
+    NODE_OPTIONS: '',
   });
-}
-
-async function authorize(info: SimInfo, division: number): Promise<string> {
-  const response = await fetch(`${info.url}/api/oauth2/auth`, {
-    method: 'POST',
-    redirect: 'manual',
-    body: new URLSearchParams({
-      client_id: info.app.clientId,
-      redirect_uri: info.app.redirectUri,
-      response_type: 'code',
-      state: 'bench',
-      username: info.user.username,
-      password: info.user.password,
-      divisions: String(division),
-      consent: 'allow',
-    }),
-  });
-  return new URL(response.headers.get('location') ?? '').searchParams.get('code') ?? '';
 }
 
 async function apiCalls(url: string): Promise<number> {
@@ -65,24 +35,7 @@ process.stdout.write(
   `simulator ready with ${rows.toLocaleString('en')} transaction lines in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
 );
 // The 17 fields bench/sim reads, so both benchmarks can be compared; then every catalogue field.
-const TYPICAL = [
-  'ID',
-  'EntryID',
-  'EntryNumber',
-  'LineNumber',
-  'Date',
-  'FinancialYear',
-  'FinancialPeriod',
-  'JournalCode',
-  'GLAccount',
-  'GLAccountCode',
-  'Account',
-  'AccountName',
-  'AmountDC',
-  'VATCode',
-  'Description',
-  'Modified',
-] as const;
+const TYPICAL = TYPICAL_TRANSACTION_LINE_FIELDS;
 
 async function measure(exact: ExactClient, division: number, label: string, select?: readonly string[]) {
   let peakRss = process.memoryUsage().rss;
@@ -164,7 +117,7 @@ async function measureBare(exact: ExactClient, division: number, select: readonl
 try {
   const division = info.divisions[0] as number;
   const exact = new ExactClient({ region: info.url, ...info.app });
-  await exact.connect(await authorize(info, division));
+  await exact.connect(await authorizationCode(info, [division]));
   await measure(exact, division, `${TYPICAL.length + 1} fields (as bench/sim)`, TYPICAL);
   await measureBare(exact, division, TYPICAL);
   await measure(exact, division, 'all catalogue fields');

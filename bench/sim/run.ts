@@ -1,38 +1,18 @@
 // exact-sim benchmark: start-up time and memory with a 1,000,000-line division, then the
 // throughput of a full sync/Financial/TransactionLines read over HTTP (rate limits off).
 // Run with `npm run bench:sim` (optional argument: number of transaction lines).
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createInterface } from 'node:readline';
+import { authorizationCode } from '../support/authorization-code.ts';
+import { type SimulatorAnnouncement, startSimulatorChild } from '../support/simulator-child.ts';
+import { TYPICAL_TRANSACTION_LINE_FIELDS } from '../support/typical-fields.ts';
 
-interface ServerInfo {
-  url: string;
+interface ServerInfo extends SimulatorAnnouncement {
   startMs: number;
   division: number;
-  app: { clientId: string; clientSecret: string; redirectUri: string };
-  user: { username: string; password: string };
 }
 
 const LINES = Number(process.argv[2] ?? 1_000_000);
-const SELECT = [
-  'ID',
-  'Timestamp',
-  'EntryID',
-  'EntryNumber',
-  'LineNumber',
-  'Date',
-  'FinancialYear',
-  'FinancialPeriod',
-  'JournalCode',
-  'GLAccount',
-  'GLAccountCode',
-  'Account',
-  'AccountName',
-  'AmountDC',
-  'VATCode',
-  'Description',
-  'Modified',
-].join(',');
+const SELECT = ['Timestamp', ...TYPICAL_TRANSACTION_LINE_FIELDS].join(',');
 
 /** Resident and peak resident memory of a process, in MiB, from /proc. */
 function memoryOf(pid: number): { rss: number; peak: number } {
@@ -48,22 +28,7 @@ function cpuSecondsOf(pid: number): number {
 }
 
 async function accessToken(info: ServerInfo): Promise<string> {
-  const form = new URLSearchParams({
-    client_id: info.app.clientId,
-    redirect_uri: info.app.redirectUri,
-    response_type: 'code',
-    state: 'bench',
-    username: info.user.username,
-    password: info.user.password,
-    consent: 'allow',
-  });
-  const authorize = await fetch(`${info.url}/api/oauth2/auth`, {
-    method: 'POST',
-    body: form,
-    redirect: 'manual',
-  });
-  const code = new URL(authorize.headers.get('location') ?? '').searchParams.get('code');
-  if (!code) throw new Error(`authorize answered ${authorize.status}: ${await authorize.text()}`);
+  const code = await authorizationCode(info);
   const token = await fetch(`${info.url}/api/oauth2/token`, {
     method: 'POST',
     body: new URLSearchParams({
@@ -79,15 +44,10 @@ async function accessToken(info: ServerInfo): Promise<string> {
   return body.access_token;
 }
 
-const child = spawn(process.execPath, [new URL('./server.ts', import.meta.url).pathname, String(LINES)], {
-  stdio: ['ignore', 'pipe', 'inherit'],
-});
+const { child, info } = await startSimulatorChild<ServerInfo>(new URL('./server.ts', import.meta.url), [
+  String(LINES),
+]);
 try {
-  const firstLine = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stdout }).once('line', resolve);
-    child.once('exit', (code) => reject(new Error(`simulator exited with ${code}`)));
-  });
-  const info = JSON.parse(firstLine) as ServerInfo;
   const afterStart = memoryOf(child.pid as number);
   console.log(`transaction lines        ${LINES.toLocaleString('en')}`);
   console.log(`start-up (with division) ${(info.startMs / 1000).toFixed(2)} s   (target < 30 s)`);
