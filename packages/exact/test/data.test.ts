@@ -10,6 +10,8 @@ import {
   ExactInputError,
   items,
   RAW,
+  salesInvoiceLines,
+  salesInvoiceSyncRows,
   salesInvoices,
   salesOrders,
   transactionLines,
@@ -263,6 +265,29 @@ describe('sync feeds', () => {
     expect(deletions[0]?.entity).toBe(accounts);
     expect(deletions[0]?.entityTypeName).toBe('Accounts');
     expect(deletions[0]?.entityType).toBe(2);
+  });
+
+  it('reads sync/SalesInvoice/SalesInvoices as one row per invoice line with the header repeated', async () => {
+    const rows = [];
+    for await (const page of d.sync(salesInvoiceSyncRows)) rows.push(...page.rows);
+    const lines = await d.readAll(salesInvoiceLines).select('ID', 'InvoiceID', 'Quantity').all();
+    expect(lines.length).toBeGreaterThan(10);
+    expect(rows.map((row) => row.ID).sort()).toEqual(lines.map((line) => line.ID).sort());
+    const headers = new Map(
+      (await d.query(salesInvoices).select('InvoiceID', 'InvoiceNumber', 'Journal').all()).map((invoice) => [
+        invoice.InvoiceID,
+        invoice,
+      ]),
+    );
+    expect(new Set(rows.map((row) => row.InvoiceID)).size).toBe(headers.size);
+    for (const row of rows) {
+      const line = lines.find((candidate) => candidate.ID === row.ID);
+      expect(row.InvoiceID).toBe(line?.InvoiceID);
+      expect(row.Quantity).toBe(line?.Quantity);
+      expect(row.InvoiceNumber).toBe(headers.get(row.InvoiceID)?.InvoiceNumber);
+      expect(row.Journal).toBe(headers.get(row.InvoiceID)?.Journal);
+      expect(typeof row.Timestamp).toBe('bigint');
+    }
   });
 
   it('refuses sync on an entity without a sync endpoint', () => {

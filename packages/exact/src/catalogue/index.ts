@@ -21,6 +21,7 @@ export { allDivisions, divisions } from './divisions.ts';
 export { glAccounts } from './gl-accounts.ts';
 export { items } from './items.ts';
 export { salesInvoiceLines } from './sales-invoice-lines.ts';
+export { salesInvoiceSyncRows } from './sales-invoice-sync-rows.ts';
 export { salesInvoices } from './sales-invoices.ts';
 export { salesOrderLines } from './sales-order-lines.ts';
 export { salesOrders } from './sales-orders.ts';

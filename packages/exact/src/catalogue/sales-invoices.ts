@@ -5,7 +5,7 @@ import { salesInvoiceLines } from './sales-invoice-lines.ts';
 /**
  * Sales invoice headers; key `InvoiceID`. Fields: facts §9 `salesinvoice/SalesInvoices`.
  * No `syncPath`: `sync/SalesInvoice/SalesInvoices` returns one row per line (facts §4), a
- * different shape than this entity.
+ * different shape than this entity; it is catalogued as `salesInvoiceSyncRows`.
  */
 export const salesInvoices = defineEntity({
   name: 'SalesInvoices',
