@@ -6,22 +6,23 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningSimulator } from '../src/simulator.ts';
 import { type Receiver, startReceiver } from './support/receiver.ts';
 import { api, connect, control, eventually, startTestSim, type TokenBody } from './support/sim.ts';
+import {
+  closeSimWithReceiver,
+  type SimWithReceiver,
+  startSimWithReceiver,
+} from './support/sim-with-receiver.ts';
 
+let setUp: SimWithReceiver;
 let sim: RunningSimulator;
 let receiver: Receiver;
 let tokens: TokenBody;
 let division: number;
 
 beforeAll(async () => {
-  sim = await startTestSim();
-  receiver = await startReceiver();
-  division = sim.defaults.divisions[0]!;
-  tokens = await connect(sim);
+  setUp = await startSimWithReceiver();
+  ({ sim, receiver, tokens, division } = setUp);
 });
-afterAll(async () => {
-  await sim.close();
-  await receiver.close();
-});
+afterAll(() => closeSimWithReceiver(setUp));
 
 interface Collection {
   d: { results: Record<string, unknown>[]; __next?: string };

@@ -38,6 +38,26 @@ async function login(): Promise<{ cookie: string; consentHtml: string }> {
   return { cookie, consentHtml: await consent.text() };
 }
 
+/**
+ * Submits the consent page the way its form posts: the hidden inputs (with `replace` laid
+ * over them), then `fields` in order, with the session cookie.
+ */
+function postConsent(
+  cookie: string,
+  consentHtml: string,
+  fields: [string, string][],
+  replace: Record<string, string> = {},
+): Promise<Response> {
+  const form = new URLSearchParams({ ...hiddenInputs(consentHtml), ...replace });
+  for (const [name, value] of fields) form.append(name, value);
+  return fetch(`${sim.url}${formAction(consentHtml)}`, {
+    method: 'POST',
+    body: form,
+    headers: { cookie },
+    redirect: 'manual',
+  });
+}
+
 describe('authorize pages', () => {
   it('walks login and consent pages and redirects back with a code that works at the token endpoint', async () => {
     const page = await fetch(authorizeUrl());
@@ -53,15 +73,10 @@ describe('authorize pages', () => {
     expect(consentHtml).toContain('Koppel Demo BV');
     expect(checkedDivisions(consentHtml)).toEqual(sim.defaults.divisions.map(String));
 
-    const form = new URLSearchParams(hiddenInputs(consentHtml));
-    form.append('divisions', String(sim.defaults.divisions[0]));
-    form.append('consent', 'allow');
-    const answer = await fetch(`${sim.url}${formAction(consentHtml)}`, {
-      method: 'POST',
-      body: form,
-      headers: { cookie },
-      redirect: 'manual',
-    });
+    const answer = await postConsent(cookie, consentHtml, [
+      ['divisions', String(sim.defaults.divisions[0])],
+      ['consent', 'allow'],
+    ]);
     expect(answer.status).toBe(302);
     const location = new URL(answer.headers.get('location')!);
     expect(`${location.origin}${location.pathname}`).toBe(sim.defaults.app.redirectUri);
@@ -94,14 +109,7 @@ describe('authorize pages', () => {
 
   it('redirects with error=access_denied and the state when the user presses Deny', async () => {
     const { cookie, consentHtml } = await login();
-    const form = new URLSearchParams(hiddenInputs(consentHtml));
-    form.append('consent', 'deny');
-    const answer = await fetch(`${sim.url}/api/oauth2/auth`, {
-      method: 'POST',
-      body: form,
-      headers: { cookie },
-      redirect: 'manual',
-    });
+    const answer = await postConsent(cookie, consentHtml, [['consent', 'deny']]);
     expect(answer.status).toBe(302);
     const location = new URL(answer.headers.get('location')!);
     expect(location.searchParams.get('error')).toBe('access_denied');
@@ -111,29 +119,22 @@ describe('authorize pages', () => {
 
   it('re-shows the consent page when Allow is pressed without any division', async () => {
     const { cookie, consentHtml } = await login();
-    const form = new URLSearchParams(hiddenInputs(consentHtml));
-    form.append('consent', 'allow');
-    const answer = await fetch(`${sim.url}/api/oauth2/auth`, {
-      method: 'POST',
-      body: form,
-      headers: { cookie },
-      redirect: 'manual',
-    });
+    const answer = await postConsent(cookie, consentHtml, [['consent', 'allow']]);
     expect(answer.status).toBe(400);
     expect(await answer.text()).toContain('Select at least one administration');
   });
 
   it('refuses a consent post without the form token of the session', async () => {
     const { cookie, consentHtml } = await login();
-    const form = new URLSearchParams({ ...hiddenInputs(consentHtml), form_token: 'forged' });
-    form.append('consent', 'allow');
-    form.append('divisions', String(sim.defaults.divisions[0]));
-    const answer = await fetch(`${sim.url}/api/oauth2/auth`, {
-      method: 'POST',
-      body: form,
-      headers: { cookie },
-      redirect: 'manual',
-    });
+    const answer = await postConsent(
+      cookie,
+      consentHtml,
+      [
+        ['consent', 'allow'],
+        ['divisions', String(sim.defaults.divisions[0])],
+      ],
+      { form_token: 'forged' },
+    );
     expect(answer.status).toBe(400);
   });
 

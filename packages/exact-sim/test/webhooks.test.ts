@@ -1,24 +1,25 @@
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningSimulator } from '../src/simulator.ts';
-import { type Receiver, startReceiver } from './support/receiver.ts';
-import { api, connect, control, eventually, startTestSim, type TokenBody } from './support/sim.ts';
+import type { Receiver } from './support/receiver.ts';
+import { api, control, eventually, type TokenBody } from './support/sim.ts';
+import {
+  closeSimWithReceiver,
+  type SimWithReceiver,
+  startSimWithReceiver,
+} from './support/sim-with-receiver.ts';
 
+let setUp: SimWithReceiver;
 let sim: RunningSimulator;
 let receiver: Receiver;
 let tokens: TokenBody;
 let division: number;
 
 beforeAll(async () => {
-  sim = await startTestSim();
-  receiver = await startReceiver();
-  division = sim.defaults.divisions[0]!;
-  tokens = await connect(sim);
+  setUp = await startSimWithReceiver();
+  ({ sim, receiver, tokens, division } = setUp);
 });
-afterAll(async () => {
-  await sim.close();
-  await receiver.close();
-});
+afterAll(() => closeSimWithReceiver(setUp));
 beforeEach(() => {
   receiver.received.length = 0;
   receiver.answers.length = 0;

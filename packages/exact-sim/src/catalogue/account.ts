@@ -1,4 +1,5 @@
 import { auditFields } from './audit-fields.ts';
+import { postalAddressFields } from './postal-address-fields.ts';
 import type { EntityDef } from './types.ts';
 
 /** `crm/Accounts` (doc page CRMAccounts). */
@@ -20,14 +21,7 @@ export const account: EntityDef = {
     { name: 'PhoneExtension', type: 'Edm.String' },
     { name: 'Fax', type: 'Edm.String' },
     { name: 'Website', type: 'Edm.String' },
-    { name: 'AddressLine1', type: 'Edm.String' },
-    { name: 'AddressLine2', type: 'Edm.String' },
-    { name: 'AddressLine3', type: 'Edm.String' },
-    { name: 'Postcode', type: 'Edm.String' },
-    { name: 'City', type: 'Edm.String' },
-    { name: 'State', type: 'Edm.String' },
-    { name: 'Country', type: 'Edm.String', pad: { width: 3, align: 'left' } },
-    { name: 'CountryName', type: 'Edm.String', readOnly: true },
+    ...postalAddressFields,
     { name: 'VATNumber', type: 'Edm.String' },
     { name: 'ChamberOfCommerce', type: 'Edm.String' },
     { name: 'Language', type: 'Edm.String', pad: { width: 10, align: 'left' } },

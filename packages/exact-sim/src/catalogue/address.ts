@@ -1,4 +1,5 @@
 import { auditFields } from './audit-fields.ts';
+import { postalAddressFields } from './postal-address-fields.ts';
 import type { EntityDef } from './types.ts';
 
 /** `crm/Addresses` (doc page CRMAddresses). */
@@ -24,14 +25,7 @@ export const address: EntityDef = {
     },
     { name: 'Type', type: 'Edm.Int16' },
     { name: 'Main', type: 'Edm.Boolean' },
-    { name: 'AddressLine1', type: 'Edm.String' },
-    { name: 'AddressLine2', type: 'Edm.String' },
-    { name: 'AddressLine3', type: 'Edm.String' },
-    { name: 'Postcode', type: 'Edm.String' },
-    { name: 'City', type: 'Edm.String' },
-    { name: 'State', type: 'Edm.String' },
-    { name: 'Country', type: 'Edm.String', pad: { width: 3, align: 'left' } },
-    { name: 'CountryName', type: 'Edm.String', readOnly: true },
+    ...postalAddressFields,
     { name: 'Phone', type: 'Edm.String' },
     { name: 'Fax', type: 'Edm.String' },
     { name: 'Mailbox', type: 'Edm.String' },
