@@ -14,7 +14,7 @@ import { renderQuery } from './odata/query-options.ts';
 import { MemoryRateBudget, type RateBudget } from './rate-limit/rate-budget.ts';
 import { RateGovernor, type RateLimits } from './rate-limit/rate-governor.ts';
 import type { Region } from './regions.ts';
-import { type Clock, type Fetch, realSleep, type Sleep, systemClock } from './runtime.ts';
+import { type Clock, type Fetch, realSleep, type Sleep, systemClock, type Timer } from './runtime.ts';
 import {
   type DeletedOptions,
   type DeletedRecord,
@@ -52,6 +52,8 @@ export interface ExactClientOptions {
   random?: () => number;
   /** API request timeout (default 60 s). */
   timeoutMs?: number;
+  /** Measures `timeoutMs` and `tokenTimeoutMs` (default real timers). */
+  timer?: Timer;
   /** Token endpoint timeout (default 30 s); past it a refresh counts as lost. */
   tokenTimeoutMs?: number;
   retry?: RetryOptions;
@@ -84,6 +86,7 @@ export class ExactClient {
       fetch: fetchFn,
       clock,
       ...(options.tokenTimeoutMs === undefined ? {} : { timeoutMs: options.tokenTimeoutMs }),
+      ...(options.timer ? { timer: options.timer } : {}),
     });
     this.#store = options.tokenStore ?? new MemoryTokenStore();
     this.#key = options.connectionKey ?? options.clientId;
@@ -111,6 +114,7 @@ export class ExactClient {
       sleep,
       ...(options.random ? { random: options.random } : {}),
       ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+      ...(options.timer ? { timer: options.timer } : {}),
       ...(options.retry ? { retry: options.retry } : {}),
     });
   }

@@ -36,7 +36,7 @@ export { MemoryRateBudget, type RateBudget } from './rate-limit/rate-budget.ts';
 export type { RateLimits } from './rate-limit/rate-governor.ts';
 export type { RateState, RateWindow } from './rate-limit/rate-state.ts';
 export { isRegion, REGION_HOSTS, type Region, resolveBaseUrl } from './regions.ts';
-export type { Clock, Fetch, Sleep } from './runtime.ts';
+export type { Clock, Fetch, Sleep, Timer } from './runtime.ts';
 export { DELETED_ENTITY_TYPES } from './sync/deleted-entity-types.ts';
 export type { DeletedOptions, DeletedRecord, SyncOptions, SyncPage, SyncRow } from './sync/sync-feed.ts';
 export { MemoryTokenStore } from './tokens/memory-token-store.ts';

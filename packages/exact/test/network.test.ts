@@ -62,6 +62,52 @@ describe('network failures (real proxy in front of exact-sim)', () => {
     expect(apiCalls()).toHaveLength(2);
   });
 
+  it('measures the timeout on the injected timer', async () => {
+    proxy.plan = () => 'stall';
+    const scheduled: number[] = [];
+    let cancelled = 0;
+    const exact = viaProxy({
+      timeoutMs: 60_000,
+      retry: { attempts: 1 },
+      // A simulated clock that reaches every 60 s deadline after 50 real milliseconds.
+      timer: (ms, fire) => {
+        scheduled.push(ms);
+        const handle = setTimeout(fire, 50);
+        return () => {
+          cancelled++;
+          clearTimeout(handle);
+        };
+      },
+    });
+    const error = await exact
+      .division(division)
+      .query(items)
+      .first()
+      .catch((e: unknown) => e);
+    expect((error as ExactNetworkError).code).toBe('timeout');
+    expect(scheduled).toEqual([60_000, 60_000]);
+    expect(cancelled).toBe(2);
+    expect(apiCalls()).toHaveLength(2);
+  });
+
+  it('cancels the timer of every answered request', async () => {
+    let pending = 0;
+    const exact = t.client({
+      tokenStore: store,
+      timer: (ms, fire) => {
+        pending++;
+        const handle = setTimeout(fire, ms);
+        return () => {
+          pending--;
+          clearTimeout(handle);
+        };
+      },
+    });
+    const rows = await exact.division(division).query(accounts).select('ID').all();
+    expect(rows).toHaveLength(80);
+    expect(pending).toBe(0);
+  });
+
   it('refuses to send the token to a __next link on another host', async () => {
     // The proxy forwards to the simulator, whose __next links name the simulator's own host.
     const pages = viaProxy().division(division).query(accounts).select('ID').pages();

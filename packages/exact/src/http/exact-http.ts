@@ -1,6 +1,6 @@
 import { ExactApiError, ExactInputError } from '../errors.ts';
 import type { RateGovernor } from '../rate-limit/rate-governor.ts';
-import type { Fetch, Sleep } from '../runtime.ts';
+import { deadline, type Fetch, realTimer, type Sleep, type Timer } from '../runtime.ts';
 import type { TokenManager } from '../tokens/token-manager.ts';
 import { exactMessage } from './error-body.ts';
 import { failedBeforeSending, networkError } from './network-failure.ts';
@@ -23,8 +23,9 @@ export interface ExactHttpOptions {
   fetch: Fetch;
   sleep: Sleep;
   random?: () => number;
-  /** Per-request timeout (default 60 s). */
+  /** Per-request timeout (default 60 s), measured on `timer`. */
   timeoutMs?: number;
+  timer?: Timer;
   retry?: RetryOptions;
   userAgent?: string;
 }
@@ -71,6 +72,7 @@ export class ExactHttp {
   readonly #sleep: Sleep;
   readonly #random: () => number;
   readonly #timeoutMs: number;
+  readonly #timer: Timer;
   readonly #attempts: number;
   readonly #baseDelayMs: number;
   readonly #maxDelayMs: number;
@@ -86,6 +88,7 @@ export class ExactHttp {
     this.#sleep = options.sleep;
     this.#random = options.random ?? Math.random;
     this.#timeoutMs = options.timeoutMs ?? 60_000;
+    this.#timer = options.timer ?? realTimer;
     this.#attempts = options.retry?.attempts ?? 3;
     this.#baseDelayMs = options.retry?.baseDelayMs ?? 500;
     this.#maxDelayMs = options.retry?.maxDelayMs ?? 10_000;
@@ -137,12 +140,13 @@ export class ExactHttp {
       const token = await this.#tokens.accessToken();
       let response: Response;
       let text: string;
+      const timeout = deadline(this.#timer, this.#timeoutMs);
       try {
         response = await this.#fetch(url, {
           method: request.method,
           headers: { ...headers, Authorization: `Bearer ${token}` },
           body,
-          signal: AbortSignal.timeout(this.#timeoutMs),
+          signal: timeout.signal,
         });
         text = await response.text();
       } catch (error) {
@@ -152,6 +156,8 @@ export class ExactHttp {
           continue;
         }
         throw wrapped;
+      } finally {
+        timeout.cancel();
       }
       const waitMs = await this.#governor.observe(request.division, response.status, response.headers);
 

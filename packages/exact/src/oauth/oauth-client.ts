@@ -1,7 +1,7 @@
 import { ExactInputError, ExactTokenError } from '../errors.ts';
 import { failedBeforeSending, isTimeout } from '../http/network-failure.ts';
 import { type Region, resolveBaseUrl } from '../regions.ts';
-import { type Clock, type Fetch, systemClock } from '../runtime.ts';
+import { type Clock, deadline, type Fetch, realTimer, systemClock, type Timer } from '../runtime.ts';
 import { type Grant, tokenErrorFromResponse } from './token-errors.ts';
 import type { TokenSet } from './token-set.ts';
 
@@ -15,6 +15,8 @@ export interface OAuthClientOptions {
   clock?: Clock;
   /** Give up on the token endpoint after this long (default 30 s); a lost reply is then reported. */
   timeoutMs?: number;
+  /** Measures `timeoutMs` (default real timers). */
+  timer?: Timer;
 }
 
 export interface AuthorizeUrlOptions {
@@ -33,6 +35,7 @@ export class OAuthClient {
   readonly #fetch: Fetch;
   readonly #clock: Clock;
   readonly #timeoutMs: number;
+  readonly #timer: Timer;
 
   constructor(options: OAuthClientOptions) {
     for (const name of ['clientId', 'clientSecret', 'redirectUri'] as const) {
@@ -45,6 +48,7 @@ export class OAuthClient {
     this.#fetch = options.fetch ?? fetch;
     this.#clock = options.clock ?? systemClock;
     this.#timeoutMs = options.timeoutMs ?? 30_000;
+    this.#timer = options.timer ?? realTimer;
   }
 
   authorizeUrl(options: AuthorizeUrlOptions): string {
@@ -82,12 +86,13 @@ export class OAuthClient {
     const url = `${this.baseUrl}/api/oauth2/token`;
     let response: Response;
     let text: string;
+    const timeout = deadline(this.#timer, this.#timeoutMs);
     try {
       response = await this.#fetch(url, {
         method: 'POST',
         headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
         body: body.toString(),
-        signal: AbortSignal.timeout(this.#timeoutMs),
+        signal: timeout.signal,
       });
       text = await response.text();
     } catch (error) {
@@ -109,6 +114,8 @@ export class OAuthClient {
         { grant },
         { cause: error },
       );
+    } finally {
+      timeout.cancel();
     }
     if (!response.ok)
       throw tokenErrorFromResponse(grant, response.status, text, response.headers.get('reason'));
