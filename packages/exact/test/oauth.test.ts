@@ -11,6 +11,24 @@ import {
 import { startTestSim, type TestSim } from './support/sim.ts';
 
 let t: TestSim;
+
+/** Runs `use` against a local token endpoint that answers `body`, or never answers when undefined. */
+async function withTokenEndpoint(body: string | undefined, use: (region: string) => Promise<void>) {
+  const server = createServer((_req, res) => {
+    if (body === undefined) return;
+    res.setHeader('Content-Type', 'application/json');
+    res.end(body);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  try {
+    await use(`http://127.0.0.1:${port}`);
+  } finally {
+    server.closeAllConnections();
+    server.close();
+  }
+}
+
 beforeAll(async () => {
   t = await startTestSim();
 });
@@ -81,35 +99,41 @@ describe('token endpoint', () => {
   });
 
   it('accepts expires_in as a number too', async () => {
-    const server = createServer((_req, res) => {
-      res.setHeader('Content-Type', 'application/json');
-      res.end('{"access_token":"a","token_type":"bearer","expires_in":600,"refresh_token":"r"}');
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as AddressInfo;
-    try {
-      const tokens = await oauth({ region: `http://127.0.0.1:${port}`, clock: { now: () => 1000 } }).refresh(
-        'x',
-      );
-      expect(tokens).toEqual({ accessToken: 'a', refreshToken: 'r', expiresAt: 601_000, obtainedAt: 1000 });
-    } finally {
-      server.close();
-    }
+    await withTokenEndpoint(
+      '{"access_token":"a","token_type":"bearer","expires_in":600,"refresh_token":"r"}',
+      async (region) => {
+        const tokens = await oauth({ region, clock: { now: () => 1000 } }).refresh('x');
+        expect(tokens).toEqual({ accessToken: 'a', refreshToken: 'r', expiresAt: 601_000, obtainedAt: 1000 });
+      },
+    );
   });
 
   it('reports a 2xx without a usable pair as token_response_invalid', async () => {
-    const server = createServer((_req, res) => {
-      res.setHeader('Content-Type', 'application/json');
-      res.end('{"access_token":"a","token_type":"bearer","expires_in":"soon"}');
+    await withTokenEndpoint(
+      '{"access_token":"a","token_type":"bearer","expires_in":"soon"}',
+      async (region) => {
+        const error = await tokenError(oauth({ region }).refresh('x'));
+        expectCode(error, 'token_response_invalid', true);
+      },
+    );
+  });
+
+  it('gives up on a silent token endpoint when the injected timer fires: token_response_lost', async () => {
+    const scheduled: number[] = [];
+    await withTokenEndpoint(undefined, async (region) => {
+      const client = oauth({
+        region,
+        timeoutMs: 30_000,
+        // A simulated clock that reaches the 30 s deadline after 50 real milliseconds.
+        timer: (ms, fire) => {
+          scheduled.push(ms);
+          const handle = setTimeout(fire, 50);
+          return () => clearTimeout(handle);
+        },
+      });
+      expectCode(await tokenError(client.refresh('x')), 'token_response_lost', true);
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as AddressInfo;
-    try {
-      const error = await tokenError(oauth({ region: `http://127.0.0.1:${port}` }).refresh('x'));
-      expectCode(error, 'token_response_invalid', true);
-    } finally {
-      server.close();
-    }
+    expect(scheduled).toEqual([30_000]);
   });
 
   it('reports a re-used code as authorization_code_invalid', async () => {
