@@ -140,6 +140,11 @@ export interface DataPlane {
   createDivision(spec: DivisionSpec): DivisionInfo;
   getDivision(code: number): DivisionInfo | undefined;
   listDivisions(): DivisionInfo[];
+  /**
+   * Sets a division's `BlockingStatus` as `system/Divisions` and `system/AllDivisions` show it
+   * (0 not blocked; 1–6 Exact's blocking states). Refusing calls is the control plane's part.
+   */
+  setDivisionBlocking(code: number, blockingStatus: number): void;
   /** Serves one `/api/v1` request (everything under it, including `current/Me` and webhook subscriptions). */
   handle(request: ApiRequest): Promise<ApiResponse>;
   mutate(request: MutationRequest): MutationResult;

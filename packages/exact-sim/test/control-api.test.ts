@@ -11,7 +11,7 @@ afterAll(() => sim.close());
 interface Info {
   apps: { clientId: string; clientSecret: string; webhookSecret: string; redirectUri: string }[];
   users: { username: string; password: string; divisions: number[]; id: string }[];
-  divisions: { code: number; description: string; blocked: boolean }[];
+  divisions: { code: number; description: string; blocked: boolean; blockingStatus: number }[];
 }
 
 describe('control API', () => {
@@ -122,6 +122,37 @@ describe('control API', () => {
     });
     expect(duplicate.status).toBe(409);
     expect((await control(sim, 'GET', 'nothing-here')).status).toBe(404);
+  });
+
+  it('shows a division blocked through PATCH /_sim/divisions with BlockingStatus 1 in system/Divisions and AllDivisions', async () => {
+    const [open, blocked] = sim.defaults.divisions as [number, number];
+    const { access_token } = await connect(sim);
+    const blockingStatus = async (resource: string) => {
+      const res = await api(sim, access_token, `${open}/system/${resource}?$select=Code,BlockingStatus`);
+      expect(res.status).toBe(200);
+      const rows = ((await res.json()) as { d: { results: { Code: number; BlockingStatus: number }[] } }).d
+        .results;
+      return Object.fromEntries(rows.map((row) => [row.Code, row.BlockingStatus]));
+    };
+    expect(await blockingStatus('Divisions')).toMatchObject({ [open]: 0, [blocked]: 0 });
+
+    const patched = await control(sim, 'PATCH', `divisions/${blocked}`, { blocked: true });
+    expect(patched.body).toMatchObject({ code: blocked, blocked: true, blockingStatus: 1 });
+    try {
+      expect(await blockingStatus('Divisions')).toMatchObject({ [open]: 0, [blocked]: 1 });
+      expect(await blockingStatus('AllDivisions')).toMatchObject({ [open]: 0, [blocked]: 1 });
+      const info = await control<Info>(sim, 'GET', 'info');
+      expect(info.body.divisions.find((d) => d.code === blocked)).toMatchObject({
+        blocked: true,
+        blockingStatus: 1,
+      });
+      const refused = await api(sim, access_token, `${blocked}/crm/Accounts`);
+      expect(refused.headers.get('reason')).toBe('DivisionBlocked');
+    } finally {
+      const unblocked = await control(sim, 'PATCH', `divisions/${blocked}`, { blocked: false });
+      expect(unblocked.body).toMatchObject({ blocked: false, blockingStatus: 0 });
+    }
+    expect(await blockingStatus('AllDivisions')).toMatchObject({ [open]: 0, [blocked]: 0 });
   });
 
   it('shows and moves the clock', async () => {

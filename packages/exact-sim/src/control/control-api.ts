@@ -73,6 +73,13 @@ function tokenMatches(expected: string, header: string | undefined): boolean {
   return given.length === wanted.length && timingSafeEqual(given, wanted);
 }
 
+/**
+ * `BlockingStatus` shown for a division blocked through the control API. Which of Exact's
+ * states 1–6 (backup/restore, conversion, copy) comes with `Reason: DivisionBlocked` is
+ * UNCONFIRMED; the simulator shows 1 (backup/restore).
+ */
+const BLOCKED_DIVISION_STATUS = 1;
+
 const notFound = (method: string, path: string): Reply =>
   jsonReply(404, {
     error: {
@@ -210,7 +217,8 @@ export function createControlHandler(deps: ControlDeps): (request: SimRequest) =
       const blocked = optionalBoolean(body, 'blocked');
       if (blocked === undefined) throw new ControlInputError('"blocked" (true or false) is required.');
       directory.setDivisionBlocked(info.code, blocked);
-      return jsonReply(200, divisionView(info));
+      deps.dataPlane().setDivisionBlocking(info.code, blocked ? BLOCKED_DIVISION_STATUS : 0);
+      return jsonReply(200, divisionView(division(code)));
     },
 
     'GET /clock': () => jsonReply(200, clockView(clock)),

@@ -467,6 +467,9 @@ export function createDataPlane(options: DataPlaneFactoryOptions): DataPlane {
       return info ? { ...info } : undefined;
     },
     listDivisions: () => [...divisions.values()].map((store) => ({ ...store.info })),
+    setDivisionBlocking: (code, blockingStatus) => {
+      divisionStore(code).info.blockingStatus = blockingStatus;
+    },
     handle,
     mutate,
     webhookSubscriptions: (division: number): WebhookSubscriptionView[] => webhooks.list(division),
