@@ -49,26 +49,28 @@ describe('network failures (real proxy in front of exact-sim)', () => {
     expect(apiCalls()).toHaveLength(1);
   });
 
-  it('times out a stalled request, retries it, then reports a timeout', async () => {
+  /** Reads through the proxy with one retry while the proxy stalls every request. */
+  async function stalledRead(options: Parameters<typeof viaProxy>[0]): Promise<ExactNetworkError> {
     proxy.plan = () => 'stall';
-    const exact = viaProxy({ timeoutMs: 150, retry: { attempts: 1 } });
-    const error = await exact
+    const error = await viaProxy({ retry: { attempts: 1 }, ...options })
       .division(division)
       .query(items)
       .first()
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ExactNetworkError);
-    expect((error as ExactNetworkError).code).toBe('timeout');
+    return error as ExactNetworkError;
+  }
+
+  it('times out a stalled request, retries it, then reports a timeout', async () => {
+    expect((await stalledRead({ timeoutMs: 150 })).code).toBe('timeout');
     expect(apiCalls()).toHaveLength(2);
   });
 
   it('measures the timeout on the injected timer', async () => {
-    proxy.plan = () => 'stall';
     const scheduled: number[] = [];
     let cancelled = 0;
-    const exact = viaProxy({
+    const error = await stalledRead({
       timeoutMs: 60_000,
-      retry: { attempts: 1 },
       // A simulated clock that reaches every 60 s deadline after 50 real milliseconds.
       timer: (ms, fire) => {
         scheduled.push(ms);
@@ -79,12 +81,7 @@ describe('network failures (real proxy in front of exact-sim)', () => {
         };
       },
     });
-    const error = await exact
-      .division(division)
-      .query(items)
-      .first()
-      .catch((e: unknown) => e);
-    expect((error as ExactNetworkError).code).toBe('timeout');
+    expect(error.code).toBe('timeout');
     expect(scheduled).toEqual([60_000, 60_000]);
     expect(cancelled).toBe(2);
     expect(apiCalls()).toHaveLength(2);
