@@ -1,3 +1,4 @@
+import { webUiRoutes } from './api/web-ui-routes.ts';
 import {
   EXACT_API_ROUTES,
   EXACT_DOCTOR_CHECKS,
@@ -13,7 +14,7 @@ import type { CreateHubOptions } from './hub.ts';
  */
 export const STANDARD_HUB_OPTIONS: Required<Pick<CreateHubOptions, 'apiRoutes' | 'rootRoutes' | 'jobs'>> = {
   apiRoutes: [...EXACT_API_ROUTES],
-  rootRoutes: [...EXACT_ROOT_ROUTES],
+  rootRoutes: [...EXACT_ROOT_ROUTES, webUiRoutes()],
   jobs: [...EXACT_JOBS],
 };
 

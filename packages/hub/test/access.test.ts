@@ -30,6 +30,8 @@ const PUBLIC_ALLOW_LIST = [
   'POST /api/v1/invitations/accept',
   // Exact sends the user back here; the state parameter, bound to the session, authenticates it.
   'GET /oauth/exact/callback',
+  // The dashboard's files and its index.html for client-side routes (never under /api/ or /oauth/).
+  'GET /*',
 ];
 
 const key = (r: RegisteredRoute) => `${r.method} ${r.url}`;

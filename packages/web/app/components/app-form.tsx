@@ -1,0 +1,147 @@
+import { Button, Group, NativeSelect, PasswordInput, Stack, Text, TextInput } from '@mantine/core';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, useState } from 'react';
+import { patch, post } from '../api/client.ts';
+import { keys } from '../api/queries.ts';
+import { type ExactApp, REGIONS, type Region } from '../api/types.ts';
+import { ErrorAlert } from './error-alert.tsx';
+
+const REGION_HOSTS: Record<Region, string> = {
+  nl: 'Netherlands · start.exactonline.nl',
+  be: 'Belgium · start.exactonline.be',
+  de: 'Germany · start.exactonline.de',
+  uk: 'United Kingdom · start.exactonline.co.uk',
+  us: 'United States · start.exactonline.com',
+  es: 'Spain · start.exactonline.es',
+  fr: 'France · start.exactonline.fr',
+};
+const CUSTOM = 'custom';
+const REGION_OPTIONS = [
+  ...REGIONS.map((region) => ({ value: region, label: `${region.toUpperCase()} — ${REGION_HOSTS[region]}` })),
+  { value: CUSTOM, label: 'Custom base URL (e.g. exact-sim)' },
+];
+
+/** Create or edit an Exact app. Secrets are write-only: empty on edit keeps the stored one. */
+export function AppForm({
+  workspaceId,
+  existing,
+  onSaved,
+  submitLabel,
+}: {
+  workspaceId: string;
+  existing?: ExactApp;
+  onSaved(app: ExactApp): void;
+  submitLabel?: string;
+}) {
+  const queryClient = useQueryClient();
+  const [title, setTitle] = useState(existing?.title ?? '');
+  const [clientId, setClientId] = useState(existing?.clientId ?? '');
+  const [clientSecret, setClientSecret] = useState('');
+  const [webhookSecret, setWebhookSecret] = useState('');
+  const [region, setRegion] = useState<string>(existing?.baseUrl ? CUSTOM : (existing?.region ?? 'nl'));
+  const [baseUrl, setBaseUrl] = useState(existing?.baseUrl ?? '');
+
+  const save = useMutation({
+    mutationFn: () => {
+      const custom = region === CUSTOM;
+      const location = {
+        region: custom ? (existing?.region ?? 'nl') : region,
+        baseUrl: custom ? baseUrl.trim() : null,
+      };
+      if (!existing) {
+        return post<ExactApp>(`/workspaces/${workspaceId}/apps`, {
+          title,
+          clientId,
+          clientSecret,
+          webhookSecret: webhookSecret.trim() || null,
+          ...location,
+        });
+      }
+      return patch<ExactApp>(`/apps/${existing.id}`, {
+        title,
+        clientId,
+        ...(clientSecret.trim() ? { clientSecret } : {}),
+        ...(webhookSecret.trim() ? { webhookSecret } : {}),
+        ...location,
+      });
+    },
+    onSuccess: async (app) => {
+      await queryClient.invalidateQueries({ queryKey: keys.apps(workspaceId) });
+      onSaved(app);
+    },
+  });
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    save.mutate();
+  };
+
+  return (
+    <Stack component="form" onSubmit={submit} gap="sm">
+      <TextInput
+        label="Display title"
+        name="title"
+        description="How this app is called in Koppel"
+        required
+        value={title}
+        onChange={(e) => setTitle(e.currentTarget.value)}
+      />
+      <TextInput
+        label="Client ID"
+        name="clientId"
+        description="From the app's page in Exact's App Center"
+        required
+        value={clientId}
+        onChange={(e) => setClientId(e.currentTarget.value)}
+      />
+      <PasswordInput
+        label="Client secret"
+        name="clientSecret"
+        required={!existing}
+        description={existing ? 'Leave empty to keep the stored secret' : undefined}
+        value={clientSecret}
+        onChange={(e) => setClientSecret(e.currentTarget.value)}
+      />
+      <PasswordInput
+        label="Webhook secret"
+        name="webhookSecret"
+        description={
+          existing?.hasWebhookSecret
+            ? 'Stored; leave empty to keep it'
+            : 'Optional; needed for Exact webhooks'
+        }
+        value={webhookSecret}
+        onChange={(e) => setWebhookSecret(e.currentTarget.value)}
+      />
+      <NativeSelect
+        label="Exact region"
+        name="region"
+        description="The Exact Online country the administrations live in"
+        data={REGION_OPTIONS}
+        value={region}
+        onChange={(e) => setRegion(e.currentTarget.value)}
+      />
+      {region === CUSTOM && (
+        <TextInput
+          label="Base URL"
+          name="baseUrl"
+          description="An Exact-compatible host instead of the region's, e.g. http://127.0.0.1:5080"
+          required
+          value={baseUrl}
+          onChange={(e) => setBaseUrl(e.currentTarget.value)}
+        />
+      )}
+      <ErrorAlert error={save.error} />
+      <Group justify="flex-end">
+        <Button type="submit" loading={save.isPending}>
+          {submitLabel ?? (existing ? 'Save app' : 'Create app')}
+        </Button>
+      </Group>
+      {!existing && (
+        <Text size="xs" c="dimmed">
+          Secrets are encrypted at rest and never shown again.
+        </Text>
+      )}
+    </Stack>
+  );
+}

@@ -1,0 +1,67 @@
+import { Button, Group, NativeSelect, Stack, Switch, TextInput } from '@mantine/core';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, useState } from 'react';
+import { post } from '../api/client.ts';
+import { keys } from '../api/queries.ts';
+import type { Connection, ExactApp } from '../api/types.ts';
+import { ErrorAlert } from './error-alert.tsx';
+
+export function ConnectionForm({
+  workspaceId,
+  apps,
+  defaultAppId,
+  onCreated,
+}: {
+  workspaceId: string;
+  apps: ExactApp[];
+  defaultAppId?: string;
+  onCreated(connection: Connection): void;
+}) {
+  const queryClient = useQueryClient();
+  const [name, setName] = useState('');
+  const [appId, setAppId] = useState(defaultAppId ?? apps[0]?.id ?? '');
+  const [active, setActive] = useState(true);
+  const create = useMutation({
+    mutationFn: () => post<Connection>(`/workspaces/${workspaceId}/connections`, { name, appId, active }),
+    onSuccess: async (connection) => {
+      await queryClient.invalidateQueries({ queryKey: keys.connections(workspaceId) });
+      onCreated(connection);
+    },
+  });
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    create.mutate();
+  };
+  return (
+    <Stack component="form" onSubmit={submit} gap="sm">
+      <TextInput
+        label="Connection name"
+        name="connectionName"
+        description="e.g. the company or administration group it serves"
+        required
+        value={name}
+        onChange={(e) => setName(e.currentTarget.value)}
+      />
+      <NativeSelect
+        label="Exact app"
+        name="appId"
+        data={apps.map((app) => ({ value: app.id, label: app.title }))}
+        value={appId}
+        onChange={(e) => setAppId(e.currentTarget.value)}
+        required
+      />
+      <Switch
+        label="Active"
+        description="Inactive connections keep their authorization but run nothing"
+        checked={active}
+        onChange={(e) => setActive(e.currentTarget.checked)}
+      />
+      <ErrorAlert error={create.error} />
+      <Group justify="flex-end">
+        <Button type="submit" loading={create.isPending} disabled={!appId}>
+          Create connection
+        </Button>
+      </Group>
+    </Stack>
+  );
+}

@@ -1,0 +1,132 @@
+import '@mantine/core/styles.css';
+import {
+  Button,
+  Center,
+  createTheme,
+  MantineProvider,
+  Paper,
+  Stack,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
+import { QueryClient, QueryClientProvider, useMutation, useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, StrictMode, useState } from 'react';
+import { createRoot } from 'react-dom/client';
+import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-router';
+import { ApiError, post } from './api/client.ts';
+import { useConnections } from './api/queries.ts';
+import { ErrorAlert } from './components/error-alert.tsx';
+import { Layout } from './components/layout.tsx';
+import { Loading } from './components/loading.tsx';
+import { AcceptInvitationPage } from './pages/accept-invitation-page.tsx';
+import { AppsPage } from './pages/apps-page.tsx';
+import { ConnectionPage } from './pages/connection-page.tsx';
+import { ConnectionsPage } from './pages/connections-page.tsx';
+import { MembersPage } from './pages/members-page.tsx';
+import { SecurityPage } from './pages/security-page.tsx';
+import { SetupWizardPage } from './pages/setup-wizard-page.tsx';
+import { SignInPage } from './pages/sign-in-page.tsx';
+import { TokensPage } from './pages/tokens-page.tsx';
+import { ME_KEY, SessionProvider, useMe, useSession } from './session.tsx';
+
+const queryClient = new QueryClient({
+  defaultOptions: {
+    queries: {
+      // A 4xx will not change by asking again; network trouble might.
+      retry: (count, error) =>
+        count < 2 && !(error instanceof ApiError && error.status >= 400 && error.status < 500),
+      refetchOnWindowFocus: true,
+    },
+  },
+});
+
+function Root() {
+  const location = useLocation();
+  const me = useMe();
+  if (location.pathname === '/invitations/accept') return <AcceptInvitationPage />;
+  if (me.isPending) return <Loading />;
+  if (me.error) {
+    return (
+      <Center p="xl">
+        <ErrorAlert error={me.error} title="The hub could not be reached" />
+      </Center>
+    );
+  }
+  if (!me.data) return <SignInPage />;
+  if (me.data.workspaces.length === 0) return <NoWorkspace />;
+  return (
+    <SessionProvider me={me.data}>
+      <Layout>
+        <Routes>
+          <Route path="/" element={<Home />} />
+          <Route path="/connections" element={<ConnectionsPage />} />
+          <Route path="/connections/:connectionId" element={<ConnectionPage />} />
+          <Route path="/apps" element={<AppsPage />} />
+          <Route path="/setup" element={<SetupWizardPage />} />
+          <Route path="/members" element={<MembersPage />} />
+          <Route path="/tokens" element={<TokensPage />} />
+          <Route path="/security" element={<SecurityPage />} />
+          <Route path="*" element={<Text>This page does not exist.</Text>} />
+        </Routes>
+      </Layout>
+    </SessionProvider>
+  );
+}
+
+/** New hubs start in the guided set-up; once a connection exists, the overview. */
+function Home() {
+  const { workspace, canAdmin } = useSession();
+  const connections = useConnections(workspace.id);
+  if (connections.isPending) return <Loading />;
+  const empty = (connections.data?.length ?? 0) === 0;
+  return <Navigate to={empty && canAdmin ? '/setup' : '/connections'} replace />;
+}
+
+/** A user who left every workspace (or was removed) can start a new one. */
+function NoWorkspace() {
+  const client = useQueryClient();
+  const [name, setName] = useState('');
+  const create = useMutation({
+    mutationFn: () => post('/workspaces', { name }),
+    onSuccess: () => client.invalidateQueries({ queryKey: ME_KEY }),
+  });
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    create.mutate();
+  };
+  return (
+    <Center mih="100vh" p="md">
+      <Paper withBorder p="xl" w={420}>
+        <Stack component="form" onSubmit={submit}>
+          <Title order={3}>You are not in any workspace</Title>
+          <Text size="sm">Ask an admin for an invitation, or create a workspace of your own.</Text>
+          <TextInput
+            label="Workspace name"
+            required
+            value={name}
+            onChange={(e) => setName(e.currentTarget.value)}
+          />
+          <ErrorAlert error={create.error} />
+          <Button type="submit" loading={create.isPending}>
+            Create workspace
+          </Button>
+        </Stack>
+      </Paper>
+    </Center>
+  );
+}
+
+const theme = createTheme({ primaryColor: 'blue', defaultRadius: 'sm' });
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <MantineProvider theme={theme}>
+      <QueryClientProvider client={queryClient}>
+        <BrowserRouter>
+          <Root />
+        </BrowserRouter>
+      </QueryClientProvider>
+    </MantineProvider>
+  </StrictMode>,
+);

@@ -1,0 +1,98 @@
+import { Button, Center, Paper, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, useState } from 'react';
+import { useNavigate } from 'react-router';
+import { post } from '../api/client.ts';
+import { ErrorAlert } from '../components/error-alert.tsx';
+import { Loading } from '../components/loading.tsx';
+import { ME_KEY } from '../session.tsx';
+
+interface Preview {
+  workspaceName: string;
+  email: string;
+  role: string;
+  accountExists: boolean;
+}
+
+/** The link from an invitation (`/invitations/accept#token=…`): the token stays in the fragment. */
+export function AcceptInvitationPage() {
+  const token = new URLSearchParams(window.location.hash.slice(1)).get('token') ?? '';
+  const queryClient = useQueryClient();
+  const navigate = useNavigate();
+  const [name, setName] = useState('');
+  const [password, setPassword] = useState('');
+  const [totpCode, setTotpCode] = useState('');
+  const preview = useQuery({
+    queryKey: ['invitation', token],
+    queryFn: () => post<Preview>('/invitations/lookup', { token }),
+    retry: false,
+  });
+  const accept = useMutation({
+    mutationFn: () =>
+      post('/invitations/accept', {
+        token,
+        password,
+        ...(preview.data?.accountExists ? {} : { name }),
+        ...(totpCode.trim() ? { totpCode } : {}),
+      }),
+    onSuccess: async () => {
+      await queryClient.invalidateQueries({ queryKey: ME_KEY });
+      navigate('/');
+    },
+  });
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    accept.mutate();
+  };
+  return (
+    <Center mih="100vh" bg="gray.0" p="md">
+      <Paper withBorder shadow="sm" p="xl" radius="md" w={440}>
+        <Stack component="form" onSubmit={submit}>
+          <Title order={3}>Join a workspace</Title>
+          {preview.isPending ? (
+            <Loading />
+          ) : preview.error ? (
+            <ErrorAlert error={preview.error} title="This invitation cannot be used" />
+          ) : (
+            preview.data && (
+              <>
+                <Text size="sm">
+                  <b>{preview.data.email}</b> is invited to <b>{preview.data.workspaceName}</b> as{' '}
+                  {preview.data.role}.
+                  {preview.data.accountExists
+                    ? ' Sign in with your password to accept.'
+                    : ' Choose your name and a password.'}
+                </Text>
+                {!preview.data.accountExists && (
+                  <TextInput
+                    label="Your name"
+                    required
+                    value={name}
+                    onChange={(e) => setName(e.currentTarget.value)}
+                  />
+                )}
+                <PasswordInput
+                  label="Password"
+                  required
+                  value={password}
+                  onChange={(e) => setPassword(e.currentTarget.value)}
+                />
+                {preview.data.accountExists && (
+                  <TextInput
+                    label="Authenticator code (if two-factor sign-in is on)"
+                    value={totpCode}
+                    onChange={(e) => setTotpCode(e.currentTarget.value)}
+                  />
+                )}
+                <ErrorAlert error={accept.error} />
+                <Button type="submit" loading={accept.isPending}>
+                  Accept invitation
+                </Button>
+              </>
+            )
+          )}
+        </Stack>
+      </Paper>
+    </Center>
+  );
+}

@@ -1,0 +1,192 @@
+import { Badge, Button, Card, Group, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, useState } from 'react';
+import { del, get, patch, post } from '../api/client.ts';
+import type { Invitation, Member, Role } from '../api/types.ts';
+import { CopyField } from '../components/copy-field.tsx';
+import { ErrorAlert } from '../components/error-alert.tsx';
+import { Loading } from '../components/loading.tsx';
+import { atLeast, useSession } from '../session.tsx';
+
+const ROLE_OPTIONS = [
+  { value: 'viewer', label: 'Viewer — reads everything' },
+  { value: 'admin', label: 'Admin — manages apps, connections, members' },
+  { value: 'owner', label: 'Owner — also grants ownership' },
+];
+
+export function MembersPage() {
+  const { workspace, me, canAdmin } = useSession();
+  const queryClient = useQueryClient();
+  const membersKey = ['workspace', workspace.id, 'members'];
+  const invitationsKey = ['workspace', workspace.id, 'invitations'];
+  const members = useQuery({
+    queryKey: membersKey,
+    queryFn: () => get<Member[]>(`/workspaces/${workspace.id}/members`),
+  });
+  const invitations = useQuery({
+    queryKey: invitationsKey,
+    queryFn: () => get<Invitation[]>(`/workspaces/${workspace.id}/invitations`),
+    enabled: canAdmin,
+  });
+  const changeRole = useMutation({
+    mutationFn: ({ userId, role }: { userId: string; role: Role }) =>
+      patch(`/workspaces/${workspace.id}/members/${userId}`, { role }),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: membersKey }),
+  });
+  const removeMember = useMutation({
+    mutationFn: (userId: string) => del(`/workspaces/${workspace.id}/members/${userId}`),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: membersKey }),
+  });
+  const revoke = useMutation({
+    mutationFn: (id: string) => del(`/workspaces/${workspace.id}/invitations/${id}`),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: invitationsKey }),
+  });
+  const isOwner = atLeast(workspace.role, 'owner');
+
+  return (
+    <Stack>
+      <Title order={2}>Members of {workspace.name}</Title>
+      <ErrorAlert error={members.error ?? changeRole.error ?? removeMember.error} />
+      {members.isPending ? (
+        <Loading />
+      ) : (
+        <Table striped verticalSpacing="sm">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>Name</Table.Th>
+              <Table.Th>E-mail</Table.Th>
+              <Table.Th>Role</Table.Th>
+              <Table.Th />
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {members.data?.map((m) => (
+              <Table.Tr key={m.userId}>
+                <Table.Td>
+                  {m.name} {m.userId === me.user.id && <Badge variant="light">you</Badge>}
+                </Table.Td>
+                <Table.Td>{m.email}</Table.Td>
+                <Table.Td w={280}>
+                  {canAdmin && m.userId !== me.user.id ? (
+                    <Select
+                      aria-label={`Role of ${m.email}`}
+                      data={ROLE_OPTIONS.filter((o) => isOwner || o.value !== 'owner' || m.role === 'owner')}
+                      value={m.role}
+                      allowDeselect={false}
+                      onChange={(role) => role && changeRole.mutate({ userId: m.userId, role: role as Role })}
+                    />
+                  ) : (
+                    m.role
+                  )}
+                </Table.Td>
+                <Table.Td>
+                  {(canAdmin || m.userId === me.user.id) && (
+                    <Button
+                      size="xs"
+                      variant="light"
+                      color="red"
+                      onClick={() => removeMember.mutate(m.userId)}
+                    >
+                      {m.userId === me.user.id ? 'Leave' : 'Remove'}
+                    </Button>
+                  )}
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      )}
+      {canAdmin && (
+        <>
+          <Title order={3}>Invitations</Title>
+          <InviteForm workspaceId={workspace.id} isOwner={isOwner} />
+          <ErrorAlert error={invitations.error ?? revoke.error} />
+          {invitations.data && invitations.data.length > 0 && (
+            <Table verticalSpacing="xs">
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>E-mail</Table.Th>
+                  <Table.Th>Role</Table.Th>
+                  <Table.Th>Status</Table.Th>
+                  <Table.Th>Expires</Table.Th>
+                  <Table.Th />
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {invitations.data.map((i) => (
+                  <Table.Tr key={i.id}>
+                    <Table.Td>{i.email}</Table.Td>
+                    <Table.Td>{i.role}</Table.Td>
+                    <Table.Td>{i.status}</Table.Td>
+                    <Table.Td>{new Date(i.expiresAt).toLocaleString()}</Table.Td>
+                    <Table.Td>
+                      {i.status === 'pending' && (
+                        <Button size="xs" variant="light" color="red" onClick={() => revoke.mutate(i.id)}>
+                          Revoke
+                        </Button>
+                      )}
+                    </Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          )}
+        </>
+      )}
+    </Stack>
+  );
+}
+
+function InviteForm({ workspaceId, isOwner }: { workspaceId: string; isOwner: boolean }) {
+  const queryClient = useQueryClient();
+  const [email, setEmail] = useState('');
+  const [role, setRole] = useState<Role>('viewer');
+  const invite = useMutation({
+    mutationFn: () =>
+      post<Invitation & { url: string }>(`/workspaces/${workspaceId}/invitations`, { email, role }),
+    onSuccess: () => {
+      setEmail('');
+      return queryClient.invalidateQueries({ queryKey: ['workspace', workspaceId, 'invitations'] });
+    },
+  });
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    invite.mutate();
+  };
+  return (
+    <Card withBorder>
+      <Stack component="form" onSubmit={submit} gap="sm">
+        <Group align="flex-end">
+          <TextInput
+            label="E-mail"
+            type="email"
+            required
+            value={email}
+            onChange={(e) => setEmail(e.currentTarget.value)}
+            style={{ flex: 1 }}
+          />
+          <Select
+            label="Role"
+            data={ROLE_OPTIONS.filter((o) => isOwner || o.value !== 'owner')}
+            value={role}
+            allowDeselect={false}
+            onChange={(value) => setRole((value ?? 'viewer') as Role)}
+            w={300}
+          />
+          <Button type="submit" loading={invite.isPending}>
+            Invite
+          </Button>
+        </Group>
+        <ErrorAlert error={invite.error} />
+        {invite.data && (
+          <Stack gap={4}>
+            <Text size="sm">
+              Send this link to <b>{invite.data.email}</b>. It is shown only now and works once:
+            </Text>
+            <CopyField value={invite.data.url} label="invitation link" />
+          </Stack>
+        )}
+      </Stack>
+    </Card>
+  );
+}

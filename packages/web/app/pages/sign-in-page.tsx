@@ -1,0 +1,167 @@
+import {
+  Anchor,
+  Button,
+  Center,
+  Paper,
+  PasswordInput,
+  PinInput,
+  SegmentedControl,
+  Stack,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, useState } from 'react';
+import { post } from '../api/client.ts';
+import type { LoginResult } from '../api/types.ts';
+import { ErrorAlert } from '../components/error-alert.tsx';
+import { ME_KEY } from '../session.tsx';
+
+type Mode = 'sign-in' | 'sign-up';
+
+/** Sign in (with the authenticator step when two-factor sign-in is on) or create the first account. */
+export function SignInPage() {
+  const queryClient = useQueryClient();
+  const [mode, setMode] = useState<Mode>('sign-in');
+  const [totpStep, setTotpStep] = useState(false);
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [name, setName] = useState('');
+  const [workspaceName, setWorkspaceName] = useState('');
+  const [code, setCode] = useState('');
+
+  const signedIn = () => queryClient.invalidateQueries({ queryKey: ME_KEY });
+
+  const signIn = useMutation({
+    mutationFn: () => post<LoginResult>('/auth/login', { email, password }),
+    onSuccess: async (result) => {
+      if (result.status === 'totp_required') setTotpStep(true);
+      else await signedIn();
+    },
+  });
+  const signUp = useMutation({
+    mutationFn: () =>
+      post('/auth/signup', {
+        email,
+        name,
+        password,
+        ...(workspaceName.trim() ? { workspaceName } : {}),
+      }),
+    onSuccess: signedIn,
+  });
+  const totp = useMutation({
+    mutationFn: () => post('/auth/login/totp', { code }),
+    onSuccess: signedIn,
+  });
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    if (totpStep) totp.mutate();
+    else if (mode === 'sign-in') signIn.mutate();
+    else signUp.mutate();
+  };
+  const pending = signIn.isPending || signUp.isPending || totp.isPending;
+
+  return (
+    <Center mih="100vh" bg="gray.0" p="md">
+      <Paper withBorder shadow="sm" p="xl" radius="md" w={420} component="form" onSubmit={submit}>
+        <Stack>
+          <div>
+            <Title order={2}>Koppel</Title>
+            <Text c="dimmed" size="sm">
+              The open-source Exact Online integration hub
+            </Text>
+          </div>
+          {totpStep ? (
+            <>
+              <Text size="sm">
+                Enter the 6-digit code from your authenticator app to finish signing in as <b>{email}</b>.
+              </Text>
+              <PinInput
+                length={6}
+                type="number"
+                oneTimeCode
+                value={code}
+                onChange={setCode}
+                aria-label="Authenticator code"
+                autoFocus
+              />
+              <ErrorAlert error={totp.error} />
+              <Button type="submit" loading={pending} disabled={code.length !== 6}>
+                Verify
+              </Button>
+              <Anchor
+                size="sm"
+                component="button"
+                type="button"
+                onClick={() => {
+                  setTotpStep(false);
+                  setCode('');
+                }}
+              >
+                Start over
+              </Anchor>
+            </>
+          ) : (
+            <>
+              <SegmentedControl
+                value={mode}
+                onChange={(value) => setMode(value as Mode)}
+                data={[
+                  { value: 'sign-in', label: 'Sign in' },
+                  { value: 'sign-up', label: 'Create the first account' },
+                ]}
+              />
+              {mode === 'sign-up' && (
+                <Text size="sm" c="dimmed">
+                  The first account owns this hub. Everyone after that joins through an invitation.
+                </Text>
+              )}
+              <TextInput
+                label="E-mail"
+                type="email"
+                name="email"
+                autoComplete="username"
+                required
+                value={email}
+                onChange={(e) => setEmail(e.currentTarget.value)}
+              />
+              {mode === 'sign-up' && (
+                <TextInput
+                  label="Your name"
+                  name="name"
+                  required
+                  value={name}
+                  onChange={(e) => setName(e.currentTarget.value)}
+                />
+              )}
+              <PasswordInput
+                label="Password"
+                name="password"
+                autoComplete={mode === 'sign-up' ? 'new-password' : 'current-password'}
+                description={mode === 'sign-up' ? 'At least 10 characters' : undefined}
+                required
+                value={password}
+                onChange={(e) => setPassword(e.currentTarget.value)}
+              />
+              {mode === 'sign-up' && (
+                <TextInput
+                  label="Workspace name"
+                  name="workspaceName"
+                  placeholder="e.g. your company"
+                  value={workspaceName}
+                  onChange={(e) => setWorkspaceName(e.currentTarget.value)}
+                />
+              )}
+              <ErrorAlert error={mode === 'sign-in' ? signIn.error : signUp.error} />
+              <Button type="submit" loading={pending}>
+                {mode === 'sign-in' ? 'Sign in' : 'Create account'}
+              </Button>
+            </>
+          )}
+        </Stack>
+      </Paper>
+    </Center>
+  );
+}

@@ -1,0 +1,119 @@
+import { Alert, Button, Card, Group, NumberInput, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, useState } from 'react';
+import { del, get, post } from '../api/client.ts';
+import type { ApiToken } from '../api/types.ts';
+import { CopyField } from '../components/copy-field.tsx';
+import { ErrorAlert } from '../components/error-alert.tsx';
+import { Loading } from '../components/loading.tsx';
+
+const TOKENS_KEY = ['tokens'];
+const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : '—');
+
+export function TokensPage() {
+  const queryClient = useQueryClient();
+  const tokens = useQuery({ queryKey: TOKENS_KEY, queryFn: () => get<ApiToken[]>('/tokens') });
+  const [name, setName] = useState('');
+  const [days, setDays] = useState<number | string>('');
+  const create = useMutation({
+    mutationFn: () =>
+      post<ApiToken & { token: string }>('/tokens', {
+        name,
+        ...(typeof days === 'number' ? { expiresInDays: days } : {}),
+      }),
+    onSuccess: () => {
+      setName('');
+      return queryClient.invalidateQueries({ queryKey: TOKENS_KEY });
+    },
+  });
+  const revoke = useMutation({
+    mutationFn: (id: string) => del(`/tokens/${id}`),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: TOKENS_KEY }),
+  });
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    create.mutate();
+  };
+
+  return (
+    <Stack>
+      <div>
+        <Title order={2}>API tokens</Title>
+        <Text c="dimmed" size="sm">
+          For scripts and the CLI: send as <code>Authorization: Bearer …</code>. A token acts as you.
+        </Text>
+      </div>
+      <Card withBorder>
+        <Stack component="form" onSubmit={submit} gap="sm">
+          <Group align="flex-end">
+            <TextInput
+              label="Name"
+              required
+              value={name}
+              onChange={(e) => setName(e.currentTarget.value)}
+              style={{ flex: 1 }}
+            />
+            <NumberInput
+              label="Expires after (days)"
+              placeholder="never"
+              min={1}
+              max={3650}
+              value={days}
+              onChange={setDays}
+              w={200}
+            />
+            <Button type="submit" loading={create.isPending}>
+              Create token
+            </Button>
+          </Group>
+          <ErrorAlert error={create.error} />
+          {create.data && (
+            <Alert color="green" title={`Token "${create.data.name}" created`}>
+              <Stack gap={4}>
+                <Text size="sm">Copy it now: it is shown only once.</Text>
+                <CopyField value={create.data.token} label="token" />
+              </Stack>
+            </Alert>
+          )}
+        </Stack>
+      </Card>
+      <ErrorAlert error={tokens.error ?? revoke.error} />
+      {tokens.isPending ? (
+        <Loading />
+      ) : tokens.data?.length === 0 ? (
+        <Text c="dimmed">No tokens.</Text>
+      ) : (
+        <Table striped verticalSpacing="sm">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>Name</Table.Th>
+              <Table.Th>Starts with</Table.Th>
+              <Table.Th>Created</Table.Th>
+              <Table.Th>Last used</Table.Th>
+              <Table.Th>Expires</Table.Th>
+              <Table.Th />
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {tokens.data?.map((t) => (
+              <Table.Tr key={t.id}>
+                <Table.Td>{t.name}</Table.Td>
+                <Table.Td>
+                  <code>{t.prefix}…</code>
+                </Table.Td>
+                <Table.Td>{when(t.createdAt)}</Table.Td>
+                <Table.Td>{when(t.lastUsedAt)}</Table.Td>
+                <Table.Td>{when(t.expiresAt)}</Table.Td>
+                <Table.Td>
+                  <Button size="xs" variant="light" color="red" onClick={() => revoke.mutate(t.id)}>
+                    Revoke
+                  </Button>
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      )}
+    </Stack>
+  );
+}

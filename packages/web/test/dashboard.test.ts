@@ -1,0 +1,185 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureWebBuilt } from '../scripts/ensure-built.ts';
+import { launchBrowser, registerSimApp, type Stack, startStack } from './support.ts';
+
+const OWNER = { email: 'olga@example.nl', name: 'Olga Owner', password: 'dashboard-password-1' };
+const shot = (page: Page, name: string) =>
+  page.screenshot({ path: `/tmp/koppel-web-${name}.png`, fullPage: true });
+
+describe('the dashboard in a real browser', () => {
+  let stack: Stack;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+
+  beforeAll(async () => {
+    ensureWebBuilt(() => {});
+    [stack, browser] = await Promise.all([startStack(), launchBrowser()]);
+    context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    page = await context.newPage();
+    page.setDefaultTimeout(10_000);
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.close();
+  });
+
+  /** Exact's side: log in on exact-sim, then allow or deny on its consent screen. */
+  async function answerExact(consent: 'allow' | 'deny') {
+    await page.waitForURL(`${stack.sim.url}/**`);
+    await page.fill('input[name=username]', stack.sim.defaults.user.username);
+    await page.fill('input[name=password]', stack.sim.defaults.user.password);
+    await page.click('button[type=submit]');
+    await page.waitForSelector('input[name=divisions]');
+    await shot(page, `exact-consent-${consent}`);
+    await page.click(`button[value=${consent}]`);
+  }
+
+  it('signs up, registers an app, authorizes, links a division and tests green through the wizard', async () => {
+    await page.goto(stack.base);
+    await page.getByText('Create the first account').click();
+    await page.fill('input[name=email]', OWNER.email);
+    await page.fill('input[name=name]', OWNER.name);
+    await page.fill('input[name=password]', OWNER.password);
+    await page.fill('input[name=workspaceName]', 'Acme accounting');
+    await shot(page, 'signup');
+    await page.getByRole('button', { name: 'Create account' }).click();
+
+    // A new workspace starts in the guided set-up, which shows the redirect URI to register at Exact.
+    await page.waitForURL('**/setup');
+    const redirectUri = (await page.getByTestId('copy-redirect URI').textContent())?.trim();
+    expect(redirectUri).toBe(`${stack.base}/oauth/exact/callback`);
+    await expect(page.getByLabel('Copy redirect URI').isVisible()).resolves.toBe(true);
+    await shot(page, 'wizard-app');
+    const credentials = await registerSimApp(stack.sim, redirectUri!);
+
+    await page.fill('input[name=title]', 'Acme Exact app');
+    await page.fill('input[name=clientId]', credentials.clientId);
+    await page.fill('input[name=clientSecret]', credentials.clientSecret);
+    await page.fill('input[name=webhookSecret]', credentials.webhookSecret);
+    await page.selectOption('select[name=region]', 'custom');
+    await page.fill('input[name=baseUrl]', stack.sim.url);
+    await page.getByRole('button', { name: 'Create app and continue' }).click();
+
+    await page.fill('input[name=connectionName]', 'Acme BV');
+    await shot(page, 'wizard-connection');
+    await page.getByRole('button', { name: 'Create connection' }).click();
+    await page.waitForURL('**/setup?connection=*');
+    const connectionId = new URL(page.url()).searchParams.get('connection')!;
+    await page.getByText('Not authorized').first().waitFor();
+    await shot(page, 'wizard-authorize');
+    await page.getByRole('link', { name: 'Authorize' }).click();
+
+    await answerExact('allow');
+    // The hub's own page confirms, then leads back into the wizard.
+    await page.getByRole('heading', { name: 'Connection authorized' }).waitFor();
+    await shot(page, 'hub-authorized');
+    await page.getByRole('link', { name: 'Back to Koppel' }).click();
+    await page.waitForURL(`**/setup?connection=${connectionId}`);
+
+    const rows = page.locator('[data-testid=divisions] tbody tr');
+    await rows.first().waitFor();
+    expect(await rows.count()).toBe(stack.sim.defaults.divisions.length);
+    const firstCode = stack.sim.defaults.divisions[0]!;
+    const firstRow = page.locator(`[data-division="${firstCode}"]`);
+    await expect(firstRow.textContent()).resolves.toContain('granted');
+    await expect(page.getByTestId('exact-user').textContent()).resolves.toMatch(
+      /Authorized by Exact user \S+/,
+    );
+    await firstRow.getByRole('checkbox').check();
+    await page.getByRole('button', { name: 'Save linked divisions' }).click();
+    await page.getByText('Saved: 1 linked').waitFor();
+    await shot(page, 'wizard-divisions');
+
+    await page.getByRole('button', { name: 'Continue to the test' }).click();
+    await page.getByRole('button', { name: 'Test connection' }).click();
+    const result = page.locator('[data-testid=test-result][data-ok=true]');
+    await result.waitFor();
+    await expect(
+      page.locator(`[data-testid=division-check-${firstCode}]`).getAttribute('data-ok'),
+    ).resolves.toBe('true');
+    await shot(page, 'wizard-test');
+
+    // The connection page tells the same story: active, the Exact user, the last test and the events.
+    await page.getByRole('link', { name: 'Open the connection' }).click();
+    await page.locator('[data-status=active]').first().waitFor();
+    await page.locator('[data-testid=test-result][data-ok=true]').waitFor();
+    const events = page.getByTestId('events');
+    await events.waitFor();
+    expect(await events.locator('tr').count()).toBeGreaterThanOrEqual(2);
+    await shot(page, 'connection');
+
+    // The hub agrees with what the browser showed.
+    const divisions = await page.evaluate(
+      (id) =>
+        fetch(`/api/v1/connections/${id}/divisions`).then(
+          (r) => r.json() as Promise<{ code: number; linked: boolean }[]>,
+        ),
+      connectionId,
+    );
+    expect(divisions.filter((d) => d.linked).map((d) => d.code)).toEqual([firstCode]);
+  });
+
+  it('shows the apps with their redirect URI and a clear error when an app in use is deleted', async () => {
+    await page.getByRole('link', { name: 'Exact apps' }).click();
+    await page.getByRole('cell', { name: 'Acme Exact app' }).waitFor();
+    await expect(page.getByTestId('redirect-uri').textContent()).resolves.toContain(
+      "Paste this redirect URI into your app's registration in Exact's App Center",
+    );
+    await page.getByRole('button', { name: 'Delete' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Delete' }).click();
+    await expect(page.getByRole('dialog').getByTestId('error-alert').textContent()).resolves.toContain(
+      'connection(s) use this app',
+    );
+    await shot(page, 'apps-delete-refused');
+    await page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
+  });
+
+  it("a denied consent ends on the hub's failure page and leaves the connection unauthorized", async () => {
+    await page.getByRole('link', { name: 'Connections' }).click();
+    await page.getByRole('button', { name: 'New connection' }).click();
+    await page.fill('input[name=connectionName]', 'Denied BV');
+    await page.getByRole('button', { name: 'Create connection' }).click();
+    await page.getByRole('heading', { name: 'Denied BV' }).waitFor();
+    await shot(page, 'connection-new');
+
+    // A new Exact login (exact-sim otherwise remembers the earlier one, as Exact does).
+    await context.clearCookies({ name: 'ExactSimSession' });
+    await page.getByRole('link', { name: 'Authorize' }).click();
+    // A wrong Exact password is refused on Exact's own login page.
+    await page.waitForURL(`${stack.sim.url}/**`);
+    await page.fill('input[name=username]', stack.sim.defaults.user.username);
+    await page.fill('input[name=password]', 'not-the-password');
+    await page.click('button[type=submit]');
+    await page.locator('p.error').waitFor();
+    await shot(page, 'exact-wrong-login');
+
+    await answerExact('deny');
+    const heading = page.getByRole('heading', { level: 1 });
+    await heading.waitFor();
+    expect(page.url()).toContain('/oauth/exact/callback');
+    await expect(page.locator('code').textContent()).resolves.toMatch(/denied|access_denied/);
+    await shot(page, 'hub-denied');
+    await page.getByRole('link', { name: 'Back to Koppel' }).click();
+    await page.getByRole('heading', { name: 'Connections' }).waitFor();
+    const denied = page.getByRole('row', { name: /Denied BV/ });
+    await expect(denied.locator('[data-status]').getAttribute('data-status')).resolves.toBe('not_authorized');
+  });
+
+  it('refuses a wrong password at sign-in with the hub message, then signs in', async () => {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    await page.fill('input[name=email]', OWNER.email);
+    await page.fill('input[name=password]', 'wrong-password-here');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page.getByTestId('error-alert').textContent()).resolves.toContain(
+      'The e-mail address or password is wrong.',
+    );
+    await shot(page, 'signin-wrong');
+    await page.fill('input[name=password]', OWNER.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Connections' }).waitFor();
+  });
+});

@@ -1,0 +1,102 @@
+// Starts what the dashboard needs for real: exact-sim, and a hub with every standard module
+// (which serves packages/web/dist), plus Debian's Chromium through playwright-core.
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { Writable } from 'node:stream';
+import { type RunningSimulator, startSimulator } from '@koppel/exact-sim';
+import { createHub, type Hub, loadConfig, STANDARD_HUB_OPTIONS } from '@koppel/hub';
+import { type Browser, chromium } from 'playwright-core';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export async function launchBrowser(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(
+      `Chromium not found at ${CHROMIUM}: install it with "apt-get install -y chromium" ` +
+        '(.ci/run does) or point CHROMIUM_PATH at a Chromium binary.',
+    );
+  }
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+}
+
+/** Keeps the hub's log lines so a failing test can print them. */
+export class LogLines extends Writable {
+  readonly lines: string[] = [];
+  override _write(chunk: Buffer, _encoding: string, done: () => void): void {
+    this.lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+    done();
+  }
+}
+
+export interface Stack {
+  hub: Hub;
+  base: string;
+  sim: RunningSimulator;
+  logs: LogLines;
+  close(): Promise<void>;
+}
+
+/** A port that was free a moment ago (the OS hands out a fresh one each time). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * exact-sim plus a hub on an in-memory PGlite, both on random ports. The hub gets a fixed port
+ * and public URL, as in production: its OAuth failure page links back to the URL it had at start.
+ */
+export async function startStack(): Promise<Stack> {
+  const sim = await startSimulator({ port: 0 }, { log: () => {} });
+  const logs = new LogLines();
+  const port = await freePort();
+  const config = loadConfig({
+    KOPPEL_PORT: String(port),
+    KOPPEL_PUBLIC_URL: `http://127.0.0.1:${port}`,
+    KOPPEL_DATA_DIR: 'memory://',
+    KOPPEL_LOG_LEVEL: 'info',
+  });
+  const hub = await createHub(config, { ...STANDARD_HUB_OPTIONS, logDestination: logs });
+  const base = await hub.listen();
+  return {
+    hub,
+    base,
+    sim,
+    logs,
+    async close() {
+      await Promise.allSettled([hub.close(), sim.close()]);
+    },
+  };
+}
+
+/** Registers an app in exact-sim's App Center whose redirect URI is the one the dashboard showed. */
+export async function registerSimApp(
+  sim: RunningSimulator,
+  redirectUri: string,
+): Promise<{ clientId: string; clientSecret: string; webhookSecret: string }> {
+  const response = await fetch(`${sim.url}/_sim/apps`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'Koppel dashboard test', redirectUri }),
+  });
+  if (!response.ok)
+    throw new Error(`exact-sim POST /_sim/apps → ${response.status}: ${await response.text()}`);
+  return (await response.json()) as { clientId: string; clientSecret: string; webhookSecret: string };
+}
