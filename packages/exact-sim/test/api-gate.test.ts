@@ -82,6 +82,7 @@ describe('division access', () => {
     const res = await api(sim, tokens.access_token, `${div2}/crm/Accounts`);
     expect(res.status).toBe(403);
     expect(await errorValue(res)).toBe('Forbidden - User division is not within division scope');
+    expect(res.headers.get('reason')).toBe('DivisionNotInScope');
   });
 
   it('answers DivisionBlocked, BlockedUser and LicenseExpired when switched on through the control API', async () => {

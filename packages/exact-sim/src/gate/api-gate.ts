@@ -70,7 +70,7 @@ export function createApiHandler(deps: ApiGateDeps): (request: SimRequest) => Pr
       return exactError(403, `Forbidden - User has no access to division ${division}.`, 'NoDivisionAccess');
     }
     if (!chain.divisions.includes(division)) {
-      return exactError(403, 'Forbidden - User division is not within division scope');
+      return exactError(403, 'Forbidden - User division is not within division scope', 'DivisionNotInScope');
     }
     if (directory.isDivisionBlocked(division)) {
       return exactError(403, `Forbidden - Division ${division} is blocked.`, 'DivisionBlocked');
