@@ -1,3 +1,5 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import {
   dutchWallToUtc,
@@ -145,6 +147,23 @@ describe('typed rows of a page', () => {
     expect(rows[1]).not.toHaveProperty('VATCode');
     expect(rows[2]?.Description).toBe('extra');
     expect(Object.keys(rows[3] ?? {})).toEqual(['Timestamp', 'ID']);
+  });
+
+  it('falls back to readRow where code generation is disabled', async () => {
+    const rowReader = new URL('../src/values/row-reader.ts', import.meta.url).pathname;
+    const catalogue = new URL('../src/index.ts', import.meta.url).pathname;
+    const script = `
+      const { readRows } = await import(${JSON.stringify(rowReader)});
+      const { transactionLines } = await import(${JSON.stringify(catalogue)});
+      const rows = readRows(transactionLines, [{ ID: 'a', VATCode: 'VB ', Timestamp: '7' }]);
+      process.stdout.write(JSON.stringify(rows, (_key, value) => typeof value === 'bigint' ? String(value) : value));`;
+    const { stdout } = await promisify(execFile)(process.execPath, [
+      '--disallow-code-generation-from-strings',
+      '--input-type=module',
+      '--eval',
+      script,
+    ]);
+    expect(JSON.parse(stdout)).toEqual([{ ID: 'a', VATCode: 'VB', Timestamp: '7' }]);
   });
 
   it('rejects a bad value in a compiled read as readRow does', () => {

@@ -89,15 +89,16 @@ type ShapeReader = (raw: RawRecord) => Record<string | symbol, unknown> | undefi
 
 /** Distinct key lists compiled per entity; a server that varies them forever falls back to readRow. */
 const MAX_SHAPES = 32;
-const shapeReaders = new WeakMap<EntityDef, Map<string, ShapeReader>>();
+/** `null`: code generation is disabled (`--disallow-code-generation-from-strings`); use readRow. */
+const shapeReaders = new WeakMap<EntityDef, Map<string, ShapeReader | null>>();
 
 /**
  * Compiles `readRow` for one ordered key list (the records of a page share one: the
  * `$select`). The generated function first checks that the record has exactly these keys
  * in this order, then builds the row as one object literal, so the row gets its final
  * shape at once instead of growing a property store field by field, and values that need
- * no conversion are copied without a call. Field names come from the record's own keys and
- * enter the code only as JSON string literals.
+ * no conversion are copied without a call. Only catalogue field names enter the code, and
+ * only as JSON string literals.
  */
 function compileShape(table: Record<string, Converter>, keys: readonly string[]): ShapeReader {
   const converters: Converter[] = [];
@@ -139,10 +140,15 @@ function shapeReaderFor(entity: EntityDef, sample: RawRecord): ShapeReader | und
   const id = keys.join(',');
   let reader = byKeys.get(id);
   if (reader === undefined && byKeys.size < MAX_SHAPES) {
-    reader = compileShape(convertersOf(entity), keys);
+    try {
+      reader = compileShape(convertersOf(entity), keys);
+    } catch (error) {
+      if (!(error instanceof EvalError)) throw error;
+      reader = null;
+    }
     byKeys.set(id, reader);
   }
-  return reader;
+  return reader ?? undefined;
 }
 
 /** `readRow` over a page of records, through a reader compiled for the page's key list. */
