@@ -12,6 +12,7 @@ import pg from 'pg';
 import { IN_MEMORY_DATA_DIR } from '../config/config.ts';
 import { HubError } from '../errors.ts';
 import { describeDatabaseUrl } from '../logging/logger.ts';
+import { processIsAlive } from './process-liveness.ts';
 import * as schema from './schema.ts';
 
 export type Schema = typeof schema;
@@ -137,15 +138,6 @@ export function acquireDataDirLock(dataDir: string): () => void {
     }
   }
   throw new HubError('data_dir_in_use', `Cannot lock the data dir ${dataDir}.`);
-}
-
-function processIsAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** Applies every committed migration not yet applied. Safe to run from several processes at once. */

@@ -8,6 +8,7 @@ import type { Clock } from '../../src/clock.ts';
 import { type HubConfig, IN_MEMORY_DATA_DIR, loadConfig } from '../../src/config/config.ts';
 import { type CreateHubOptions, createHub, type Hub } from '../../src/hub.ts';
 import { MIGRATIONS_FOLDER, migrateDatabase, openDatabase } from '../../src/storage/database.ts';
+import { processIsAlive } from '../../src/storage/process-liveness.ts';
 
 export const POSTGRES_ADMIN_URL =
   process.env.KOPPEL_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -91,15 +92,6 @@ async function dropOrphanedTestDatabases(admin: pg.Client): Promise<void> {
     const pid = Number(datname.split('_')[3]);
     if (!Number.isInteger(pid) || processIsAlive(pid)) continue;
     await admin.query(`drop database if exists ${datname} with (force)`).catch(() => {});
-  }
-}
-
-function processIsAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
