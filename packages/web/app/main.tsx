@@ -1,4 +1,5 @@
 import '@mantine/core/styles.css';
+import '@mantine/notifications/styles.css';
 import {
   Button,
   Center,
@@ -10,7 +11,15 @@ import {
   TextInput,
   Title,
 } from '@mantine/core';
-import { QueryClient, QueryClientProvider, useMutation, useQueryClient } from '@tanstack/react-query';
+import { Notifications } from '@mantine/notifications';
+import {
+  MutationCache,
+  QueryCache,
+  QueryClient,
+  QueryClientProvider,
+  useMutation,
+  useQueryClient,
+} from '@tanstack/react-query';
 import { type FormEvent, StrictMode, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-router';
@@ -30,7 +39,15 @@ import { SignInPage } from './pages/sign-in-page.tsx';
 import { TokensPage } from './pages/tokens-page.tsx';
 import { ME_KEY, SessionProvider, useMe, useSession } from './session.tsx';
 
-const queryClient = new QueryClient({
+/** A 401 on any call means the session ended (expired, signed out elsewhere): ask /me again. */
+function onApiError(error: unknown) {
+  if (error instanceof ApiError && error.status === 401)
+    void queryClient.invalidateQueries({ queryKey: ME_KEY });
+}
+
+const queryClient: QueryClient = new QueryClient({
+  queryCache: new QueryCache({ onError: onApiError }),
+  mutationCache: new MutationCache({ onError: onApiError }),
   defaultOptions: {
     queries: {
       // A 4xx will not change by asking again; network trouble might.
@@ -122,6 +139,7 @@ const theme = createTheme({ primaryColor: 'blue', defaultRadius: 'sm' });
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <MantineProvider theme={theme}>
+      <Notifications position="top-right" />
       <QueryClientProvider client={queryClient}>
         <BrowserRouter>
           <Root />

@@ -1,5 +1,6 @@
 // Starts what the dashboard needs for real: exact-sim, and a hub with every standard module
 // (which serves packages/web/dist), plus Debian's Chromium through playwright-core.
+import { createHmac } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { Writable } from 'node:stream';
@@ -99,4 +100,20 @@ export async function registerSimApp(
   if (!response.ok)
     throw new Error(`exact-sim POST /_sim/apps → ${response.status}: ${await response.text()}`);
   return (await response.json()) as { clientId: string; clientSecret: string; webhookSecret: string };
+}
+
+const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+
+/** RFC 6238 code (SHA-1, 30 s, 6 digits) as an authenticator app computes it; written apart from the hub's. */
+export function authenticatorCode(secretBase32: string, at: Date): string {
+  let bits = '';
+  for (const char of secretBase32.replace(/=+$/, '').toUpperCase()) {
+    bits += BASE32.indexOf(char).toString(2).padStart(5, '0');
+  }
+  const key = Buffer.from((bits.match(/.{8}/g) ?? []).map((byte) => Number.parseInt(byte, 2)));
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(at.getTime() / 30_000)));
+  const digest = createHmac('sha1', key).update(counter).digest();
+  const offset = digest[19]! & 0x0f;
+  return String((digest.readUInt32BE(offset) & 0x7fffffff) % 1_000_000).padStart(6, '0');
 }

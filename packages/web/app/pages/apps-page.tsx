@@ -8,6 +8,7 @@ import { AppForm } from '../components/app-form.tsx';
 import { CopyField } from '../components/copy-field.tsx';
 import { ErrorAlert } from '../components/error-alert.tsx';
 import { Loading } from '../components/loading.tsx';
+import { notifyDone } from '../components/notify.ts';
 import { RedirectUriNotice, redirectUriOf } from '../components/redirect-uri.tsx';
 import { useSession } from '../session.tsx';
 
@@ -21,8 +22,9 @@ export function AppsPage() {
   const [deleting, setDeleting] = useState<ExactApp | null>(null);
   const remove = useMutation({
     mutationFn: (app: ExactApp) => del(`/apps/${app.id}`),
-    onSuccess: async () => {
+    onSuccess: async (_, app) => {
       setDeleting(null);
+      notifyDone(`App "${app.title}" deleted`);
       await queryClient.invalidateQueries({ queryKey: keys.apps(workspace.id) });
     },
   });
@@ -79,7 +81,15 @@ export function AppsPage() {
                       <Button size="xs" variant="light" onClick={() => setEditing({ kind: 'edit', app })}>
                         Edit
                       </Button>
-                      <Button size="xs" variant="light" color="red" onClick={() => setDeleting(app)}>
+                      <Button
+                        size="xs"
+                        variant="light"
+                        color="red"
+                        onClick={() => {
+                          remove.reset();
+                          setDeleting(app);
+                        }}
+                      >
                         Delete
                       </Button>
                     </Group>
@@ -100,7 +110,10 @@ export function AppsPage() {
           <AppForm
             workspaceId={workspace.id}
             existing={editing.kind === 'edit' ? editing.app : undefined}
-            onSaved={() => setEditing(null)}
+            onSaved={(app) => {
+              setEditing(null);
+              notifyDone(`App "${app.title}" saved`);
+            }}
           />
         )}
       </Modal>

@@ -21,6 +21,7 @@ import type { Connection } from '../api/types.ts';
 import { DivisionsPanel } from '../components/divisions-panel.tsx';
 import { ErrorAlert } from '../components/error-alert.tsx';
 import { Loading } from '../components/loading.tsx';
+import { notifyDone } from '../components/notify.ts';
 import { StatusBadge } from '../components/status-badge.tsx';
 import { TestPanel } from '../components/test-panel.tsx';
 import { useSession } from '../session.tsx';
@@ -62,6 +63,7 @@ function ConnectionDetails({ connection, canAdmin }: { connection: Connection; c
     mutationFn: () => del(`/connections/${connection.id}`),
     onSuccess: async () => {
       await queryClient.invalidateQueries({ queryKey: keys.connections(connection.workspaceId) });
+      notifyDone(`Connection "${connection.name}" deleted`);
       navigate('/connections');
     },
   });

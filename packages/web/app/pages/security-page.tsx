@@ -52,6 +52,7 @@ function EnrolTotp() {
           <Group align="flex-end">
             <TextInput
               label="Code from the app"
+              name="totpCode"
               inputMode="numeric"
               autoComplete="one-time-code"
               required
@@ -92,7 +93,13 @@ function DisableTotp() {
           value={password}
           onChange={(e) => setPassword(e.currentTarget.value)}
         />
-        <TextInput label="Code" required value={code} onChange={(e) => setCode(e.currentTarget.value)} />
+        <TextInput
+          label="Code"
+          w={140}
+          required
+          value={code}
+          onChange={(e) => setCode(e.currentTarget.value)}
+        />
         <Button type="submit" color="red" variant="light" loading={disable.isPending}>
           Turn off
         </Button>
@@ -122,12 +129,14 @@ function ChangePassword() {
       <Group align="flex-end">
         <PasswordInput
           label="Current password"
+          w={240}
           required
           value={currentPassword}
           onChange={(e) => setCurrent(e.currentTarget.value)}
         />
         <PasswordInput
           label="New password"
+          w={240}
           required
           value={newPassword}
           onChange={(e) => setNew(e.currentTarget.value)}

@@ -53,6 +53,8 @@ export function SignInPage() {
   const totp = useMutation({
     mutationFn: () => post('/auth/login/totp', { code }),
     onSuccess: signedIn,
+    // A wrong code is typed again from scratch.
+    onError: () => setCode(''),
   });
 
   const submit = (event: FormEvent) => {

@@ -6,6 +6,7 @@ import type { ApiToken } from '../api/types.ts';
 import { CopyField } from '../components/copy-field.tsx';
 import { ErrorAlert } from '../components/error-alert.tsx';
 import { Loading } from '../components/loading.tsx';
+import { notifyDone } from '../components/notify.ts';
 
 const TOKENS_KEY = ['tokens'];
 const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : '—');
@@ -27,8 +28,11 @@ export function TokensPage() {
     },
   });
   const revoke = useMutation({
-    mutationFn: (id: string) => del(`/tokens/${id}`),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: TOKENS_KEY }),
+    mutationFn: (token: ApiToken) => del(`/tokens/${token.id}`),
+    onSuccess: (_, token) => {
+      notifyDone(`Token "${token.name}" revoked`);
+      return queryClient.invalidateQueries({ queryKey: TOKENS_KEY });
+    },
   });
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -105,7 +109,7 @@ export function TokensPage() {
                 <Table.Td>{when(t.lastUsedAt)}</Table.Td>
                 <Table.Td>{when(t.expiresAt)}</Table.Td>
                 <Table.Td>
-                  <Button size="xs" variant="light" color="red" onClick={() => revoke.mutate(t.id)}>
+                  <Button size="xs" variant="light" color="red" onClick={() => revoke.mutate(t)}>
                     Revoke
                   </Button>
                 </Table.Td>
