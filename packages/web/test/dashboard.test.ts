@@ -214,4 +214,25 @@ describe('the dashboard in a real browser', () => {
     await page.getByText('Two-factor sign-in is on').waitFor();
     await shot(page, 'totp-on');
   });
+
+  it('creates an API token shown once that works as a bearer token, and an invitation link', async () => {
+    await page.getByRole('link', { name: 'API tokens' }).click();
+    await page.getByLabel('Name').fill('ci script');
+    await page.getByRole('button', { name: 'Create token' }).click();
+    const token = (await page.getByTestId('copy-token').textContent())!.trim();
+    const me = await fetch(`${stack.base}/api/v1/me`, { headers: { authorization: `Bearer ${token}` } });
+    expect(me.status).toBe(200);
+    expect(((await me.json()) as { user: { email: string } }).user.email).toBe(OWNER.email);
+    await page.getByRole('cell', { name: 'ci script' }).waitFor();
+    await shot(page, 'tokens');
+
+    await page.getByRole('link', { name: 'Members' }).click();
+    await page.getByRole('cell', { name: OWNER.email }).waitFor();
+    await page.getByLabel('E-mail').fill('viewer@example.nl');
+    await page.getByRole('button', { name: 'Invite' }).click();
+    const link = (await page.getByTestId('copy-invitation link').textContent())!.trim();
+    expect(link).toMatch(new RegExp(`^${stack.base}/invitations/accept#token=`));
+    await page.getByRole('cell', { name: 'viewer@example.nl' }).waitFor();
+    await shot(page, 'members');
+  });
 });
