@@ -47,6 +47,7 @@ async function measure(exact: ExactClient, division: number, label: string, sele
   }, 50);
   const callsBefore = await apiCalls(info.url);
   const checkpoints: string[] = [];
+  const cpuBefore = process.cpuUsage();
   const begin = performance.now();
   let read = 0;
   let pages = 0;
@@ -64,6 +65,8 @@ async function measure(exact: ExactClient, division: number, label: string, sele
     }
   }
   const seconds = (performance.now() - begin) / 1000;
+  const cpu = process.cpuUsage(cpuBefore);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   clearInterval(sampler);
   peakRss = Math.max(peakRss, process.memoryUsage().rss);
   const calls = (await apiCalls(info.url)) - callsBefore;
@@ -78,6 +81,8 @@ async function measure(exact: ExactClient, division: number, label: string, sele
       `rows read          ${read.toLocaleString('en')} (cursor ${cursor})`,
       `time               ${seconds.toFixed(2)} s`,
       `throughput         ${Math.round(read / seconds).toLocaleString('en')} rows/s`,
+      // Holds when other work shares the cores, unlike wall-clock rows/s.
+      `SDK process CPU    ${cpuSeconds.toFixed(2)} s: ${Math.round(read / cpuSeconds).toLocaleString('en')} rows per CPU-second`,
       `RSS before read    ${mib(baselineRss)}`,
       `peak RSS           ${mib(peakRss)}`,
       `V8 spaces at end   young ${mib(spaces.new_space ?? 0)}, old ${mib(spaces.old_space ?? 0)}, large objects ${mib(spaces.large_object_space ?? 0)}`,
