@@ -25,6 +25,7 @@ import { createRoot } from 'react-dom/client';
 import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-router';
 import { ApiError, post } from './api/client.ts';
 import { useConnections } from './api/queries.ts';
+import { CrashBoundary } from './components/crash-boundary.tsx';
 import { ErrorAlert } from './components/error-alert.tsx';
 import { Layout } from './components/layout.tsx';
 import { Loading } from './components/loading.tsx';
@@ -142,7 +143,9 @@ createRoot(document.getElementById('root')!).render(
       <Notifications position="top-right" />
       <QueryClientProvider client={queryClient}>
         <BrowserRouter>
-          <Root />
+          <CrashBoundary>
+            <Root />
+          </CrashBoundary>
         </BrowserRouter>
       </QueryClientProvider>
     </MantineProvider>

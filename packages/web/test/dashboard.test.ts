@@ -234,5 +234,23 @@ describe('the dashboard in a real browser', () => {
     expect(link).toMatch(new RegExp(`^${stack.base}/invitations/accept#token=`));
     await page.getByRole('cell', { name: 'viewer@example.nl' }).waitFor();
     await shot(page, 'members');
+
+    // The invitee opens the link in their own browser, picks a password and lands as a viewer.
+    const invitee = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    try {
+      const theirs = await invitee.newPage();
+      theirs.setDefaultTimeout(8_000);
+      await theirs.goto(link);
+      await theirs.getByText('is invited to').waitFor();
+      await theirs.fill('input[name=name]', 'Victor Viewer');
+      await theirs.fill('input[name=password]', 'viewer-password-12');
+      await theirs.getByRole('button', { name: 'Accept invitation' }).click();
+      await theirs.getByRole('heading', { name: 'Connections' }).waitFor();
+      await theirs.getByText('Victor Viewer · viewer').waitFor();
+      expect(await theirs.getByRole('button', { name: 'New connection' }).count()).toBe(0);
+      await shot(theirs, 'viewer');
+    } finally {
+      await invitee.close();
+    }
   });
 });

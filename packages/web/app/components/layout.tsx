@@ -9,14 +9,14 @@ import { ErrorAlert } from './error-alert.tsx';
 const NAV = [
   { to: '/connections', label: 'Connections' },
   { to: '/apps', label: 'Exact apps' },
-  { to: '/setup', label: 'Guided set-up' },
+  { to: '/setup', label: 'Guided set-up', adminOnly: true },
   { to: '/members', label: 'Members' },
   { to: '/tokens', label: 'API tokens' },
   { to: '/security', label: 'Security' },
 ];
 
 export function Layout({ children }: { children: ReactNode }) {
-  const { me, workspace, selectWorkspace, signOut } = useSession();
+  const { me, workspace, selectWorkspace, signOut, canAdmin } = useSession();
   const [opened, { toggle, close }] = useDisclosure();
   const logout = useMutation({ mutationFn: signOut });
   return (
@@ -58,7 +58,7 @@ export function Layout({ children }: { children: ReactNode }) {
           <Text size="xs" c="dimmed" px="sm" py={4}>
             {workspace.name}
           </Text>
-          {NAV.map((item) => (
+          {NAV.filter((item) => canAdmin || !('adminOnly' in item)).map((item) => (
             <RouterLink
               key={item.to}
               to={item.to}

@@ -66,6 +66,7 @@ export function AcceptInvitationPage() {
                 {!preview.data.accountExists && (
                   <TextInput
                     label="Your name"
+                    name="name"
                     required
                     value={name}
                     onChange={(e) => setName(e.currentTarget.value)}
@@ -73,6 +74,7 @@ export function AcceptInvitationPage() {
                 )}
                 <PasswordInput
                   label="Password"
+                  name="password"
                   required
                   value={password}
                   onChange={(e) => setPassword(e.currentTarget.value)}
