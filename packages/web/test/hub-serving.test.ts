@@ -78,6 +78,12 @@ describe('the hub serving the dashboard', () => {
     expect((await fetch(`${built.base}/healthz`)).status).toBe(200);
   });
 
+  it('answers a malformed path with a client error, not a server error', async () => {
+    const response = await fetch(`${built.base}/%E0%A4%A`);
+    // Fastify's router refuses it before any route runs (with its own error shape, hub-wide).
+    expect(response.status).toBe(400);
+  });
+
   it('never serves a file outside the build', async () => {
     for (const url of ['/../secret.txt', '/%2e%2e/secret.txt', '/assets/%2e%2e/%2e%2e/secret.txt']) {
       const response = await fetch(built.base + url);

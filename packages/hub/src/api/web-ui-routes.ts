@@ -31,6 +31,7 @@ export function webUiRoutes(distDir: string = WEB_DIST_DIR): RoutePlugin {
     }
 
     app.get('/*', async (request, reply) => {
+      // Fastify's router already refused malformed percent-encoding with a 400.
       const urlPath = decodeURIComponent(request.url.split('?')[0] ?? '/');
       if (urlPath === '/api' || SERVER_PREFIXES.some((prefix) => urlPath.startsWith(prefix))) {
         throw notFound('route_not_found', `No route GET ${urlPath}.`);
