@@ -122,6 +122,26 @@ describe('the dashboard in a real browser', () => {
     expect(divisions.filter((d) => d.linked).map((d) => d.code)).toEqual([firstCode]);
   });
 
+  it('shows the precise reason when a linked division fails the test, next to the green one', async () => {
+    const [first, second] = stack.sim.defaults.divisions as [number, number];
+    await page.locator(`[data-division="${second}"]`).getByRole('checkbox').check();
+    await page.getByRole('button', { name: 'Save linked divisions' }).click();
+    await page.getByText('Saved: 2 linked').waitFor();
+    const blocked = await fetch(`${stack.sim.url}/_sim/divisions/${second}`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ blocked: true }),
+    });
+    expect(blocked.status).toBe(200);
+    await page.getByRole('button', { name: 'Test connection' }).click();
+    await page.locator('[data-testid=test-result][data-ok=false]').waitFor();
+    await expect(page.getByTestId(`division-check-${first}`).getAttribute('data-ok')).resolves.toBe('true');
+    const failed = page.getByTestId(`division-check-${second}`);
+    await expect(failed.getAttribute('data-ok')).resolves.toBe('false');
+    await expect(failed.textContent()).resolves.toContain('DivisionBlocked');
+    await shot(page, 'connection-test-failed');
+  });
+
   it('shows the apps with their redirect URI and a clear error when an app in use is deleted', async () => {
     await page.getByRole('link', { name: 'Exact apps' }).click();
     await page.getByRole('cell', { name: 'Acme Exact app' }).waitFor();
