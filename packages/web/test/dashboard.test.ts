@@ -155,6 +155,21 @@ describe('the dashboard in a real browser', () => {
     );
     await shot(page, 'apps-delete-refused');
     await page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
+
+    // Editing keeps the stored secrets unless new ones are typed.
+    await page.getByRole('button', { name: 'Edit' }).click();
+    await page.getByRole('dialog').locator('input[name=title]').fill('Acme Exact app (NL)');
+    await page.getByRole('dialog').getByRole('button', { name: 'Save app' }).click();
+    await page.getByRole('cell', { name: 'Acme Exact app (NL)' }).waitFor();
+    const apps = await page.evaluate(() =>
+      fetch('/api/v1/me')
+        .then((r) => r.json() as Promise<{ workspaces: { id: string }[] }>)
+        .then((me) => fetch(`/api/v1/workspaces/${me.workspaces[0]!.id}/apps`))
+        .then((r) => r.json() as Promise<{ title: string; hasClientSecret: boolean; baseUrl: string }[]>),
+    );
+    expect(apps).toMatchObject([
+      { title: 'Acme Exact app (NL)', hasClientSecret: true, baseUrl: stack.sim.url },
+    ]);
   });
 
   it("a denied consent ends on the hub's failure page and leaves the connection unauthorized", async () => {
