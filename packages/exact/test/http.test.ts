@@ -1,5 +1,14 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { accounts, ExactApiError, ExactInputError, items } from '../src/index.ts';
+import {
+  accounts,
+  ExactApiError,
+  ExactClient,
+  ExactInputError,
+  items,
+  MemoryTokenStore,
+} from '../src/index.ts';
 import { startTestSim, type TestSim } from './support/sim.ts';
 
 let t: TestSim;
@@ -23,6 +32,36 @@ async function apiError(promise: Promise<unknown>): Promise<ExactApiError> {
 async function injected(): Promise<number> {
   return ((await t.stats()) as unknown as { faults: { injectedErrors: number } }).faults.injectedErrors;
 }
+
+describe('answers exact-sim never gives', () => {
+  it('reports a $count answer that is not a bare integer as invalid_response', async () => {
+    const server = createServer((_req, res) => res.end('<count>5</count>'));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const tokenStore = new MemoryTokenStore();
+      await tokenStore.save('local', {
+        accessToken: 'a',
+        refreshToken: 'r',
+        expiresAt: Date.now() + 600_000,
+        obtainedAt: Date.now(),
+      });
+      const exact = new ExactClient({
+        region: `http://127.0.0.1:${port}`,
+        clientId: 'local',
+        clientSecret: 'secret',
+        redirectUri: 'https://koppel.example/callback',
+        tokenStore,
+      });
+      const error = await apiError(exact.division(7).query(accounts).count());
+      expect(error.code).toBe('invalid_response');
+      expect(error.endpoint).toBe('crm/Accounts/$count');
+      expect(error.exactMessage).toContain('Expected a bare integer from $count, got "<count>5</count>"');
+    } finally {
+      server.close();
+    }
+  });
+});
 
 describe('HTTP behaviour against exact-sim', () => {
   it("gives Exact's message, status, endpoint and division for a division outside the consent", async () => {
