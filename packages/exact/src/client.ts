@@ -23,6 +23,7 @@ import {
   type SyncPage,
   type SyncRow,
   syncFeed,
+  syncPathOf,
 } from './sync/sync-feed.ts';
 import { MemoryTokenStore } from './tokens/memory-token-store.ts';
 import { TokenManager } from './tokens/token-manager.ts';
@@ -375,11 +376,8 @@ export class DivisionClient {
    * `since`, each with the cursor to store once the page is safely processed.
    */
   sync<E extends EntityDef>(entity: E, options: SyncOptions = {}): AsyncGenerator<SyncPage<SyncRow<E>>> {
-    if (entity.syncPath === undefined) {
-      throw new ExactInputError(`${entity.path} has no sync endpoint; use readAll() or a Modified filter`, {
-        entity: entity.path,
-      });
-    }
+    // Checked here too so that the mistake throws at the call, not at the first page.
+    syncPathOf(entity);
     return syncFeed(this.#read, entity, options);
   }
 

@@ -27,6 +27,16 @@ export interface SyncOptions {
 /** Start value when no cursor is stored (facts §4: 0 and 1 both work; 0 misses nothing). */
 const START = '0';
 
+/** The entity's `sync/…` path; `invalid_input` when Exact has none. */
+export function syncPathOf(entity: EntityDef): string {
+  if (entity.syncPath === undefined) {
+    throw new ExactInputError(`${entity.path} has no sync endpoint; use readAll() or a Modified filter`, {
+      entity: entity.path,
+    });
+  }
+  return entity.syncPath;
+}
+
 /** Streams `sync/…` pages of rows with `Timestamp > since`, 1,000 rows a call. */
 export async function* syncFeed<E extends EntityDef>(
   read: PageReader,
@@ -34,15 +44,11 @@ export async function* syncFeed<E extends EntityDef>(
   options: SyncOptions = {},
   extraFilter = '',
 ): AsyncGenerator<SyncPage<SyncRow<E>>> {
-  if (entity.syncPath === undefined) {
-    throw new ExactInputError(`${entity.path} has no sync endpoint; use readAll() or a Modified filter`, {
-      entity: entity.path,
-    });
-  }
+  const syncPath = syncPathOf(entity);
   let cursor = BigInt(int64Text(options.since ?? START));
   const select = [...new Set([...(options.select ?? defaultSelect(entity)), 'Timestamp'])];
   const filter = `Timestamp gt ${cursor}L${extraFilter}`;
-  for await (const page of read(entity.syncPath, renderQuery(entity, { select, filter }))) {
+  for await (const page of read(syncPath, renderQuery(entity, { select, filter }))) {
     const rows = readRows(entity, page.records) as SyncRow<E>[];
     for (const row of rows) {
       if (typeof row.Timestamp === 'bigint' && row.Timestamp > cursor) cursor = row.Timestamp;
