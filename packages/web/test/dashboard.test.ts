@@ -7,7 +7,8 @@ const OWNER = { email: 'olga@example.nl', name: 'Olga Owner', password: 'dashboa
 const shot = (page: Page, name: string) =>
   page.screenshot({ path: `/tmp/koppel-web-${name}.png`, fullPage: true });
 
-describe('the dashboard in a real browser', () => {
+// Generous limits: under a full parallel `npm test` on two cores each step can take seconds.
+describe('the dashboard in a real browser', { timeout: 60_000 }, () => {
   let stack: Stack;
   let browser: Browser;
   let context: BrowserContext;
@@ -18,7 +19,7 @@ describe('the dashboard in a real browser', () => {
     [stack, browser] = await Promise.all([startStack(), launchBrowser()]);
     context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     page = await context.newPage();
-    page.setDefaultTimeout(10_000);
+    page.setDefaultTimeout(15_000);
   }, 120_000);
 
   afterAll(async () => {
@@ -274,7 +275,7 @@ describe('the dashboard in a real browser', () => {
     const invitee = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     try {
       const theirs = await invitee.newPage();
-      theirs.setDefaultTimeout(8_000);
+      theirs.setDefaultTimeout(15_000);
       await theirs.goto(link);
       await theirs.getByText('is invited to').waitFor();
       await theirs.fill('input[name=name]', 'Victor Viewer');
