@@ -26,6 +26,12 @@ function startSim() {
   });
 }
 
+/** The V8 flags this process runs with, from its command line and NODE_OPTIONS. */
+function v8Flags(): string {
+  const flags = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(' ')].filter(Boolean);
+  return flags.length > 0 ? flags.join(' ') : 'default V8 flags';
+}
+
 async function apiCalls(url: string): Promise<number> {
   const stats = (await (await fetch(`${url}/_sim/stats`)).json()) as { api: { calls: number } };
   return stats.api.calls;
@@ -77,7 +83,7 @@ async function measure(exact: ExactClient, division: number, label: string, sele
     [
       '',
       `bench/sdk — sync read of financial TransactionLines, ${label}, typed rows`,
-      `node               ${process.version}, ${process.env.NODE_OPTIONS ? `NODE_OPTIONS=${process.env.NODE_OPTIONS}` : 'default V8 flags'}`,
+      `node               ${process.version}, ${v8Flags()}`,
       `rows read          ${read.toLocaleString('en')} (cursor ${cursor})`,
       `time               ${seconds.toFixed(2)} s`,
       `throughput         ${Math.round(read / seconds).toLocaleString('en')} rows/s`,
