@@ -54,7 +54,8 @@ const wantsHtml = (request: FastifyRequest): boolean =>
  */
 export const exactOAuthRoutes: RoutePlugin = async (app, { ctx }) => {
   const r = app.withTypeProvider<ZodTypeProvider>();
-  const home = `${ctx.config.publicUrl}/`;
+  // Read per request: without KOPPEL_PUBLIC_URL the public URL is only known once the hub listens.
+  const home = () => `${ctx.config.publicUrl}/`;
 
   /** Browsers get a page saying what happened and what to do; API clients the usual JSON error. */
   const fail = (request: FastifyRequest, reply: FastifyReply, error: unknown, backUrl: string) => {
@@ -111,7 +112,7 @@ export const exactOAuthRoutes: RoutePlugin = async (app, { ctx }) => {
       preValidation: connectionGuard(ctx, 'admin', { part: 'query', name: 'connection' }),
       // A browser follows this link from the UI: sign-in, role and link errors become pages too.
       errorHandler: (error, request, reply) =>
-        wantsHtml(request) ? fail(request, reply, error, home) : errorHandler(error, request, reply),
+        wantsHtml(request) ? fail(request, reply, error, home()) : errorHandler(error, request, reply),
       schema: {
         tags: ['oauth'],
         summary: "Send the signed-in user to Exact's login and consent screen for a connection (302)",
@@ -157,9 +158,9 @@ export const exactOAuthRoutes: RoutePlugin = async (app, { ctx }) => {
         if (error instanceof AuthorizationFailure) {
           request.log.info({ code: error.code }, 'Exact authorization failed');
         }
-        return fail(request, reply, error, home);
+        return fail(request, reply, error, home());
       }
-      const backUrl = result.returnTo ? `${ctx.config.publicUrl}${result.returnTo}` : home;
+      const backUrl = result.returnTo ? `${ctx.config.publicUrl}${result.returnTo}` : home();
       if (wantsJson(request)) {
         return reply.type('application/json; charset=utf-8').send(
           JSON.stringify(

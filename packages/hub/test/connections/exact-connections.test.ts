@@ -176,6 +176,7 @@ describe.each(BACKENDS)('Exact apps, connections, OAuth and divisions on $name',
     expect(replay.contentType).toContain('text/html');
     expect(replay.body).toContain('Authorization already used');
     expect(replay.body).toContain('What to do');
+    expect(replay.body).toContain(`href="${t.base}/"`);
   });
 
   describe('failed authorizations store nothing', () => {
