@@ -6,7 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 
-const ENTRY = fileURLToPath(new URL('../../src/connections/demo-main.ts', import.meta.url));
+const ENTRY = fileURLToPath(new URL('../../src/cli/demo.ts', import.meta.url));
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -19,7 +19,7 @@ function freePort(): Promise<number> {
   });
 }
 
-describe('npm start (demo-main.ts)', () => {
+describe('npm start (cli/demo.ts)', () => {
   let child: ChildProcess | undefined;
   const dataDir = mkdtempSync(path.join(tmpdir(), 'koppel-demo-'));
 

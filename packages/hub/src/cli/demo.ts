@@ -4,11 +4,11 @@
 // authorize at once. For a real Exact account run `koppel start` instead.
 import { startSimulator } from '@koppel/exact-sim';
 import { loadConfig } from '../config/config.ts';
+import { demoAppsPlugin, ensureDemoApps } from '../connections/demo-sandbox.ts';
+import { exactRedirectUri } from '../connections/redirect-uri.ts';
 import { ConfigError } from '../errors.ts';
 import { createHub } from '../hub.ts';
 import { STANDARD_HUB_OPTIONS } from '../hub-modules.ts';
-import { demoAppsPlugin, ensureDemoApps } from './demo-sandbox.ts';
-import { exactRedirectUri } from './redirect-uri.ts';
 
 const DEFAULT_SIM_PORT = 5080;
 
@@ -52,14 +52,12 @@ and an Exact Online simulator with a ready demo app.
   Exact login     ${user.username} / ${user.password}   (on exact-sim's consent screen)
 
 Next steps
-  1. Sign up; the first user owns the hub and gets a workspace that already holds the app
-     "Exact Online sandbox (exact-sim)" and the connection "Sandbox connection":
-       curl -c koppel.jar -H 'content-type: application/json' ${hubUrl}/api/v1/auth/signup \\
-         -d '{"email":"you@example.com","name":"You","password":"a-long-demo-password"}'
-  2. Authorize it: GET ${hubUrl}/oauth/exact/start?connection=<connection id> in the
-     signed-in session leads to exact-sim's consent screen; log in as above and allow.
-  3. Link divisions (PUT /api/v1/connections/<id>/divisions) and test the connection
-     (POST /api/v1/connections/<id>/test). README.md "Try it" has every call as curl.
+  1. Open ${hubUrl} in a browser and create the first account: it owns the hub and gets a
+     workspace that already holds the app "Exact Online sandbox (exact-sim)" and the
+     connection "Sandbox connection".
+  2. Open the connection, press Authorize and sign in on exact-sim's consent screen with the
+     Exact login above; tick the divisions and allow.
+  3. Link divisions and press Test connection. README.md "Try it" does the same with curl.
 
 Stop with Ctrl+C. Data stays in ${config.dataDir}; exact-sim starts fresh each time, so
 authorize again after a restart.
