@@ -1,35 +1,12 @@
 // Starts what the dashboard needs for real: exact-sim, and a hub with every standard module
-// (which serves packages/web/dist), plus Debian's Chromium through playwright-core.
+// (which serves packages/web/dist), plus Debian's Chromium through exact-sim's test launcher.
 import { createHmac } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { Writable } from 'node:stream';
 import { type RunningSimulator, startSimulator } from '@koppel/exact-sim';
 import { createHub, type Hub, loadConfig, STANDARD_HUB_OPTIONS } from '@koppel/hub';
-import { type Browser, chromium } from 'playwright-core';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-
-export async function launchBrowser(): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `Chromium not found at ${CHROMIUM}: install it with "apt-get install -y chromium" ` +
-        '(.ci/run does) or point CHROMIUM_PATH at a Chromium binary.',
-    );
-  }
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
-}
+export { launchBrowser } from '../../exact-sim/test/support/browser.ts';
 
 /** Keeps the hub's log lines so a failing test can print them. */
 export class LogLines extends Writable {
