@@ -1,10 +1,10 @@
-import { Button, Group, NativeSelect, PasswordInput, Stack, Text, TextInput } from '@mantine/core';
+import { NativeSelect, PasswordInput, Stack, Text, TextInput } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { patch, post } from '../api/client.ts';
 import { keys } from '../api/queries.ts';
 import { type ExactApp, REGIONS, type Region } from '../api/types.ts';
-import { ErrorAlert } from './error-alert.tsx';
+import { SubmitRow } from './submit-row.tsx';
 
 const REGION_HOSTS: Record<Region, string> = {
   nl: 'Netherlands · start.exactonline.nl',
@@ -131,12 +131,9 @@ export function AppForm({
           onChange={(e) => setBaseUrl(e.currentTarget.value)}
         />
       )}
-      <ErrorAlert error={save.error} />
-      <Group justify="flex-end">
-        <Button type="submit" loading={save.isPending}>
-          {submitLabel ?? (existing ? 'Save app' : 'Create app')}
-        </Button>
-      </Group>
+      <SubmitRow error={save.error} pending={save.isPending}>
+        {submitLabel ?? (existing ? 'Save app' : 'Create app')}
+      </SubmitRow>
       {!existing && (
         <Text size="xs" c="dimmed">
           Secrets are encrypted at rest and never shown again.

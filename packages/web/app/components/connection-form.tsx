@@ -1,10 +1,10 @@
-import { Button, Group, NativeSelect, Stack, Switch, TextInput } from '@mantine/core';
+import { NativeSelect, Stack, Switch, TextInput } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { post } from '../api/client.ts';
 import { keys } from '../api/queries.ts';
 import type { Connection, ExactApp } from '../api/types.ts';
-import { ErrorAlert } from './error-alert.tsx';
+import { SubmitRow } from './submit-row.tsx';
 
 export function ConnectionForm({
   workspaceId,
@@ -56,12 +56,9 @@ export function ConnectionForm({
         checked={active}
         onChange={(e) => setActive(e.currentTarget.checked)}
       />
-      <ErrorAlert error={create.error} />
-      <Group justify="flex-end">
-        <Button type="submit" loading={create.isPending} disabled={!appId}>
-          Create connection
-        </Button>
-      </Group>
+      <SubmitRow error={create.error} pending={create.isPending} disabled={!appId}>
+        Create connection
+      </SubmitRow>
     </Stack>
   );
 }

@@ -5,6 +5,7 @@ import { del } from '../api/client.ts';
 import { keys, useApps } from '../api/queries.ts';
 import type { ExactApp } from '../api/types.ts';
 import { AppForm } from '../components/app-form.tsx';
+import { ConfirmDeleteModal } from '../components/confirm-delete-modal.tsx';
 import { CopyField } from '../components/copy-field.tsx';
 import { ErrorAlert } from '../components/error-alert.tsx';
 import { Loading } from '../components/loading.tsx';
@@ -117,27 +118,17 @@ export function AppsPage() {
           />
         )}
       </Modal>
-      <Modal opened={deleting !== null} onClose={() => setDeleting(null)} title="Delete app?">
-        <Stack>
-          <Text size="sm">
-            Delete <b>{deleting?.title}</b>? Its stored secrets are removed. An app that connections still use
-            cannot be deleted.
-          </Text>
-          <ErrorAlert error={remove.error} />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={() => setDeleting(null)}>
-              Cancel
-            </Button>
-            <Button
-              color="red"
-              loading={remove.isPending}
-              onClick={() => deleting && remove.mutate(deleting)}
-            >
-              Delete
-            </Button>
-          </Group>
-        </Stack>
-      </Modal>
+      <ConfirmDeleteModal
+        opened={deleting !== null}
+        title="Delete app?"
+        onCancel={() => setDeleting(null)}
+        onConfirm={() => deleting && remove.mutate(deleting)}
+        pending={remove.isPending}
+        error={remove.error}
+      >
+        Delete <b>{deleting?.title}</b>? Its stored secrets are removed. An app that connections still use
+        cannot be deleted.
+      </ConfirmDeleteModal>
     </Stack>
   );
 }

@@ -18,6 +18,7 @@ import { Link, useNavigate, useParams } from 'react-router';
 import { del, patch } from '../api/client.ts';
 import { authorizeUrl, keys, useApps, useConnection, useEvents } from '../api/queries.ts';
 import type { Connection } from '../api/types.ts';
+import { ConfirmDeleteModal } from '../components/confirm-delete-modal.tsx';
 import { DivisionsPanel } from '../components/divisions-panel.tsx';
 import { ErrorAlert } from '../components/error-alert.tsx';
 import { Loading } from '../components/loading.tsx';
@@ -176,23 +177,17 @@ function ConnectionDetails({ connection, canAdmin }: { connection: Connection; c
           </Group>
         </Stack>
       </Modal>
-      <Modal opened={deleting} onClose={() => setDeleting(false)} title="Delete connection?">
-        <Stack>
-          <Text size="sm">
-            Delete <b>{connection.name}</b> with its stored tokens? Exact keeps the app; you can authorize a
-            new connection later.
-          </Text>
-          <ErrorAlert error={remove.error} />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={() => setDeleting(false)}>
-              Cancel
-            </Button>
-            <Button color="red" loading={remove.isPending} onClick={() => remove.mutate()}>
-              Delete
-            </Button>
-          </Group>
-        </Stack>
-      </Modal>
+      <ConfirmDeleteModal
+        opened={deleting}
+        title="Delete connection?"
+        onCancel={() => setDeleting(false)}
+        onConfirm={() => remove.mutate()}
+        pending={remove.isPending}
+        error={remove.error}
+      >
+        Delete <b>{connection.name}</b> with its stored tokens? Exact keeps the app; you can authorize a new
+        connection later.
+      </ConfirmDeleteModal>
     </Stack>
   );
 }

@@ -1,0 +1,27 @@
+import { Button, Group } from '@mantine/core';
+import type { ReactNode } from 'react';
+import { ErrorAlert } from './error-alert.tsx';
+
+/** The end of a form: the error of the last submit, then the submit button on the right. */
+export function SubmitRow({
+  error,
+  pending,
+  disabled,
+  children,
+}: {
+  error: unknown;
+  pending: boolean;
+  disabled?: boolean;
+  children: ReactNode;
+}) {
+  return (
+    <>
+      <ErrorAlert error={error} />
+      <Group justify="flex-end">
+        <Button type="submit" loading={pending} disabled={disabled}>
+          {children}
+        </Button>
+      </Group>
+    </>
+  );
+}
