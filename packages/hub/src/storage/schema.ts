@@ -22,6 +22,18 @@ import {
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 const updatedAt = () => timestamp('updated_at', { withTimezone: true }).notNull().defaultNow();
 
+/** The owning workspace; its rows go when the workspace is deleted. */
+function workspaceId() {
+  return uuid('workspace_id')
+    .notNull()
+    .references(() => workspaces.id, { onDelete: 'cascade' });
+}
+
+/** The connection a row belongs to; its rows go when the connection is deleted. */
+function connectionId() {
+  return uuid('connection_id').references(() => connections.id, { onDelete: 'cascade' });
+}
+
 export const ROLES = ['owner', 'admin', 'viewer'] as const;
 export type Role = (typeof ROLES)[number];
 
@@ -50,9 +62,7 @@ export const users = pgTable('users', {
 export const memberships = pgTable(
   'memberships',
   {
-    workspaceId: uuid('workspace_id')
-      .notNull()
-      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    workspaceId: workspaceId(),
     userId: uuid('user_id')
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
@@ -113,9 +123,7 @@ export const invitations = pgTable(
   'invitations',
   {
     id: uuid('id').primaryKey(),
-    workspaceId: uuid('workspace_id')
-      .notNull()
-      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    workspaceId: workspaceId(),
     email: text('email').notNull(),
     role: text('role').$type<Role>().notNull(),
     tokenHash: text('token_hash').notNull().unique(),
@@ -145,9 +153,7 @@ export const exactApps = pgTable(
   'exact_apps',
   {
     id: uuid('id').primaryKey(),
-    workspaceId: uuid('workspace_id')
-      .notNull()
-      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    workspaceId: workspaceId(),
     title: text('title').notNull(),
     clientId: text('client_id').notNull(),
     clientSecretEnc: text('client_secret_enc').notNull(),
@@ -168,9 +174,7 @@ export const connections = pgTable(
   'connections',
   {
     id: uuid('id').primaryKey(),
-    workspaceId: uuid('workspace_id')
-      .notNull()
-      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    workspaceId: workspaceId(),
     appId: uuid('app_id')
       .notNull()
       // NO ACTION (checked at statement end) so deleting a workspace cascades through both tables.
@@ -202,9 +206,7 @@ export const connections = pgTable(
 export const connectionDivisions = pgTable(
   'connection_divisions',
   {
-    connectionId: uuid('connection_id')
-      .notNull()
-      .references(() => connections.id, { onDelete: 'cascade' }),
+    connectionId: connectionId().notNull(),
     /** Exact's division code (Int32). */
     code: integer('code').notNull(),
     description: text('description'),
@@ -226,12 +228,8 @@ export const oauthStates = pgTable(
     sessionId: uuid('session_id')
       .notNull()
       .references(() => sessions.id, { onDelete: 'cascade' }),
-    workspaceId: uuid('workspace_id')
-      .notNull()
-      .references(() => workspaces.id, { onDelete: 'cascade' }),
-    connectionId: uuid('connection_id')
-      .notNull()
-      .references(() => connections.id, { onDelete: 'cascade' }),
+    workspaceId: workspaceId(),
+    connectionId: connectionId().notNull(),
     returnTo: text('return_to'),
     createdAt: createdAt(),
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
@@ -247,10 +245,8 @@ export const events = pgTable(
   'events',
   {
     id: uuid('id').primaryKey(),
-    workspaceId: uuid('workspace_id')
-      .notNull()
-      .references(() => workspaces.id, { onDelete: 'cascade' }),
-    connectionId: uuid('connection_id').references(() => connections.id, { onDelete: 'cascade' }),
+    workspaceId: workspaceId(),
+    connectionId: connectionId(),
     kind: text('kind').notNull(),
     level: text('level').$type<EventLevel>().notNull().default('info'),
     message: text('message').notNull(),
@@ -268,10 +264,8 @@ export const alerts = pgTable(
   'alerts',
   {
     id: uuid('id').primaryKey(),
-    workspaceId: uuid('workspace_id')
-      .notNull()
-      .references(() => workspaces.id, { onDelete: 'cascade' }),
-    connectionId: uuid('connection_id').references(() => connections.id, { onDelete: 'cascade' }),
+    workspaceId: workspaceId(),
+    connectionId: connectionId(),
     kind: text('kind').notNull(),
     message: text('message').notNull(),
     details: jsonb('details'),
