@@ -8,11 +8,12 @@ import { exactRedirectUri } from '../../src/connections/redirect-uri.ts';
 import { runDoctor } from '../../src/doctor/doctor.ts';
 import { keepConnectionsAlive } from '../../src/jobs/token-keep-alive-job.ts';
 import { queryRows } from '../../src/storage/database.ts';
-import { alerts, connections } from '../../src/storage/schema.ts';
+import { alerts } from '../../src/storage/schema.ts';
 import { ApiClient, addMember, BACKENDS, OWNER, signUpOwner } from '../support/test-hub.ts';
 import {
   authorize,
   callback,
+  connectionRow,
   consent,
   createAppAndConnection,
   type RunningSimulator,
@@ -37,9 +38,6 @@ describe.each(BACKENDS)('Exact apps, connections, OAuth and divisions on $name',
   let d1: number;
   let d2: number;
   const plaintextSecrets = new Set<string>();
-
-  const connectionRow = async (id: string) =>
-    (await t.hub.db.select().from(connections).where(sql`${connections.id} = ${id}`))[0]!;
 
   beforeAll(async () => {
     [sim, t] = await Promise.all([startSim(), startExactHub(backend)]);
@@ -156,7 +154,7 @@ describe.each(BACKENDS)('Exact apps, connections, OAuth and divisions on $name',
     const after = await owner.get(`/api/v1/connections/${connectionId}`);
     expect(after.body.lastTest.ok).toBe(true);
 
-    const row = await connectionRow(connectionId);
+    const row = await connectionRow(t, connectionId);
     const tokens = new ConnectionsRepository(t.hub.db, t.hub.ctx.secrets).tokensOf(row)!;
     plaintextSecrets.add(tokens.accessToken).add(tokens.refreshToken);
   });
@@ -187,7 +185,7 @@ describe.each(BACKENDS)('Exact apps, connections, OAuth and divisions on $name',
     });
 
     const expectUntouched = async () => {
-      const row = await connectionRow(connectionId);
+      const row = await connectionRow(t, connectionId);
       expect(row.status).toBe('not_authorized');
       expect(row.accessTokenEnc).toBeNull();
       expect(row.refreshTokenEnc).toBeNull();
@@ -265,7 +263,7 @@ describe.each(BACKENDS)('Exact apps, connections, OAuth and divisions on $name',
       expect(result.status).toBe(400);
       expect(result.body.error.code).toBe('oauth_client_rejected');
       expect(result.body.error.details.action).toContain(redirectUri);
-      const row = await connectionRow(wrong.connectionId);
+      const row = await connectionRow(t, wrong.connectionId);
       expect(row.status).toBe('not_authorized');
       expect(row.refreshTokenEnc).toBeNull();
     });
@@ -281,7 +279,7 @@ describe.each(BACKENDS)('Exact apps, connections, OAuth and divisions on $name',
       expect(result.status).toBe(400);
       expect(result.body.error.code).toBe('oauth_redirect_mismatch');
       expect(result.body.error.details.action).toContain(redirectUri);
-      expect((await connectionRow(created.connectionId)).refreshTokenEnc).toBeNull();
+      expect((await connectionRow(t, created.connectionId)).refreshTokenEnc).toBeNull();
       plaintextSecrets.add(other.clientSecret);
     });
   });
@@ -387,7 +385,7 @@ describe.each(BACKENDS)('Exact apps, connections, OAuth and divisions on $name',
 
     it('keeps idle connections alive, and moves refused ones to needs_reauth with an alert', async () => {
       const statsBefore = await simControl(sim, 'GET', '/stats');
-      const obtainedBefore = (await connectionRow(connectionId)).tokenObtainedAt!;
+      const obtainedBefore = (await connectionRow(t, connectionId)).tokenObtainedAt!;
       t.clock.advance(8 * DAY);
       await simControl(sim, 'POST', '/clock', { advanceMs: 11 * MINUTE });
       const outcome = await keepConnectionsAlive(t.hub.ctx);
@@ -396,7 +394,7 @@ describe.each(BACKENDS)('Exact apps, connections, OAuth and divisions on $name',
       expect(
         statsAfter.token.byGrantType.refresh_token - (statsBefore.token.byGrantType.refresh_token ?? 0),
       ).toBe(outcome.refreshed.length);
-      expect((await connectionRow(connectionId)).tokenObtainedAt!.getTime()).toBeGreaterThan(
+      expect((await connectionRow(t, connectionId)).tokenObtainedAt!.getTime()).toBeGreaterThan(
         obtainedBefore.getTime(),
       );
 
@@ -431,7 +429,7 @@ describe.each(BACKENDS)('Exact apps, connections, OAuth and divisions on $name',
     });
 
     it('refreshes once when many clients in this process find the token expired', async () => {
-      const connection = await connectionRow(connectionId);
+      const connection = await connectionRow(t, connectionId);
       const app = await new ExactAccess(t.hub.ctx).apps.findById(connection.appId);
       t.clock.advance(11 * MINUTE);
       await simControl(sim, 'POST', '/clock', { advanceMs: 11 * MINUTE });

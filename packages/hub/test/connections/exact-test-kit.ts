@@ -1,10 +1,14 @@
 import { type RunningSimulator, type SimulatorOptions, startSimulator } from '@koppel/exact-sim';
+import { sql } from 'drizzle-orm';
 import type { RoutePlugin } from '../../src/api/route-plugin.ts';
 import { EXACT_API_ROUTES, EXACT_JOBS, EXACT_ROOT_ROUTES } from '../../src/connections/exact-module.ts';
+import { exactRedirectUri } from '../../src/connections/redirect-uri.ts';
+import { connections } from '../../src/storage/schema.ts';
 import {
   type ApiClient,
   type Backend,
   type LooseJson,
+  signUpOwner,
   startTestHub,
   type TestHub,
 } from '../support/test-hub.ts';
@@ -153,6 +157,32 @@ export async function authorize(
     ...(divisions ? { divisions } : {}),
   });
   return callback(client, back);
+}
+
+/**
+ * exact-sim and an Exact hub, an owner, an app registered at the sim and one connection on it
+ * named `name`, run through authorization; `authorized` is what the callback answered.
+ */
+export async function startAuthorizedConnection(
+  backend: Backend,
+  name: string,
+): Promise<{ sim: RunningSimulator; t: TestHub; connectionId: string; authorized: { status: number } }> {
+  const [sim, t] = await Promise.all([startSim(), startExactHub(backend)]);
+  try {
+    const { client, workspaceId } = await signUpOwner(t.base);
+    const simApp = await registerSimApp(sim, exactRedirectUri(t.config.publicUrl));
+    const { connectionId } = await createAppAndConnection(client, workspaceId, sim, simApp, name);
+    const authorized = await authorize(client, connectionId, sim);
+    return { sim, t, connectionId, authorized };
+  } catch (error) {
+    await Promise.allSettled([t.close(), sim.close()]);
+    throw error;
+  }
+}
+
+/** A connection's stored row, read straight from the database. */
+export async function connectionRow(t: TestHub, id: string) {
+  return (await t.hub.db.select().from(connections).where(sql`${connections.id} = ${id}`))[0]!;
 }
 
 export type { RunningSimulator, TestHub };

@@ -1,17 +1,11 @@
-import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exactRedirectUri } from '../../src/connections/redirect-uri.ts';
 import { tokenKeepAliveJob } from '../../src/jobs/token-keep-alive-job.ts';
-import { connections } from '../../src/storage/schema.ts';
-import { BACKENDS, signUpOwner } from '../support/test-hub.ts';
+import { BACKENDS } from '../support/test-hub.ts';
 import {
-  authorize,
-  createAppAndConnection,
+  connectionRow,
   type RunningSimulator,
-  registerSimApp,
   simControl,
-  startExactHub,
-  startSim,
+  startAuthorizedConnection,
   type TestHub,
 } from './exact-test-kit.ts';
 
@@ -21,11 +15,9 @@ describe.each(BACKENDS)('the keep-alive job through pg-boss ($name)', (backend) 
   let connectionId: string;
 
   beforeAll(async () => {
-    [sim, t] = await Promise.all([startSim(), startExactHub(backend)]);
-    const { client, workspaceId } = await signUpOwner(t.base);
-    const simApp = await registerSimApp(sim, exactRedirectUri(t.config.publicUrl));
-    ({ connectionId } = await createAppAndConnection(client, workspaceId, sim, simApp, 'Idle'));
-    expect((await authorize(client, connectionId, sim)).status).toBe(200);
+    let authorized: { status: number };
+    ({ sim, t, connectionId, authorized } = await startAuthorizedConnection(backend, 'Idle'));
+    expect(authorized.status).toBe(200);
   });
   afterAll(async () => {
     await t?.close();
@@ -35,9 +27,7 @@ describe.each(BACKENDS)('the keep-alive job through pg-boss ($name)', (backend) 
   it('is scheduled hourly and refreshes a connection idle for more than a week', async () => {
     const definition = t.hub.ctx.jobs.definitions.find((d) => d.name === tokenKeepAliveJob.name);
     expect(definition?.cron).toBe('23 * * * *');
-    const obtainedAt = async () =>
-      (await t.hub.db.select().from(connections).where(sql`${connections.id} = ${connectionId}`))[0]!
-        .tokenObtainedAt!;
+    const obtainedAt = async () => (await connectionRow(t, connectionId)).tokenObtainedAt!;
     const before = await obtainedAt();
     t.clock.advance(8 * 24 * 3600_000);
     await simControl(sim, 'POST', '/clock', { advanceMs: 11 * 60_000 });

@@ -1,19 +1,13 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConnectionsRepository } from '../../src/connections/connections-repository.ts';
-import { exactRedirectUri } from '../../src/connections/redirect-uri.ts';
-import { connections } from '../../src/storage/schema.ts';
-import { BACKENDS, signUpOwner } from '../support/test-hub.ts';
+import { BACKENDS } from '../support/test-hub.ts';
 import {
-  authorize,
-  createAppAndConnection,
+  connectionRow,
   type RunningSimulator,
-  registerSimApp,
   simControl,
-  startExactHub,
-  startSim,
+  startAuthorizedConnection,
   type TestHub,
 } from './exact-test-kit.ts';
 
@@ -62,11 +56,9 @@ describe('one connection shared by several processes on Postgres', () => {
   let connectionId: string;
 
   beforeAll(async () => {
-    [sim, t] = await Promise.all([startSim(), startExactHub(postgres)]);
-    const { client, workspaceId } = await signUpOwner(t.base);
-    const simApp = await registerSimApp(sim, exactRedirectUri(t.config.publicUrl));
-    ({ connectionId } = await createAppAndConnection(client, workspaceId, sim, simApp, 'Shared'));
-    expect((await authorize(client, connectionId, sim)).status).toBe(200);
+    let authorized: { status: number };
+    ({ sim, t, connectionId, authorized } = await startAuthorizedConnection(postgres, 'Shared'));
+    expect(authorized.status).toBe(200);
   });
   afterAll(async () => {
     await t?.close();
@@ -75,8 +67,7 @@ describe('one connection shared by several processes on Postgres', () => {
 
   it(`makes exactly one token call when the token expires under ${PROCESSES} processes at once`, async () => {
     const repo = new ConnectionsRepository(t.hub.db, t.hub.ctx.secrets);
-    const rowOf = async () =>
-      (await t.hub.db.select().from(connections).where(sql`${connections.id} = ${connectionId}`))[0]!;
+    const rowOf = () => connectionRow(t, connectionId);
     const before = repo.tokensOf(await rowOf())!;
     // Past the 10-minute lifetime on Exact's side (and past its 570 s refresh floor).
     const clock = await simControl<{ now: number }>(sim, 'POST', '/clock', { advanceMs: 11 * 60_000 });
