@@ -1,10 +1,10 @@
 // Starts what the dashboard needs for real: exact-sim, and a hub with every standard module
 // (which serves packages/web/dist), plus Debian's Chromium through exact-sim's test launcher.
 import { createHmac } from 'node:crypto';
-import { createServer } from 'node:net';
 import { Writable } from 'node:stream';
 import { type RunningSimulator, startSimulator } from '@koppel/exact-sim';
 import { createHub, type Hub, loadConfig, STANDARD_HUB_OPTIONS } from '@koppel/hub';
+import { freePort } from '../../hub/test/support/free-port.ts';
 
 export { launchBrowser } from '../../exact-sim/test/support/browser.ts';
 
@@ -23,18 +23,6 @@ export interface Stack {
   sim: RunningSimulator;
   logs: LogLines;
   close(): Promise<void>;
-}
-
-/** A port that was free a moment ago (the OS hands out a fresh one each time). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /**
