@@ -6,7 +6,7 @@ import { linkDivisions, refreshDivisions } from '../connections/divisions.ts';
 import { exactAccess } from '../connections/exact-access.ts';
 import { describeExactFailure } from '../connections/exact-failure.ts';
 import { badRequest, HubError } from '../errors.ts';
-import type { ConnectionStatus } from '../storage/schema.ts';
+import type { ConnectionStatus, Role } from '../storage/schema.ts';
 import { access, membershipOf } from './access.ts';
 import { connectionGuard, guardedConnection } from './connection-access.ts';
 import {
@@ -61,6 +61,12 @@ function exactCallFailed(error: unknown): never {
 export const connectionRoutes: RoutePlugin = async (app, { ctx }) => {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const exact = exactAccess(ctx);
+  /** Route options for one connection: signed in, then `role` in the connection's workspace. */
+  const onConnection = <S extends object>(role: Role, summary: string, schema: S) => ({
+    config: { access: access.user },
+    preValidation: connectionGuard(ctx, role),
+    schema: { tags: ['connections'], summary, params: ConnectionParams, ...schema },
+  });
 
   r.get(
     '/workspaces/:workspaceId/connections',
@@ -101,32 +107,18 @@ export const connectionRoutes: RoutePlugin = async (app, { ctx }) => {
 
   r.get(
     '/connections/:connectionId',
-    {
-      config: { access: access.user },
-      preValidation: connectionGuard(ctx, 'viewer'),
-      schema: {
-        tags: ['connections'],
-        summary: 'One connection with its status, Exact user and last test',
-        params: ConnectionParams,
-        response: { 200: ConnectionView },
-      },
-    },
+    onConnection('viewer', 'One connection with its status, Exact user and last test', {
+      response: { 200: ConnectionView },
+    }),
     async (request) => connectionView(guardedConnection(request)),
   );
 
   r.patch(
     '/connections/:connectionId',
-    {
-      config: { access: access.user },
-      preValidation: connectionGuard(ctx, 'admin'),
-      schema: {
-        tags: ['connections'],
-        summary: 'Rename a connection or switch it on or off (Active)',
-        params: ConnectionParams,
-        body: UpdateConnectionBody,
-        response: { 200: ConnectionView },
-      },
-    },
+    onConnection('admin', 'Rename a connection or switch it on or off (Active)', {
+      body: UpdateConnectionBody,
+      response: { 200: ConnectionView },
+    }),
     async (request) => {
       const found = guardedConnection(request);
       const { name, active } = request.body;
@@ -140,16 +132,9 @@ export const connectionRoutes: RoutePlugin = async (app, { ctx }) => {
 
   r.delete(
     '/connections/:connectionId',
-    {
-      config: { access: access.user },
-      preValidation: connectionGuard(ctx, 'admin'),
-      schema: {
-        tags: ['connections'],
-        summary: 'Delete a connection and its stored tokens',
-        params: ConnectionParams,
-        response: { 204: EmptyReply },
-      },
-    },
+    onConnection('admin', 'Delete a connection and its stored tokens', {
+      response: { 204: EmptyReply },
+    }),
     async (request, reply) => {
       const found = guardedConnection(request);
       await exact.connections.delete(found.id);
@@ -159,16 +144,9 @@ export const connectionRoutes: RoutePlugin = async (app, { ctx }) => {
 
   r.get(
     '/connections/:connectionId/divisions',
-    {
-      config: { access: access.user },
-      preValidation: connectionGuard(ctx, 'viewer'),
-      schema: {
-        tags: ['connections'],
-        summary: 'Divisions Exact listed for the connection, with link and scope flags',
-        params: ConnectionParams,
-        response: { 200: z.array(DivisionView) },
-      },
-    },
+    onConnection('viewer', 'Divisions Exact listed for the connection, with link and scope flags', {
+      response: { 200: z.array(DivisionView) },
+    }),
     async (request) => {
       const found = guardedConnection(request);
       return (await exact.connections.listDivisions(found.id)).map(divisionView);
@@ -177,16 +155,13 @@ export const connectionRoutes: RoutePlugin = async (app, { ctx }) => {
 
   r.post(
     '/connections/:connectionId/divisions/refresh',
-    {
-      config: { access: access.user },
-      preValidation: connectionGuard(ctx, 'admin'),
-      schema: {
-        tags: ['connections'],
-        summary: 'Re-read system/Divisions from Exact (divisions no longer granted get inScope=false)',
-        params: ConnectionParams,
+    onConnection(
+      'admin',
+      'Re-read system/Divisions from Exact (divisions no longer granted get inScope=false)',
+      {
         response: { 200: z.array(DivisionView) },
       },
-    },
+    ),
     async (request) => {
       const found = guardedConnection(request);
       if (!found.refreshTokenEnc) {
@@ -202,17 +177,10 @@ export const connectionRoutes: RoutePlugin = async (app, { ctx }) => {
 
   r.put(
     '/connections/:connectionId/divisions',
-    {
-      config: { access: access.user },
-      preValidation: connectionGuard(ctx, 'admin'),
-      schema: {
-        tags: ['connections'],
-        summary: 'Link exactly these divisions (any subset of what Exact listed)',
-        params: ConnectionParams,
-        body: LinkBody,
-        response: { 200: z.array(DivisionView) },
-      },
-    },
+    onConnection('admin', 'Link exactly these divisions (any subset of what Exact listed)', {
+      body: LinkBody,
+      response: { 200: z.array(DivisionView) },
+    }),
     async (request) => {
       const found = guardedConnection(request);
       return (await linkDivisions(ctx, found, request.body.codes)).map(divisionView);
@@ -221,16 +189,9 @@ export const connectionRoutes: RoutePlugin = async (app, { ctx }) => {
 
   r.post(
     '/connections/:connectionId/test',
-    {
-      config: { access: access.user },
-      preValidation: connectionGuard(ctx, 'admin'),
-      schema: {
-        tags: ['connections'],
-        summary: 'Test the connection: current/Me plus one cheap read per linked division',
-        params: ConnectionParams,
-        response: { 200: ConnectionTestView },
-      },
-    },
+    onConnection('admin', 'Test the connection: current/Me plus one cheap read per linked division', {
+      response: { 200: ConnectionTestView },
+    }),
     async (request) => {
       const found = guardedConnection(request);
       return testConnection(ctx, found);
@@ -239,17 +200,14 @@ export const connectionRoutes: RoutePlugin = async (app, { ctx }) => {
 
   r.get(
     '/connections/:connectionId/events',
-    {
-      config: { access: access.user },
-      preValidation: connectionGuard(ctx, 'viewer'),
-      schema: {
-        tags: ['connections'],
-        summary: "The connection's recent events (authorizations, tests, token failures), newest first",
-        params: ConnectionParams,
+    onConnection(
+      'viewer',
+      "The connection's recent events (authorizations, tests, token failures), newest first",
+      {
         querystring: EventsQuery,
         response: { 200: z.array(EventView) },
       },
-    },
+    ),
     async (request) => {
       const found = guardedConnection(request);
       const rows = await exact.connections.listEvents(found.id, request.query.limit);
