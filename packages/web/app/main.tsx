@@ -20,7 +20,7 @@ import {
   useMutation,
   useQueryClient,
 } from '@tanstack/react-query';
-import { type FormEvent, StrictMode, useState } from 'react';
+import { StrictMode, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-router';
 import { ApiError, post } from './api/client.ts';
@@ -29,6 +29,7 @@ import { CrashBoundary } from './components/crash-boundary.tsx';
 import { ErrorAlert } from './components/error-alert.tsx';
 import { Layout } from './components/layout.tsx';
 import { Loading } from './components/loading.tsx';
+import { submitWith } from './components/submit-with.ts';
 import { AcceptInvitationPage } from './pages/accept-invitation-page.tsx';
 import { AppsPage } from './pages/apps-page.tsx';
 import { ConnectionPage } from './pages/connection-page.tsx';
@@ -109,10 +110,7 @@ function NoWorkspace() {
     mutationFn: () => post('/workspaces', { name }),
     onSuccess: () => client.invalidateQueries({ queryKey: ME_KEY }),
   });
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    create.mutate();
-  };
+  const submit = submitWith(create);
   return (
     <Center mih="100vh" p="md">
       <Paper withBorder p="xl" w={420}>

@@ -1,10 +1,11 @@
 import { NativeSelect, PasswordInput, Stack, Text, TextInput } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useState } from 'react';
+import { useState } from 'react';
 import { patch, post } from '../api/client.ts';
 import { keys } from '../api/queries.ts';
 import { type ExactApp, REGIONS, type Region } from '../api/types.ts';
 import { SubmitRow } from './submit-row.tsx';
+import { submitWith } from './submit-with.ts';
 
 const REGION_HOSTS: Record<Region, string> = {
   nl: 'Netherlands · start.exactonline.nl',
@@ -71,10 +72,7 @@ export function AppForm({
     },
   });
 
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    save.mutate();
-  };
+  const submit = submitWith(save);
 
   return (
     <Stack component="form" onSubmit={submit} gap="sm">

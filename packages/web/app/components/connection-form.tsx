@@ -1,10 +1,11 @@
 import { NativeSelect, Stack, Switch, TextInput } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useState } from 'react';
+import { useState } from 'react';
 import { post } from '../api/client.ts';
 import { keys } from '../api/queries.ts';
 import type { Connection, ExactApp } from '../api/types.ts';
 import { SubmitRow } from './submit-row.tsx';
+import { submitWith } from './submit-with.ts';
 
 export function ConnectionForm({
   workspaceId,
@@ -28,10 +29,7 @@ export function ConnectionForm({
       onCreated(connection);
     },
   });
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    create.mutate();
-  };
+  const submit = submitWith(create);
   return (
     <Stack component="form" onSubmit={submit} gap="sm">
       <TextInput

@@ -1,10 +1,11 @@
 import { Button, Center, Paper, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useState } from 'react';
+import { useState } from 'react';
 import { useNavigate } from 'react-router';
 import { post } from '../api/client.ts';
 import { ErrorAlert } from '../components/error-alert.tsx';
 import { Loading } from '../components/loading.tsx';
+import { submitWith } from '../components/submit-with.ts';
 import { ME_KEY } from '../session.tsx';
 
 interface Preview {
@@ -40,10 +41,7 @@ export function AcceptInvitationPage() {
       navigate('/');
     },
   });
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    accept.mutate();
-  };
+  const submit = submitWith(accept);
   return (
     <Center mih="100vh" bg="gray.0" p="md">
       <Paper withBorder shadow="sm" p="xl" radius="md" w={440}>

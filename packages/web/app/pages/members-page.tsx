@@ -1,11 +1,12 @@
 import { Badge, Button, Card, Group, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useState } from 'react';
+import { useState } from 'react';
 import { del, get, patch, post } from '../api/client.ts';
 import type { Invitation, Member, Role } from '../api/types.ts';
 import { CopyField } from '../components/copy-field.tsx';
 import { ErrorAlert } from '../components/error-alert.tsx';
 import { Loading } from '../components/loading.tsx';
+import { submitWith } from '../components/submit-with.ts';
 import { atLeast, useSession } from '../session.tsx';
 
 const ROLE_OPTIONS = [
@@ -149,10 +150,7 @@ function InviteForm({ workspaceId, isOwner }: { workspaceId: string; isOwner: bo
       return queryClient.invalidateQueries({ queryKey: ['workspace', workspaceId, 'invitations'] });
     },
   });
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    invite.mutate();
-  };
+  const submit = submitWith(invite);
   return (
     <Card withBorder>
       <Stack component="form" onSubmit={submit} gap="sm">

@@ -1,9 +1,10 @@
 import { Alert, Button, Card, Group, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useState } from 'react';
+import { useState } from 'react';
 import { post } from '../api/client.ts';
 import { CopyField } from '../components/copy-field.tsx';
 import { ErrorAlert } from '../components/error-alert.tsx';
+import { submitWith } from '../components/submit-with.ts';
 import { ME_KEY, useSession } from '../session.tsx';
 
 /** Two-factor sign-in (TOTP) and the password. */
@@ -28,10 +29,7 @@ function EnrolTotp() {
     mutationFn: () => post('/me/totp/confirm', { code }),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ME_KEY }),
   });
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    confirm.mutate();
-  };
+  const submit = submitWith(confirm);
   return (
     <Stack gap="sm">
       <Title order={4}>Two-factor sign-in is off</Title>
@@ -78,10 +76,7 @@ function DisableTotp() {
     mutationFn: () => post('/me/totp/disable', { password, code }),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ME_KEY }),
   });
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    disable.mutate();
-  };
+  const submit = submitWith(disable);
   return (
     <Stack component="form" onSubmit={submit} gap="sm">
       <Title order={4}>Two-factor sign-in is on</Title>
@@ -119,10 +114,7 @@ function ChangePassword() {
       setNew('');
     },
   });
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    change.mutate();
-  };
+  const submit = submitWith(change);
   return (
     <Stack component="form" onSubmit={submit} gap="sm">
       <Title order={4}>Password</Title>

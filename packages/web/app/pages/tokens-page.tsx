@@ -1,12 +1,13 @@
 import { Alert, Button, Card, Group, NumberInput, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useState } from 'react';
+import { useState } from 'react';
 import { del, get, post } from '../api/client.ts';
 import type { ApiToken } from '../api/types.ts';
 import { CopyField } from '../components/copy-field.tsx';
 import { ErrorAlert } from '../components/error-alert.tsx';
 import { Loading } from '../components/loading.tsx';
 import { notifyDone } from '../components/notify.ts';
+import { submitWith } from '../components/submit-with.ts';
 
 const TOKENS_KEY = ['tokens'];
 const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : '—');
@@ -34,10 +35,7 @@ export function TokensPage() {
       return queryClient.invalidateQueries({ queryKey: TOKENS_KEY });
     },
   });
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    create.mutate();
-  };
+  const submit = submitWith(create);
 
   return (
     <Stack>
