@@ -16,6 +16,8 @@ import {
   type TestHub,
 } from './support/test-hub.ts';
 
+const METRICS_TOKEN = 'metrics-token-for-the-platform-suite';
+
 describe.each(BACKENDS)('operations endpoints, errors, jobs and doctor on $name', (backend) => {
   let t: TestHub;
   let workspaceId: string;
@@ -23,7 +25,7 @@ describe.each(BACKENDS)('operations endpoints, errors, jobs and doctor on $name'
 
   beforeAll(async () => {
     t = await startTestHub(backend, {
-      env: { KOPPEL_BODY_LIMIT_BYTES: '2048' },
+      env: { KOPPEL_BODY_LIMIT_BYTES: '2048', KOPPEL_METRICS_TOKEN: METRICS_TOKEN },
       hub: {
         jobs: [
           {
@@ -58,9 +60,18 @@ describe.each(BACKENDS)('operations endpoints, errors, jobs and doctor on $name'
     });
   });
 
-  it('serves Prometheus metrics with per-route request counts', async () => {
+  it('serves Prometheus metrics with per-route request counts to the metrics token only', async () => {
     await fetch(`${t.base}/healthz`);
-    const text = await (await fetch(`${t.base}/metrics`)).text();
+    for (const authorization of [undefined, 'Bearer not-the-metrics-token', `Basic ${METRICS_TOKEN}`]) {
+      const refused = await fetch(`${t.base}/metrics`, authorization ? { headers: { authorization } } : {});
+      expect(refused.status).toBe(401);
+      expect(((await refused.json()) as LooseJson).error.code).toBe('metrics_unauthorized');
+    }
+    const scraped = await fetch(`${t.base}/metrics`, {
+      headers: { authorization: `Bearer ${METRICS_TOKEN}` },
+    });
+    expect(scraped.status).toBe(200);
+    const text = await scraped.text();
     expect(text).toMatch(/koppel_http_requests_total\{method="GET",route="\/healthz",status="200"\} \d+/);
     expect(text).toMatch(/koppel_process_cpu_seconds_total/);
   });
@@ -151,8 +162,9 @@ describe.each(BACKENDS)('operations endpoints, errors, jobs and doctor on $name'
   });
 });
 
-describe.each(BACKENDS)('readiness before migrations ($name)', (backend) => {
+describe.each(BACKENDS)('a hub before migrations, without a metrics token ($name)', (backend) => {
   let t: TestHub;
+
   beforeAll(async () => {
     t = await startTestHub(backend, { hub: { migrate: false, pgliteTemplate: undefined } });
   });
@@ -164,6 +176,14 @@ describe.each(BACKENDS)('readiness before migrations ($name)', (backend) => {
     const body = (await response.json()) as LooseJson;
     expect(body.checks.migrations.ok).toBe(false);
     expect(body.checks.migrations.message).toMatch(/^(\d+) of \1 pending; run koppel migrate$/);
+  });
+
+  it('switches /metrics off without KOPPEL_METRICS_TOKEN and says how to switch it on', async () => {
+    const res = await fetch(`${t.base}/metrics`);
+    expect(res.status).toBe(404);
+    const body = (await res.json()) as LooseJson;
+    expect(body.error.code).toBe('metrics_disabled');
+    expect(body.error.message).toContain('KOPPEL_METRICS_TOKEN');
   });
 });
 

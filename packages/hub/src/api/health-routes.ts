@@ -1,4 +1,6 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
+import { HubError } from '../errors.ts';
 import { migrationStatus, pingDatabase } from '../storage/database.ts';
 import { access } from './access.ts';
 import type { HubMetrics } from './metrics.ts';
@@ -13,7 +15,21 @@ const Readiness = z.object({
   }),
 });
 
-/** Liveness, readiness, Prometheus metrics and the OpenAPI document; all public. */
+const sha256 = (text: string): Buffer => createHash('sha256').update(text).digest();
+
+/**
+ * Whether the request carries the metrics bearer token. Hashing both sides first gives
+ * equal-length buffers, so the comparison takes the same time whatever was sent.
+ */
+function hasMetricsToken(authorization: string | undefined, token: string): boolean {
+  const sent = /^bearer (.+)$/i.exec(authorization ?? '')?.[1]?.trim();
+  return sent !== undefined && timingSafeEqual(sha256(sent), sha256(token));
+}
+
+/**
+ * Liveness, readiness and the OpenAPI document are public. Prometheus metrics are public
+ * routes too (scrapers hold no session) but answer only with KOPPEL_METRICS_TOKEN as bearer.
+ */
 export function healthRoutes(metrics: HubMetrics): RoutePlugin {
   return async (app, { ctx }) => {
     const r = app.withTypeProvider<ZodTypeProvider>();
@@ -72,7 +88,22 @@ export function healthRoutes(metrics: HubMetrics): RoutePlugin {
         config: { access: access.public },
         schema: { tags: ['operations'], summary: 'Prometheus metrics', hide: true },
       },
-      async (_request, reply) => {
+      async (request, reply) => {
+        const token = ctx.config.metricsToken;
+        if (token === undefined) {
+          throw new HubError(
+            'metrics_disabled',
+            'Metrics are switched off: set KOPPEL_METRICS_TOKEN and scrape /metrics with Authorization: Bearer <token>.',
+            { status: 404 },
+          );
+        }
+        if (!hasMetricsToken(request.headers.authorization, token)) {
+          throw new HubError(
+            'metrics_unauthorized',
+            'Send the KOPPEL_METRICS_TOKEN value as Authorization: Bearer <token> to read /metrics.',
+            { status: 401 },
+          );
+        }
         const { contentType, body } = await metrics.render();
         return reply.type(contentType).send(body);
       },

@@ -90,6 +90,12 @@ const SETTINGS = {
     schema: positiveInt,
     hint: 'hours a login session lasts (default 336, two weeks)',
   },
+  metricsToken: {
+    env: 'KOPPEL_METRICS_TOKEN',
+    key: 'metricsToken',
+    schema: z.string().min(16, 'must be at least 16 characters'),
+    hint: 'a random string Prometheus sends as Authorization: Bearer <token>, e.g. from `openssl rand -hex 24`',
+  },
   invitationTtlHours: {
     env: 'KOPPEL_INVITATION_TTL_HOURS',
     key: 'invitationTtlHours',
@@ -118,6 +124,8 @@ export interface HubConfig {
   logLevel: (typeof LOG_LEVELS)[number];
   trustProxy: boolean;
   bodyLimitBytes: number;
+  /** Bearer token that unlocks /metrics; unset: /metrics is switched off. */
+  metricsToken: string | undefined;
   sessionTtlHours: number;
   invitationTtlHours: number;
 }
@@ -220,6 +228,7 @@ export function loadConfig(
     logLevel: (values.logLevel as HubConfig['logLevel'] | undefined) ?? 'info',
     trustProxy: (values.trustProxy as boolean | undefined) ?? false,
     bodyLimitBytes: (values.bodyLimitBytes as number | undefined) ?? 1024 * 1024,
+    metricsToken: values.metricsToken as string | undefined,
     sessionTtlHours: (values.sessionTtlHours as number | undefined) ?? 24 * 14,
     invitationTtlHours: (values.invitationTtlHours as number | undefined) ?? 24 * 7,
   };
