@@ -20,6 +20,12 @@ async function main(): Promise<void> {
       `EXACT_SIM_PORT: expected a TCP port number, got "${process.env.EXACT_SIM_PORT}".`,
     ]);
   }
+  if (config.port === 0 && config.publicUrlFromPort) {
+    // The simulator registers the hub's callback before the hub listens, so the port must be known.
+    throw new ConfigError([
+      "KOPPEL_PORT: npm start needs a fixed port (or KOPPEL_PUBLIC_URL), because the sandbox app is registered with the hub's redirect URI before the hub starts. Leave it unset for 3000.",
+    ]);
+  }
   const sim = await startSimulator({
     port: simPort,
     host: config.host,

@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -52,4 +52,13 @@ describe('npm start (cli/demo.ts)', () => {
     };
     expect(sim.apps[0]!.redirectUri).toBe(`http://127.0.0.1:${hubPort}/oauth/exact/callback`);
   }, 60_000);
+
+  it('refuses a random hub port, which the sandbox app could not be registered with', () => {
+    const run = spawnSync(process.execPath, [ENTRY], {
+      env: { ...process.env, KOPPEL_PORT: '0', KOPPEL_DATA_DIR: dataDir, KOPPEL_PUBLIC_URL: '' },
+      encoding: 'utf8',
+    });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('KOPPEL_PORT: npm start needs a fixed port');
+  });
 });
