@@ -1,0 +1,56 @@
+import type { z } from 'zod';
+import type { FlowPackage, StreamRunInput } from './flow-package.ts';
+import type { StreamLocks } from './stream-lock.ts';
+import { emptyProgress, type StreamStats } from './stream-stats.ts';
+
+export type StreamRunRequest<Settings> = Omit<StreamRunInput<Settings>, 'progress'> & {
+  /** Calls made to Exact's API so far (the run's counter; the stream reports its share). */
+  apiCalls: () => number;
+};
+
+/** A stable code and a message from whatever a stream threw (SDK and hub errors carry codes). */
+export function describeFailure(error: unknown): { code: string; message: string } {
+  const code =
+    typeof error === 'object' && error !== null && typeof (error as { code?: unknown }).code === 'string'
+      ? (error as { code: string }).code
+      : 'stream_failed';
+  return { code, message: error instanceof Error ? error.message : String(error) };
+}
+
+/**
+ * Runs one stream of a flow under its lock: skipped when another run (in any process)
+ * holds it, otherwise the package's run logic with its counters, timing and failure.
+ */
+export async function runStream<S extends z.ZodObject>(
+  pkg: FlowPackage<S>,
+  request: StreamRunRequest<z.output<S>>,
+  locks: StreamLocks,
+  now: () => number = Date.now,
+): Promise<StreamStats> {
+  const started = now();
+  const callsBefore = request.apiCalls();
+  const progress = emptyProgress();
+  const finish = (status: StreamStats['status'], error: StreamStats['error']): StreamStats => ({
+    ...progress,
+    status,
+    error,
+    apiCalls: request.apiCalls() - callsBefore,
+    durationMs: now() - started,
+  });
+  const lease = await locks.tryAcquire(request.streamId);
+  if (lease === null) {
+    return finish('skipped', {
+      code: 'stream_busy',
+      message: `Stream ${request.streamId} is already running elsewhere; this run left it alone.`,
+    });
+  }
+  try {
+    const { apiCalls: _calls, ...input } = request;
+    await pkg.runStream({ ...input, progress });
+    return finish('succeeded', null);
+  } catch (error) {
+    return finish('failed', describeFailure(error));
+  } finally {
+    await lease.release();
+  }
+}
