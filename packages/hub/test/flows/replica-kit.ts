@@ -75,9 +75,12 @@ function digest(lines: string[]): TableDigest {
 }
 
 /** What Exact has now: a full sync read of each table's (id, Timestamp). */
-export async function sourceDigests(exact: DivisionClient): Promise<Record<string, TableDigest>> {
+export async function sourceDigests(
+  exact: DivisionClient,
+  tables = REPLICA_TABLES,
+): Promise<Record<string, TableDigest>> {
   const result: Record<string, TableDigest> = {};
-  for (const table of REPLICA_TABLES) {
+  for (const table of tables) {
     const lines: string[] = [];
     for await (const page of exact.sync(table.entity, { select: [table.idField] })) {
       for (const row of page.rows) {
@@ -94,9 +97,10 @@ export async function replicaDigests(
   destination: PostgresDestination,
   division: number,
   schema = SETTINGS.schema,
+  tables = REPLICA_TABLES,
 ): Promise<Record<string, TableDigest>> {
   const result: Record<string, TableDigest> = {};
-  for (const table of REPLICA_TABLES) {
+  for (const table of tables) {
     const rows = await destination.driver.query<{ id: string; ts: string }>(
       `select id::text as id, _timestamp::text as ts from "${schema}"."${table.name}" where division = $1 and _deleted_at is null`,
       [division],
