@@ -9,23 +9,27 @@ import { replicatePackage } from '../../src/flows/packages/replicate/replicate-p
 import { PostgresStreamLocks } from '../../src/flows/stream-lock.ts';
 import { runStream } from '../../src/flows/stream-runner.ts';
 
-const env = process.env as Record<string, string>;
+function env(name: string): string {
+  const value = process.env[name];
+  if (value === undefined) throw new Error(`${name} is not set`);
+  return value;
+}
 const exact = new ExactClient({
-  region: env.SIM_URL,
-  clientId: env.CLIENT_ID,
-  clientSecret: env.CLIENT_SECRET,
-  redirectUri: env.REDIRECT_URI,
+  region: env('SIM_URL'),
+  clientId: env('CLIENT_ID'),
+  clientSecret: env('CLIENT_SECRET'),
+  redirectUri: env('REDIRECT_URI'),
 });
-await exact.connect(env.CODE);
-const destination = PostgresDestination.connect(env.DATABASE_URL);
-const lockPool = new pg.Pool({ connectionString: env.DATABASE_URL, max: 2 });
-const division = Number(env.DIVISION);
+await exact.connect(env('CODE'));
+const destination = PostgresDestination.connect(env('DATABASE_URL'));
+const lockPool = new pg.Pool({ connectionString: env('DATABASE_URL'), max: 2 });
+const division = Number(env('DIVISION'));
 const stats = await runStream(
   replicatePackage,
   {
-    streamId: `kill-test/${division}/${env.ENTITY}`,
+    streamId: `kill-test/${division}/${env('ENTITY')}`,
     division,
-    entity: env.ENTITY,
+    entity: env('ENTITY'),
     settings: replicatePackage.settings.parse({}),
     exact: exact.division(division, { background: true }),
     destination,
