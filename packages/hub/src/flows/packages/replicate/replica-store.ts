@@ -5,6 +5,12 @@ import { qualifiedName, quoteIdent, SYSTEM_COLUMNS, type TableLayout } from './t
 
 export type DeleteMode = 'soft' | 'hard';
 
+/** A page of rows ready to write: JSON text for the statement's parameters. */
+export interface PreparedPage {
+  raw: string;
+  typed: string;
+}
+
 /** The cursor table in the destination schema: cursors commit with the rows they cover. */
 const CURSOR_TABLE = '_koppel_cursors';
 
@@ -112,16 +118,40 @@ export class ReplicaStore {
     return next;
   }
 
-  /** Upserts one page of rows and moves the cursor, in one transaction; returns rows written. */
-  async writePage(
-    rows: readonly SyncRow<EntityDef>[],
-    from: StreamCursor,
-    to: StreamCursor,
-  ): Promise<number> {
-    const page = JSON.stringify(this.#pageRecords(rows));
+  /**
+   * The page as two aligned JSON arrays: each record as Exact sent it, and the values the
+   * SDK typed (DateTimes, trimmed codes). A later duplicate of an id wins. Separate from
+   * `writePage` so the next page is prepared while the database writes this one.
+   */
+  preparePage(rows: readonly SyncRow<EntityDef>[]): PreparedPage {
+    const byId = new Map<unknown, SyncRow<EntityDef>>();
+    for (const row of rows) byId.set((row as unknown as Record<string, unknown>)[this.#layout.idField], row);
+    const unique = byId.size === rows.length ? rows : [...byId.values()];
+    const typedFields = this.#dated;
+    const raw: unknown[] = [];
+    const typed: Record<string, unknown>[] = [];
+    for (const row of unique) {
+      const values = row as unknown as Record<string, unknown>;
+      const d: Record<string, unknown> = {};
+      for (const { field } of typedFields) {
+        const value = values[field];
+        if (value !== null && value !== undefined)
+          d[field] = value instanceof Date ? value.toISOString() : value;
+      }
+      raw.push(row[RAW]);
+      typed.push(d);
+    }
+    return { raw: JSON.stringify(raw), typed: JSON.stringify(typed) };
+  }
+
+  /** Upserts one prepared page and moves the cursor, in one transaction; returns rows written. */
+  async writePage({ raw, typed }: PreparedPage, from: StreamCursor, to: StreamCursor): Promise<number> {
     return this.#driver.transaction(async (session) => {
+      await relaxedCommit(session);
       await this.#advance(session, from, to);
-      const result = await session.query(this.#upsert, [this.#division, page]);
+      // Without typed values the statement has no third parameter (Postgres would not know its type).
+      const params = this.#dated.length > 0 ? [this.#division, raw, typed] : [this.#division, raw];
+      const result = await session.query(this.#upsert, params);
       return result.affected;
     });
   }
@@ -178,40 +208,30 @@ export class ReplicaStore {
     );
     if (result.affected !== 1) throw new StreamConflictError(this.#streamId);
   }
+}
 
-  /** Each row as Exact sent it (`r`) plus the values the SDK typed (`d`); later duplicates win. */
-  #pageRecords(rows: readonly SyncRow<EntityDef>[]): { r: unknown; d: Record<string, unknown> }[] {
-    const byId = new Map<unknown, { r: unknown; d: Record<string, unknown> }>();
-    const typed = this.#dated;
-    for (const row of rows) {
-      const values = row as unknown as Record<string, unknown>;
-      const d: Record<string, unknown> = {};
-      for (let i = 0; i < typed.length; i++) {
-        const field = (typed[i] as { field: string }).field;
-        const value = values[field];
-        if (value !== null && value !== undefined)
-          d[field] = value instanceof Date ? value.toISOString() : value;
-      }
-      byId.set(values[this.#layout.idField], { r: row[RAW], d });
-    }
-    return [...byId.values()];
-  }
+/**
+ * Rows and cursor commit together, so a commit lost to a database crash loses both and the
+ * stream re-reads those pages: exactly once holds without waiting for each page's flush.
+ */
+async function relaxedCommit(session: SqlSession): Promise<void> {
+  await session.query('set local synchronous_commit = off');
 }
 
 /**
  * One statement per page: the page travels as one jsonb parameter (no 65,535-parameter
- * limit however wide the entity) and is unpacked by `jsonb_to_record` into typed columns.
+ * limit however wide the entity), parsed once, each record unpacked by `jsonb_to_record`
+ * into typed columns and stored whole as `_raw`; the SDK's typed values come aligned by
+ * position in a second parameter.
  */
 function upsertStatement(layout: TableLayout): string {
   const table = qualifiedName(layout);
-  const raw = layout.columns.filter((column) => !column.typedBySdk);
-  const typed = layout.columns.filter((column) => column.typedBySdk);
   const rawDefs = [
     `${quoteIdent(layout.idField)} uuid`,
     '"Timestamp" bigint',
-    ...raw.map((c) => `${quoteIdent(c.field)} ${c.type}`),
+    ...layout.columns.filter((c) => !c.typedBySdk).map((c) => `${quoteIdent(c.field)} ${c.type}`),
   ];
-  const typedDefs = typed.map((c) => `${quoteIdent(c.field)} ${c.type}`);
+  const typedDefs = layout.columns.filter((c) => c.typedBySdk).map((c) => `${quoteIdent(c.field)} ${c.type}`);
   const columns = [
     'division',
     'id',
@@ -225,7 +245,7 @@ function upsertStatement(layout: TableLayout): string {
     '$1',
     `x.${quoteIdent(layout.idField)}`,
     ...layout.columns.map((c) => `${c.typedBySdk ? 'y' : 'x'}.${quoteIdent(c.field)}`),
-    "e.v->'r'",
+    'e.v',
     'x."Timestamp"',
     'now()',
     'null',
@@ -234,11 +254,14 @@ function upsertStatement(layout: TableLayout): string {
     .filter((name) => name !== 'division' && name !== 'id')
     .map((name) => `${quoteIdent(name)} = excluded.${quoteIdent(name)}`);
   const typedJoin =
-    typedDefs.length > 0 ? ` cross join lateral jsonb_to_record(e.v->'d') as y(${typedDefs.join(', ')})` : '';
+    typedDefs.length > 0
+      ? ` join jsonb_array_elements($3::jsonb) with ordinality as t(v, n) on t.n = e.n
+cross join lateral jsonb_to_record(t.v) as y(${typedDefs.join(', ')})`
+      : '';
   return `insert into ${table} (${columns.map(quoteIdent).join(', ')})
 select ${values.join(', ')}
-from jsonb_array_elements($2::jsonb) as e(v)
-cross join lateral jsonb_to_record(e.v->'r') as x(${rawDefs.join(', ')})${typedJoin}
+from jsonb_array_elements($2::jsonb) with ordinality as e(v, n)
+cross join lateral jsonb_to_record(e.v) as x(${rawDefs.join(', ')})${typedJoin}
 on conflict (division, id) do update set ${updates.join(', ')}
 where ${table}._timestamp is null or excluded._timestamp is null or ${table}._timestamp <= excluded._timestamp`;
 }

@@ -46,23 +46,37 @@ async function runReplicaStream(input: StreamRunInput<ReplicateSettings>): Promi
     resyncing = true;
   }
   progress.cursorAfter = cursor;
-  for await (const change of streamChanges(input.exact, source, cursor)) {
-    input.signal?.throwIfAborted();
-    if (change.kind === 'rows') {
-      progress.rowsRead += change.rows.length;
-      if (change.rows.length > 0 || change.cursor.rows !== cursor.rows) {
-        progress.rowsWritten += await store.writePage(change.rows, cursor, change.cursor);
-      }
-    } else if (change.kind === 'deleted') {
-      if (change.records.length > 0 || change.cursor.deleted !== cursor.deleted) {
-        progress.rowsDeleted += await store.applyDeletes(change.records, cursor, change.cursor);
-      }
-    } else if (resyncing) {
-      progress.rowsDeleted += await store.finishResync(change.cursor);
+  // One write in flight while the next page is read and prepared; writes stay in order.
+  let writing: Promise<void> = Promise.resolve();
+  try {
+    for await (const change of streamChanges(input.exact, source, cursor)) {
+      input.signal?.throwIfAborted();
+      const prepared = change.kind === 'rows' ? store.preparePage(change.rows) : undefined;
+      await writing;
+      const from = cursor;
+      cursor = change.cursor;
+      writing = (async () => {
+        if (change.kind === 'rows' && prepared !== undefined) {
+          progress.rowsRead += change.rows.length;
+          if (change.rows.length > 0 || change.cursor.rows !== from.rows) {
+            progress.rowsWritten += await store.writePage(prepared, from, change.cursor);
+          }
+        } else if (change.kind === 'deleted') {
+          if (change.records.length > 0 || change.cursor.deleted !== from.deleted) {
+            progress.rowsDeleted += await store.applyDeletes(change.records, from, change.cursor);
+          }
+        } else if (resyncing) {
+          progress.rowsDeleted += await store.finishResync(change.cursor);
+        }
+        progress.cursorAfter = change.cursor;
+      })();
+      // Awaited at the next page or below; a failure meanwhile must not count as unhandled.
+      writing.catch(() => {});
     }
-    cursor = change.cursor;
-    progress.cursorAfter = cursor;
+  } finally {
+    await writing.catch(() => {});
   }
+  await writing;
 }
 
 /** "Replicate to database": Exact entities into Postgres tables, kept current incrementally. */
