@@ -58,11 +58,16 @@ export class PostgresStreamLocks implements StreamLocks {
       client.release();
       throw error;
     }
+    // A held connection that breaks (server restart, network) must not crash the process;
+    // the lock went with it, and the run's next write fails its cursor check or reconnects.
+    const ignore = () => {};
+    client.on('error', ignore);
     let released = false;
     return {
       release: async () => {
         if (released) return;
         released = true;
+        client.off('error', ignore);
         try {
           await client.query('select pg_advisory_unlock(hashtextextended($1, 0))', [key]);
           client.release();
