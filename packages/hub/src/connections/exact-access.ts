@@ -11,7 +11,7 @@ import { PostgresTokenStore } from './token-store.ts';
 /** Per-call tuning of an ExactClient (interactive calls fail fast instead of waiting out limits). */
 export type ExactCallOptions = Pick<
   ExactClientOptions,
-  'maxRateWaitMs' | 'retry' | 'timeoutMs' | 'dailyReserve'
+  'maxRateWaitMs' | 'retry' | 'timeoutMs' | 'dailyReserve' | 'fetch'
 >;
 
 /**

@@ -1,7 +1,8 @@
+import { ExactTokenError } from '@koppel/exact';
 import type { z } from 'zod';
 import type { FlowPackage, StreamRunInput } from './flow-package.ts';
 import type { StreamLocks } from './stream-lock.ts';
-import { emptyProgress, type StreamStats } from './stream-stats.ts';
+import { emptyProgress, type StreamError, type StreamStats } from './stream-stats.ts';
 
 export type StreamRunRequest<Settings> = Omit<StreamRunInput<Settings>, 'progress'> & {
   /** Calls made to Exact's API so far (the run's counter; the stream reports its share). */
@@ -9,12 +10,15 @@ export type StreamRunRequest<Settings> = Omit<StreamRunInput<Settings>, 'progres
 };
 
 /** A stable code and a message from whatever a stream threw (SDK and hub errors carry codes). */
-export function describeFailure(error: unknown): { code: string; message: string } {
+export function describeFailure(error: unknown): StreamError {
   const code =
     typeof error === 'object' && error !== null && typeof (error as { code?: unknown }).code === 'string'
       ? (error as { code: string }).code
       : 'stream_failed';
-  return { code, message: error instanceof Error ? error.message : String(error) };
+  const message = error instanceof Error ? error.message : String(error);
+  return error instanceof ExactTokenError && error.reauthorizationRequired
+    ? { code, message, reauthorize: true }
+    : { code, message };
 }
 
 /**

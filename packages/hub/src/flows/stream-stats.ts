@@ -9,6 +9,13 @@ export interface StreamProgress {
   cursorAfter: StreamCursor | null;
 }
 
+export interface StreamError {
+  code: string;
+  message: string;
+  /** Only authorizing the connection again helps (Exact refused its tokens). */
+  reauthorize?: true;
+}
+
 export type StreamStatus = 'succeeded' | 'failed' | 'skipped';
 
 /** What one run of one stream did; stored per run stream and shown in the run detail. */
@@ -17,7 +24,7 @@ export interface StreamStats extends StreamProgress {
   apiCalls: number;
   durationMs: number;
   /** Why the stream failed or was skipped; never holds secrets. */
-  error: { code: string; message: string } | null;
+  error: StreamError | null;
 }
 
 export function emptyProgress(): StreamProgress {
