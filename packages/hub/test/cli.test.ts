@@ -130,7 +130,7 @@ describe('koppel CLI', () => {
         state: 'active',
         expiresAt: new Date(Date.now() - 60_000),
       });
-      await t.hub.ctx.jobs.send('housekeeping');
+      await t.hub.services.jobs.send('housekeeping');
       await expect
         .poll(
           async () =>
