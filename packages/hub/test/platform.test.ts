@@ -145,6 +145,22 @@ describe.each(BACKENDS)('operations endpoints, errors, jobs and doctor on $name'
     await expect(t.hub.services.jobs.send('no-such-job')).rejects.toThrow(/unknown job/);
   });
 
+  it('checks job payloads against their schema, and keeps one schedule per instance key', async () => {
+    const jobs = t.hub.services.jobs;
+    await expect(jobs.send('test-echo', { hello: 42 })).rejects.toMatchObject({
+      code: 'job_payload_invalid',
+      message: expect.stringContaining('hello'),
+    });
+    const echo = jobs.definitions.find((d) => d.name === 'test-echo')!;
+    await jobs.schedule(echo, '0 * * * *', { hello: 'flow a' }, 'flow-a');
+    await jobs.schedule(echo, '30 * * * *', { hello: 'flow b' }, 'flow-b');
+    await jobs.schedule(echo, '15 * * * *', { hello: 'flow a, moved' }, 'flow-a');
+    expect((await jobs.scheduleKeys(echo)).sort()).toEqual(['flow-a', 'flow-b']);
+    await jobs.unschedule(echo, 'flow-a');
+    expect(await jobs.scheduleKeys(echo)).toEqual(['flow-b']);
+    await jobs.unschedule(echo, 'flow-b');
+  });
+
   it('doctor: passes on a healthy hub and names what is wrong otherwise', async () => {
     const platform = t.hub.services.platform;
     expect(platform.publicUrl.value).toBe(t.base);
