@@ -5,10 +5,13 @@ import path from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { access, declareAccess } from '../src/api/access.ts';
 import { HubMetrics } from '../src/api/metrics.ts';
 import { buildServer, type RegisteredRoute } from '../src/api/server.ts';
-import { STANDARD_HUB_OPTIONS } from '../src/hub-modules.ts';
+import type { AppServices } from '../src/app/app-services.ts';
+import type { Feature } from '../src/app/feature.ts';
+import { STANDARD_FEATURES } from '../src/app/features.ts';
+import { access, declareAccess } from '../src/http/access.ts';
+import type { RoutePlugin } from '../src/http/route-plugin.ts';
 import {
   type ApiClient,
   addMember,
@@ -51,7 +54,7 @@ describe.each(BACKENDS)('access control on every route ($name)', (backend) => {
 
   beforeAll(async () => {
     // The hub as `koppel start` runs it: the platform plus every feature module.
-    t = await startTestHub(backend, { hub: STANDARD_HUB_OPTIONS });
+    t = await startTestHub(backend, { hub: { features: STANDARD_FEATURES } });
     const signedUp = await signUpOwner(t.base);
     owner = signedUp.client;
     workspaceId = signedUp.workspaceId;
@@ -137,7 +140,10 @@ describe.each(BACKENDS)('access control on every route ($name)', (backend) => {
     const careless = async (app: FastifyInstance) => {
       app.get('/careless', async () => ({ ok: true }));
     };
-    const { app } = await buildServer(t.hub.ctx, new HubMetrics(), { apiRoutes: [careless] });
+    const { app } = await buildServer(
+      withFeature(t.hub.services, { name: 'careless', apiRoutes: () => [careless] }),
+      new HubMetrics(),
+    );
     await expect(app.ready()).rejects.toThrow(/routes without config\.access: .*GET \/api\/v1\/careless/);
     await app.close().catch(() => {});
   });
@@ -146,7 +152,10 @@ describe.each(BACKENDS)('access control on every route ($name)', (backend) => {
     const misplaced = async (app: FastifyInstance) => {
       app.get('/reports', { config: { access: access.role('admin') } }, async () => ({}));
     };
-    const { app } = await buildServer(t.hub.ctx, new HubMetrics(), { apiRoutes: [misplaced] });
+    const { app } = await buildServer(
+      withFeature(t.hub.services, { name: 'misplaced', apiRoutes: () => [misplaced] }),
+      new HubMetrics(),
+    );
     await expect(app.ready()).rejects.toThrow(
       /workspace role but no :workspaceId parameter: \/api\/v1\/reports/,
     );
@@ -160,9 +169,10 @@ describe.each(BACKENDS)('access control on every route ($name)', (backend) => {
       declareAccess(app, access.public);
       await app.register(fastifyStatic, { root, prefix: '/ui/' });
     };
-    const { app, routes: registered } = await buildServer(t.hub.ctx, new HubMetrics(), {
-      rootRoutes: [webUi],
-    });
+    const { app, routes: registered } = await buildServer(
+      withFeature(t.hub.services, { name: 'web-ui', rootRoutes: () => [webUi as RoutePlugin] }),
+      new HubMetrics(),
+    );
     await app.ready();
     expect(registered.filter((r) => r.url.startsWith('/ui/')).every((r) => r.access.kind === 'public')).toBe(
       true,
@@ -175,3 +185,8 @@ describe.each(BACKENDS)('access control on every route ($name)', (backend) => {
     await app.close();
   });
 });
+
+/** The same services with one more feature (its routes only; the jobs are registered already). */
+function withFeature(services: AppServices, feature: Feature): AppServices {
+  return { ...services, features: [...services.features, feature] };
+}

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { totpCode } from '../src/auth/totp.ts';
-import { createHub } from '../src/hub.ts';
+import { createHub } from '../src/cli/hub.ts';
 import {
   ApiClient,
   BACKENDS,
@@ -134,7 +134,7 @@ describe.each(BACKENDS)('auth on $name', (backend) => {
       currentPassword: 'a-brand-new-password',
       newPassword: OWNER.password,
     });
-    await t.hub.ctx.repos.rateLimits.reset('login:account:owner@example.nl');
+    await t.hub.services.repositories.rateLimits.reset('login:account:owner@example.nl');
   });
 
   it('lists your sessions and signs out one of them', async () => {
@@ -214,7 +214,7 @@ describe.each(BACKENDS)('two-factor login and throttling on $name', (backend) =>
   });
 
   it('throttles failed logins per account, in the database, and lets them through after the window', async () => {
-    await t.hub.ctx.repos.rateLimits.reset('login:account:owner@example.nl');
+    await t.hub.services.repositories.rateLimits.reset('login:account:owner@example.nl');
     const attacker = new ApiClient(t.base);
     const statuses: number[] = [];
     for (let i = 0; i < 11; i++) {
@@ -231,7 +231,7 @@ describe.each(BACKENDS)('two-factor login and throttling on $name', (backend) =>
     });
     expect(locked.status).toBe(429);
     expect(locked.headers.get('retry-after')).toMatch(/^\d+$/);
-    const stored = await t.hub.ctx.repos.rateLimits.current(
+    const stored = await t.hub.services.repositories.rateLimits.current(
       'login:account:owner@example.nl',
       t.clock.now(),
       15 * 60_000,
@@ -281,7 +281,7 @@ describe.each(BACKENDS)('concurrent sign-ups on $name', (backend) => {
       ),
     );
     expect(attempts.map((a) => a.status).sort()).toEqual([201, 403, 403, 403, 403]);
-    expect(await t.hub.ctx.repos.users.count()).toBe(1);
+    expect(await t.hub.services.repositories.users.count()).toBe(1);
   });
 });
 

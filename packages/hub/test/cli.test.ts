@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,26 +29,58 @@ function run(
   });
 }
 
-/** Starts `koppel start` and resolves with its address once it logs that it listens. */
-function startServer(
+/** Starts a long-running `koppel` command and resolves with the log line that says it is up. */
+function startCommand(
+  args: string[],
   env: Record<string, string>,
-): Promise<{ child: ChildProcess; address: string; exited: Promise<number | null> }> {
+  upMessage: string,
+): Promise<{ child: ChildProcess; line: Record<string, unknown>; exited: Promise<number | null> }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, 'start', '--port', '0'], {
-      env: { PATH: process.env.PATH ?? '', ...env },
-    });
+    const child = spawn(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH ?? '', ...env } });
     const exited = new Promise<number | null>((done) => child.on('close', done));
     let buffer = '';
     child.stdout.on('data', (d) => {
       buffer += d;
-      const line = buffer.split('\n').find((l) => l.includes('koppel hub listening'));
-      if (line) resolve({ child, address: JSON.parse(line).address, exited });
+      const line = buffer.split('\n').find((l) => l.includes(upMessage));
+      if (line) resolve({ child, line: JSON.parse(line), exited });
     });
     child.stderr.on('data', (d) => {
       buffer += d;
     });
-    exited.then((code) => reject(new Error(`koppel start exited with ${code}: ${buffer}`)));
+    exited.then((code) => reject(new Error(`koppel ${args[0]} exited with ${code}: ${buffer}`)));
   });
+}
+
+/** Starts `koppel start` and resolves with its address once it logs that it listens. */
+async function startServer(env: Record<string, string>) {
+  const { child, line, exited } = await startCommand(['start', '--port', '0'], env, 'koppel hub listening');
+  return { child, address: String(line.address), exited };
+}
+
+/**
+ * The TCP ports a process listens on: its socket inodes (from /proc/<pid>/fd) matched against
+ * the kernel's table of sockets in LISTEN state (state 0A in /proc/<pid>/net/tcp and tcp6).
+ */
+function listeningPorts(pid: number): number[] {
+  const inodes = new Set(
+    readdirSync(`/proc/${pid}/fd`)
+      .map((fd) => {
+        try {
+          return /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`))?.[1];
+        } catch {
+          return undefined;
+        }
+      })
+      .filter((inode) => inode !== undefined),
+  );
+  const ports: number[] = [];
+  for (const table of ['tcp', 'tcp6']) {
+    for (const row of readFileSync(`/proc/${pid}/net/${table}`, 'utf8').split('\n').slice(1)) {
+      const cols = row.trim().split(/\s+/);
+      if (cols[3] === '0A' && inodes.has(cols[9]!)) ports.push(Number.parseInt(cols[1]!.split(':')[1]!, 16));
+    }
+  }
+  return ports;
 }
 
 describe('koppel CLI', () => {
@@ -77,6 +109,7 @@ describe('koppel CLI', () => {
     const { child, address, exited } = await startServer({ KOPPEL_DATA_DIR: dataDir });
     const health = await fetch(`${address}/readyz`);
     expect(health.status).toBe(200);
+    expect(listeningPorts(child.pid!)).toContain(Number(new URL(address).port));
 
     const second = await run(['migrate'], { KOPPEL_DATA_DIR: dataDir });
     expect(second.code).toBe(1);
@@ -110,6 +143,21 @@ describe('koppel CLI', () => {
     expect(result.code).toBe(1);
   });
 
+  it('runs `koppel worker` on the embedded database without opening any port', async () => {
+    const { child, line, exited } = await startCommand(
+      ['worker'],
+      { KOPPEL_DATA_DIR: dataDir },
+      'koppel worker running',
+    );
+    try {
+      expect(line.jobs).toEqual(expect.arrayContaining(['housekeeping', 'exact-token-keep-alive']));
+      expect(listeningPorts(child.pid!)).toEqual([]);
+    } finally {
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    }
+  });
+
   it('runs `koppel worker` as a separate process on Postgres, taking jobs a server sends', async () => {
     const postgres = BACKENDS.find((b) => b.name === 'postgres')!;
     const t = await startTestHub(postgres);
@@ -130,7 +178,7 @@ describe('koppel CLI', () => {
         state: 'active',
         expiresAt: new Date(Date.now() - 60_000),
       });
-      await t.hub.ctx.jobs.send('housekeeping');
+      await t.hub.services.jobs.send('housekeeping');
       await expect
         .poll(
           async () =>

@@ -1,9 +1,13 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { CORE_FEATURES } from '../src/app/features.ts';
+import { createHub } from '../src/cli/hub.ts';
 import { loadConfig } from '../src/config/config.ts';
-import { runDoctor } from '../src/doctor/doctor.ts';
-import { createHub } from '../src/hub.ts';
+import { platformDoctorChecks, runDoctor } from '../src/doctor/doctor.ts';
+import { defineJob } from '../src/jobs/job-definition.ts';
+import { PublicUrl } from '../src/platform/public-url.ts';
 import { SecretBox } from '../src/secrets/secret-box.ts';
 import { exactApps, sessions } from '../src/storage/schema.ts';
 import {
@@ -27,12 +31,19 @@ describe.each(BACKENDS)('operations endpoints, errors, jobs and doctor on $name'
     t = await startTestHub(backend, {
       env: { KOPPEL_BODY_LIMIT_BYTES: '2048', KOPPEL_METRICS_TOKEN: METRICS_TOKEN },
       hub: {
-        jobs: [
+        features: [
+          ...CORE_FEATURES,
           {
-            name: 'test-echo',
-            async handler(data) {
-              ranJobs.push({ name: 'test-echo', data });
-            },
+            name: 'test',
+            jobs: () => [
+              defineJob({
+                name: 'test-echo',
+                payload: z.object({ hello: z.string() }),
+                async handler(data) {
+                  ranJobs.push({ name: 'test-echo', data });
+                },
+              }),
+            ],
           },
         ],
       },
@@ -115,7 +126,7 @@ describe.each(BACKENDS)('operations endpoints, errors, jobs and doctor on $name'
 
   it('runs jobs through pg-boss on the same database, including the housekeeping job', async () => {
     // Sent by the server before this process became a worker: the queue restarts as a worker.
-    await t.hub.ctx.jobs.send('test-echo', { hello: 'world' });
+    await t.hub.services.jobs.send('test-echo', { hello: 'world' });
     expect(ranJobs).toEqual([]);
     await t.hub.startWorker({ pollingIntervalSeconds: 0.5 });
     await expect
@@ -127,17 +138,33 @@ describe.each(BACKENDS)('operations endpoints, errors, jobs and doctor on $name'
     const before = (await t.hub.db.select().from(sessions)).length;
     expect(before).toBeGreaterThanOrEqual(2);
     t.clock.advance(15 * 24 * 3600 * 1000);
-    await t.hub.ctx.jobs.send('housekeeping');
+    await t.hub.services.jobs.send('housekeeping');
     await expect
       .poll(async () => (await t.hub.db.select().from(sessions)).length, { timeout: 15_000, interval: 200 })
       .toBe(0);
-    await expect(t.hub.ctx.jobs.send('no-such-job')).rejects.toThrow(/unknown job/);
+    await expect(t.hub.services.jobs.send('no-such-job')).rejects.toThrow(/unknown job/);
+  });
+
+  it('checks job payloads against their schema, and keeps one schedule per instance key', async () => {
+    const jobs = t.hub.services.jobs;
+    await expect(jobs.send('test-echo', { hello: 42 })).rejects.toMatchObject({
+      code: 'job_payload_invalid',
+      message: expect.stringContaining('hello'),
+    });
+    const echo = jobs.definitions.find((d) => d.name === 'test-echo')!;
+    await jobs.schedule(echo, '0 * * * *', { hello: 'flow a' }, 'flow-a');
+    await jobs.schedule(echo, '30 * * * *', { hello: 'flow b' }, 'flow-b');
+    await jobs.schedule(echo, '15 * * * *', { hello: 'flow a, moved' }, 'flow-a');
+    expect((await jobs.scheduleKeys(echo)).sort()).toEqual(['flow-a', 'flow-b']);
+    await jobs.unschedule(echo, 'flow-a');
+    expect(await jobs.scheduleKeys(echo)).toEqual(['flow-b']);
+    await jobs.unschedule(echo, 'flow-b');
   });
 
   it('doctor: passes on a healthy hub and names what is wrong otherwise', async () => {
-    const ctx = t.hub.ctx;
-    expect(ctx.config.publicUrl).toBe(t.base);
-    const healthy = await runDoctor(ctx);
+    const platform = t.hub.services.platform;
+    expect(platform.publicUrl.value).toBe(t.base);
+    const healthy = await runDoctor(platformDoctorChecks(platform));
     expect(healthy.filter((r) => r.status === 'fail')).toEqual([]);
     expect(healthy.map((r) => r.check)).toEqual(
       expect.arrayContaining(['database', 'secret-key', 'public-url']),
@@ -153,8 +180,8 @@ describe.each(BACKENDS)('operations endpoints, errors, jobs and doctor on $name'
       clientSecretEnc: foreignKey.seal('s', `exact_apps.client_secret:${appId}`),
       region: 'nl',
     });
-    const unreachable = { ...ctx, config: { ...ctx.config, publicUrl: 'http://127.0.0.1:9' } };
-    const broken = await runDoctor(unreachable, undefined, { timeoutMs: 2000 });
+    const unreachable = { ...platform, publicUrl: new PublicUrl('http://127.0.0.1:9', 0) };
+    const broken = await runDoctor(platformDoctorChecks(unreachable), { timeoutMs: 2000 });
     const failures = broken.filter((r) => r.status === 'fail');
     expect(failures.map((r) => r.check).sort()).toEqual(['public-url', 'secret-key']);
     expect(failures.find((r) => r.check === 'secret-key')!.message).toContain(foreignKey.currentKeyId);
@@ -195,9 +222,12 @@ describe('a hub that fails to start', () => {
       const careless = async (app: FastifyInstance) => {
         app.get('/careless', async () => ({}));
       };
-      await expect(createHub(config, { ...prepared.hubOptions, apiRoutes: [careless] })).rejects.toThrow(
-        /config\.access/,
-      );
+      await expect(
+        createHub(config, {
+          ...prepared.hubOptions,
+          features: [...CORE_FEATURES, { name: 'careless', apiRoutes: () => [careless] }],
+        }),
+      ).rejects.toThrow(/config\.access/);
       const hub = await createHub(config, prepared.hubOptions);
       expect((await hub.app.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(200);
       await hub.close();

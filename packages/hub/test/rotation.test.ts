@@ -1,9 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { totpCode } from '../src/auth/totp.ts';
+import { createHub } from '../src/cli/hub.ts';
 import { loadConfig } from '../src/config/config.ts';
 import { runDoctor, secretKeyCheck } from '../src/doctor/doctor.ts';
-import { createHub } from '../src/hub.ts';
 import { rotateSecrets, secretContext } from '../src/secrets/rotate-secrets.ts';
 import { exactApps } from '../src/storage/schema.ts';
 import { ApiClient, BACKENDS, LogCapture, OWNER, signUpOwner, TestClock } from './support/test-hub.ts';
@@ -32,7 +32,7 @@ describe.each(BACKENDS)('secret key rotation on $name', (backend) => {
         workspaceId,
         title: 'App',
         clientId: 'client',
-        clientSecretEnc: first.ctx.secrets.seal(
+        clientSecretEnc: first.services.platform.secrets.seal(
           'the-client-secret',
           secretContext('exact_apps', 'client_secret_enc', appId),
         ),
@@ -42,15 +42,17 @@ describe.each(BACKENDS)('secret key rotation on $name', (backend) => {
 
       // 2. New key, old key kept as previous: doctor flags the stale secrets, rotation fixes them.
       const rotating = await start({ KOPPEL_SECRET_KEY: newKey, KOPPEL_PREVIOUS_SECRET_KEYS: oldKey });
-      const stale = await runDoctor(rotating.ctx, [secretKeyCheck]);
+      const stale = await runDoctor([secretKeyCheck(rotating.services.platform)]);
       expect(stale.map((r) => r.status)).toEqual(['ok', 'warn']);
-      const report = await rotateSecrets(rotating.db, rotating.ctx.secrets);
+      const report = await rotateSecrets(rotating.db, rotating.services.platform.secrets);
       expect(report.resealed).toBe(2);
       expect(report.columns).toEqual(
         expect.arrayContaining(['exact_apps.client_secret_enc', 'users.totp_secret_enc']),
       );
-      expect((await rotateSecrets(rotating.db, rotating.ctx.secrets)).resealed).toBe(0);
-      expect((await runDoctor(rotating.ctx, [secretKeyCheck])).map((r) => r.status)).toEqual(['ok']);
+      expect((await rotateSecrets(rotating.db, rotating.services.platform.secrets)).resealed).toBe(0);
+      expect((await runDoctor([secretKeyCheck(rotating.services.platform)])).map((r) => r.status)).toEqual([
+        'ok',
+      ]);
       await rotating.close();
 
       // 3. The old key is gone and everything still decrypts: TOTP login works, the app secret opens.
@@ -68,7 +70,10 @@ describe.each(BACKENDS)('secret key rotation on $name', (backend) => {
       expect(second.status).toBe(200);
       const [app] = await after.db.select().from(exactApps);
       expect(
-        after.ctx.secrets.open(app!.clientSecretEnc, secretContext('exact_apps', 'client_secret_enc', appId)),
+        after.services.platform.secrets.open(
+          app!.clientSecretEnc,
+          secretContext('exact_apps', 'client_secret_enc', appId),
+        ),
       ).toBe('the-client-secret');
       await after.close();
     } finally {

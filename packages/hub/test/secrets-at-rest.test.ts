@@ -63,7 +63,7 @@ describe.each(BACKENDS)('no plaintext secret at rest, in responses or in logs ($
     const accessToken = `gAAAA-access-${randomUUID()}`;
     const refreshToken = `yIA2!IAAA-refresh-${randomUUID()}`;
     secrets.push(clientSecret, webhookSecret, accessToken, refreshToken);
-    const box = t.hub.ctx.secrets;
+    const box = t.hub.services.platform.secrets;
     await t.hub.db.insert(exactApps).values({
       id: appId,
       workspaceId,

@@ -1,10 +1,17 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createHub, type Hub, loadConfig, STANDARD_HUB_OPTIONS } from '@koppel/hub';
+import {
+  CORE_FEATURES,
+  connectionsFeature,
+  createHub,
+  type Hub,
+  loadConfig,
+  STANDARD_FEATURES,
+} from '@koppel/hub';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // The hub's static-UI plugin, pointed at a stand-in build so this test does not depend on dist.
-import { webUiRoutes } from '../../hub/src/api/web-ui-routes.ts';
+import { webUiRoutes } from '../../hub/src/web-ui/web-ui-routes.ts';
 import { LogLines } from './support.ts';
 
 const errorOf = async (response: Response) =>
@@ -14,8 +21,11 @@ async function startHub(distDir: string): Promise<{ hub: Hub; base: string; logs
   const logs = new LogLines();
   const config = loadConfig({ KOPPEL_PORT: '0', KOPPEL_DATA_DIR: 'memory://', KOPPEL_LOG_LEVEL: 'info' });
   const hub = await createHub(config, {
-    ...STANDARD_HUB_OPTIONS,
-    rootRoutes: [...STANDARD_HUB_OPTIONS.rootRoutes.slice(0, -1), webUiRoutes(distDir)],
+    features: [
+      ...CORE_FEATURES,
+      connectionsFeature,
+      { name: 'web-ui', rootRoutes: (s) => [webUiRoutes(s.platform.logger, distDir)] },
+    ],
     logDestination: logs,
   });
   return { hub, base: await hub.listen(), logs };
@@ -41,7 +51,7 @@ describe('the hub serving the dashboard', () => {
   });
 
   it('registers the dashboard as one public catch-all GET route', () => {
-    expect(STANDARD_HUB_OPTIONS.rootRoutes.length).toBeGreaterThan(1);
+    expect(STANDARD_FEATURES.map((f) => f.name)).toContain('web-ui');
     expect(
       built.hub.routes.some((r) => r.method === 'GET' && r.url === '/*' && r.access.kind === 'public'),
     ).toBe(true);

@@ -3,7 +3,7 @@
 import { createHmac } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { type RunningSimulator, startSimulator } from '@koppel/exact-sim';
-import { createHub, type Hub, loadConfig, STANDARD_HUB_OPTIONS } from '@koppel/hub';
+import { createHub, type Hub, loadConfig, STANDARD_FEATURES } from '@koppel/hub';
 import { freePort } from '../../hub/test/support/free-port.ts';
 
 export { launchBrowser } from '../../exact-sim/test/support/browser.ts';
@@ -39,7 +39,7 @@ export async function startStack(): Promise<Stack> {
     KOPPEL_DATA_DIR: 'memory://',
     KOPPEL_LOG_LEVEL: 'info',
   });
-  const hub = await createHub(config, { ...STANDARD_HUB_OPTIONS, logDestination: logs });
+  const hub = await createHub(config, { features: STANDARD_FEATURES, logDestination: logs });
   const base = await hub.listen();
   return {
     hub,

@@ -1,11 +1,12 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { HubError } from '../errors.ts';
+import { access } from '../http/access.ts';
+import type { RoutePlugin } from '../http/route-plugin.ts';
+import type { ZodTypeProvider } from '../http/zod-schemas.ts';
+import type { Platform } from '../platform/platform.ts';
 import { migrationStatus, pingDatabase } from '../storage/database.ts';
-import { access } from './access.ts';
 import type { HubMetrics } from './metrics.ts';
-import type { RoutePlugin } from './route-plugin.ts';
-import type { ZodTypeProvider } from './zod-schemas.ts';
 
 const Readiness = z.object({
   status: z.enum(['ready', 'not_ready']),
@@ -30,8 +31,8 @@ function hasMetricsToken(authorization: string | undefined, token: string): bool
  * Liveness, readiness and the OpenAPI document are public. Prometheus metrics are public
  * routes too (scrapers hold no session) but answer only with KOPPEL_METRICS_TOKEN as bearer.
  */
-export function healthRoutes(metrics: HubMetrics): RoutePlugin {
-  return async (app, { ctx }) => {
+export function healthRoutes(platform: Platform, metrics: HubMetrics): RoutePlugin {
+  return async (app) => {
     const r = app.withTypeProvider<ZodTypeProvider>();
 
     r.get(
@@ -58,12 +59,12 @@ export function healthRoutes(metrics: HubMetrics): RoutePlugin {
         },
       },
       async (_request, reply) => {
-        const database = await pingDatabase(ctx.database).then(
-          () => ({ ok: true, message: `reachable (${ctx.database.location})` }),
+        const database = await pingDatabase(platform.database).then(
+          () => ({ ok: true, message: `reachable (${platform.database.location})` }),
           (error: Error) => ({ ok: false, message: `unreachable: ${error.message}` }),
         );
         const migrations = database.ok
-          ? await migrationStatus(ctx.database).then(
+          ? await migrationStatus(platform.database).then(
               (s) => ({
                 ok: s.pending === 0,
                 message:
@@ -89,7 +90,7 @@ export function healthRoutes(metrics: HubMetrics): RoutePlugin {
         schema: { tags: ['operations'], summary: 'Prometheus metrics', hide: true },
       },
       async (request, reply) => {
-        const token = ctx.config.metricsToken;
+        const token = platform.config.metricsToken;
         if (token === undefined) {
           throw new HubError(
             'metrics_disabled',

@@ -1,20 +1,13 @@
 import fastifyCookie from '@fastify/cookie';
 import fastifySwagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, type RouteOptions } from 'fastify';
-import type { HubContext } from '../hub-context.ts';
-import { type Access, accessHook, CSRF_HEADER, SESSION_COOKIE } from './access.ts';
-import { authRoutes } from './auth-routes.ts';
-import { errorHandler, notFoundHandler } from './error-handler.ts';
+import type { AppServices } from '../app/app-services.ts';
+import { accessHook } from '../auth/access-hook.ts';
+import { type Access, CSRF_HEADER, SESSION_COOKIE } from '../http/access.ts';
+import { errorHandler, notFoundHandler } from '../http/error-reply.ts';
+import { openApiTransform, zodSerializerCompiler, zodValidatorCompiler } from '../http/zod-schemas.ts';
 import { healthRoutes } from './health-routes.ts';
-import { invitationRoutes } from './invitation-routes.ts';
-import { meRoutes } from './me-routes.ts';
 import type { HubMetrics } from './metrics.ts';
-import type { RoutePlugin } from './route-plugin.ts';
-import { workspaceRoutes } from './workspace-routes.ts';
-import { openApiTransform, zodSerializerCompiler, zodValidatorCompiler } from './zod-schemas.ts';
-
-/** The platform's `/api/v1` route plugins; createHub's `routes` option appends more. */
-export const PLATFORM_ROUTES: RoutePlugin[] = [authRoutes, meRoutes, workspaceRoutes, invitationRoutes];
 
 export interface RegisteredRoute {
   method: string;
@@ -22,23 +15,21 @@ export interface RegisteredRoute {
   access: Access;
 }
 
-export interface BuildServerOptions {
-  /** Extra plugins registered under /api/v1. */
-  apiRoutes?: RoutePlugin[];
-  /** Extra plugins registered at the root (OAuth callback, webhook receivers, static UI). */
-  rootRoutes?: RoutePlugin[];
-}
-
+/**
+ * The HTTP server over the application's services: health and metrics, then every feature's
+ * routes (under /api/v1, or at the root), behind the access hook. Only the CLI (and tests)
+ * build it; a worker process never does.
+ */
 export async function buildServer(
-  ctx: HubContext,
+  services: AppServices,
   metrics: HubMetrics,
-  options: BuildServerOptions = {},
 ): Promise<{ app: FastifyInstance; routes: RegisteredRoute[] }> {
+  const { config, logger, clock } = services.platform;
   const routes: RegisteredRoute[] = [];
   const app = Fastify({
-    loggerInstance: ctx.logger,
-    bodyLimit: ctx.config.bodyLimitBytes,
-    trustProxy: ctx.config.trustProxy,
+    loggerInstance: logger,
+    bodyLimit: config.bodyLimitBytes,
+    trustProxy: config.trustProxy,
     requestIdHeader: false,
     routerOptions: { ignoreTrailingSlash: true },
   });
@@ -60,7 +51,7 @@ export async function buildServer(
     if (missing.length > 0) {
       const names = missing.map((route) => `${[route.method].flat().join('|')} ${route.url}`).join(', ');
       throw new Error(
-        `routes without config.access: ${names}; declare who may call them (see api/access.ts)`,
+        `routes without config.access: ${names}; declare who may call them (see http/access.ts)`,
       );
     }
     const unscoped = declared.filter(
@@ -78,7 +69,7 @@ export async function buildServer(
   });
   // After the cookie plugin, whose own onRequest hook parses the cookies this one reads.
   await app.register(fastifyCookie);
-  app.addHook('onRequest', accessHook(ctx));
+  app.addHook('onRequest', accessHook({ ...services.repositories, clock }));
   app.addHook('onSend', async (request, reply) => {
     // No sniffing, no framing (clickjacking), no Referer carrying OAuth codes to other sites.
     reply.header('x-content-type-options', 'nosniff');
@@ -113,10 +104,13 @@ export async function buildServer(
     transform: openApiTransform,
   });
 
-  await app.register(healthRoutes(metrics), { ctx });
-  for (const plugin of [...PLATFORM_ROUTES, ...(options.apiRoutes ?? [])]) {
-    await app.register(plugin, { ctx, prefix: '/api/v1' });
+  await app.register(healthRoutes(services.platform, metrics));
+  for (const feature of services.features) {
+    for (const plugin of feature.apiRoutes?.(services) ?? [])
+      await app.register(plugin, { prefix: '/api/v1' });
   }
-  for (const plugin of options.rootRoutes ?? []) await app.register(plugin, { ctx });
+  for (const feature of services.features) {
+    for (const plugin of feature.rootRoutes?.(services) ?? []) await app.register(plugin);
+  }
   return { app: app as unknown as FastifyInstance, routes };
 }

@@ -1,6 +1,6 @@
 import { HubError } from '../errors.ts';
-import type { RateLimitRepository } from '../storage/rate-limit-repository.ts';
-import { normalizeEmail } from '../storage/users-repository.ts';
+import { normalizeEmail } from '../storage/email-address.ts';
+import type { RateLimitRepository } from './rate-limit-repository.ts';
 
 export interface ThrottleLimits {
   /** Failed attempts allowed per account within the window. */

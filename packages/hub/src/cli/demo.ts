@@ -2,13 +2,13 @@
 // `npm start`: the hub on the embedded database, an Exact Online simulator beside it, and the
 // simulator's default app registered in every workspace, so a newcomer can sign up and
 // authorize at once. For a real Exact account run `koppel start` instead.
-import { startSimulator } from '@koppel/exact-sim';
+import { type AppServices, buildAppServices } from '../app/app-services.ts';
+import { STANDARD_FEATURES } from '../app/features.ts';
 import { loadConfig } from '../config/config.ts';
 import { demoAppsPlugin, ensureDemoApps } from '../connections/demo-sandbox.ts';
 import { exactRedirectUri } from '../connections/redirect-uri.ts';
 import { ConfigError } from '../errors.ts';
-import { createHub } from '../hub.ts';
-import { STANDARD_HUB_OPTIONS } from '../hub-modules.ts';
+import { serveHttp } from './hub.ts';
 
 const DEFAULT_SIM_PORT = 5080;
 
@@ -26,15 +26,19 @@ async function main(): Promise<void> {
       "KOPPEL_PORT: npm start needs a fixed port (or KOPPEL_PUBLIC_URL), because the sandbox app is registered with the hub's redirect URI before the hub starts. Leave it unset for 3000.",
     ]);
   }
+  // A development dependency: imported only when the demo runs, so the hub does not need it installed.
+  const { startSimulator } = await import('@koppel/exact-sim');
   const sim = await startSimulator({
     port: simPort,
     host: config.host,
     defaultApp: { redirectUri: exactRedirectUri(config.publicUrl) },
   });
-  const hub = await createHub(config, {
-    ...STANDARD_HUB_OPTIONS,
-    rootRoutes: [...STANDARD_HUB_OPTIONS.rootRoutes, demoAppsPlugin(sim)],
-  });
+  const features = [
+    ...STANDARD_FEATURES,
+    { name: 'demo', rootRoutes: (s: AppServices) => [demoAppsPlugin(s.connections, sim)] },
+  ];
+  const services = await buildAppServices(config, { features });
+  const hub = await serveHttp(services);
   let stopping = false;
   const stop = () => {
     if (stopping) return;
@@ -46,8 +50,8 @@ async function main(): Promise<void> {
 
   await hub.startWorker();
   await hub.listen();
-  await ensureDemoApps(hub.ctx, sim);
-  const hubUrl = config.publicUrl;
+  await ensureDemoApps(services.connections, sim);
+  const hubUrl = services.platform.publicUrl.value;
   const user = sim.defaults.user;
   process.stdout.write(`
 Koppel is running in demo mode: the hub on the embedded database (${hub.database.location})

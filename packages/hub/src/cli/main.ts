@@ -1,14 +1,16 @@
 #!/usr/bin/env node
 import { randomBytes } from 'node:crypto';
 import { Command } from 'commander';
+import { type AppServices, buildAppServices } from '../app/app-services.ts';
+import { CORE_FEATURES, STANDARD_FEATURES } from '../app/features.ts';
 import { type HubConfig, loadConfig } from '../config/config.ts';
 import { type DoctorResult, runDoctor, runRemoteDoctor } from '../doctor/doctor.ts';
 import { ConfigError, HubError } from '../errors.ts';
-import { createHub, type Hub } from '../hub.ts';
-import { STANDARD_DOCTOR_CHECKS, STANDARD_HUB_OPTIONS } from '../hub-modules.ts';
 import { createLogger } from '../logging/logger.ts';
+import { PublicUrl } from '../platform/public-url.ts';
 import { rotateSecrets } from '../secrets/rotate-secrets.ts';
 import { migrateDatabase, migrationStatus, openDatabase } from '../storage/database.ts';
+import { serveHttp } from './hub.ts';
 
 interface CommonOptions {
   port?: string;
@@ -33,17 +35,20 @@ function withCommonOptions(command: Command): Command {
     .option('-c, --config <file>', 'JSON configuration file (KOPPEL_CONFIG)');
 }
 
-/** Stops cleanly on SIGINT/SIGTERM: finish requests and running jobs, then close the database. */
-function closeOnSignal(hub: Hub): void {
+/**
+ * Stops cleanly on SIGINT/SIGTERM: finish requests, tell running jobs through their AbortSignal
+ * and wait for them briefly, then close the database.
+ */
+function closeOnSignal(services: AppServices, close: () => Promise<void>): void {
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    hub.logger.info({ signal }, 'shutting down');
-    hub.close().then(
+    services.platform.logger.info({ signal }, 'shutting down');
+    close().then(
       () => process.exit(0),
       (error: Error) => {
-        hub.logger.error({ err: error }, 'shutdown failed');
+        services.platform.logger.error({ err: error }, 'shutdown failed');
         process.exit(1);
       },
     );
@@ -52,19 +57,24 @@ function closeOnSignal(hub: Hub): void {
   process.on('SIGTERM', () => stop('SIGTERM'));
 }
 
+/** One services object per process; HTTP only for `start` and `server`, jobs only for `start` and `worker`. */
 async function serve(options: CommonOptions, roles: { http: boolean; worker: boolean }): Promise<void> {
-  const hub = await createHub(configFrom(options), STANDARD_HUB_OPTIONS);
-  closeOnSignal(hub);
-  if (roles.worker) await hub.startWorker();
-  if (roles.http) {
-    const address = await hub.listen();
-    hub.logger.info(
-      { address, publicUrl: hub.ctx.config.publicUrl, worker: roles.worker },
-      'koppel hub listening',
-    );
-  } else {
-    hub.logger.info({ jobs: hub.ctx.jobs.definitions.map((d) => d.name) }, 'koppel worker running');
+  const services = await buildAppServices(configFrom(options), { features: STANDARD_FEATURES });
+  const { logger } = services.platform;
+  if (!roles.http) {
+    closeOnSignal(services, () => services.close());
+    await services.jobs.work();
+    logger.info({ jobs: services.jobs.definitions.map((d) => d.name) }, 'koppel worker running');
+    return;
   }
+  const hub = await serveHttp(services);
+  closeOnSignal(services, () => hub.close());
+  if (roles.worker) await hub.startWorker();
+  const address = await hub.listen();
+  logger.info(
+    { address, publicUrl: services.platform.publicUrl.value, worker: roles.worker },
+    'koppel hub listening',
+  );
 }
 
 const program = new Command()
@@ -112,18 +122,18 @@ withCommonOptions(program.command('doctor'))
     const config = configFrom(options);
     let results: DoctorResult[];
     try {
-      const hub = await createHub(
+      const services = await buildAppServices(
         { ...config, logLevel: 'error' },
-        { ...STANDARD_HUB_OPTIONS, migrate: false },
+        { features: STANDARD_FEATURES, migrate: false },
       );
       try {
-        results = await runDoctor(hub.ctx, STANDARD_DOCTOR_CHECKS);
+        results = await runDoctor(services.features.flatMap((f) => f.doctorChecks?.(services) ?? []));
       } finally {
-        await hub.close();
+        await services.close();
       }
     } catch (error) {
       if (!(error instanceof HubError && error.code === 'data_dir_in_use')) throw error;
-      results = await runRemoteDoctor(config, error.message);
+      results = await runRemoteDoctor(PublicUrl.fromConfig(config).value, error.message);
     }
     if (options.json) {
       console.log(JSON.stringify(results, null, 2));
@@ -139,14 +149,17 @@ withCommonOptions(program.command('rotate-secrets'))
   )
   .action(async (options: CommonOptions) => {
     const config = configFrom(options);
-    const hub = await createHub({ ...config, logLevel: 'error' });
+    const { platform, close } = await buildAppServices(
+      { ...config, logLevel: 'error' },
+      { features: CORE_FEATURES },
+    );
     try {
-      const report = await rotateSecrets(hub.db, hub.ctx.secrets);
+      const report = await rotateSecrets(platform.db, platform.secrets);
       console.log(
-        `Re-encrypted ${report.resealed} secret(s) under key ${hub.ctx.secrets.currentKeyId} (${report.skipped} changed meanwhile and were already current) in ${report.columns.join(', ')}.`,
+        `Re-encrypted ${report.resealed} secret(s) under key ${platform.secrets.currentKeyId} (${report.skipped} changed meanwhile and were already current) in ${report.columns.join(', ')}.`,
       );
     } finally {
-      await hub.close();
+      await close();
     }
   });
 

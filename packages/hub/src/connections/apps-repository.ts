@@ -81,6 +81,24 @@ export class ExactAppsRepository {
     return row;
   }
 
+  async findByClientAndTitle(
+    workspaceId: string,
+    clientId: string,
+    title: string,
+  ): Promise<ExactAppRow | undefined> {
+    const [row] = await this.#db
+      .select()
+      .from(exactApps)
+      .where(
+        and(
+          eq(exactApps.workspaceId, workspaceId),
+          eq(exactApps.clientId, clientId),
+          eq(exactApps.title, title),
+        ),
+      );
+    return row;
+  }
+
   /** Changes the given fields; `undefined` leaves a field alone, `null` clears the webhook secret or base URL. */
   async update(id: string, changes: Partial<ExactAppInput>): Promise<ExactAppRow | undefined> {
     const set: Partial<typeof exactApps.$inferInsert> = { updatedAt: new Date() };

@@ -1,9 +1,9 @@
 import { accounts } from '@koppel/exact';
 import { conflict, HubError } from '../errors.ts';
-import type { HubContext } from '../hub-context.ts';
+import type { ConnectionsDeps } from './connections-deps.ts';
 import type { ConnectionRow } from './connections-repository.ts';
 import { divisionRoute, readExactDivisions } from './divisions.ts';
-import { exactAccess, INTERACTIVE_CALLS } from './exact-access.ts';
+import { INTERACTIVE_CALLS } from './exact-access.ts';
 import { describeExactFailure, type ExactFailure } from './exact-failure.ts';
 import { markNeedsReauthorization } from './token-failure.ts';
 
@@ -32,10 +32,10 @@ export interface ConnectionTestResult {
  * reason; the result is stored as the connection's last test and moves its status.
  */
 export async function testConnection(
-  ctx: HubContext,
+  deps: ConnectionsDeps,
   connection: ConnectionRow,
 ): Promise<ConnectionTestResult> {
-  const access = exactAccess(ctx);
+  const access = deps.exact;
   if (!connection.refreshTokenEnc) {
     throw conflict(
       'connection_not_authorized',
@@ -61,7 +61,7 @@ export async function testConnection(
   }
   if (user.ok) {
     try {
-      const via = await divisionRoute(ctx, connection.id, currentDivision);
+      const via = await divisionRoute(deps, connection.id, currentDivision);
       await access.connections.syncDivisions(connection.id, await readExactDivisions(client, via));
       scope.ok = true;
     } catch (error) {
@@ -111,7 +111,7 @@ export async function testConnection(
           : `Linked divisions answer, but the division list could not be refreshed: ${scope.failure?.message}`;
   const result: ConnectionTestResult = {
     ok,
-    testedAt: ctx.clock.now().toISOString(),
+    testedAt: deps.clock.now().toISOString(),
     user,
     scope,
     divisions,
@@ -120,7 +120,7 @@ export async function testConnection(
 
   const tokenFailure = user.failure?.category === 'token' ? user.failure : undefined;
   if (tokenFailure) {
-    await markNeedsReauthorization(access.connections, ctx.logger, connection.id, tokenFailure);
+    await markNeedsReauthorization(access.connections, deps.logger, connection.id, tokenFailure);
   }
   const current = await access.connections.findById(connection.id);
   const status = tokenFailure ? 'needs_reauth' : !user.ok ? 'error' : current?.active ? 'active' : 'inactive';

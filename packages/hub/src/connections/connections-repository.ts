@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { TokenSet } from '@koppel/exact';
-import { and, asc, desc, eq, inArray, isNotNull, isNull, notInArray } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, notInArray } from 'drizzle-orm';
 import { secretContext } from '../secrets/rotate-secrets.ts';
 import type { SecretBox } from '../secrets/secret-box.ts';
 import type { Db } from '../storage/database.ts';
@@ -67,6 +67,20 @@ export class ConnectionsRepository {
 
   async listAll(): Promise<ConnectionRow[]> {
     return this.#db.select().from(connections).orderBy(asc(connections.createdAt));
+  }
+
+  /** Authorized connections whose token pair was obtained before `cutoff` (for the keep-alive). */
+  async listIdleSince(cutoff: Date): Promise<ConnectionRow[]> {
+    return this.#db
+      .select()
+      .from(connections)
+      .where(
+        and(
+          isNotNull(connections.refreshTokenEnc),
+          inArray(connections.status, ['active', 'inactive', 'error']),
+          lt(connections.tokenObtainedAt, cutoff),
+        ),
+      );
   }
 
   async findById(id: string, db: Db = this.#db): Promise<ConnectionRow | undefined> {

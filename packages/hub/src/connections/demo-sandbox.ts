@@ -1,9 +1,11 @@
-import type { RunningSimulator } from '@koppel/exact-sim';
-import { and, eq } from 'drizzle-orm';
-import type { RoutePlugin } from '../api/route-plugin.ts';
-import type { HubContext } from '../hub-context.ts';
-import { exactApps, workspaces } from '../storage/schema.ts';
-import { exactAccess } from './exact-access.ts';
+import type { RoutePlugin } from '../http/route-plugin.ts';
+import type { ConnectionsDeps } from './connections-deps.ts';
+
+/** What the demo needs to know about the running simulator (`@koppel/exact-sim`'s RunningSimulator). */
+export interface DemoSimulator {
+  url: string;
+  defaults: { app: { clientId: string; clientSecret: string; webhookSecret: string } };
+}
 
 export const DEMO_APP_TITLE = 'Exact Online sandbox (exact-sim)';
 export const DEMO_CONNECTION_NAME = 'Sandbox connection';
@@ -13,25 +15,20 @@ export const DEMO_CONNECTION_NAME = 'Sandbox connection';
  * authorize right after signing up. Idempotent; follows the simulator to a new URL.
  * Returns how many workspaces got a new demo app.
  */
-export async function ensureDemoApps(ctx: HubContext, sim: RunningSimulator): Promise<number> {
-  const access = exactAccess(ctx);
+export async function ensureDemoApps(deps: ConnectionsDeps, sim: DemoSimulator): Promise<number> {
+  const access = deps.exact;
   let added = 0;
-  for (const workspace of await ctx.db.select({ id: workspaces.id }).from(workspaces)) {
-    const [existing] = await ctx.db
-      .select()
-      .from(exactApps)
-      .where(
-        and(
-          eq(exactApps.workspaceId, workspace.id),
-          eq(exactApps.clientId, sim.defaults.app.clientId),
-          eq(exactApps.title, DEMO_APP_TITLE),
-        ),
-      );
+  for (const workspaceId of await deps.workspaces.listIds()) {
+    const existing = await access.apps.findByClientAndTitle(
+      workspaceId,
+      sim.defaults.app.clientId,
+      DEMO_APP_TITLE,
+    );
     if (existing) {
       if (existing.baseUrl !== sim.url) await access.apps.update(existing.id, { baseUrl: sim.url });
       continue;
     }
-    const app = await access.apps.create(workspace.id, {
+    const app = await access.apps.create(workspaceId, {
       title: DEMO_APP_TITLE,
       clientId: sim.defaults.app.clientId,
       clientSecret: sim.defaults.app.clientSecret,
@@ -40,7 +37,7 @@ export async function ensureDemoApps(ctx: HubContext, sim: RunningSimulator): Pr
       baseUrl: sim.url,
     });
     await access.connections.create({
-      workspaceId: workspace.id,
+      workspaceId: workspaceId,
       appId: app.id,
       name: DEMO_CONNECTION_NAME,
       active: true,
@@ -57,15 +54,15 @@ const CREATES_WORKSPACE = new Set(['/api/v1/auth/signup', '/api/v1/workspaces'])
  * Demo mode only: after a sign-up or a new workspace, and before the response leaves, adds the
  * demo app, so the very next request already sees it. Hooks apply hub-wide (skip-override).
  */
-export function demoAppsPlugin(sim: RunningSimulator): RoutePlugin {
-  const plugin: RoutePlugin = async (app, { ctx }) => {
+export function demoAppsPlugin(deps: ConnectionsDeps, sim: DemoSimulator): RoutePlugin {
+  const plugin: RoutePlugin = async (app) => {
     app.addHook('onSend', async (request, reply, payload) => {
       if (
         request.method === 'POST' &&
         reply.statusCode === 201 &&
         CREATES_WORKSPACE.has(request.routeOptions.url ?? '')
       ) {
-        await ensureDemoApps(ctx, sim);
+        await ensureDemoApps(deps, sim);
       }
       return payload;
     });

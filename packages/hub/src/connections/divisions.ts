@@ -1,8 +1,8 @@
 import { ExactApiError, type ExactClient } from '@koppel/exact';
 import { badRequest, HubError } from '../errors.ts';
-import type { HubContext } from '../hub-context.ts';
+import type { ConnectionsDeps } from './connections-deps.ts';
 import type { ConnectionDivisionRow, ConnectionRow, ExactDivision } from './connections-repository.ts';
-import { exactAccess, INTERACTIVE_CALLS } from './exact-access.ts';
+import { INTERACTIVE_CALLS } from './exact-access.ts';
 
 /**
  * Reads `system/Divisions`. The URL needs some division: the user's current one first (the
@@ -40,27 +40,27 @@ export async function readExactDivisions(
 
 /** Divisions to read `system/Divisions` through: the current one, then the stored in-scope ones. */
 export async function divisionRoute(
-  ctx: HubContext,
+  deps: ConnectionsDeps,
   connectionId: string,
   currentDivision: number | null,
 ): Promise<(number | null)[]> {
-  const stored = await exactAccess(ctx).connections.listDivisions(connectionId);
+  const stored = await deps.exact.connections.listDivisions(connectionId);
   return [currentDivision, ...stored.filter((d) => d.inScope).map((d) => d.code)];
 }
 
 /** Re-reads the divisions Exact grants and updates names, countries and `in_scope`. */
 export async function refreshDivisions(
-  ctx: HubContext,
+  deps: ConnectionsDeps,
   connection: ConnectionRow,
 ): Promise<ConnectionDivisionRow[]> {
-  const access = exactAccess(ctx);
+  const access = deps.exact;
   const app = await access.apps.findById(connection.appId);
   if (!app)
     throw new HubError('app_not_found', 'The connection refers to an Exact app that no longer exists.');
   const client = access.client(app, connection.id, INTERACTIVE_CALLS);
   const seen = await readExactDivisions(
     client,
-    await divisionRoute(ctx, connection.id, (await client.me()).CurrentDivision),
+    await divisionRoute(deps, connection.id, (await client.me()).CurrentDivision),
   );
   await access.connections.syncDivisions(connection.id, seen);
   return access.connections.listDivisions(connection.id);
@@ -71,13 +71,13 @@ export async function refreshDivisions(
  * scope; nothing is linked by default (never the user's current division).
  */
 export async function linkDivisions(
-  ctx: HubContext,
+  deps: ConnectionsDeps,
   connection: ConnectionRow,
   codes: number[],
 ): Promise<ConnectionDivisionRow[]> {
-  const access = exactAccess(ctx);
+  const access = deps.exact;
   const unique = [...new Set(codes)];
-  return ctx.db.transaction(async (tx) => {
+  return deps.db.transaction(async (tx) => {
     await access.connections.lockById(connection.id, tx);
     const known = new Map(
       (await access.connections.listDivisions(connection.id, tx)).map((d) => [d.code, d]),

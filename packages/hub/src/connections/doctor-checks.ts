@@ -1,6 +1,6 @@
 import type { DoctorCheck, DoctorResult } from '../doctor/doctor.ts';
-import { KEEP_ALIVE_IDLE_MS } from '../jobs/token-keep-alive-job.ts';
-import { exactAccess } from './exact-access.ts';
+import type { ConnectionsDeps } from './connections-deps.ts';
+import { KEEP_ALIVE_IDLE_MS } from './connections-jobs.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const REFRESH_TOKEN_LIFETIME_MS = 30 * DAY_MS;
@@ -11,10 +11,10 @@ const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
  * Exact's authorize endpoint accepts the app's client ID with that redirect URI (Exact answers
  * an unknown client or an unregistered redirect URI with an error page instead of its login).
  */
-export const exactAppRedirectCheck: DoctorCheck = {
+export const exactAppRedirectCheck = (deps: ConnectionsDeps): DoctorCheck => ({
   name: 'exact-apps',
-  async run(ctx, env) {
-    const access = exactAccess(ctx);
+  async run(env) {
+    const access = deps.exact;
     const redirectUri = access.redirectUri;
     const apps = await access.apps.listAll();
     if (apps.length === 0)
@@ -81,16 +81,16 @@ export const exactAppRedirectCheck: DoctorCheck = {
     }
     return results;
   },
-};
+});
 
 /** Per connection: status, last test, and whether its refresh token is kept alive. */
-export const connectionHealthCheck: DoctorCheck = {
+export const connectionHealthCheck = (deps: ConnectionsDeps): DoctorCheck => ({
   name: 'connections',
-  async run(ctx) {
-    const access = exactAccess(ctx);
+  async run() {
+    const access = deps.exact;
     const rows = await access.connections.listAll();
     if (rows.length === 0) return { check: 'connections', status: 'ok', message: 'no connections yet' };
-    const now = ctx.clock.now().getTime();
+    const now = deps.clock.now().getTime();
     return rows.map((c): DoctorResult => {
       const check = `connection ${c.name}`;
       const test = c.lastTest as { ok?: boolean; summary?: string } | null;
@@ -131,6 +131,9 @@ export const connectionHealthCheck: DoctorCheck = {
       };
     });
   },
-};
+});
 
-export const exactDoctorChecks: DoctorCheck[] = [exactAppRedirectCheck, connectionHealthCheck];
+export const exactDoctorChecks = (deps: ConnectionsDeps): DoctorCheck[] => [
+  exactAppRedirectCheck(deps),
+  connectionHealthCheck(deps),
+];

@@ -1,8 +1,13 @@
 import { ExactClient, type ExactClientOptions, OAuthClient, type TokenStore } from '@koppel/exact';
+import type { Logger } from 'pino';
+import type { Clock } from '../clock.ts';
 import { conflict, notFound } from '../errors.ts';
-import type { HubContext } from '../hub-context.ts';
+import type { PublicUrl } from '../platform/public-url.ts';
+import type { SecretBox } from '../secrets/secret-box.ts';
+import type { Db } from '../storage/database.ts';
 import { type ExactAppRow, ExactAppsRepository } from './apps-repository.ts';
 import { type ConnectionRow, ConnectionsRepository } from './connections-repository.ts';
+import { OAuthStatesRepository } from './oauth-states-repository.ts';
 import { PostgresRateBudget } from './rate-budget.ts';
 import { exactRedirectUri } from './redirect-uri.ts';
 import { markNeedsReauthorization } from './token-failure.ts';
@@ -24,36 +29,51 @@ export const INTERACTIVE_CALLS: ExactCallOptions = {
   retry: { attempts: 1, rateLimitAttempts: 0 },
 };
 
+export interface ExactAccessDeps {
+  db: Db;
+  secrets: SecretBox;
+  clock: Clock;
+  logger: Logger;
+  publicUrl: PublicUrl;
+  /** The fetch every SDK client uses (tests may pass their own). */
+  fetch?: typeof fetch;
+}
+
 /**
  * Everything the hub needs to talk to Exact for its apps and connections: the repositories,
  * one shared token store and rate budget per hub (so the SDK's in-process refresh sharing
- * works across requests), and SDK clients built from stored apps.
+ * works across requests), and SDK clients built from stored apps. Built once per process, with
+ * the application's services.
  */
 export class ExactAccess {
   readonly apps: ExactAppsRepository;
   readonly connections: ConnectionsRepository;
+  readonly oauthStates: OAuthStatesRepository;
   readonly tokenStore: PostgresTokenStore;
   readonly rateBudget: PostgresRateBudget;
-  readonly #ctx: HubContext;
+  readonly #clock: Clock;
+  readonly #publicUrl: PublicUrl;
   readonly #fetch: typeof fetch;
 
-  constructor(ctx: HubContext, options: { fetch?: typeof fetch } = {}) {
-    this.#ctx = ctx;
-    this.#fetch = options.fetch ?? fetch;
-    this.apps = new ExactAppsRepository(ctx.db, ctx.secrets);
-    this.connections = new ConnectionsRepository(ctx.db, ctx.secrets);
-    this.rateBudget = new PostgresRateBudget(ctx.db);
+  constructor(deps: ExactAccessDeps) {
+    this.#clock = deps.clock;
+    this.#publicUrl = deps.publicUrl;
+    this.#fetch = deps.fetch ?? fetch;
+    this.apps = new ExactAppsRepository(deps.db, deps.secrets);
+    this.connections = new ConnectionsRepository(deps.db, deps.secrets);
+    this.oauthStates = new OAuthStatesRepository(deps.db);
+    this.rateBudget = new PostgresRateBudget(deps.db);
     this.tokenStore = new PostgresTokenStore({
-      db: ctx.db,
+      db: deps.db,
       connections: this.connections,
-      clock: ctx.clock,
+      clock: deps.clock,
       onReauthorizationRequired: (connectionId, error) =>
-        markNeedsReauthorization(this.connections, ctx.logger, connectionId, error),
+        markNeedsReauthorization(this.connections, deps.logger, connectionId, error),
     });
   }
 
   get redirectUri(): string {
-    return exactRedirectUri(this.#ctx.config.publicUrl);
+    return exactRedirectUri(this.#publicUrl.value);
   }
 
   /** The app's Exact host: its custom base URL (e.g. exact-sim) or its region. */
@@ -118,19 +138,7 @@ export class ExactAccess {
   }
 
   #sdkClock() {
-    const clock = this.#ctx.clock;
+    const clock = this.#clock;
     return { now: () => clock.now().getTime() };
   }
-}
-
-const instances = new WeakMap<HubContext, ExactAccess>();
-
-/** The hub's ExactAccess, created on first use. */
-export function exactAccess(ctx: HubContext): ExactAccess {
-  let access = instances.get(ctx);
-  if (!access) {
-    access = new ExactAccess(ctx);
-    instances.set(ctx, access);
-  }
-  return access;
 }

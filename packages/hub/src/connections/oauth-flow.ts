@@ -1,13 +1,12 @@
 import { ExactTokenError, MemoryTokenStore, type TokenSet } from '@koppel/exact';
-import { roleAtLeast } from '../api/access.ts';
-import { hashOpaqueToken, newOpaqueToken, TOKEN_PREFIX } from '../auth/opaque-tokens.ts';
 import { HubError } from '../errors.ts';
-import type { HubContext } from '../hub-context.ts';
+import { roleAtLeast } from '../http/access.ts';
+import { hashOpaqueToken, newOpaqueToken, TOKEN_PREFIX } from '../secrets/opaque-tokens.ts';
+import type { ConnectionsDeps } from './connections-deps.ts';
 import type { ConnectionRow, ExactDivision } from './connections-repository.ts';
 import { divisionRoute, readExactDivisions } from './divisions.ts';
-import { exactAccess, INTERACTIVE_CALLS } from './exact-access.ts';
+import { INTERACTIVE_CALLS } from './exact-access.ts';
 import { describeExactFailure } from './exact-failure.ts';
-import { OAuthStatesRepository } from './oauth-states-repository.ts';
 import { REAUTH_ALERT_KIND } from './token-failure.ts';
 
 /** How long a user may take on Exact's login and consent screens (two-factor included). */
@@ -43,21 +42,21 @@ export function safeReturnTo(value: string | undefined): string | null {
 
 /** Creates a single-use state bound to the session and returns Exact's authorize URL. */
 export async function startAuthorization(
-  ctx: HubContext,
+  deps: ConnectionsDeps,
   input: { connection: ConnectionRow; sessionId: string; returnTo: string | null },
 ): Promise<string> {
-  const access = exactAccess(ctx);
+  const access = deps.exact;
   const app = await access.apps.findById(input.connection.appId);
   if (!app)
     throw new HubError('app_not_found', 'The connection refers to an Exact app that no longer exists.');
   const { token, hash } = newOpaqueToken(TOKEN_PREFIX.oauthState);
-  await new OAuthStatesRepository(ctx.db).create({
+  await deps.exact.oauthStates.create({
     stateHash: hash,
     sessionId: input.sessionId,
     workspaceId: input.connection.workspaceId,
     connectionId: input.connection.id,
     returnTo: input.returnTo,
-    expiresAt: new Date(ctx.clock.now().getTime() + OAUTH_STATE_TTL_MS),
+    expiresAt: new Date(deps.clock.now().getTime() + OAUTH_STATE_TTL_MS),
   });
   return access.oauthClient(app).authorizeUrl({ state: token });
 }
@@ -70,12 +69,12 @@ const START_AGAIN = 'Open the connection in Koppel and press Authorize again.';
  * and divisions in one transaction. Throws AuthorizationFailure, storing nothing, otherwise.
  */
 export async function completeAuthorization(
-  ctx: HubContext,
+  deps: ConnectionsDeps,
   query: Record<string, string | undefined>,
   sessionToken: string | undefined,
 ): Promise<AuthorizationResult> {
-  const now = ctx.clock.now();
-  const access = exactAccess(ctx);
+  const now = deps.clock.now();
+  const access = deps.exact;
   if (!query.state) {
     throw new AuthorizationFailure(
       'oauth_state_missing',
@@ -85,7 +84,7 @@ export async function completeAuthorization(
       START_AGAIN,
     );
   }
-  const consumed = await new OAuthStatesRepository(ctx.db).consume(hashOpaqueToken(query.state), now);
+  const consumed = await deps.exact.oauthStates.consume(hashOpaqueToken(query.state), now);
   if (!consumed.ok) {
     throw consumed.problem === 'reused'
       ? new AuthorizationFailure(
@@ -113,9 +112,7 @@ export async function completeAuthorization(
       START_AGAIN,
     );
   }
-  const session = sessionToken
-    ? await ctx.repos.sessions.findLive(hashOpaqueToken(sessionToken), now)
-    : undefined;
+  const session = sessionToken ? await deps.sessions.findLive(hashOpaqueToken(sessionToken), now) : undefined;
   if (!session || session.id !== state.sessionId) {
     throw new AuthorizationFailure(
       'oauth_session_mismatch',
@@ -125,7 +122,7 @@ export async function completeAuthorization(
       `Sign in to Koppel in this browser. ${START_AGAIN}`,
     );
   }
-  const role = await ctx.repos.workspaces.roleOf(state.workspaceId, session.userId);
+  const role = await deps.workspaces.roleOf(state.workspaceId, session.userId);
   if (!role || !roleAtLeast(role, 'admin')) {
     throw new AuthorizationFailure(
       'oauth_not_allowed',
@@ -201,7 +198,10 @@ export async function completeAuthorization(
   try {
     const me = await client.me();
     exactUser = { id: me.UserID, name: me.FullName ?? me.UserName };
-    divisions = await readExactDivisions(client, await divisionRoute(ctx, connection.id, me.CurrentDivision));
+    divisions = await readExactDivisions(
+      client,
+      await divisionRoute(deps, connection.id, me.CurrentDivision),
+    );
   } catch (error) {
     const reason = error instanceof HubError ? error.message : describeExactFailure(error).message;
     throw new AuthorizationFailure(
@@ -215,7 +215,7 @@ export async function completeAuthorization(
   // A refresh during the reads rotates the pair; store the latest.
   const latest = (await memory.load(connection.id)) ?? tokens;
 
-  const stored = await ctx.db.transaction(async (tx) => {
+  const stored = await deps.db.transaction(async (tx) => {
     const locked = await access.connections.lockById(connection.id, tx);
     if (!locked) return undefined;
     await access.connections.saveTokens(connection.id, latest, null, tx);
@@ -249,7 +249,7 @@ export async function completeAuthorization(
       'Create the connection again and authorize it.',
     );
   }
-  ctx.logger.info({ connectionId: connection.id, divisions: divisions.length }, 'connection authorized');
+  deps.logger.info({ connectionId: connection.id, divisions: divisions.length }, 'connection authorized');
   return { connection: stored, exactUser, divisions, returnTo: state.returnTo };
 }
 

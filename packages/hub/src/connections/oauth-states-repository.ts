@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, isNull, lt } from 'drizzle-orm';
 import type { Db } from '../storage/database.ts';
 import { oauthStates } from '../storage/schema.ts';
 
@@ -39,5 +39,14 @@ export class OAuthStatesRepository {
       .from(oauthStates)
       .where(eq(oauthStates.stateHash, stateHash));
     return { ok: false, problem: known ? 'reused' : 'unknown' };
+  }
+
+  /** Removes states past their expiry, used or not; returns how many. */
+  async deleteExpired(now: Date): Promise<number> {
+    const rows = await this.#db
+      .delete(oauthStates)
+      .where(lt(oauthStates.expiresAt, now))
+      .returning({ id: oauthStates.id });
+    return rows.length;
   }
 }

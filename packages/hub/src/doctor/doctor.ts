@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
-import { type HubConfig, IN_MEMORY_DATA_DIR } from '../config/config.ts';
-import type { HubContext } from '../hub-context.ts';
+import { IN_MEMORY_DATA_DIR } from '../config/config.ts';
+import type { Platform } from '../platform/platform.ts';
 import { keyFileMode } from '../secrets/secret-box.ts';
 import { migrationStatus, pingDatabase, queryRows } from '../storage/database.ts';
 
@@ -13,12 +13,13 @@ export interface DoctorResult {
 }
 
 /**
- * One diagnosis. A check may return several results, e.g. one per Exact app (redirect URI) or
- * per connection (health): add such checks with `runDoctor(ctx, [...defaultDoctorChecks, mine])`.
+ * One diagnosis over the services it was made with. A check may return several results, e.g.
+ * one per Exact app (redirect URI) or per connection (health). Features contribute checks
+ * through their entry in app/features.ts.
  */
 export interface DoctorCheck {
   name: string;
-  run(ctx: HubContext, env: DoctorEnvironment): Promise<DoctorResult | DoctorResult[]>;
+  run(env: DoctorEnvironment): Promise<DoctorResult | DoctorResult[]>;
 }
 
 export interface DoctorEnvironment {
@@ -26,39 +27,39 @@ export interface DoctorEnvironment {
   timeoutMs: number;
 }
 
-export const databaseCheck: DoctorCheck = {
+export const databaseCheck = (platform: Platform): DoctorCheck => ({
   name: 'database',
-  async run(ctx) {
+  async run() {
     try {
-      await pingDatabase(ctx.database);
+      await pingDatabase(platform.database);
     } catch (error) {
       return {
         check: 'database',
         status: 'fail',
-        message: `${ctx.database.location} is unreachable: ${(error as Error).message}. Check DATABASE_URL and that Postgres is running.`,
+        message: `${platform.database.location} is unreachable: ${(error as Error).message}. Check DATABASE_URL and that Postgres is running.`,
       };
     }
-    const status = await migrationStatus(ctx.database);
+    const status = await migrationStatus(platform.database);
     if (status.pending > 0) {
       return {
         check: 'database',
         status: 'fail',
-        message: `${ctx.database.location}: ${status.pending} of ${status.expected} migrations pending. Run \`koppel migrate\`.`,
+        message: `${platform.database.location}: ${status.pending} of ${status.expected} migrations pending. Run \`koppel migrate\`.`,
       };
     }
     return {
       check: 'database',
       status: 'ok',
-      message: `${ctx.database.location}, ${status.applied} migrations applied`,
+      message: `${platform.database.location}, ${status.applied} migrations applied`,
     };
   },
-};
+});
 
-export const secretKeyCheck: DoctorCheck = {
+export const secretKeyCheck = (platform: Platform): DoctorCheck => ({
   name: 'secret-key',
-  async run(ctx) {
+  async run() {
     const results: DoctorResult[] = [];
-    const { config, secrets } = ctx;
+    const { config, secrets } = platform;
     if (config.secretKey) {
       results.push({
         check: 'secret-key',
@@ -89,14 +90,14 @@ export const secretKeyCheck: DoctorCheck = {
     }
     // Every `*_enc` column, including ones added later, must be sealed under a configured key.
     const columns = await queryRows(
-      ctx.db,
+      platform.db,
       sql`select table_name, column_name from information_schema.columns where table_schema = 'public' and column_name like '%\_enc'`,
     );
     const unknownKeys = new Map<string, number>();
     let stale = 0;
     for (const { table_name, column_name } of columns) {
       const rows = await queryRows(
-        ctx.db,
+        platform.db,
         sql`select split_part(${sql.identifier(String(column_name))}, '.', 2) as key_id, count(*)::int as n from ${sql.identifier(String(table_name))} where ${sql.identifier(String(column_name))} is not null group by 1`,
       );
       for (const row of rows) {
@@ -120,22 +121,22 @@ export const secretKeyCheck: DoctorCheck = {
     }
     return results;
   },
-};
+});
 
-export const publicUrlCheck: DoctorCheck = {
+export const publicUrlCheck = (platform: Pick<Platform, 'publicUrl'>): DoctorCheck => ({
   name: 'public-url',
-  run: (ctx, env) => checkPublicUrl(ctx.config, env),
-};
+  run: (env) => checkPublicUrl(platform.publicUrl.value, env),
+});
 
-async function checkPublicUrl(config: HubConfig, env: DoctorEnvironment): Promise<DoctorResult[]> {
-  const url = `${config.publicUrl}/healthz`;
+async function checkPublicUrl(publicUrl: string, env: DoctorEnvironment): Promise<DoctorResult[]> {
+  const url = `${publicUrl}/healthz`;
   const results: DoctorResult[] = [];
-  const host = new URL(config.publicUrl).hostname;
-  if (config.publicUrl.startsWith('http://') && !['127.0.0.1', 'localhost', '::1', '[::1]'].includes(host)) {
+  const host = new URL(publicUrl).hostname;
+  if (publicUrl.startsWith('http://') && !['127.0.0.1', 'localhost', '::1', '[::1]'].includes(host)) {
     results.push({
       check: 'public-url',
       status: 'warn',
-      message: `${config.publicUrl} is plain http on a non-local host: session cookies travel unencrypted. Put the hub behind https and set KOPPEL_PUBLIC_URL to the https address.`,
+      message: `${publicUrl} is plain http on a non-local host: session cookies travel unencrypted. Put the hub behind https and set KOPPEL_PUBLIC_URL to the https address.`,
     });
   }
   try {
@@ -165,14 +166,14 @@ async function checkPublicUrl(config: HubConfig, env: DoctorEnvironment): Promis
  * process), so the database is checked through the running hub's /readyz instead.
  */
 export async function runRemoteDoctor(
-  config: HubConfig,
+  publicUrl: string,
   lockMessage: string,
   env: Partial<DoctorEnvironment> = {},
 ): Promise<DoctorResult[]> {
   const environment: DoctorEnvironment = { fetch: env.fetch ?? fetch, timeoutMs: env.timeoutMs ?? 5000 };
   const results: DoctorResult[] = [];
   try {
-    const response = await environment.fetch(`${config.publicUrl}/readyz`, {
+    const response = await environment.fetch(`${publicUrl}/readyz`, {
       signal: AbortSignal.timeout(environment.timeoutMs),
     });
     const body = (await response.json()) as { checks?: Record<string, { ok: boolean; message: string }> };
@@ -187,7 +188,7 @@ export async function runRemoteDoctor(
     results.push({
       check: 'database',
       status: 'fail',
-      message: `${lockMessage} Its /readyz at ${config.publicUrl} did not answer (${(error as Error).message}); check KOPPEL_PUBLIC_URL.`,
+      message: `${lockMessage} Its /readyz at ${publicUrl} did not answer (${(error as Error).message}); check KOPPEL_PUBLIC_URL.`,
     });
   }
   results.push({
@@ -196,23 +197,26 @@ export async function runRemoteDoctor(
     message:
       'not checked: the running hub holds the data dir; stop it and run `koppel doctor` again for the full check',
   });
-  results.push(...(await checkPublicUrl(config, environment)));
+  results.push(...(await checkPublicUrl(publicUrl, environment)));
   return results;
 }
 
-/** The platform's checks. The Exact half appends one per app (redirect URI) and per connection (health). */
-export const defaultDoctorChecks: DoctorCheck[] = [databaseCheck, secretKeyCheck, publicUrlCheck];
+/** The platform's checks; features add theirs (the Exact half: one per app and per connection). */
+export const platformDoctorChecks = (platform: Platform): DoctorCheck[] => [
+  databaseCheck(platform),
+  secretKeyCheck(platform),
+  publicUrlCheck(platform),
+];
 
 export async function runDoctor(
-  ctx: HubContext,
-  checks: DoctorCheck[] = defaultDoctorChecks,
+  checks: DoctorCheck[],
   env: Partial<DoctorEnvironment> = {},
 ): Promise<DoctorResult[]> {
   const environment: DoctorEnvironment = { fetch: env.fetch ?? fetch, timeoutMs: env.timeoutMs ?? 5000 };
   const results: DoctorResult[] = [];
   for (const check of checks) {
     try {
-      const outcome = await check.run(ctx, environment);
+      const outcome = await check.run(environment);
       results.push(...(Array.isArray(outcome) ? outcome : [outcome]));
     } catch (error) {
       results.push({

@@ -1,12 +1,11 @@
 import { execFileSync } from 'node:child_process';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConnectionsRepository } from '../../src/connections/connections-repository.ts';
+import { idleConnections, keepConnectionAlive } from '../../src/connections/connections-jobs.ts';
+import { exactDoctorChecks } from '../../src/connections/doctor-checks.ts';
 import { ExactAccess } from '../../src/connections/exact-access.ts';
-import { EXACT_DOCTOR_CHECKS } from '../../src/connections/exact-module.ts';
 import { exactRedirectUri } from '../../src/connections/redirect-uri.ts';
 import { runDoctor } from '../../src/doctor/doctor.ts';
-import { keepConnectionsAlive } from '../../src/jobs/token-keep-alive-job.ts';
 import { queryRows } from '../../src/storage/database.ts';
 import { alerts } from '../../src/storage/schema.ts';
 import { ApiClient, addMember, BACKENDS, OWNER, signUpOwner } from '../support/test-hub.ts';
@@ -28,6 +27,19 @@ import {
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
 
+/** What the hourly keep-alive sweep does, run inline: one keep-alive per idle connection. */
+async function keepConnectionsAlive(t: TestHub) {
+  const deps = t.hub.services.connections;
+  const outcome = { refreshed: [] as string[], needsReauth: [] as string[], failed: [] as string[] };
+  for (const id of await idleConnections(deps)) {
+    const result = await keepConnectionAlive(deps, id);
+    if (result === 'refreshed') outcome.refreshed.push(id);
+    if (result === 'needs_reauth') outcome.needsReauth.push(id);
+    if (result === 'failed') outcome.failed.push(id);
+  }
+  return outcome;
+}
+
 describe.each(BACKENDS)('Exact apps, connections, OAuth and divisions on $name', (backend) => {
   let t: TestHub;
   let sim: RunningSimulator;
@@ -42,7 +54,7 @@ describe.each(BACKENDS)('Exact apps, connections, OAuth and divisions on $name',
   beforeAll(async () => {
     [sim, t] = await Promise.all([startSim(), startExactHub(backend)]);
     ({ client: owner, workspaceId } = await signUpOwner(t.base));
-    redirectUri = exactRedirectUri(t.config.publicUrl);
+    redirectUri = exactRedirectUri(t.publicUrl);
     simApp = await registerSimApp(sim, redirectUri);
     plaintextSecrets.add(simApp.clientSecret).add(simApp.webhookSecret);
     [d1, d2] = sim.defaults.divisions as [number, number];
@@ -67,7 +79,7 @@ describe.each(BACKENDS)('Exact apps, connections, OAuth and divisions on $name',
       baseUrl: null,
       hasClientSecret: true,
       hasWebhookSecret: true,
-      redirectUri: `${t.config.publicUrl}/oauth/exact/callback`,
+      redirectUri: `${t.publicUrl}/oauth/exact/callback`,
     });
     const text = JSON.stringify(created.body);
     expect(text).not.toContain('prod-secret-value-1');
@@ -155,7 +167,7 @@ describe.each(BACKENDS)('Exact apps, connections, OAuth and divisions on $name',
     expect(after.body.lastTest.ok).toBe(true);
 
     const row = await connectionRow(t, connectionId);
-    const tokens = new ConnectionsRepository(t.hub.db, t.hub.ctx.secrets).tokensOf(row)!;
+    const tokens = t.hub.services.exact.connections.tokensOf(row)!;
     plaintextSecrets.add(tokens.accessToken).add(tokens.refreshToken);
   });
 
@@ -388,7 +400,7 @@ describe.each(BACKENDS)('Exact apps, connections, OAuth and divisions on $name',
       const obtainedBefore = (await connectionRow(t, connectionId)).tokenObtainedAt!;
       t.clock.advance(8 * DAY);
       await simControl(sim, 'POST', '/clock', { advanceMs: 11 * MINUTE });
-      const outcome = await keepConnectionsAlive(t.hub.ctx);
+      const outcome = await keepConnectionsAlive(t);
       expect(outcome.refreshed).toContain(connectionId);
       const statsAfter = await simControl(sim, 'GET', '/stats');
       expect(
@@ -401,7 +413,7 @@ describe.each(BACKENDS)('Exact apps, connections, OAuth and divisions on $name',
       await simControl(sim, 'POST', '/faults', { revokeRefreshTokens: true });
       t.clock.advance(8 * DAY);
       await simControl(sim, 'POST', '/clock', { advanceMs: 11 * MINUTE });
-      const refused = await keepConnectionsAlive(t.hub.ctx);
+      const refused = await keepConnectionsAlive(t);
       expect(refused.needsReauth).toContain(connectionId);
       // Sixteen days passed on the hub clock: the owner's two-week session is over.
       expect(
@@ -430,12 +442,14 @@ describe.each(BACKENDS)('Exact apps, connections, OAuth and divisions on $name',
 
     it('refreshes once when many clients in this process find the token expired', async () => {
       const connection = await connectionRow(t, connectionId);
-      const app = await new ExactAccess(t.hub.ctx).apps.findById(connection.appId);
+      const app = await new ExactAccess(t.hub.services.platform).apps.findById(connection.appId);
       t.clock.advance(11 * MINUTE);
       await simControl(sim, 'POST', '/clock', { advanceMs: 11 * MINUTE });
       const before = await simControl(sim, 'GET', '/stats');
       // Separate ExactAccess instances share nothing in memory: only the row lock serialises them.
-      const clients = Array.from({ length: 4 }, () => new ExactAccess(t.hub.ctx).client(app!, connectionId));
+      const clients = Array.from({ length: 4 }, () =>
+        new ExactAccess(t.hub.services.platform).client(app!, connectionId),
+      );
       const users = await Promise.all(clients.flatMap((client) => [client.me(), client.me()]));
       expect(new Set(users.map((u) => u.UserID)).size).toBe(1);
       const after = await simControl(sim, 'GET', '/stats');
@@ -461,7 +475,7 @@ describe.each(BACKENDS)('Exact apps, connections, OAuth and divisions on $name',
     it('switches a connection off and on with the Active toggle', async () => {
       const off = await owner.patch(`/api/v1/connections/${connectionId}`, { active: false });
       expect(off.body).toMatchObject({ active: false, status: 'inactive' });
-      const access = new ExactAccess(t.hub.ctx);
+      const access = new ExactAccess(t.hub.services.platform);
       await expect(access.connectionClient(connectionId)).rejects.toMatchObject({
         code: 'connection_unavailable',
       });
@@ -523,9 +537,8 @@ describe.each(BACKENDS)('Exact apps, connections, OAuth and divisions on $name',
 
   it('doctor checks each app against Exact and reports each connection', async () => {
     // The test hub listens on a random port while its public URL says :0; route doctor's requests to it.
-    const rewrite: typeof fetch = (input, init) =>
-      fetch(String(input).replace(t.config.publicUrl, t.base), init);
-    const results = await runDoctor(t.hub.ctx, EXACT_DOCTOR_CHECKS, { fetch: rewrite });
+    const rewrite: typeof fetch = (input, init) => fetch(String(input).replace(t.publicUrl, t.base), init);
+    const results = await runDoctor(exactDoctorChecks(t.hub.services.connections), { fetch: rewrite });
     const apps = results.filter((r) => r.check.startsWith('exact-app '));
     expect(apps.filter((r) => r.status === 'ok').length).toBeGreaterThan(0);
     const mismatch = apps.filter((r) => r.status === 'fail');

@@ -1,7 +1,7 @@
 import { type RunningSimulator, type SimulatorOptions, startSimulator } from '@koppel/exact-sim';
 import { sql } from 'drizzle-orm';
-import type { RoutePlugin } from '../../src/api/route-plugin.ts';
-import { EXACT_API_ROUTES, EXACT_JOBS, EXACT_ROOT_ROUTES } from '../../src/connections/exact-module.ts';
+import type { Feature } from '../../src/app/feature.ts';
+import { CORE_FEATURES, connectionsFeature } from '../../src/app/features.ts';
 import { exactRedirectUri } from '../../src/connections/redirect-uri.ts';
 import { connections } from '../../src/storage/schema.ts';
 import {
@@ -16,15 +16,11 @@ import {
 /** A hub with the Exact half registered, plus an exact-sim with a frozen clock. */
 export async function startExactHub(
   backend: Backend,
-  options: { env?: Record<string, string>; rootRoutes?: RoutePlugin[] } = {},
+  options: { env?: Record<string, string>; features?: Feature[] } = {},
 ): Promise<TestHub> {
   return startTestHub(backend, {
     ...(options.env ? { env: options.env } : {}),
-    hub: {
-      apiRoutes: EXACT_API_ROUTES,
-      rootRoutes: [...EXACT_ROOT_ROUTES, ...(options.rootRoutes ?? [])],
-      jobs: EXACT_JOBS,
-    },
+    hub: { features: [...CORE_FEATURES, connectionsFeature, ...(options.features ?? [])] },
   });
 }
 
@@ -170,7 +166,7 @@ export async function startAuthorizedConnection(
   const [sim, t] = await Promise.all([startSim(), startExactHub(backend)]);
   try {
     const { client, workspaceId } = await signUpOwner(t.base);
-    const simApp = await registerSimApp(sim, exactRedirectUri(t.config.publicUrl));
+    const simApp = await registerSimApp(sim, exactRedirectUri(t.publicUrl));
     const { connectionId } = await createAppAndConnection(client, workspaceId, sim, simApp, name);
     const authorized = await authorize(client, connectionId, sim);
     return { sim, t, connectionId, authorized };

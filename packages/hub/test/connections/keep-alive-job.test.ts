@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tokenKeepAliveJob } from '../../src/jobs/token-keep-alive-job.ts';
 import { BACKENDS } from '../support/test-hub.ts';
 import {
   connectionRow,
@@ -8,6 +7,8 @@ import {
   startAuthorizedConnection,
   type TestHub,
 } from './exact-test-kit.ts';
+
+const KEEP_ALIVE = 'exact-token-keep-alive';
 
 describe.each(BACKENDS)('the keep-alive job through pg-boss ($name)', (backend) => {
   let t: TestHub;
@@ -25,14 +26,14 @@ describe.each(BACKENDS)('the keep-alive job through pg-boss ($name)', (backend) 
   });
 
   it('is scheduled hourly and refreshes a connection idle for more than a week', async () => {
-    const definition = t.hub.ctx.jobs.definitions.find((d) => d.name === tokenKeepAliveJob.name);
+    const definition = t.hub.services.jobs.definitions.find((d) => d.name === KEEP_ALIVE);
     expect(definition?.cron).toBe('23 * * * *');
     const obtainedAt = async () => (await connectionRow(t, connectionId)).tokenObtainedAt!;
     const before = await obtainedAt();
     t.clock.advance(8 * 24 * 3600_000);
     await simControl(sim, 'POST', '/clock', { advanceMs: 11 * 60_000 });
     await t.hub.startWorker({ pollingIntervalSeconds: 0.5 });
-    await t.hub.ctx.jobs.send(tokenKeepAliveJob.name);
+    await t.hub.services.jobs.send(KEEP_ALIVE);
     await expect
       .poll(async () => (await obtainedAt()).getTime(), { timeout: 20_000, interval: 250 })
       .toBeGreaterThan(before.getTime());

@@ -3,38 +3,22 @@
 // token store while the access token has expired. Prints one JSON line with what it saw.
 // Run with the hub's environment (DATABASE_URL, KOPPEL_SECRET_KEY) plus CONNECTION_ID,
 // CLOCK_OFFSET_MS and CALLS_PER_PROCESS.
+
+import { buildAppServices } from '../../src/app/app-services.ts';
+import { CORE_FEATURES } from '../../src/app/features.ts';
 import { loadConfig } from '../../src/config/config.ts';
-import { exactAccess } from '../../src/connections/exact-access.ts';
-import { createRepositories, type HubContext } from '../../src/hub-context.ts';
-import { JobQueue } from '../../src/jobs/job-queue.ts';
-import { createLogger } from '../../src/logging/logger.ts';
-import { loadSecretBox } from '../../src/secrets/secret-box.ts';
-import { openDatabase } from '../../src/storage/database.ts';
 
 const connectionId = process.env.CONNECTION_ID!;
 const offsetMs = Number(process.env.CLOCK_OFFSET_MS ?? 0);
 const callsPerProcess = Number(process.env.CALLS_PER_PROCESS ?? 1);
 
-const config = loadConfig(process.env);
-const logger = createLogger('silent');
-const database = await openDatabase({
-  databaseUrl: config.databaseUrl,
-  dataDir: config.dataDir,
-  poolSize: 4,
-});
-const ctx: HubContext = {
-  config,
-  database,
-  db: database.db,
-  secrets: loadSecretBox(config, false).box,
-  logger,
-  // The simulator's clock runs ahead: this process sees the access token as expired, like Exact does.
-  clock: { now: () => new Date(Date.now() + offsetMs) },
-  repos: createRepositories(database.db),
-  jobs: new JobQueue(database, logger, []),
-};
+// The simulator's clock runs ahead: this process sees the access token as expired, like Exact does.
+const services = await buildAppServices(
+  { ...loadConfig(process.env), logLevel: 'silent', databasePoolSize: 4 },
+  { features: CORE_FEATURES, migrate: false, clock: { now: () => new Date(Date.now() + offsetMs) } },
+);
 try {
-  const access = exactAccess(ctx);
+  const access = services.exact;
   const connection = await access.connections.findById(connectionId);
   const app = connection ? await access.apps.findById(connection.appId) : undefined;
   if (!connection || !app) throw new Error(`connection ${connectionId} not found`);
@@ -47,5 +31,5 @@ try {
   process.stdout.write(`${JSON.stringify({ ok: false, error: String((error as Error).message) })}\n`);
   process.exitCode = 1;
 } finally {
-  await database.close();
+  await services.close();
 }

@@ -1,7 +1,6 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConnectionsRepository } from '../../src/connections/connections-repository.ts';
 import { BACKENDS } from '../support/test-hub.ts';
 import {
   connectionRow,
@@ -66,7 +65,7 @@ describe('one connection shared by several processes on Postgres', () => {
   });
 
   it(`makes exactly one token call when the token expires under ${PROCESSES} processes at once`, async () => {
-    const repo = new ConnectionsRepository(t.hub.db, t.hub.ctx.secrets);
+    const repo = t.hub.services.exact.connections;
     const rowOf = () => connectionRow(t, connectionId);
     const before = repo.tokensOf(await rowOf())!;
     // Past the 10-minute lifetime on Exact's side (and past its 570 s refresh floor).
@@ -76,7 +75,7 @@ describe('one connection shared by several processes on Postgres', () => {
     const env = {
       DATABASE_URL: t.config.databaseUrl!,
       KOPPEL_SECRET_KEY: t.config.secretKey!,
-      KOPPEL_PUBLIC_URL: t.config.publicUrl,
+      KOPPEL_PUBLIC_URL: t.publicUrl,
       CONNECTION_ID: connectionId,
       CLOCK_OFFSET_MS: String(clock.now - Date.now()),
       CALLS_PER_PROCESS: '3',

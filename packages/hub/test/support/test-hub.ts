@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import pg from 'pg';
+import { type CreateHubOptions, createHub, type Hub } from '../../src/cli/hub.ts';
 import type { Clock } from '../../src/clock.ts';
 import { type HubConfig, IN_MEMORY_DATA_DIR, loadConfig } from '../../src/config/config.ts';
-import { type CreateHubOptions, createHub, type Hub } from '../../src/hub.ts';
 import { MIGRATIONS_FOLDER, migrateDatabase, openDatabase } from '../../src/storage/database.ts';
 import { processIsAlive } from '../../src/storage/process-liveness.ts';
 
@@ -138,6 +138,8 @@ export interface TestHub {
   clock: TestClock;
   logs: LogCapture;
   config: HubConfig;
+  /** The URL users and Exact reach the hub on (the port bound, unless KOPPEL_PUBLIC_URL is set). */
+  publicUrl: string;
   close(): Promise<void>;
 }
 
@@ -167,6 +169,7 @@ export async function startTestHub(
     clock,
     logs,
     config,
+    publicUrl: hub.services.platform.publicUrl.value,
     async close() {
       await hub.close();
       await prepared.dispose();

@@ -1,0 +1,124 @@
+import { AccountService } from '../auth/account-service.ts';
+import { ApiTokensRepository } from '../auth/api-tokens-repository.ts';
+import { AuthService } from '../auth/auth-service.ts';
+import { RateLimitRepository } from '../auth/rate-limit-repository.ts';
+import { SessionsRepository } from '../auth/sessions-repository.ts';
+import { UsersRepository } from '../auth/users-repository.ts';
+import type { HubConfig } from '../config/config.ts';
+import type { ConnectionsDeps } from '../connections/connections-deps.ts';
+import { ExactAccess } from '../connections/exact-access.ts';
+import { JobQueue } from '../jobs/job-queue.ts';
+import { type OpenPlatformOptions, openPlatform, type Platform } from '../platform/platform.ts';
+import { InvitationsRepository } from '../workspaces/invitations-repository.ts';
+import { InvitationsService } from '../workspaces/invitations-service.ts';
+import { WorkspacesRepository } from '../workspaces/workspaces-repository.ts';
+import { WorkspacesService } from '../workspaces/workspaces-service.ts';
+import type { Feature } from './feature.ts';
+
+export interface Repositories {
+  users: UsersRepository;
+  sessions: SessionsRepository;
+  apiTokens: ApiTokensRepository;
+  rateLimits: RateLimitRepository;
+  workspaces: WorkspacesRepository;
+  invitations: InvitationsRepository;
+}
+
+/**
+ * The application, built once per process from the configuration. `koppel server` serves it
+ * over HTTP, `koppel worker` runs its jobs (and opens no port), `koppel start` does both;
+ * tests build it directly. A new feature adds its service here and its routes, jobs and
+ * doctor checks in features.ts.
+ */
+export interface AppServices {
+  platform: Platform;
+  repositories: Repositories;
+  /** The typed job registry; every feature's jobs are registered before anything is sent. */
+  jobs: JobQueue;
+  auth: AuthService;
+  account: AccountService;
+  workspaces: WorkspacesService;
+  invitations: InvitationsService;
+  /** Exact apps, connections, tokens and SDK clients. */
+  exact: ExactAccess;
+  /** What the connection routes, jobs and checks are built from. */
+  connections: ConnectionsDeps;
+  /** The features whose routes, jobs and checks this process serves. */
+  features: readonly Feature[];
+  /** Stops the jobs and closes the database. */
+  close(): Promise<void>;
+}
+
+export interface BuildAppServicesOptions extends OpenPlatformOptions {
+  features: readonly Feature[];
+  /** The fetch Exact's SDK clients use (default the global fetch). */
+  fetch?: typeof fetch;
+}
+
+export async function buildAppServices(
+  config: HubConfig,
+  options: BuildAppServicesOptions,
+): Promise<AppServices> {
+  const platform = await openPlatform(config, options);
+  const { db, clock, secrets, logger, publicUrl } = platform;
+  const repositories: Repositories = {
+    users: new UsersRepository(db),
+    sessions: new SessionsRepository(db),
+    apiTokens: new ApiTokensRepository(db),
+    rateLimits: new RateLimitRepository(db),
+    workspaces: new WorkspacesRepository(db),
+    invitations: new InvitationsRepository(db),
+  };
+  const jobs = new JobQueue(platform.database, logger);
+  const invitations = new InvitationsService({
+    invitations: repositories.invitations,
+    workspaces: repositories.workspaces,
+    clock,
+    publicUrl,
+    ttlHours: config.invitationTtlHours,
+  });
+  const auth = new AuthService({
+    db,
+    clock,
+    secrets,
+    ...repositories,
+    invitationLinks: invitations,
+    sessionTtlHours: config.sessionTtlHours,
+  });
+  const exact = new ExactAccess({
+    db,
+    secrets,
+    clock,
+    logger,
+    publicUrl,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+  });
+  let closed = false;
+  const services: AppServices = {
+    platform,
+    repositories,
+    jobs,
+    auth,
+    account: new AccountService({ clock, secrets, ...repositories, auth }),
+    workspaces: new WorkspacesService({ db, workspaces: repositories.workspaces }),
+    invitations,
+    exact,
+    connections: {
+      exact,
+      db,
+      clock,
+      logger,
+      sessions: repositories.sessions,
+      workspaces: repositories.workspaces,
+    },
+    features: options.features,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await jobs.stop();
+      await platform.database.close();
+    },
+  };
+  for (const feature of options.features) jobs.register(feature.jobs?.(services) ?? []);
+  return services;
+}

@@ -1,0 +1,49 @@
+import { authJobs } from '../auth/auth-jobs.ts';
+import { authRoutes } from '../auth/auth-routes.ts';
+import { meRoutes } from '../auth/me-routes.ts';
+import { appsRoutes } from '../connections/apps-routes.ts';
+import { connectionsJobs } from '../connections/connections-jobs.ts';
+import { connectionsRoutes } from '../connections/connections-routes.ts';
+import { exactDoctorChecks } from '../connections/doctor-checks.ts';
+import { oauthRoutes } from '../connections/oauth-routes.ts';
+import { platformDoctorChecks } from '../doctor/doctor.ts';
+import { webUiRoutes } from '../web-ui/web-ui-routes.ts';
+import { invitationsRoutes } from '../workspaces/invitations-routes.ts';
+import { workspacesRoutes } from '../workspaces/workspaces-routes.ts';
+import type { Feature } from './feature.ts';
+
+/** Users, sessions, API tokens and two-factor sign-in; the platform's doctor checks. */
+export const authFeature: Feature = {
+  name: 'auth',
+  apiRoutes: (s) => [authRoutes(s.auth, s.platform.publicUrl), meRoutes(s.account, s.workspaces)],
+  jobs: (s) =>
+    Object.values(authJobs({ ...s.repositories, clock: s.platform.clock, logger: s.platform.logger })),
+  doctorChecks: (s) => platformDoctorChecks(s.platform),
+};
+
+/** Workspaces, members and invitations. */
+export const workspacesFeature: Feature = {
+  name: 'workspaces',
+  apiRoutes: (s) => [workspacesRoutes(s.workspaces), invitationsRoutes(s.invitations, s.platform.clock)],
+};
+
+/** The Exact half: apps, connections, OAuth, divisions, token keep-alive. */
+export const connectionsFeature: Feature = {
+  name: 'connections',
+  apiRoutes: (s) => [appsRoutes(s.connections), connectionsRoutes(s.connections)],
+  rootRoutes: (s) => [oauthRoutes(s.connections, s.platform.publicUrl)],
+  jobs: (s) => Object.values(connectionsJobs(s.connections, s.jobs)),
+  doctorChecks: (s) => exactDoctorChecks(s.connections),
+};
+
+/** The built dashboard at `/` (last: its catch-all route must not shadow anything). */
+export const webUiFeature: Feature = {
+  name: 'web-ui',
+  rootRoutes: (s) => [webUiRoutes(s.platform.logger)],
+};
+
+/** Every hub has these. */
+export const CORE_FEATURES: readonly Feature[] = [authFeature, workspacesFeature];
+
+/** What `koppel start|server|worker|doctor` run. A new feature (flows, destinations ...) goes here. */
+export const STANDARD_FEATURES: readonly Feature[] = [...CORE_FEATURES, connectionsFeature, webUiFeature];

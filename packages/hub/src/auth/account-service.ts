@@ -1,0 +1,150 @@
+import type { Clock } from '../clock.ts';
+import { badRequest, conflict, notFound, unauthenticated } from '../errors.ts';
+import { newOpaqueToken, TOKEN_PREFIX } from '../secrets/opaque-tokens.ts';
+import { secretContext } from '../secrets/rotate-secrets.ts';
+import type { SecretBox } from '../secrets/secret-box.ts';
+import type { ApiTokenRow, ApiTokensRepository } from './api-tokens-repository.ts';
+import type { AuthService, Client } from './auth-service.ts';
+import { assertPasswordStrength, hashPassword, verifyPassword } from './passwords.ts';
+import type { SessionRow, SessionsRepository } from './sessions-repository.ts';
+import { generateTotpSecret, otpauthUri, verifyTotp } from './totp.ts';
+import type { UserRow, UsersRepository } from './users-repository.ts';
+
+export interface AccountServiceDeps {
+  clock: Clock;
+  secrets: SecretBox;
+  users: UsersRepository;
+  sessions: SessionsRepository;
+  apiTokens: ApiTokensRepository;
+  auth: AuthService;
+}
+
+const pendingSecretContext = (userId: string) => secretContext('users', 'totp_pending_secret_enc', userId);
+const totpSecretContext = (userId: string) => secretContext('users', 'totp_secret_enc', userId);
+
+/** What signed-in users change about themselves: name, password, two-factor, sessions and API tokens. */
+export class AccountService {
+  readonly #deps: AccountServiceDeps;
+
+  constructor(deps: AccountServiceDeps) {
+    this.#deps = deps;
+  }
+
+  async rename(user: UserRow, name: string): Promise<UserRow> {
+    await this.#deps.users.update(user.id, { name });
+    return (await this.#deps.users.findById(user.id))!;
+  }
+
+  /** Changes the password after checking the current one; signs out every other session. */
+  async changePassword(
+    user: UserRow,
+    currentSessionId: string | undefined,
+    input: { currentPassword: string; newPassword: string },
+    client: Client,
+  ): Promise<void> {
+    const { throttle } = this.#deps.auth;
+    const now = this.#deps.clock.now();
+    await throttle.assertAllowed(user.email, client.ip, now);
+    if (!(await verifyPassword(user.passwordHash, input.currentPassword))) {
+      await throttle.recordFailure(user.email, client.ip, now);
+      throw unauthenticated('The current password is wrong.');
+    }
+    assertPasswordStrength(input.newPassword, user.email);
+    await this.#deps.users.update(user.id, { passwordHash: await hashPassword(input.newPassword) });
+    await this.#deps.sessions.deleteForUser(user.id, { except: currentSessionId });
+  }
+
+  /** A new pending TOTP secret, shown once; confirmed with a code before it counts. */
+  async startTotpEnrolment(user: UserRow): Promise<{ secret: string; otpauthUri: string }> {
+    if (user.totpEnabledAt) {
+      throw conflict(
+        'totp_already_enabled',
+        'Two-factor sign-in is already on; disable it first to enrol again.',
+      );
+    }
+    const secret = generateTotpSecret();
+    await this.#deps.users.update(user.id, {
+      totpPendingSecretEnc: this.#deps.secrets.seal(secret, pendingSecretContext(user.id)),
+    });
+    return { secret, otpauthUri: otpauthUri(secret, user.email) };
+  }
+
+  async confirmTotp(user: UserRow, code: string): Promise<UserRow> {
+    const { secrets, clock, users } = this.#deps;
+    if (!user.totpPendingSecretEnc) {
+      throw badRequest('totp_not_enrolling', 'Start enrolment with POST /api/v1/me/totp first.');
+    }
+    const secret = secrets.open(user.totpPendingSecretEnc, pendingSecretContext(user.id));
+    const step = verifyTotp(secret, code, clock.now(), null);
+    if (step === undefined) {
+      throw badRequest(
+        'totp_code_invalid',
+        'The code does not match; check the phone clock and try the next code.',
+      );
+    }
+    await users.update(user.id, {
+      totpSecretEnc: secrets.seal(secret, totpSecretContext(user.id)),
+      totpPendingSecretEnc: null,
+      totpEnabledAt: clock.now(),
+      totpLastStep: step,
+    });
+    return (await users.findById(user.id))!;
+  }
+
+  /** Needs the password and a current code, so a stolen session alone cannot switch it off. */
+  async disableTotp(user: UserRow, input: { password: string; code: string }): Promise<UserRow> {
+    if (!user.totpEnabledAt) throw badRequest('totp_not_enabled', 'Two-factor sign-in is not on.');
+    if (!(await verifyPassword(user.passwordHash, input.password))) {
+      throw unauthenticated('The password is wrong.');
+    }
+    if (!(await this.#deps.auth.acceptTotpCode(user, input.code))) {
+      throw unauthenticated('The authenticator code is wrong or was already used.');
+    }
+    await this.#deps.users.update(user.id, {
+      totpSecretEnc: null,
+      totpPendingSecretEnc: null,
+      totpEnabledAt: null,
+      totpLastStep: null,
+    });
+    return (await this.#deps.users.findById(user.id))!;
+  }
+
+  listSessions(userId: string): Promise<SessionRow[]> {
+    return this.#deps.sessions.listActiveForUser(userId, this.#deps.clock.now());
+  }
+
+  async endSession(userId: string, sessionId: string): Promise<void> {
+    if (!(await this.#deps.sessions.deleteForUserById(userId, sessionId))) {
+      throw notFound('session_not_found', 'You have no session with this id.');
+    }
+  }
+
+  listTokens(userId: string): Promise<ApiTokenRow[]> {
+    return this.#deps.apiTokens.listForUser(userId);
+  }
+
+  /** A new API token; the token itself is returned only here. */
+  async createToken(
+    userId: string,
+    input: { name: string; expiresInDays?: number | undefined },
+  ): Promise<{ row: ApiTokenRow; token: string }> {
+    const { token, hash } = newOpaqueToken(TOKEN_PREFIX.apiToken);
+    const expiresAt = input.expiresInDays
+      ? new Date(this.#deps.clock.now().getTime() + input.expiresInDays * 86_400_000)
+      : null;
+    const row = await this.#deps.apiTokens.create({
+      userId,
+      name: input.name,
+      tokenHash: hash,
+      tokenPrefix: token.slice(0, 10),
+      expiresAt,
+    });
+    return { row, token };
+  }
+
+  async deleteToken(userId: string, tokenId: string): Promise<void> {
+    if (!(await this.#deps.apiTokens.delete(userId, tokenId))) {
+      throw notFound('token_not_found', 'You have no API token with this id.');
+    }
+  }
+}

@@ -1,0 +1,62 @@
+import { randomUUID } from 'node:crypto';
+import { and, desc, eq, gt, isNull, or } from 'drizzle-orm';
+import type { Db } from '../storage/database.ts';
+import { apiTokens } from '../storage/schema.ts';
+
+export type ApiTokenRow = typeof apiTokens.$inferSelect;
+
+export class ApiTokensRepository {
+  readonly #db: Db;
+
+  constructor(db: Db) {
+    this.#db = db;
+  }
+
+  async create(input: {
+    userId: string;
+    name: string;
+    tokenHash: string;
+    tokenPrefix: string;
+    expiresAt: Date | null;
+  }): Promise<ApiTokenRow> {
+    const [row] = await this.#db
+      .insert(apiTokens)
+      .values({ id: randomUUID(), ...input })
+      .returning();
+    return row!;
+  }
+
+  async listForUser(userId: string): Promise<ApiTokenRow[]> {
+    return this.#db
+      .select()
+      .from(apiTokens)
+      .where(eq(apiTokens.userId, userId))
+      .orderBy(desc(apiTokens.createdAt));
+  }
+
+  async findLive(tokenHash: string, now: Date): Promise<ApiTokenRow | undefined> {
+    const [row] = await this.#db
+      .select()
+      .from(apiTokens)
+      .where(
+        and(
+          eq(apiTokens.tokenHash, tokenHash),
+          or(isNull(apiTokens.expiresAt), gt(apiTokens.expiresAt, now)),
+        ),
+      );
+    return row;
+  }
+
+  async markUsed(id: string, now: Date): Promise<void> {
+    await this.#db.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, id));
+  }
+
+  /** Deletes one of the user's tokens; false when the user has no such token. */
+  async delete(userId: string, id: string): Promise<boolean> {
+    const rows = await this.#db
+      .delete(apiTokens)
+      .where(and(eq(apiTokens.id, id), eq(apiTokens.userId, userId)))
+      .returning({ id: apiTokens.id });
+    return rows.length > 0;
+  }
+}

@@ -1,0 +1,220 @@
+import { ExactError } from '@koppel/exact';
+import { z } from 'zod';
+import { badRequest, HubError } from '../errors.ts';
+import { access, membershipOf } from '../http/access.ts';
+import type { RoutePlugin } from '../http/route-plugin.ts';
+import { EmptyReply, iso, Timestamp, WorkspaceParams, type ZodTypeProvider } from '../http/zod-schemas.ts';
+import type { ConnectionStatus, Role } from '../storage/schema.ts';
+import { connectionGuard, guardedConnection } from './connection-guards.ts';
+import { testConnection } from './connection-test.ts';
+import type { ConnectionsDeps } from './connections-deps.ts';
+import type { ConnectionRow } from './connections-repository.ts';
+import {
+  ConnectionTestView,
+  ConnectionView,
+  connectionView,
+  DivisionView,
+  divisionView,
+} from './connections-views.ts';
+import { linkDivisions, refreshDivisions } from './divisions.ts';
+import { describeExactFailure } from './exact-failure.ts';
+
+const Name = z.string().trim().min(1).max(200);
+const CreateConnectionBody = z.object({ name: Name, appId: z.uuid(), active: z.boolean().default(true) });
+const UpdateConnectionBody = z.object({ name: Name.optional(), active: z.boolean().optional() });
+const ConnectionParams = z.object({ connectionId: z.uuid() });
+const LinkBody = z.object({
+  codes: z
+    .array(z.number().int().positive())
+    .max(10_000)
+    .meta({ description: 'Division codes to link; every other division is unlinked' }),
+});
+const EventView = z.object({
+  id: z.uuid(),
+  kind: z.string(),
+  level: z.enum(['info', 'warning', 'error']),
+  message: z.string(),
+  details: z.unknown(),
+  createdAt: Timestamp,
+});
+const EventsQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(50) });
+
+/** What the Active toggle does to the status: problems stay visible, a paused connection shows `inactive`. */
+function statusAfterToggle(connection: ConnectionRow, active: boolean): ConnectionStatus {
+  if (connection.status === 'needs_reauth' || connection.status === 'not_authorized')
+    return connection.status;
+  if (!active) return 'inactive';
+  if (connection.status !== 'inactive') return connection.status;
+  return connection.refreshTokenEnc ? 'active' : 'not_authorized';
+}
+
+/** Turns an SDK error from a call made on the user's behalf into a 502 with the reason. */
+function exactCallFailed(error: unknown): never {
+  if (error instanceof ExactError) {
+    const failure = describeExactFailure(error);
+    throw new HubError('exact_call_failed', failure.message, { status: 502, details: failure });
+  }
+  throw error;
+}
+
+/** Connections: CRUD, divisions (list, refresh from Exact, link) and the connection test. */
+export function connectionsRoutes(deps: ConnectionsDeps): RoutePlugin {
+  return async (app) => {
+    const r = app.withTypeProvider<ZodTypeProvider>();
+    const exact = deps.exact;
+    /** Route options for one connection: signed in, then `role` in the connection's workspace. */
+    const onConnection = <S extends object>(role: Role, summary: string, schema: S) => ({
+      config: { access: access.user },
+      preValidation: connectionGuard(deps, role),
+      schema: { tags: ['connections'], summary, params: ConnectionParams, ...schema },
+    });
+
+    r.get(
+      '/workspaces/:workspaceId/connections',
+      {
+        config: { access: access.role('viewer') },
+        schema: {
+          tags: ['connections'],
+          summary: "The workspace's connections",
+          params: WorkspaceParams,
+          response: { 200: z.array(ConnectionView) },
+        },
+      },
+      async (request) =>
+        (await exact.connections.list(membershipOf(request).workspaceId)).map(connectionView),
+    );
+
+    r.post(
+      '/workspaces/:workspaceId/connections',
+      {
+        config: { access: access.role('admin') },
+        schema: {
+          tags: ['connections'],
+          summary: 'Create a connection on an Exact app; authorize it next (GET /oauth/exact/start)',
+          params: WorkspaceParams,
+          body: CreateConnectionBody,
+          response: { 201: ConnectionView },
+        },
+      },
+      async (request, reply) => {
+        const { workspaceId } = membershipOf(request);
+        const found = await exact.apps.findInWorkspace(workspaceId, request.body.appId);
+        if (!found)
+          throw badRequest('app_not_found', 'appId must be an Exact app of this workspace (GET …/apps).');
+        const { name, active } = request.body;
+        const row = await exact.connections.create({ workspaceId, appId: found.id, name, active });
+        return reply.code(201).send(connectionView(row));
+      },
+    );
+
+    r.get(
+      '/connections/:connectionId',
+      onConnection('viewer', 'One connection with its status, Exact user and last test', {
+        response: { 200: ConnectionView },
+      }),
+      async (request) => connectionView(guardedConnection(request)),
+    );
+
+    r.patch(
+      '/connections/:connectionId',
+      onConnection('admin', 'Rename a connection or switch it on or off (Active)', {
+        body: UpdateConnectionBody,
+        response: { 200: ConnectionView },
+      }),
+      async (request) => {
+        const found = guardedConnection(request);
+        const { name, active } = request.body;
+        const updated = await exact.connections.update(found.id, {
+          ...(name === undefined ? {} : { name }),
+          ...(active === undefined ? {} : { active, status: statusAfterToggle(found, active) }),
+        });
+        return connectionView(updated ?? found);
+      },
+    );
+
+    r.delete(
+      '/connections/:connectionId',
+      onConnection('admin', 'Delete a connection and its stored tokens', {
+        response: { 204: EmptyReply },
+      }),
+      async (request, reply) => {
+        const found = guardedConnection(request);
+        await exact.connections.delete(found.id);
+        return reply.code(204).send(null);
+      },
+    );
+
+    r.get(
+      '/connections/:connectionId/divisions',
+      onConnection('viewer', 'Divisions Exact listed for the connection, with link and scope flags', {
+        response: { 200: z.array(DivisionView) },
+      }),
+      async (request) => {
+        const found = guardedConnection(request);
+        return (await exact.connections.listDivisions(found.id)).map(divisionView);
+      },
+    );
+
+    r.post(
+      '/connections/:connectionId/divisions/refresh',
+      onConnection(
+        'admin',
+        'Re-read system/Divisions from Exact (divisions no longer granted get inScope=false)',
+        {
+          response: { 200: z.array(DivisionView) },
+        },
+      ),
+      async (request) => {
+        const found = guardedConnection(request);
+        if (!found.refreshTokenEnc) {
+          throw badRequest(
+            'connection_not_authorized',
+            'Authorize the connection before reading its divisions.',
+          );
+        }
+        const rows = await refreshDivisions(deps, found).catch(exactCallFailed);
+        return rows.map(divisionView);
+      },
+    );
+
+    r.put(
+      '/connections/:connectionId/divisions',
+      onConnection('admin', 'Link exactly these divisions (any subset of what Exact listed)', {
+        body: LinkBody,
+        response: { 200: z.array(DivisionView) },
+      }),
+      async (request) => {
+        const found = guardedConnection(request);
+        return (await linkDivisions(deps, found, request.body.codes)).map(divisionView);
+      },
+    );
+
+    r.post(
+      '/connections/:connectionId/test',
+      onConnection('admin', 'Test the connection: current/Me plus one cheap read per linked division', {
+        response: { 200: ConnectionTestView },
+      }),
+      async (request) => {
+        const found = guardedConnection(request);
+        return testConnection(deps, found);
+      },
+    );
+
+    r.get(
+      '/connections/:connectionId/events',
+      onConnection(
+        'viewer',
+        "The connection's recent events (authorizations, tests, token failures), newest first",
+        {
+          querystring: EventsQuery,
+          response: { 200: z.array(EventView) },
+        },
+      ),
+      async (request) => {
+        const found = guardedConnection(request);
+        const rows = await exact.connections.listEvents(found.id, request.query.limit);
+        return rows.map((e) => ({ ...e, createdAt: iso(e.createdAt) }));
+      },
+    );
+  };
+}
