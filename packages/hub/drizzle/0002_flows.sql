@@ -68,7 +68,6 @@ CREATE TABLE "flows" (
 	"enabled" boolean DEFAULT false NOT NULL,
 	"status" text DEFAULT 'idle' NOT NULL,
 	"last_run_id" uuid,
-	"scheduled_at" timestamp with time zone,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
 	CONSTRAINT "flows_status_check" CHECK ("flows"."status" in ('idle', 'running', 'succeeded', 'failed', 'needs_reauth'))

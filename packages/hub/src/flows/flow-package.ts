@@ -10,6 +10,8 @@ export interface PackageEntity {
   readonly title: string;
   /** Part of the package's default set for a new flow. */
   readonly byDefault: boolean;
+  /** Exact's webhook topic announcing its changes, when Exact has one (facts §6.2). */
+  readonly webhookTopic?: string | undefined;
 }
 
 /** What a package's run logic gets for one stream (flow, division, entity). */
@@ -39,6 +41,11 @@ export interface FlowPackage<Settings extends z.ZodObject = z.ZodObject> {
   readonly description: string;
   readonly entities: readonly PackageEntity[];
   readonly settings: Settings;
+  /** The destination tables the flow's entities land in, for the Data page. */
+  tables?(
+    settings: z.output<Settings>,
+    entities: readonly string[],
+  ): { schema: string; table: string; entity: string }[];
   /** Moves one stream, committing as it goes; throws when it cannot go on (what committed stays). */
   runStream(input: StreamRunInput<z.output<Settings>>): Promise<void>;
 }

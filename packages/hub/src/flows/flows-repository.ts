@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { and, asc, desc, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
 import type { Db } from '../storage/database.ts';
 import {
   type FlowStatus,
@@ -92,19 +92,6 @@ export class FlowsRepository {
       .where(eq(flows.id, id))
       .returning();
     return row;
-  }
-
-  /**
-   * Claims the scheduler's tick `due` for the flow: true for exactly one caller across
-   * processes (a conditional update), so each tick queues one run.
-   */
-  async claimTick(id: string, due: Date): Promise<boolean> {
-    const rows = await this.#db
-      .update(flows)
-      .set({ scheduledAt: due })
-      .where(and(eq(flows.id, id), or(isNull(flows.scheduledAt), lt(flows.scheduledAt, due))))
-      .returning({ id: flows.id });
-    return rows.length === 1;
   }
 
   async delete(id: string): Promise<void> {

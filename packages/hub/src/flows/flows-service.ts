@@ -1,11 +1,17 @@
 import { CronExpressionParser } from 'cron-parser';
+import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { ConnectionRow, ConnectionsRepository } from '../connections/connections-repository.ts';
+import type { ExactAccess } from '../connections/exact-access.ts';
 import type { DestinationsService } from '../destinations/destinations-service.ts';
-import { badRequest } from '../errors.ts';
+import { quoteIdent } from '../destinations/sql-identifier.ts';
+import { badRequest, HubError, notFound } from '../errors.ts';
+import type { JobQueue } from '../jobs/job-queue.ts';
 import type { RunTrigger } from '../storage/schema.ts';
 import type { FlowPackage } from './flow-package.ts';
-import type { FlowRow, FlowRunRow, FlowsRepository } from './flows-repository.ts';
+import type { FlowWebhooks } from './flow-webhooks.ts';
+import type { FlowJobDefinitions } from './flows-jobs.ts';
+import type { FlowRow, FlowRunRow, FlowRunStreamRow, FlowsRepository } from './flows-repository.ts';
 import { packageById } from './package-registry.ts';
 
 /** Every 15 minutes (issue 8's default). */
@@ -20,6 +26,17 @@ export interface FlowInput {
   settings?: Record<string, unknown> | undefined;
   schedule?: string | undefined;
   enabled?: boolean | undefined;
+}
+
+export interface ReplicaTableInfo {
+  schema: string;
+  table: string;
+  entity: string;
+  /** False until the flow's first run created it. */
+  exists: boolean;
+  rows: number;
+  /** Soft-deleted rows (`_deleted_at` set). */
+  deletedRows: number;
 }
 
 export type FlowChanges = Omit<FlowInput, 'packageId'>;
@@ -55,23 +72,160 @@ export class FlowsService {
   readonly repository: FlowsRepository;
   readonly #destinations: DestinationsService;
   readonly #connections: ConnectionsRepository;
-  readonly #enqueueRun: (run: FlowRunRow) => Promise<void>;
-  readonly #flowChanged: (flow: FlowRow) => Promise<void>;
+  readonly #queue: JobQueue;
+  readonly #jobs: FlowJobDefinitions;
+  readonly #webhooks: FlowWebhooks;
+  readonly #exact: ExactAccess;
+  readonly #logger: Logger;
 
   constructor(deps: {
     repository: FlowsRepository;
     destinations: DestinationsService;
     connections: ConnectionsRepository;
-    /** Queues the run's job. */
-    enqueueRun: (run: FlowRunRow) => Promise<void>;
-    /** After a flow is created, changed or deleted (webhook subscriptions follow it). */
-    flowChanged: (flow: FlowRow) => Promise<void>;
+    queue: JobQueue;
+    jobs: FlowJobDefinitions;
+    webhooks: FlowWebhooks;
+    exact: ExactAccess;
+    logger: Logger;
   }) {
     this.repository = deps.repository;
     this.#destinations = deps.destinations;
     this.#connections = deps.connections;
-    this.#enqueueRun = deps.enqueueRun;
-    this.#flowChanged = deps.flowChanged;
+    this.#queue = deps.queue;
+    this.#jobs = deps.jobs;
+    this.#webhooks = deps.webhooks;
+    this.#exact = deps.exact;
+    this.#logger = deps.logger;
+  }
+
+  listByWorkspace(workspaceId: string): Promise<FlowRow[]> {
+    return this.repository.listByWorkspace(workspaceId);
+  }
+
+  listByConnection(connectionId: string): Promise<FlowRow[]> {
+    return this.repository.listByConnection(connectionId);
+  }
+
+  /** A run with what each of its streams did. */
+  async runDetail(run: FlowRunRow): Promise<{ run: FlowRunRow; streams: FlowRunStreamRow[] }> {
+    return { run, streams: await this.repository.runStreams([run.id]) };
+  }
+
+  async listRuns(flow: FlowRow, limit: number): Promise<{ run: FlowRunRow; streams: FlowRunStreamRow[] }[]> {
+    const runs = await this.repository.listRuns(flow.id, limit);
+    const streams = await this.repository.runStreams(runs.map((run) => run.id));
+    return runs.map((run) => ({ run, streams: streams.filter((stream) => stream.runId === run.id) }));
+  }
+
+  /**
+   * The schedule's tick: queues a run unless the flow is off. A connection that must be
+   * authorized again puts the flow in `needs_reauth` without a run; the first tick after the
+   * user re-authorizes runs it again from every stream's committed cursor.
+   */
+  async runOnSchedule(flowId: string): Promise<FlowRunRow | undefined> {
+    const flow = await this.repository.findById(flowId);
+    if (!flow?.enabled) return undefined;
+    try {
+      await this.#exact.connectionClient(flow.connectionId);
+    } catch (error) {
+      if (error instanceof HubError && error.code === 'connection_unavailable') {
+        await this.repository.update(flow.id, { status: 'needs_reauth' });
+        this.#logger.warn({ flowId, reason: error.message }, 'scheduled flow run skipped');
+        return undefined;
+      }
+      throw error;
+    }
+    return this.requestRun(flow, { trigger: 'schedule' });
+  }
+
+  /** The flow's tables in its destination with their row counts (the Data page). */
+  async tables(flow: FlowRow): Promise<ReplicaTableInfo[]> {
+    const pkg = requirePackage(flow.packageId);
+    const tables = pkg.tables?.(flow.settings as never, flow.entities) ?? [];
+    const destination = await this.#destinations.open(flow.workspaceId, flow.destinationId);
+    try {
+      const result: ReplicaTableInfo[] = [];
+      for (const { schema, table, entity } of tables) {
+        const name = `${quoteIdent(schema)}.${quoteIdent(table)}`;
+        const exists = await destination.driver.query<{ found: boolean }>(
+          'select to_regclass($1) is not null as found',
+          [name],
+        );
+        if (!exists.rows[0]?.found) {
+          result.push({ schema, table, entity, exists: false, rows: 0, deletedRows: 0 });
+          continue;
+        }
+        const counts = await destination.driver.query<{ live: string; deleted: string }>(
+          `select count(*) filter (where _deleted_at is null) as live, count(*) filter (where _deleted_at is not null) as deleted from ${name}`,
+        );
+        result.push({
+          schema,
+          table,
+          entity,
+          exists: true,
+          rows: Number(counts.rows[0]?.live ?? 0),
+          deletedRows: Number(counts.rows[0]?.deleted ?? 0),
+        });
+      }
+      return result;
+    } finally {
+      await destination.close();
+    }
+  }
+
+  /** The latest rows of one of the flow's tables (newest synced first), `_raw` left out. */
+  async preview(
+    flow: FlowRow,
+    table: string,
+    limit: number,
+  ): Promise<{ columns: string[]; rows: Record<string, unknown>[] }> {
+    const found = (await this.tables(flow)).find((candidate) => candidate.table === table);
+    if (!found?.exists) {
+      throw notFound('table_not_found', `The flow has no table "${table}" yet; run the flow first.`);
+    }
+    const destination = await this.#destinations.open(flow.workspaceId, flow.destinationId);
+    try {
+      const result = await destination.driver.query<Record<string, unknown>>(
+        `select * from ${quoteIdent(found.schema)}.${quoteIdent(found.table)} order by _synced_at desc, id limit $1`,
+        [limit],
+      );
+      const rows = result.rows.map((row) => {
+        const { _raw: _omitted, ...rest } = row;
+        return Object.fromEntries(
+          Object.entries(rest).map(([key, value]) => [
+            key,
+            value instanceof Date ? value.toISOString() : value,
+          ]),
+        );
+      });
+      const columns = await destination.driver.query<{ column_name: string }>(
+        "select column_name from information_schema.columns where table_schema = $1 and table_name = $2 and column_name <> '_raw' order by ordinal_position",
+        [found.schema, found.table],
+      );
+      return { columns: columns.rows.map((column) => column.column_name), rows };
+    } finally {
+      await destination.close();
+    }
+  }
+
+  /** Keeps the flow's schedule and webhook subscriptions in step with it. */
+  async #follow(flow: FlowRow, options: { deleted?: boolean } = {}): Promise<void> {
+    if (flow.enabled && !options.deleted) {
+      await this.#queue.schedule(this.#jobs.scheduled, flow.schedule, { flowId: flow.id }, flow.id);
+    } else {
+      await this.#queue.unschedule(this.#jobs.scheduled, flow.id);
+    }
+    if (options.deleted) {
+      // The flow's rows are about to go, so this cannot wait for a job.
+      await this.#webhooks.sync(flow, { deleted: true }).catch((error: Error) => {
+        this.#logger.warn({ flowId: flow.id, err: error.message }, 'removing webhook subscriptions failed');
+      });
+      return;
+    }
+    const subscribed = (await this.repository.streams(flow.id)).some((stream) => stream.webhookTopic);
+    if (this.#webhooks.wanted(flow) || subscribed) {
+      await this.#queue.send(this.#jobs.webhooks, { flowId: flow.id });
+    }
   }
 
   async create(connection: ConnectionRow, input: FlowInput): Promise<FlowRow> {
@@ -93,7 +247,7 @@ export class FlowsService {
       schedule: checkSchedule(input.schedule ?? DEFAULT_SCHEDULE),
       enabled: input.enabled ?? true,
     });
-    await this.#flowChanged(flow);
+    await this.#follow(flow);
     return flow;
   }
 
@@ -113,13 +267,13 @@ export class FlowsService {
       ...(changes.enabled === undefined ? {} : { enabled: changes.enabled }),
     });
     const result = updated ?? flow;
-    await this.#flowChanged(result);
+    await this.#follow(result);
     return result;
   }
 
   async delete(flow: FlowRow): Promise<void> {
+    await this.#follow(flow, { deleted: true });
     await this.repository.delete(flow.id);
-    await this.#flowChanged({ ...flow, enabled: false });
   }
 
   /**
@@ -141,7 +295,7 @@ export class FlowsService {
       resync: request.resync ?? false,
       only,
     });
-    await this.#enqueueRun(run);
+    await this.#queue.send(this.#jobs.run, { runId: run.id });
     return run;
   }
 

@@ -332,8 +332,6 @@ export const flows = pgTable(
     enabled: boolean('enabled').notNull().default(false),
     status: text('status').$type<FlowStatus>().notNull().default('idle'),
     lastRunId: uuid('last_run_id'),
-    /** When the scheduler last queued a run, so each cron tick queues one run at most. */
-    scheduledAt: timestamp('scheduled_at', { withTimezone: true }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

@@ -1,7 +1,8 @@
 import { type DeletedRecord, type EntityDef, RAW, type SyncRow } from '@koppel/exact';
 import type { SqlDriver, SqlSession } from '../../../destinations/sql-driver.ts';
+import { quoteIdent } from '../../../destinations/sql-identifier.ts';
 import { START_CURSOR, StreamConflictError, type StreamCursor } from '../../stream-cursor.ts';
-import { qualifiedName, quoteIdent, SYSTEM_COLUMNS, type TableLayout } from './table-layout.ts';
+import { qualifiedName, SYSTEM_COLUMNS, type TableLayout } from './table-layout.ts';
 
 export type DeleteMode = 'soft' | 'hard';
 

@@ -24,7 +24,16 @@ function table(
   entity: EntityDef,
   extra: { idField?: string; deletedAs?: EntityDef } = {},
 ): ReplicaTable {
-  return { name, title, byDefault: true, entity, idField: extra.idField ?? entity.key, ...extra };
+  const webhookTopic = entity.webhookTopic ?? extra.deletedAs?.webhookTopic;
+  return {
+    name,
+    title,
+    byDefault: true,
+    entity,
+    idField: extra.idField ?? entity.key,
+    webhookTopic,
+    ...extra,
+  };
 }
 
 /** The tables of "Replicate to database" (issue 8), each filled from the entity's sync feed. */

@@ -85,7 +85,14 @@ export const replicatePackage: FlowPackage<typeof replicateSettings> = {
   title: 'Replicate to database',
   description:
     "Copies Exact data into Postgres tables (one per entity, typed columns plus the raw record) and keeps them current through Exact's sync and deleted feeds, exactly once.",
-  entities: REPLICA_TABLES.map(({ name, title, byDefault }) => ({ name, title, byDefault })),
+  entities: REPLICA_TABLES.map(({ name, title, byDefault, webhookTopic }) => ({
+    name,
+    title,
+    byDefault,
+    webhookTopic,
+  })),
   settings: replicateSettings,
+  tables: (settings, entities) =>
+    entities.map((entity) => ({ schema: settings.schema, table: entity, entity })),
   runStream: runReplicaStream,
 };

@@ -1,4 +1,5 @@
 import { type EdmType, type EntityDef, fieldsOf } from '@koppel/exact';
+import { quoteIdent } from '../../../destinations/sql-identifier.ts';
 
 /** Postgres type of each Edm type in a replica table (issue 8: uuid, text, numeric, …). */
 const COLUMN_TYPES: Record<EdmType, string> = {
@@ -56,11 +57,6 @@ export function snakeCase(name: string): string {
 
 /** Postgres truncates identifiers past 63 bytes; two long names could then collide. */
 const MAX_IDENTIFIER = 63;
-
-/** Quotes an identifier for SQL (names come from the catalogue and settings, never from rows). */
-export function quoteIdent(name: string): string {
-  return `"${name.replaceAll('"', '""')}"`;
-}
 
 /**
  * The replica table of an entity, derived from its catalogue entry: one typed column per
