@@ -7,6 +7,7 @@ import { UsersRepository } from '../auth/users-repository.ts';
 import type { HubConfig } from '../config/config.ts';
 import type { ConnectionsDeps } from '../connections/connections-deps.ts';
 import { ExactAccess } from '../connections/exact-access.ts';
+import { assembleFlows, type Flows } from '../flows/flows-assembly.ts';
 import { JobQueue } from '../jobs/job-queue.ts';
 import { type OpenPlatformOptions, openPlatform, type Platform } from '../platform/platform.ts';
 import { InvitationsRepository } from '../workspaces/invitations-repository.ts';
@@ -43,6 +44,8 @@ export interface AppServices {
   exact: ExactAccess;
   /** What the connection routes, jobs and checks are built from. */
   connections: ConnectionsDeps;
+  /** Packages, flows, runs, destinations and Exact's webhooks for flows. */
+  flows: Flows;
   /** The features whose routes, jobs and checks this process serves. */
   features: readonly Feature[];
   /** Stops the jobs and closes the database. */
@@ -93,6 +96,7 @@ export async function buildAppServices(
     publicUrl,
     ...(options.fetch ? { fetch: options.fetch } : {}),
   });
+  const flows = assembleFlows({ platform, exact, queue: jobs });
   let closed = false;
   const services: AppServices = {
     platform,
@@ -111,11 +115,13 @@ export async function buildAppServices(
       sessions: repositories.sessions,
       workspaces: repositories.workspaces,
     },
+    flows,
     features: options.features,
     async close() {
       if (closed) return;
       closed = true;
       await jobs.stop();
+      await flows.close();
       await platform.database.close();
     },
   };

@@ -13,7 +13,7 @@ import type { ConnectionRow } from './connections-repository.ts';
  * platform's rules: a non-member gets 404 (ids cannot be probed), a member below `role` gets 403.
  */
 export async function requireRole(
-  deps: ConnectionsDeps,
+  deps: Pick<ConnectionsDeps, 'workspaces'>,
   request: FastifyRequest,
   workspaceId: string,
   role: Role,
