@@ -129,7 +129,10 @@ export class FlowsService {
       await this.#exact.connectionClient(flow.connectionId);
     } catch (error) {
       if (error instanceof HubError && error.code === 'connection_unavailable') {
-        await this.repository.update(flow.id, { status: 'needs_reauth' });
+        // Switched off or never authorized is the user's choice; refused tokens are a problem to show.
+        const connection = await this.#connections.findById(flow.connectionId);
+        if (connection?.status === 'needs_reauth')
+          await this.repository.update(flow.id, { status: 'needs_reauth' });
         this.#logger.warn({ flowId, reason: error.message }, 'scheduled flow run skipped');
         return undefined;
       }

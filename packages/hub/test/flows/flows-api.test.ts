@@ -1,28 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { flowsFeature } from '../../src/app/features.ts';
-import { exactRedirectUri } from '../../src/connections/redirect-uri.ts';
-import {
-  authorize,
-  createAppAndConnection,
-  type RunningSimulator,
-  registerSimApp,
-  startExactHub,
-  startSim,
-  type TestHub,
-} from '../connections/exact-test-kit.ts';
-import { type ApiClient, BACKENDS, type LooseJson, signUpOwner } from '../support/test-hub.ts';
-
-/** Polls the run until it leaves queued/running (the worker runs it through pg-boss). */
-export async function finishedRun(client: ApiClient, runId: string, timeoutMs = 60_000): Promise<LooseJson> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const run = await client.get(`/api/v1/runs/${runId}`);
-    expect(run.status).toBe(200);
-    if (run.body.status !== 'queued' && run.body.status !== 'running') return run.body;
-    if (Date.now() > deadline) throw new Error(`run ${runId} still ${run.body.status}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+import type { RunningSimulator, TestHub } from '../connections/exact-test-kit.ts';
+import { type ApiClient, BACKENDS } from '../support/test-hub.ts';
+import { finishedRun, replicaCount, startFlowHub } from './flow-test-kit.ts';
 
 describe.each(BACKENDS)('flows API end to end on $name', (backend) => {
   let sim: RunningSimulator;
@@ -33,17 +12,7 @@ describe.each(BACKENDS)('flows API end to end on $name', (backend) => {
   let division: number;
 
   beforeAll(async () => {
-    [sim, t] = await Promise.all([startSim(), startExactHub(backend, { features: [flowsFeature] })]);
-    ({ client: owner, workspaceId } = await signUpOwner(t.base));
-    const simApp = await registerSimApp(sim, exactRedirectUri(t.publicUrl));
-    ({ connectionId } = await createAppAndConnection(owner, workspaceId, sim, simApp));
-    expect((await authorize(owner, connectionId, sim)).status).toBe(200);
-    division = sim.defaults.divisions[0] as number;
-    expect(
-      (await owner.request('PUT', `/api/v1/connections/${connectionId}/divisions`, { codes: [division] }))
-        .status,
-    ).toBe(200);
-    await t.hub.startWorker({ pollingIntervalSeconds: 0.5 });
+    ({ sim, t, owner, workspaceId, connectionId, division } = await startFlowHub(backend));
   });
   afterAll(async () => {
     await t?.close();
@@ -113,12 +82,7 @@ describe.each(BACKENDS)('flows API end to end on $name', (backend) => {
       expect.arrayContaining(['division', 'id', 'name', 'vat_number', '_timestamp']),
     );
     expect(preview.body.rows[0]).not.toHaveProperty('_raw');
-    const replica = await t.hub.services.flows.destinations
-      .open(workspaceId, null)
-      .then((destination) =>
-        destination.driver.query<{ n: string }>('select count(*) as n from exact.accounts'),
-      );
-    expect(Number(replica.rows[0]?.n)).toBe(25);
+    expect(await replicaCount(t, 'accounts')).toBe(25);
 
     const second = await finishedRun(owner, (await owner.post(`/api/v1/flows/${flow.id}/run`)).body.id);
     expect(second.status).toBe('succeeded');
