@@ -5,7 +5,12 @@ import type { AppServices } from '../app/app-services.ts';
 import { accessHook } from '../auth/access-hook.ts';
 import { type Access, CSRF_HEADER, SESSION_COOKIE } from '../http/access.ts';
 import { errorHandler, notFoundHandler } from '../http/error-reply.ts';
-import { openApiTransform, zodSerializerCompiler, zodValidatorCompiler } from '../http/zod-schemas.ts';
+import {
+  ERROR_COMPONENTS,
+  openApiTransform,
+  zodSerializerCompiler,
+  zodValidatorCompiler,
+} from '../http/zod-schemas.ts';
 import { healthRoutes } from './health-routes.ts';
 import type { HubMetrics } from './metrics.ts';
 
@@ -32,6 +37,8 @@ export async function buildServer(
     trustProxy: config.trustProxy,
     requestIdHeader: false,
     routerOptions: { ignoreTrailingSlash: true },
+    // A URL Fastify cannot decode gets the same error shape as everything else.
+    frameworkErrors: errorHandler,
   });
   app.setValidatorCompiler(zodValidatorCompiler);
   app.setSerializerCompiler(zodSerializerCompiler);
@@ -94,6 +101,7 @@ export async function buildServer(
         description: `Errors are {"error": {"code", "message", "details"}}. Cookie sessions must send the ${CSRF_HEADER} header on state-changing requests.`,
       },
       components: {
+        schemas: ERROR_COMPONENTS,
         securitySchemes: {
           session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE },
           apiToken: { type: 'http', scheme: 'bearer' },

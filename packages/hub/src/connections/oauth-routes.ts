@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { HubError } from '../errors.ts';
+import { HubError } from '../errors/hub-error.ts';
 import { access, principalOf, SESSION_COOKIE } from '../http/access.ts';
 import { errorHandler } from '../http/error-reply.ts';
 import type { RoutePlugin } from '../http/route-plugin.ts';

@@ -5,6 +5,7 @@ import type {
   FastifyTypeProvider,
 } from 'fastify';
 import { z } from 'zod';
+import { ERROR_CATALOGUE, ERROR_CODES } from '../errors/error-catalogue.ts';
 
 /**
  * Route schemas are zod schemas. The same objects validate requests, shape responses (unknown
@@ -64,17 +65,34 @@ function toJsonSchema(schema: unknown, io: 'input' | 'output'): unknown {
   return json;
 }
 
-export const ERROR_BODY_JSON_SCHEMA = {
-  type: 'object',
-  required: ['error'],
-  properties: {
-    error: {
-      type: 'object',
-      required: ['code', 'message'],
-      properties: { code: { type: 'string' }, message: { type: 'string' }, details: {} },
+/** The error catalogue as OpenAPI components: every code with its status and message. */
+export const ERROR_COMPONENTS = {
+  ErrorCode: {
+    type: 'string' as const,
+    enum: ERROR_CODES,
+    description: ERROR_CODES.map(
+      (code) => `- \`${code}\` (${ERROR_CATALOGUE[code].status}): ${ERROR_CATALOGUE[code].message}`,
+    ).join('\n'),
+    'x-koppel-errors': Object.fromEntries(ERROR_CODES.map((code) => [code, ERROR_CATALOGUE[code]])),
+  },
+  ErrorBody: {
+    type: 'object' as const,
+    required: ['error'],
+    properties: {
+      error: {
+        type: 'object' as const,
+        required: ['code', 'message'],
+        properties: {
+          code: { $ref: '#/components/schemas/ErrorCode' },
+          message: { type: 'string' as const },
+          details: {},
+        },
+      },
     },
   },
 };
+
+const ERROR_BODY_REF = { $ref: '#/components/schemas/ErrorBody' };
 
 /** @fastify/swagger `transform`: zod → JSON Schema, plus the shared error body for 4xx/5xx. */
 export function openApiTransform({
@@ -99,8 +117,8 @@ export function openApiTransform({
   )) {
     responses[status] = toJsonSchema(body, 'output');
   }
-  responses['4XX'] = { description: 'Client error', ...ERROR_BODY_JSON_SCHEMA };
-  responses['5XX'] = { description: 'Server error', ...ERROR_BODY_JSON_SCHEMA };
+  responses['4XX'] = { description: 'Client error', ...ERROR_BODY_REF };
+  responses['5XX'] = { description: 'Server error', ...ERROR_BODY_REF };
   out.response = responses;
   return { schema: out as FastifySchema, url };
 }
