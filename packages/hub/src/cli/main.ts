@@ -5,7 +5,7 @@ import { type AppServices, buildAppServices } from '../app/app-services.ts';
 import { CORE_FEATURES, STANDARD_FEATURES } from '../app/features.ts';
 import { type HubConfig, loadConfig } from '../config/config.ts';
 import { type DoctorResult, runDoctor, runRemoteDoctor } from '../doctor/doctor.ts';
-import { ConfigError, HubError } from '../errors.ts';
+import { ConfigError, HubError } from '../errors/hub-error.ts';
 import { createLogger } from '../logging/logger.ts';
 import { PublicUrl } from '../platform/public-url.ts';
 import { rotateSecrets } from '../secrets/rotate-secrets.ts';
