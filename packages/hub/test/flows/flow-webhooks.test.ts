@@ -72,5 +72,20 @@ describe.each(BACKENDS)("Exact webhooks trigger a flow's stream on $name", (back
       body: `{"Content":{"Topic":"Accounts","Division":${division},"Action":"Update","Key":"00000000-0000-0000-0000-000000000000"},"HashCode":"${'A'.repeat(64)}"}`,
     });
     expect(forged.status).toBe(401);
+    expect(((await forged.json()) as { error: { code: string } }).error.code).toBe(
+      'webhook_signature_invalid',
+    );
+    const garbage = await fetch(url, { method: 'POST', body: 'hello' });
+    expect([garbage.status, ((await garbage.json()) as { error: { code: string } }).error.code]).toEqual([
+      400,
+      'webhook_payload_invalid',
+    ]);
+    const connection = (await owner.get(`/api/v1/connections/${connectionId}`)).body;
+    await owner.patch(`/api/v1/apps/${connection.appId}`, { webhookSecret: null });
+    const unsigned = await fetch(url, { method: 'POST', body: 'hello' });
+    expect([unsigned.status, ((await unsigned.json()) as { error: { code: string } }).error.code]).toEqual([
+      409,
+      'webhook_secret_missing',
+    ]);
   });
 });

@@ -109,6 +109,15 @@ describe.each(BACKENDS)('flows API end to end on $name', (backend) => {
     const unknown = await owner.post(`/api/v1/connections/${connectionId}/flows`, { packageId: 'nope' });
     expect(unknown.status).toBe(400);
     expect(unknown.body.error.code).toBe('package_not_found');
+    const missing = await create({ destinationId: '00000000-0000-4000-8000-000000000000' });
+    expect(missing.status).toBe(404);
+    expect(missing.body.error.code).toBe('destination_not_found');
+    const run = await owner.get('/api/v1/runs/00000000-0000-4000-8000-000000000000');
+    expect([run.status, run.body.error.code]).toEqual([404, 'run_not_found']);
+    const fresh = (await create({ enabled: false, settings: { schema: 'never_run' } })).body;
+    const table = await owner.get(`/api/v1/flows/${fresh.id}/tables/accounts/rows`);
+    expect([table.status, table.body.error.code]).toEqual([404, 'table_not_found']);
+    expect((await owner.delete(`/api/v1/flows/${fresh.id}`)).status).toBe(204);
   });
 
   it('keeps destinations with their connection string sealed, and tests them', async () => {
@@ -137,6 +146,15 @@ describe.each(BACKENDS)('flows API end to end on $name', (backend) => {
       connectionString: 'mysql://x',
     });
     expect(invalid.body.error.code).toBe('invalid_connection_string');
+    const used = await owner.post(`/api/v1/connections/${connectionId}/flows`, {
+      packageId: 'replicate',
+      destinationId: created.body.id,
+      enabled: false,
+    });
+    expect(used.status).toBe(201);
+    const inUse = await owner.delete(`/api/v1/workspaces/${workspaceId}/destinations/${created.body.id}`);
+    expect([inUse.status, inUse.body.error.code]).toEqual([409, 'destination_in_use']);
+    expect((await owner.delete(`/api/v1/flows/${used.body.id}`)).status).toBe(204);
     const hub = await owner.get(`/api/v1/workspaces/${workspaceId}/destinations/hub`);
     expect(hub.body.location).toBe(t.hub.services.platform.database.location);
     expect((await owner.delete(`/api/v1/workspaces/${workspaceId}/destinations/${bad.body.id}`)).status).toBe(
