@@ -9,6 +9,7 @@ import { oauthRoutes } from '../connections/oauth-routes.ts';
 import { destinationsRoutes } from '../destinations/destinations-routes.ts';
 import { platformDoctorChecks } from '../doctor/doctor.ts';
 import { flowsRoutes } from '../flows/flows-routes.ts';
+import { changeFeedRoutes } from '../flows/packages/change-feed/change-feed-routes.ts';
 import { webhookRoutes } from '../flows/webhook-routes.ts';
 import { webUiRoutes } from '../web-ui/web-ui-routes.ts';
 import { invitationsRoutes } from '../workspaces/invitations-routes.ts';
@@ -42,7 +43,11 @@ export const connectionsFeature: Feature = {
 /** Packages, flows and their runs, destinations, and the receiver of Exact's webhooks. */
 export const flowsFeature: Feature = {
   name: 'flows',
-  apiRoutes: (s) => [flowsRoutes(s.flows.service, s.connections), destinationsRoutes(s.flows.destinations)],
+  apiRoutes: (s) => [
+    flowsRoutes(s.flows.service, s.connections),
+    destinationsRoutes(s.flows.destinations),
+    changeFeedRoutes(s.flows.changeFeed, s.flows.service.repository, s.connections),
+  ],
   rootRoutes: (s) => [webhookRoutes(s.flows.webhooks)],
   jobs: (s) => s.flows.jobs,
 };

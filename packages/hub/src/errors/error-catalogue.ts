@@ -137,6 +137,10 @@ export const ERROR_CATALOGUE = {
   },
   invalid_settings: { status: 400, message: "The settings do not fit the package's settings schema." },
   invalid_schedule: { status: 400, message: 'The schedule must be a five-field cron expression in UTC.' },
+  wrong_package: {
+    status: 409,
+    message: 'This action belongs to another package than the flow’s ({packageId}).',
+  },
   flow_not_found: { status: 404, message: 'No flow with this id, or you are not a member of its workspace.' },
   run_not_found: { status: 404, message: 'No run with this id, or you are not a member of its workspace.' },
   table_not_found: { status: 404, message: 'The flow has no such table yet; run the flow first.' },

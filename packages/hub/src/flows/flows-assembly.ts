@@ -7,6 +7,7 @@ import type { JobQueue } from '../jobs/job-queue.ts';
 import type { Platform } from '../platform/platform.ts';
 import { FlowRunExecutor } from './flow-run-executor.ts';
 import { FlowWebhooks } from './flow-webhooks.ts';
+import { ChangeFeedService } from './packages/change-feed/change-feed-service.ts';
 import { flowsJobs } from './flows-jobs.ts';
 import { FlowsRepository } from './flows-repository.ts';
 import { FlowsService } from './flows-service.ts';
@@ -18,6 +19,8 @@ export interface Flows {
   destinations: DestinationsService;
   executor: FlowRunExecutor;
   webhooks: FlowWebhooks;
+  /** The change feed's delivery log and dead letters. */
+  changeFeed: ChangeFeedService;
   jobs: JobDefinition[];
   close(): Promise<void>;
 }
@@ -69,9 +72,14 @@ export function assembleFlows(deps: { platform: Platform; exact: ExactAccess; qu
     exact,
     logger: platform.logger,
   });
+  const changeFeed = new ChangeFeedService({
+    destinations,
+    requestRun: (flow) => (service as FlowsService).requestRun(flow, { trigger: 'manual' }),
+  });
   return {
     service,
     destinations,
+    changeFeed,
     executor,
     webhooks,
     jobs: Object.values(jobs),
