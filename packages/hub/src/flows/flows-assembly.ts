@@ -7,10 +7,10 @@ import type { JobQueue } from '../jobs/job-queue.ts';
 import type { Platform } from '../platform/platform.ts';
 import { FlowRunExecutor } from './flow-run-executor.ts';
 import { FlowWebhooks } from './flow-webhooks.ts';
-import { ChangeFeedService } from './packages/change-feed/change-feed-service.ts';
 import { flowsJobs } from './flows-jobs.ts';
 import { FlowsRepository } from './flows-repository.ts';
 import { FlowsService } from './flows-service.ts';
+import { ChangeFeedService } from './packages/change-feed/change-feed-service.ts';
 import { InProcessStreamLocks, PostgresStreamLocks, type StreamLocks } from './stream-lock.ts';
 
 /** The flows and destinations features, built once per process. */

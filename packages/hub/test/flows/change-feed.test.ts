@@ -126,7 +126,8 @@ describe.each(BACKENDS)('change feed on $name', (backend) => {
     expect(third.accounts?.error).toBeNull();
     expect(receiver.answered[500]).toBe(4);
     const backlog = receiver.events.slice(mark);
-    for (const key of [...later.created, ...later.updated]) expect(eventsOf(backlog, key).length).toBeGreaterThan(0);
+    for (const key of [...later.created, ...later.updated])
+      expect(eventsOf(backlog, key).length).toBeGreaterThan(0);
     const outbox = new FeedOutbox(destination.driver, settings.schema);
     const answers = await outbox.deliveries(feedStreamPrefix(FLOW), 100);
     expect(answers.filter((a) => a.status === 500)).toHaveLength(4);
@@ -139,14 +140,21 @@ describe.each(BACKENDS)('change feed on $name', (backend) => {
     expect(failed.accounts?.status).toBe('failed');
     expect(failed.accounts?.error?.code).toBe('feed_dead_letters');
     const dead = await outbox.deadLetters(feedStreamPrefix(FLOW), 100);
-    expect(dead.map((d) => d.recordKey).sort()).toEqual([...new Set([...lost.created, ...lost.updated])].sort());
+    expect(dead.map((d) => d.recordKey).sort()).toEqual(
+      [...new Set([...lost.created, ...lost.updated])].sort(),
+    );
     expect(dead.every((d) => d.attempts === 3 && d.lastError === 'HTTP 500')).toBe(true);
     receiver.failNext(0);
     const mark2 = receiver.events.length;
     expect(await outbox.retryDeadLetters(feedStreamPrefix(FLOW), null)).toBe(dead.length);
     const retried = await runFeed();
     expect(retried.accounts?.error).toBeNull();
-    expect(receiver.events.slice(mark2).map((e) => e.id).sort()).toEqual(dead.map((d) => d.eventId).sort());
+    expect(
+      receiver.events
+        .slice(mark2)
+        .map((e) => e.id)
+        .sort(),
+    ).toEqual(dead.map((d) => d.eventId).sort());
     expect(await outbox.backlog(feedStreamPrefix(FLOW))).toEqual({ pending: 0, dead: 0 });
 
     expect(receiver.badSignatures).toBe(0);

@@ -14,9 +14,7 @@ const DEFAULT_ENTITIES = new Set(['accounts', 'contacts', 'items']);
 const IN_RUN_RETRY_WINDOW_MS = 60_000;
 
 export const changeFeedSettings = z.object({
-  url: z
-    .url({ protocol: /^https?$/ })
-    .describe('Where the batches are POSTed (https in production).'),
+  url: z.url({ protocol: /^https?$/ }).describe('Where the batches are POSTed (https in production).'),
   signingSecret: z
     .string()
     .min(24, 'at least 24 characters')
@@ -43,7 +41,12 @@ export const changeFeedSettings = z.object({
     .max(3_600)
     .default(30)
     .describe('Wait before the first retry; doubles with every failed attempt, at most an hour.'),
-  timeoutSeconds: z.number().min(1).max(120).default(30).describe('How long to wait for the receiver to answer.'),
+  timeoutSeconds: z
+    .number()
+    .min(1)
+    .max(120)
+    .default(30)
+    .describe('How long to wait for the receiver to answer.'),
   initialLoad: z
     .boolean()
     .default(true)
@@ -71,7 +74,12 @@ function toJson(value: unknown): string {
   return JSON.stringify(value, (_key, item) => (typeof item === 'bigint' ? item.toString() : item));
 }
 
-function rowChange(division: number, entity: string, idField: string, row: SyncRow<EntityDef>): CapturedChange {
+function rowChange(
+  division: number,
+  entity: string,
+  idField: string,
+  row: SyncRow<EntityDef>,
+): CapturedChange {
   const values = row as unknown as Record<string, unknown>;
   const key = String(values[idField]);
   const version = String(values.Timestamp);
@@ -92,7 +100,16 @@ function deletedChange(division: number, entity: string, record: DeletedRecord):
     recordKey: record.key,
     deleted: true,
     render: (type) =>
-      toJson({ id, type, entity, division, key: record.key, version, deletedAt: record.deletedAt, data: null }),
+      toJson({
+        id,
+        type,
+        entity,
+        division,
+        key: record.key,
+        version,
+        deletedAt: record.deletedAt,
+        data: null,
+      }),
   };
 }
 
@@ -119,12 +136,11 @@ async function runFeedStream(input: StreamRunInput<ChangeFeedSettings>): Promise
   for await (const change of streamChanges(input.exact, source, cursor)) {
     signal?.throwIfAborted();
     if (change.kind === 'complete') break;
-    const changes =
-      !capture
-        ? []
-        : change.kind === 'rows'
-          ? change.rows.map((row) => rowChange(division, input.entity, source.idField, row))
-          : change.records.map((record) => deletedChange(division, input.entity, record));
+    const changes = !capture
+      ? []
+      : change.kind === 'rows'
+        ? change.rows.map((row) => rowChange(division, input.entity, source.idField, row))
+        : change.records.map((record) => deletedChange(division, input.entity, record));
     if (change.kind === 'rows') progress.rowsRead += change.rows.length;
     const captured = await outbox.capture(streamId, changes, cursor, change.cursor);
     if (change.kind === 'deleted') progress.rowsDeleted += captured;
@@ -137,7 +153,11 @@ async function runFeedStream(input: StreamRunInput<ChangeFeedSettings>): Promise
 /** Sends the stream's outbox in order until it is empty or the next retry is too far away. */
 async function deliver(input: StreamRunInput<ChangeFeedSettings>, outbox: FeedOutbox): Promise<void> {
   const { settings, streamId, signal, progress } = input;
-  const endpoint = { url: settings.url, secret: settings.signingSecret, timeoutMs: settings.timeoutSeconds * 1000 };
+  const endpoint = {
+    url: settings.url,
+    secret: settings.signingSecret,
+    timeoutMs: settings.timeoutSeconds * 1000,
+  };
   const policy = { maxAttempts: settings.maxAttempts, retryDelayMs: settings.retryDelaySeconds * 1000 };
   let deadLettered = 0;
   let lastFailure: string | null = null;

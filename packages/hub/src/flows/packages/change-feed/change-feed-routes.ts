@@ -16,8 +16,15 @@ const DeliveryView = z.object({
   batchId: z.string(),
   attemptedAt: z.iso.datetime(),
   events: z.number().int(),
-  status: z.number().int().nullable().meta({ description: "The receiver's HTTP status; null when it did not answer" }),
-  bodyExcerpt: z.string().nullable().meta({ description: "The first 500 characters of the receiver's reply" }),
+  status: z
+    .number()
+    .int()
+    .nullable()
+    .meta({ description: "The receiver's HTTP status; null when it did not answer" }),
+  bodyExcerpt: z
+    .string()
+    .nullable()
+    .meta({ description: "The first 500 characters of the receiver's reply" }),
   error: z.string().nullable().meta({ description: 'Why there was no answer (refused, timeout …)' }),
   durationMs: z.number().int(),
 });

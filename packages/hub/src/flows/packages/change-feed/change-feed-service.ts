@@ -47,7 +47,10 @@ export class ChangeFeedService {
   }
 
   /** Dead letters (all, or the given event ids) back in the outbox, and a run queued to send them. */
-  async retry(flow: FlowRow, eventIds: string[] | null): Promise<{ requeued: number; run: FlowRunRow | null }> {
+  async retry(
+    flow: FlowRow,
+    eventIds: string[] | null,
+  ): Promise<{ requeued: number; run: FlowRunRow | null }> {
     const requeued = await this.#withOutbox(flow, 0, (outbox) =>
       outbox.retryDeadLetters(feedStreamPrefix(flow.id), eventIds),
     );

@@ -92,7 +92,9 @@ export class FeedOutbox {
       await session.query(
         `create index if not exists events_stream_status_idx on ${this.#events} (stream_id, status, seq)`,
       );
-      await session.query(`create index if not exists events_stream_key_idx on ${this.#events} (stream_id, record_key)`);
+      await session.query(
+        `create index if not exists events_stream_key_idx on ${this.#events} (stream_id, record_key)`,
+      );
       await session.query(
         `create table if not exists ${this.#deliveries} (id bigserial primary key, stream_id text not null, batch_id text not null,
            attempted_at timestamptz not null, events integer not null, status integer, body_excerpt text, error text, duration_ms integer not null)`,
@@ -213,7 +215,14 @@ export class FeedOutbox {
            status = case when attempts + 1 >= $3 then 'dead' else 'pending' end,
            next_attempt_at = $4::timestamptz + least($5::double precision * power(2, attempts), $6) * interval '1 millisecond'
          where seq = any($1::bigint[]) returning status`,
-        [batch.seqs, error, policy.maxAttempts, answer.attemptedAt.toISOString(), policy.retryDelayMs, MAX_BACKOFF_MS],
+        [
+          batch.seqs,
+          error,
+          policy.maxAttempts,
+          answer.attemptedAt.toISOString(),
+          policy.retryDelayMs,
+          MAX_BACKOFF_MS,
+        ],
       );
       return {
         delivered: 0,

@@ -1,0 +1,96 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningSimulator, TestHub } from '../connections/exact-test-kit.ts';
+import { type ApiClient, BACKENDS } from '../support/test-hub.ts';
+import { type FeedReceiver, startFeedReceiver } from './feed-receiver.ts';
+import { finishedRun, startFlowHub } from './flow-test-kit.ts';
+
+const SECRET = 'the-api-test-signing-secret-0123456789';
+
+describe.each(BACKENDS)('packages over the API on $name', (backend) => {
+  let sim: RunningSimulator;
+  let t: TestHub;
+  let owner: ApiClient;
+  let connectionId: string;
+  let receiver: FeedReceiver;
+
+  beforeAll(async () => {
+    ({ sim, t, owner, connectionId } = await startFlowHub(backend));
+    receiver = await startFeedReceiver(SECRET);
+  });
+  afterAll(async () => {
+    await receiver?.close();
+    await t?.close();
+    await sim?.close();
+  });
+
+  it('lists every package with its settings schema, defaults and help text', async () => {
+    const packages = await owner.get('/api/v1/packages');
+    expect(packages.status).toBe(200);
+    const feed = packages.body.find((pkg: { id: string }) => pkg.id === 'change-feed');
+    expect(feed.title).toBe('Change feed');
+    expect(feed.settingsSchema.required).toEqual(expect.arrayContaining(['url', 'signingSecret']));
+    expect(feed.settingsSchema.properties.maxAttempts).toMatchObject({ default: 10 });
+    for (const pkg of packages.body as {
+      settingsSchema: { properties: Record<string, { description?: string }> };
+    }[]) {
+      for (const property of Object.values(pkg.settingsSchema.properties)) {
+        expect(typeof property.description).toBe('string');
+      }
+    }
+  });
+
+  it('change feed: dead letters after the attempts, listed with the answers, retried through the API', async () => {
+    const missing = await owner.post(`/api/v1/connections/${connectionId}/flows`, {
+      packageId: 'change-feed',
+    });
+    expect(missing.status).toBe(400);
+    expect(missing.body.error.code).toBe('invalid_settings');
+
+    const created = await owner.post(`/api/v1/connections/${connectionId}/flows`, {
+      packageId: 'change-feed',
+      entities: ['accounts'],
+      enabled: false,
+      settings: { url: receiver.url, signingSecret: SECRET, maxAttempts: 1, batchSize: 500 },
+    });
+    expect(created.status).toBe(201);
+    const flowId = created.body.id;
+    expect((await owner.get(`/api/v1/flows/${flowId}/dead-letters`)).body).toEqual({
+      pending: 0,
+      dead: 0,
+      events: [],
+    });
+
+    receiver.failNext(Number.POSITIVE_INFINITY);
+    const failed = await finishedRun(owner, (await owner.post(`/api/v1/flows/${flowId}/run`)).body.id);
+    expect(failed.status).toBe('failed');
+    expect(failed.streams[0].error.code).toBe('feed_dead_letters');
+    const accounts = failed.streams[0].rowsRead;
+    expect(accounts).toBeGreaterThan(0);
+
+    const dead = await owner.get(`/api/v1/flows/${flowId}/dead-letters?limit=500`);
+    expect(dead.body.dead).toBe(accounts);
+    expect(dead.body.events[0]).toMatchObject({ type: 'created', attempts: 1, lastError: 'HTTP 500' });
+    const deliveries = await owner.get(`/api/v1/flows/${flowId}/deliveries`);
+    expect(deliveries.body[0]).toMatchObject({ status: 500, bodyExcerpt: 'receiver down for maintenance' });
+
+    receiver.failNext(0);
+    const retried = await owner.post(`/api/v1/flows/${flowId}/dead-letters/retry`, {});
+    expect(retried.status).toBe(200);
+    expect(retried.body.requeued).toBe(accounts);
+    expect((await finishedRun(owner, retried.body.run.id)).status).toBe('succeeded');
+    expect(new Set(receiver.events.map((event) => event.key)).size).toBe(accounts);
+    expect(receiver.badSignatures).toBe(0);
+    expect((await owner.get(`/api/v1/flows/${flowId}/dead-letters`)).body.dead).toBe(0);
+    expect((await owner.get(`/api/v1/flows/${flowId}/deliveries`)).body[0].status).toBe(200);
+  });
+
+  it('refuses change-feed actions on a flow of another package', async () => {
+    const replica = await owner.post(`/api/v1/connections/${connectionId}/flows`, {
+      packageId: 'replicate',
+      enabled: false,
+    });
+    const answer = await owner.get(`/api/v1/flows/${replica.body.id}/dead-letters`);
+    expect(answer.status).toBe(409);
+    expect(answer.body.error.code).toBe('wrong_package');
+  });
+});
