@@ -64,6 +64,7 @@ try {
       entity: 'transaction_lines',
       settings: replicatePackage.settings.parse({}),
       exact: exact.division(division, { background: true }),
+      region: 'nl',
       destination,
       resync: false,
       apiCalls: () => 0,

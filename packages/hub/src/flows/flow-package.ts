@@ -1,4 +1,4 @@
-import type { DivisionClient } from '@koppel/exact';
+import type { DivisionClient, Region } from '@koppel/exact';
 import type { z } from 'zod';
 import type { PostgresDestination } from '../destinations/postgres-destination.ts';
 import type { StreamProgress } from './stream-stats.ts';
@@ -23,6 +23,8 @@ export interface StreamRunInput<Settings> {
   readonly settings: Settings;
   /** Exact, already scoped to the division; background calls (the daily reserve is kept). */
   readonly exact: DivisionClient;
+  /** The connection's Exact region (`nl`, `be`, `uk` …): where links into Exact's own pages point. */
+  readonly region: Region;
   readonly destination: PostgresDestination;
   /** Re-read from the start and remove what Exact no longer has. */
   readonly resync: boolean;

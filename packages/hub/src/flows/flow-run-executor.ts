@@ -1,3 +1,4 @@
+import type { Region } from '@koppel/exact';
 import type { Logger } from 'pino';
 import type { ConnectionsRepository } from '../connections/connections-repository.ts';
 import type { ExactAccess } from '../connections/exact-access.ts';
@@ -147,7 +148,7 @@ export class FlowRunExecutor {
     signal?: AbortSignal,
   ): Promise<StreamStats[]> {
     const counter = new ApiCallCounter();
-    const { client } = await this.#exact.connectionClient(flow.connectionId, {
+    const { client, app } = await this.#exact.connectionClient(flow.connectionId, {
       fetch: counter.fetch,
       dailyReserve: DAILY_RESERVE,
     });
@@ -163,6 +164,7 @@ export class FlowRunExecutor {
           entity,
           settings: flow.settings as Record<string, unknown>,
           exact,
+          region: app.region as Region,
           destination,
           resync: run.resync,
           apiCalls: () => counter.calls,

@@ -47,6 +47,7 @@ describe.each(BACKENDS)('change feed on $name', (backend) => {
           entity,
           settings: { ...settings, ...overrides },
           exact,
+          region: 'nl',
           destination,
           resync: false,
           apiCalls: () => 0,

@@ -54,6 +54,7 @@ export async function replicateDivision(
         entity: table.name,
         settings: options.settings ?? SETTINGS,
         exact,
+        region: 'nl',
         destination,
         resync: options.resync ?? false,
         apiCalls: options.calls ?? (() => 0),

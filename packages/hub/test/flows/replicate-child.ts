@@ -32,6 +32,7 @@ const stats = await runStream(
     entity: env('ENTITY'),
     settings: replicatePackage.settings.parse({}),
     exact: exact.division(division, { background: true }),
+    region: 'nl',
     destination,
     resync: false,
     apiCalls: () => 0,

@@ -1,6 +1,7 @@
-import type { SqlDriver, SqlSession } from '../../../destinations/sql-driver.ts';
+import type { SqlDriver } from '../../../destinations/sql-driver.ts';
 import { quoteIdent } from '../../../destinations/sql-identifier.ts';
-import { START_CURSOR, StreamConflictError, type StreamCursor } from '../../stream-cursor.ts';
+import { CursorTable } from '../../destination-cursors.ts';
+import type { StreamCursor } from '../../stream-cursor.ts';
 
 /** One record version to send; `body` is the event's JSON, kept byte for byte until delivered. */
 export interface FeedEvent {
@@ -63,26 +64,23 @@ const MAX_BACKOFF_MS = 3_600_000;
 export class FeedOutbox {
   readonly #driver: SqlDriver;
   readonly #schema: string;
-  readonly #cursors: string;
+  readonly #cursors: CursorTable;
   readonly #events: string;
   readonly #deliveries: string;
 
   constructor(driver: SqlDriver, schema: string) {
     this.#driver = driver;
     this.#schema = quoteIdent(schema);
-    this.#cursors = `${this.#schema}.cursors`;
+    this.#cursors = new CursorTable(`${this.#schema}.cursors`);
     this.#events = `${this.#schema}.events`;
     this.#deliveries = `${this.#schema}.deliveries`;
   }
 
   /** Creates the tables (once per schema, one process at a time) and the stream's cursor row. */
   async prepare(streamId: string): Promise<StreamCursor> {
-    await this.#driver.transaction(async (session) => {
+    return this.#driver.transaction(async (session) => {
       await session.query('select pg_advisory_xact_lock(hashtext($1))', [`koppel-feed:${this.#schema}`]);
       await session.query(`create schema if not exists ${this.#schema}`);
-      await session.query(
-        `create table if not exists ${this.#cursors} (stream_id text primary key, rows_cursor text not null, deleted_cursor text not null)`,
-      );
       await session.query(
         `create table if not exists ${this.#events} (seq bigserial primary key, stream_id text not null, event_id text not null,
            record_key text not null, type text not null, body text not null, status text not null default 'pending',
@@ -99,18 +97,8 @@ export class FeedOutbox {
         `create table if not exists ${this.#deliveries} (id bigserial primary key, stream_id text not null, batch_id text not null,
            attempted_at timestamptz not null, events integer not null, status integer, body_excerpt text, error text, duration_ms integer not null)`,
       );
-      await session.query(
-        `insert into ${this.#cursors} (stream_id, rows_cursor, deleted_cursor) values ($1, $2, $3) on conflict (stream_id) do nothing`,
-        [streamId, START_CURSOR.rows, START_CURSOR.deleted],
-      );
+      return this.#cursors.ensure(session, streamId);
     });
-    const result = await this.#driver.query<{ rows_cursor: string; deleted_cursor: string }>(
-      `select rows_cursor, deleted_cursor from ${this.#cursors} where stream_id = $1`,
-      [streamId],
-    );
-    const row = result.rows[0];
-    if (row === undefined) throw new StreamConflictError(streamId);
-    return { rows: row.rows_cursor, deleted: row.deleted_cursor };
   }
 
   /**
@@ -125,7 +113,7 @@ export class FeedOutbox {
     to: StreamCursor,
   ): Promise<number> {
     return this.#driver.transaction(async (session) => {
-      await this.#advance(session, streamId, from, to);
+      await this.#cursors.advance(session, streamId, from, to);
       if (changes.length === 0) return 0;
       const keys = [...new Set(changes.map((change) => change.recordKey))];
       const known = await session.query<{ record_key: string }>(
@@ -147,15 +135,6 @@ export class FeedOutbox {
       );
       return result.affected;
     });
-  }
-
-  async #advance(session: SqlSession, streamId: string, from: StreamCursor, to: StreamCursor): Promise<void> {
-    const moved = await session.query(
-      `update ${this.#cursors} set rows_cursor = $4, deleted_cursor = $5
-       where stream_id = $1 and rows_cursor = $2 and deleted_cursor = $3`,
-      [streamId, from.rows, from.deleted, to.rows, to.deleted],
-    );
-    if (moved.affected !== 1) throw new StreamConflictError(streamId);
   }
 
   /** The oldest pending events of the stream, in capture order (per-record order kept). */
