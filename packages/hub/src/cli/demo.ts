@@ -8,6 +8,7 @@ import { loadConfig } from '../config/config.ts';
 import { demoAppsPlugin, ensureDemoApps } from '../connections/demo-sandbox.ts';
 import { exactRedirectUri } from '../connections/redirect-uri.ts';
 import { ConfigError } from '../errors/hub-error.ts';
+import { ensureDemoFlows } from '../flows/demo-flows.ts';
 import { serveHttp } from './hub.ts';
 
 const DEFAULT_SIM_PORT = 5080;
@@ -35,7 +36,14 @@ async function main(): Promise<void> {
   });
   const features = [
     ...STANDARD_FEATURES,
-    { name: 'demo', rootRoutes: (s: AppServices) => [demoAppsPlugin(s.connections, sim)] },
+    {
+      name: 'demo',
+      rootRoutes: (s: AppServices) => [
+        demoAppsPlugin(s.connections, sim, async () => {
+          await ensureDemoFlows(s.flows.service, s.connections);
+        }),
+      ],
+    },
   ];
   const services = await buildAppServices(config, { features });
   const hub = await serveHttp(services);
@@ -51,6 +59,7 @@ async function main(): Promise<void> {
   await hub.startWorker();
   await hub.listen();
   await ensureDemoApps(services.connections, sim);
+  await ensureDemoFlows(services.flows.service, services.connections);
   const hubUrl = services.platform.publicUrl.value;
   const user = sim.defaults.user;
   process.stdout.write(`
@@ -67,7 +76,10 @@ Next steps
      connection "Sandbox connection".
   2. Open the connection, press Authorize and sign in on exact-sim's consent screen with the
      Exact login above; tick the divisions and allow.
-  3. Link divisions and press Test connection. README.md "Try it" does the same with curl.
+  3. Link divisions and press Test connection.
+  4. The connection already has the flow "Replicate to database" (into this hub's own
+     database, every 15 minutes): press Run now, watch the run's row counts, and see the
+     tables on the Data page. README.md "Try it" does the same with curl.
 
 Stop with Ctrl+C. Data stays in ${config.dataDir}; exact-sim starts fresh each time, so
 authorize again after a restart.
