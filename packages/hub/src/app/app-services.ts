@@ -86,6 +86,7 @@ export async function buildAppServices(
     sessionTtlHours: config.sessionTtlHours,
   });
   const exact = new ExactAccess({
+    refreshExclusion: platform.database.kind === 'pglite' ? 'in-process' : 'lease',
     db,
     secrets,
     clock,
