@@ -36,7 +36,7 @@ async function main(): Promise<void> {
   });
   const features = [
     ...STANDARD_FEATURES,
-    { name: 'demo', rootRoutes: (s: AppServices) => [demoAppsPlugin(s.connections, sim)] },
+    { name: 'demo', rootRoutes: (s: AppServices) => [demoAppsPlugin(s.connectionsDeps, sim)] },
   ];
   const services = await buildAppServices(config, { features });
   const hub = await serveHttp(services);
@@ -51,7 +51,7 @@ async function main(): Promise<void> {
 
   await hub.startWorker();
   await hub.listen();
-  await ensureDemoApps(services.connections, sim);
+  await ensureDemoApps(services.connectionsDeps, sim);
   const hubUrl = services.platform.publicUrl.value;
   const user = sim.defaults.user;
   process.stdout.write(`

@@ -29,7 +29,7 @@ const DAY = 24 * 60 * MINUTE;
 
 /** What the hourly keep-alive sweep does, run inline: one keep-alive per idle connection. */
 async function keepConnectionsAlive(t: TestHub) {
-  const deps = t.hub.services.connections;
+  const deps = t.hub.services.connectionsDeps;
   const outcome = { refreshed: [] as string[], needsReauth: [] as string[], failed: [] as string[] };
   for (const id of await idleConnections(deps)) {
     const result = await keepConnectionAlive(deps, id);
@@ -538,7 +538,7 @@ describe.each(BACKENDS)('Exact apps, connections, OAuth and divisions on $name',
   it('doctor checks each app against Exact and reports each connection', async () => {
     // The test hub listens on a random port while its public URL says :0; route doctor's requests to it.
     const rewrite: typeof fetch = (input, init) => fetch(String(input).replace(t.publicUrl, t.base), init);
-    const results = await runDoctor(exactDoctorChecks(t.hub.services.connections), { fetch: rewrite });
+    const results = await runDoctor(exactDoctorChecks(t.hub.services.connectionsDeps), { fetch: rewrite });
     const apps = results.filter((r) => r.check.startsWith('exact-app '));
     expect(apps.filter((r) => r.status === 'ok').length).toBeGreaterThan(0);
     const mismatch = apps.filter((r) => r.status === 'fail');
