@@ -32,8 +32,8 @@ describe('npm start demo: the sandbox connection replicates into the embedded da
         {
           name: 'demo',
           rootRoutes: (s) => [
-            demoAppsPlugin(s.connections, sim, async () => {
-              await ensureDemoFlows(s.flows.service, s.connections);
+            demoAppsPlugin(s.connectionsDeps, sim, async () => {
+              await ensureDemoFlows(s.flows.service, s.connectionsDeps);
             }),
           ],
         },
@@ -58,7 +58,7 @@ describe('npm start demo: the sandbox connection replicates into the embedded da
         enabled: true,
       }),
     ]);
-    expect(await ensureDemoFlows(t.hub.services.flows.service, t.hub.services.connections)).toBe(0);
+    expect(await ensureDemoFlows(t.hub.services.flows.service, t.hub.services.connectionsDeps)).toBe(0);
 
     expect((await authorize(client, connection.id, sim)).status).toBe(200);
     await client.request('PUT', `/api/v1/connections/${connection.id}/divisions`, {
