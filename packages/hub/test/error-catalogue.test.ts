@@ -47,6 +47,8 @@ const NOT_TRIGGERED_HERE: Partial<Record<ErrorCode, string>> = {
   invalid_schedule: 'test/flows/flows-api.test.ts',
   flow_not_found: 'test/flows/flows-api.test.ts',
   wrong_package: 'test/flows/packages-api.test.ts',
+  import_invalid: 'test/flows/packages-api.test.ts',
+  import_not_found: 'test/flows/packages-api.test.ts',
   run_not_found: 'test/flows/flows-api.test.ts',
   table_not_found: 'test/flows/flows-api.test.ts',
   destination_not_found: 'test/flows/flows-api.test.ts',

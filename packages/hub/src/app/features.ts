@@ -10,6 +10,7 @@ import { destinationsRoutes } from '../destinations/destinations-routes.ts';
 import { platformDoctorChecks } from '../doctor/doctor.ts';
 import { flowsRoutes } from '../flows/flows-routes.ts';
 import { changeFeedRoutes } from '../flows/packages/change-feed/change-feed-routes.ts';
+import { importRoutes } from '../flows/packages/exact-import/import-routes.ts';
 import { webhookRoutes } from '../flows/webhook-routes.ts';
 import { webUiRoutes } from '../web-ui/web-ui-routes.ts';
 import { invitationsRoutes } from '../workspaces/invitations-routes.ts';
@@ -50,6 +51,7 @@ export const flowsFeature: Feature = {
     flowsRoutes(s.flows.service, s.connectionsDeps),
     destinationsRoutes(s.flows.destinations),
     changeFeedRoutes(s.flows.changeFeed, s.flows.service.repository, s.connectionsDeps),
+    importRoutes(s.flows.imports, s.flows.service.repository, s.connectionsDeps),
   ],
   rootRoutes: (s) => [webhookRoutes(s.flows.webhooks)],
   jobs: (s) => s.flows.jobs,

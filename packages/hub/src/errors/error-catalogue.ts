@@ -141,6 +141,8 @@ export const ERROR_CATALOGUE = {
     status: 409,
     message: 'This action belongs to another package than the flow’s ({packageId}).',
   },
+  import_invalid: { status: 400, message: 'The upload cannot be imported.' },
+  import_not_found: { status: 404, message: 'The flow has no import with this id.' },
   flow_not_found: { status: 404, message: 'No flow with this id, or you are not a member of its workspace.' },
   run_not_found: { status: 404, message: 'No run with this id, or you are not a member of its workspace.' },
   table_not_found: { status: 404, message: 'The flow has no such table yet; run the flow first.' },

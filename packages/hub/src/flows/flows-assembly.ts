@@ -11,6 +11,7 @@ import { flowsJobs } from './flows-jobs.ts';
 import { FlowsRepository } from './flows-repository.ts';
 import { FlowsService } from './flows-service.ts';
 import { ChangeFeedService } from './packages/change-feed/change-feed-service.ts';
+import { ImportService } from './packages/exact-import/import-service.ts';
 import { InProcessStreamLocks, PostgresStreamLocks, type StreamLocks } from './stream-lock.ts';
 
 /** The flows and destinations features, built once per process. */
@@ -21,6 +22,8 @@ export interface Flows {
   webhooks: FlowWebhooks;
   /** The change feed's delivery log and dead letters. */
   changeFeed: ChangeFeedService;
+  /** Uploads into "Import into Exact" flows and their results. */
+  imports: ImportService;
   jobs: JobDefinition[];
   close(): Promise<void>;
 }
@@ -76,10 +79,21 @@ export function assembleFlows(deps: { platform: Platform; exact: ExactAccess; qu
     destinations,
     requestRun: (flow) => (service as FlowsService).requestRun(flow, { trigger: 'manual' }),
   });
+  const imports = new ImportService({
+    destinations,
+    divisionsOf: async (flow) => {
+      const linked = (await exact.connections.listDivisions(flow.connectionId))
+        .filter((division) => division.linked)
+        .map((division) => division.code);
+      return flow.divisions === null ? linked : flow.divisions.filter((code) => linked.includes(code));
+    },
+    requestRun: (flow, only) => (service as FlowsService).requestRun(flow, { trigger: 'manual', only }),
+  });
   return {
     service,
     destinations,
     changeFeed,
+    imports,
     executor,
     webhooks,
     jobs: Object.values(jobs),

@@ -1,5 +1,6 @@
 import type { FlowPackage } from './flow-package.ts';
 import { changeFeedPackage } from './packages/change-feed/change-feed-package.ts';
+import { exactImportPackage } from './packages/exact-import/exact-import-package.ts';
 import { relationsPackage } from './packages/relations/relations-package.ts';
 import { replicatePackage } from './packages/replicate/replicate-package.ts';
 
@@ -8,6 +9,7 @@ export const PACKAGES: readonly FlowPackage[] = [
   replicatePackage as unknown as FlowPackage,
   changeFeedPackage as unknown as FlowPackage,
   relationsPackage as unknown as FlowPackage,
+  exactImportPackage as unknown as FlowPackage,
 ];
 
 export function packageById(id: string): FlowPackage | undefined {

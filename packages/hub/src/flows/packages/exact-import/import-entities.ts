@@ -1,0 +1,200 @@
+import { accounts, contacts, type EntityDef, items } from '@koppel/exact';
+import { z } from 'zod';
+
+export type AccountMatch = 'code' | 'email';
+
+/** A record Exact already has, as the matcher sees it. */
+export interface ExistingRecord {
+  id: string;
+  values: Record<string, unknown>;
+}
+
+/** What the import of one entity needs: its row schema, its match key and its Exact fields. */
+export interface ImportEntity {
+  name: 'accounts' | 'contacts' | 'items';
+  title: string;
+  exact: EntityDef;
+  /** Validates one input row (JSON or a CSV line); messages name the field. */
+  row: z.ZodType<Record<string, unknown>>;
+  /** Exact fields read to match rows and to tell `unchanged` from `updated`. */
+  readFields: readonly string[];
+  /** The key a row is matched on (null: the row cannot be matched, e.g. no e-mail). */
+  rowKey(row: Record<string, unknown>, match: AccountMatch): string | null;
+  /** The same key for a record Exact has. */
+  recordKey(record: Record<string, unknown>, match: AccountMatch): string | null;
+  /** The row as Exact field values; `refs` resolves codes of other records (a contact's account). */
+  toExact(row: Record<string, unknown>, refs: ReferenceIndex): Record<string, unknown>;
+  /** Entities whose index `toExact` needs. */
+  references?: readonly 'accounts'[];
+}
+
+/** Keys of other records by code, for rows that refer to them. */
+export interface ReferenceIndex {
+  accountIdByCode(code: string): string | undefined;
+}
+
+/** Thrown by `toExact` when a referred record does not exist: the row fails with this message. */
+export class MissingReferenceError extends Error {
+  readonly code = 'import_reference_missing';
+}
+
+const optionalText = (max: number) => z.string().trim().max(max).optional();
+const flag = z.preprocess(
+  (value) =>
+    typeof value === 'string' ? ['1', 'true', 'yes', 'ja', 'y'].includes(value.trim().toLowerCase()) : value,
+  z.boolean(),
+);
+const lower = (value: unknown): string | null =>
+  typeof value === 'string' && value.trim() !== '' ? value.trim().toLowerCase() : null;
+const trimmed = (value: unknown): string | null =>
+  typeof value === 'string' && value.trim() !== '' ? value.trim() : null;
+
+const accountRow = z.object({
+  code: z.string().trim().min(1).max(18).optional(),
+  name: z.string().trim().min(1, 'is required').max(100),
+  email: z.email('is not an e-mail address').optional(),
+  phone: optionalText(30),
+  website: optionalText(100),
+  vatNumber: optionalText(20),
+  addressLine1: optionalText(100),
+  postcode: optionalText(20),
+  city: optionalText(50),
+  country: z
+    .string()
+    .trim()
+    .toUpperCase()
+    .regex(/^[A-Z]{2}$/, 'must be a two-letter country code (NL, BE …)')
+    .optional(),
+  status: z.enum(['C', 'P', 'S'], 'must be C (customer), P (prospect) or S (suspect)').default('C'),
+  isSupplier: flag.default(false),
+});
+
+const contactRow = z.object({
+  account: z.string().trim().min(1, "is required (the account's code)").max(18),
+  firstName: optionalText(50),
+  lastName: z.string().trim().min(1, 'is required').max(50),
+  email: z.email('is not an e-mail address').optional(),
+  phone: optionalText(30),
+  mobile: optionalText(30),
+  jobTitle: optionalText(80),
+});
+
+const itemRow = z.object({
+  code: z.string().trim().min(1, 'is required').max(30),
+  description: z.string().trim().min(1, 'is required').max(60),
+  costPrice: z.coerce.number('must be a number').min(0).optional(),
+  isSalesItem: flag.default(true),
+});
+
+const defined = (values: Record<string, unknown>) =>
+  Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined));
+
+/** The entities "Import into Exact" creates and updates. */
+export const IMPORT_ENTITIES: readonly ImportEntity[] = [
+  {
+    name: 'accounts',
+    title: 'Accounts (customers, suppliers, prospects)',
+    exact: accounts,
+    row: accountRow as z.ZodType<Record<string, unknown>>,
+    readFields: [
+      'ID',
+      'Code',
+      'Name',
+      'Email',
+      'Phone',
+      'Website',
+      'VATNumber',
+      'AddressLine1',
+      'Postcode',
+      'City',
+      'Country',
+      'Status',
+      'IsSupplier',
+    ],
+    rowKey: (row, match) => (match === 'code' ? trimmed(row.code) : lower(row.email)),
+    recordKey: (record, match) => (match === 'code' ? trimmed(record.Code) : lower(record.Email)),
+    toExact: (row) =>
+      defined({
+        Code: row.code,
+        Name: row.name,
+        Email: row.email,
+        Phone: row.phone,
+        Website: row.website,
+        VATNumber: row.vatNumber,
+        AddressLine1: row.addressLine1,
+        Postcode: row.postcode,
+        City: row.city,
+        Country: row.country,
+        Status: row.status,
+        IsSupplier: row.isSupplier,
+      }),
+  },
+  {
+    name: 'contacts',
+    title: 'Contacts',
+    exact: contacts,
+    row: contactRow as z.ZodType<Record<string, unknown>>,
+    readFields: ['ID', 'Account', 'FirstName', 'LastName', 'Email', 'Phone', 'Mobile', 'JobTitleDescription'],
+    references: ['accounts'],
+    // A contact is the same person when the e-mail matches, else the same name at the same account.
+    rowKey: (row) =>
+      lower(row.email) ?? `${lower(row.account)}|${lower(row.firstName) ?? ''}|${lower(row.lastName)}`,
+    recordKey: (record) => lower(record.Email) ?? null,
+    toExact: (row, refs) => {
+      const account = refs.accountIdByCode(String(row.account));
+      if (account === undefined)
+        throw new MissingReferenceError(`account: no account with code "${row.account}" in Exact`);
+      return defined({
+        Account: account,
+        FirstName: row.firstName,
+        LastName: row.lastName,
+        Email: row.email,
+        Phone: row.phone,
+        Mobile: row.mobile,
+        JobTitleDescription: row.jobTitle,
+      });
+    },
+  },
+  {
+    name: 'items',
+    title: 'Items',
+    exact: items,
+    row: itemRow as z.ZodType<Record<string, unknown>>,
+    readFields: ['ID', 'Code', 'Description', 'CostPriceStandard', 'IsSalesItem'],
+    rowKey: (row) => trimmed(row.code),
+    recordKey: (record) => trimmed(record.Code),
+    toExact: (row) =>
+      defined({
+        Code: row.code,
+        Description: row.description,
+        CostPriceStandard: row.costPrice,
+        IsSalesItem: row.isSalesItem,
+      }),
+  },
+];
+
+/** The fields of `wanted` whose value differs from what Exact has (strings compared trimmed). */
+export function changedFields(
+  wanted: Record<string, unknown>,
+  existing: Record<string, unknown>,
+): Record<string, unknown> {
+  const changes: Record<string, unknown> = {};
+  for (const [field, value] of Object.entries(wanted)) {
+    const current = existing[field];
+    const same =
+      typeof value === 'string'
+        ? typeof current === 'string' && current.trim() === value.trim()
+        : typeof value === 'number'
+          ? Number(current) === value
+          : current === value;
+    if (!same) changes[field] = value;
+  }
+  return changes;
+}
+
+/** One message per bad field: `email: is not an e-mail address; name: is required`. */
+export function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : 'row'}: ${issue.message}`)
+    .join('; ');
+}
