@@ -1,4 +1,5 @@
 import type { FlowPackage } from './flow-package.ts';
+import { analyticsFilesPackage } from './packages/analytics-files/analytics-files-package.ts';
 import { changeFeedPackage } from './packages/change-feed/change-feed-package.ts';
 import { exactImportPackage } from './packages/exact-import/exact-import-package.ts';
 import { relationsPackage } from './packages/relations/relations-package.ts';
@@ -10,6 +11,7 @@ export const PACKAGES: readonly FlowPackage[] = [
   changeFeedPackage as unknown as FlowPackage,
   relationsPackage as unknown as FlowPackage,
   exactImportPackage as unknown as FlowPackage,
+  analyticsFilesPackage as unknown as FlowPackage,
 ];
 
 export function packageById(id: string): FlowPackage | undefined {

@@ -1,5 +1,6 @@
 import { accounts, contacts, type EntityDef, items } from '@koppel/exact';
 import { z } from 'zod';
+import type { NewImportRow } from './import-store.ts';
 
 export type AccountMatch = 'code' | 'email';
 
@@ -197,4 +198,28 @@ export function describeIssues(error: z.ZodError): string {
   return error.issues
     .map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : 'row'}: ${issue.message}`)
     .join('; ');
+}
+
+/** Each input row validated and keyed; a bad row carries its messages and fails without reaching Exact. */
+export function validateRows(
+  entity: ImportEntity,
+  input: readonly Record<string, unknown>[],
+  match: AccountMatch,
+): NewImportRow[] {
+  return input.map((raw, index) => {
+    const parsed = entity.row.safeParse(raw);
+    if (!parsed.success) {
+      return { rowNumber: index + 1, rowKey: null, input: raw, failure: describeIssues(parsed.error) };
+    }
+    const rowKey = entity.rowKey(parsed.data, match);
+    if (rowKey === null) {
+      return {
+        rowNumber: index + 1,
+        rowKey: null,
+        input: raw,
+        failure: `${match}: is required to match ${entity.name} by ${match}`,
+      };
+    }
+    return { rowNumber: index + 1, rowKey, input: parsed.data, failure: null };
+  });
 }

@@ -4,14 +4,8 @@ import { HubError } from '../../../errors/hub-error.ts';
 import { csvLine, csvObjects } from '../../csv-format.ts';
 import type { FlowRow, FlowRunRow } from '../../flows-repository.ts';
 import { exactImportPackage, exactImportSettings } from './exact-import-package.ts';
-import { describeIssues, IMPORT_ENTITIES } from './import-entities.ts';
-import {
-  type ImportRowResult,
-  ImportStore,
-  type ImportSummary,
-  type NewImportRow,
-  type RowStatus,
-} from './import-store.ts';
+import { IMPORT_ENTITIES, validateRows } from './import-entities.ts';
+import { type ImportRowResult, ImportStore, type ImportSummary, type RowStatus } from './import-store.ts';
 
 /** Rows one upload may hold; bigger sets go in several uploads. */
 export const MAX_IMPORT_ROWS = 10_000;
@@ -81,21 +75,7 @@ export class ImportService {
       );
     }
     const settings = exactImportSettings.parse(flow.settings);
-    const rows: NewImportRow[] = input.map((raw, index) => {
-      const parsed = entity.row.safeParse(raw);
-      if (!parsed.success)
-        return { rowNumber: index + 1, rowKey: null, input: raw, failure: describeIssues(parsed.error) };
-      const rowKey = entity.rowKey(parsed.data, settings.accountMatch);
-      if (rowKey === null) {
-        return {
-          rowNumber: index + 1,
-          rowKey: null,
-          input: raw,
-          failure: `${settings.accountMatch}: is required to match ${entity.name} by ${settings.accountMatch}`,
-        };
-      }
-      return { rowNumber: index + 1, rowKey, input: parsed.data, failure: null };
-    });
+    const rows = validateRows(entity, input, settings.accountMatch);
     const id = randomUUID();
     const summary = await this.#withStore(flow, async (store) => {
       await store.create({ id, flowId: flow.id, division, entity: entity.name }, rows);
