@@ -93,4 +93,66 @@ describe.each(BACKENDS)('packages over the API on $name', (backend) => {
     expect(answer.status).toBe(409);
     expect(answer.body.error.code).toBe('wrong_package');
   });
+
+  it('import: a CSV file in a multipart form, its results as JSON and CSV; clear errors for bad uploads', async () => {
+    const flow = (
+      await owner.post(`/api/v1/connections/${connectionId}/flows`, {
+        packageId: 'exact-import',
+        entities: ['items', 'accounts'],
+        enabled: false,
+      })
+    ).body;
+    const csv = [
+      'code;description;costPrice',
+      'MP-001;"Koffiebonen; 1 kg";12.5',
+      'MP-002;Filterzakjes;0.9',
+      'MP-003;;3',
+      'MP-004;Melkopschuimer;veel',
+    ].join('\r\n');
+    const form = new FormData();
+    form.append('entity', 'items');
+    form.append('file', new Blob([csv], { type: 'text/csv' }), 'items.csv');
+    const response = await fetch(`${t.base}/api/v1/flows/${flow.id}/imports`, {
+      method: 'POST',
+      body: form,
+      headers: {
+        cookie: [...owner.cookies].map(([name, value]) => `${name}=${value}`).join('; '),
+        'x-koppel-csrf': owner.csrfToken as string,
+      },
+    });
+    expect(response.status).toBe(202);
+    const uploaded = (await response.json()) as { import: { id: string }; run: { id: string } };
+    expect((await finishedRun(owner, uploaded.run.id)).status).toBe('succeeded');
+    const result = await owner.get(`/api/v1/flows/${flow.id}/imports/${uploaded.import.id}`);
+    expect(result.body.import.counts).toMatchObject({ created: 2, failed: 2 });
+    expect(result.body.rows.map((row: { status: string }) => row.status)).toEqual([
+      'created',
+      'created',
+      'failed',
+      'failed',
+    ]);
+    expect(result.body.rows[0].input.description).toBe('Koffiebonen; 1 kg');
+    expect(result.body.rows[2].message).toBe('description: is required');
+    expect(result.body.rows[3].message).toBe('costPrice: must be a number');
+    const failedOnly = await owner.get(
+      `/api/v1/flows/${flow.id}/imports/${uploaded.import.id}?status=failed`,
+    );
+    expect(failedOnly.body.rows).toHaveLength(2);
+    const download = await owner.get<string>(
+      `/api/v1/flows/${flow.id}/imports/${uploaded.import.id}/results.csv`,
+    );
+    expect(download.body.split('\n')[1]).toMatch(/^1,MP-001,created,/);
+
+    const wrongEntity = await owner.post(`/api/v1/flows/${flow.id}/imports`, {
+      entity: 'contacts',
+      rows: [{}],
+    });
+    expect(wrongEntity.status).toBe(400);
+    expect(wrongEntity.body.error.code).toBe('import_invalid');
+    const empty = await owner.post(`/api/v1/flows/${flow.id}/imports`, { entity: 'items', rows: [] });
+    expect(empty.body.error.code).toBe('import_invalid');
+    const missing = await owner.get(`/api/v1/flows/${flow.id}/imports/00000000-0000-4000-8000-000000000000`);
+    expect(missing.status).toBe(404);
+    expect(missing.body.error.code).toBe('import_not_found');
+  });
 });

@@ -52,7 +52,7 @@ const trimmed = (value: unknown): string | null =>
 
 const accountRow = z.object({
   code: z.string().trim().min(1).max(18).optional(),
-  name: z.string().trim().min(1, 'is required').max(100),
+  name: z.string('is required').trim().min(1, 'is required').max(100),
   email: z.email('is not an e-mail address').optional(),
   phone: optionalText(30),
   website: optionalText(100),
@@ -71,9 +71,13 @@ const accountRow = z.object({
 });
 
 const contactRow = z.object({
-  account: z.string().trim().min(1, "is required (the account's code)").max(18),
+  account: z
+    .string("is required (the account's code)")
+    .trim()
+    .min(1, "is required (the account's code)")
+    .max(18),
   firstName: optionalText(50),
-  lastName: z.string().trim().min(1, 'is required').max(50),
+  lastName: z.string('is required').trim().min(1, 'is required').max(50),
   email: z.email('is not an e-mail address').optional(),
   phone: optionalText(30),
   mobile: optionalText(30),
@@ -81,8 +85,8 @@ const contactRow = z.object({
 });
 
 const itemRow = z.object({
-  code: z.string().trim().min(1, 'is required').max(30),
-  description: z.string().trim().min(1, 'is required').max(60),
+  code: z.string('is required').trim().min(1, 'is required').max(30),
+  description: z.string('is required').trim().min(1, 'is required').max(60),
   costPrice: z.coerce.number('must be a number').min(0).optional(),
   isSalesItem: flag.default(true),
 });
