@@ -16,6 +16,7 @@ import { compareSqlGuids } from '../odata/guid-order.ts';
 import { buildNextLink, type QueryOptions } from '../odata/query-options.ts';
 import { parseSkipToken, skipTokenLiteral } from '../odata/skiptoken.ts';
 import type { DataPlaneBehaviour } from './behaviour.ts';
+import { checkMandatoryFilter } from './mandatory-filtering.ts';
 import { jsonResponse, textResponse } from './responses.ts';
 import type { RowSource } from './row-source.ts';
 import { type EntitySerializer, fieldGetter, planSelection, type Selection } from './serializer.ts';
@@ -63,6 +64,7 @@ export function checkEndpointRules(
       '$select=* is not supported on sync endpoints: list the fields you need in $select.',
     );
   }
+  if (behaviour.mandatoryFiltering && kind !== 'sync') checkMandatoryFilter(endpoint, options);
   if (kind === 'sync' && options.orderby.length > 0) {
     throw new ApiError(
       400,
@@ -218,7 +220,14 @@ export function readCollection(read: CollectionRead): ApiResponse {
   const remaining = top === null ? null : top - parts.length;
   const hasNext = more && last !== null && (remaining === null || remaining > 0);
 
-  if (behaviour.bareArrayForSmallTop && top !== null && top <= pageSize && !options.inlineCount) {
+  if (
+    behaviour.bareArrayForSmallTop &&
+    endpoint.kind === 'standard' &&
+    endpoint.source.type !== 'me' &&
+    top !== null &&
+    top <= pageSize &&
+    !options.inlineCount
+  ) {
     return jsonResponse(200, `{"d":[${parts.join(',')}]}`);
   }
   let body = '{"d":{';

@@ -443,7 +443,8 @@ export function createDataPlane(options: DataPlaneFactoryOptions): DataPlane {
       store,
       resourceUrl,
       options,
-      behaviour,
+      // The parent's key already narrows a navigation read: no mandatory filter.
+      behaviour: { ...behaviour, mandatoryFiltering: false },
       serializer: serializerFactory(childEndpoint, store, resourceUrl, divisionUrl),
     };
     return readCollection(collection);
