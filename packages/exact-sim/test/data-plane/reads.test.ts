@@ -289,6 +289,16 @@ describe('optional envelope behaviour', () => {
     expect(empty.d).toEqual([]);
   });
 
+  it('serves salesorder/SalesOrderLines with rows that belong to existing orders', async () => {
+    const h = harness();
+    const lines = results(await h.d('salesorder/SalesOrderLines', '$select=ID,OrderID,LineNumber'));
+    expect(lines.length).toBeGreaterThan(15);
+    const orders = new Set(
+      results(await h.d('salesorder/SalesOrders', '$select=OrderID')).map((row) => row.OrderID),
+    );
+    for (const line of lines) expect(orders.has(line.OrderID)).toBe(true);
+  });
+
   it('finds by key with $filter=ID eq guid and $top=1 as {"d":[record]} (picqer find())', async () => {
     const h = harness();
     const [first] = results(await h.d('crm/Accounts', '$select=ID,Name&$top=3'));
