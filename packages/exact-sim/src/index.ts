@@ -17,6 +17,7 @@ export type {
 export { DEFAULT_REDIRECT_URI, defaultSettings, resolveSettings, SettingsError } from './config.ts';
 export type { ChangeEvent, DivisionInfo, DivisionSpec, DivisionVolumes } from './contract.ts';
 export type { RunningSimulator, SimulatorDefaults } from './simulator.ts';
+export { StateFileError } from './state/state-file.ts';
 export { hashCode, signedNotification } from './webhooks/signing.ts';
 
 /**

@@ -19,6 +19,8 @@ import { RateLimiter } from './rate-limit/rate-limiter.ts';
 import { exactError } from './server/exact-error.ts';
 import { startHttpServer } from './server/http-server.ts';
 import { htmlReply, type Outcome, type SimRequest } from './server/http-types.ts';
+import { type SimState, STATE_FORMAT, STATE_VERSION } from './state/sim-state.ts';
+import { readStateFile, StateWriter } from './state/state-file.ts';
 import { SimStats } from './stats.ts';
 import { WebhookDispatcher } from './webhooks/dispatcher.ts';
 
@@ -62,7 +64,13 @@ export async function runSimulator(
   deps: SimulatorDeps,
 ): Promise<RunningSimulator> {
   const log = deps.log ?? ((line: string) => process.stderr.write(`${line}\n`));
-  const clock = new SimClock({ startMs: startMs(settings), frozen: settings.clock.frozen });
+  const saved =
+    settings.stateFile === undefined ? undefined : readStateFile(settings.stateFile, settings.seed);
+  // A restored clock resumes where it stopped, or later: simulated time never runs backwards.
+  const clock = new SimClock({
+    startMs: Math.max(startMs(settings), saved?.clock ?? Number.NEGATIVE_INFINITY),
+    frozen: settings.clock.frozen,
+  });
   const directory = new Directory(settings.seed);
   const tokens = new TokenStore(settings.oauth);
   const sessions = new SessionStore(settings.oauth.sessionLifetimeMs);
@@ -128,7 +136,46 @@ export async function runSimulator(
     seedDefaults();
   };
 
-  const defaults = seedDefaults();
+  const restore = (state: SimState): SimulatorDefaults => {
+    currentDataPlane().importState(state.dataPlane);
+    directory.importState(state.directory);
+    tokens.importState(state.tokens);
+    // The settings win for the default app (e.g. the hub's redirect URI may have moved).
+    const { defaultApp, defaultUser } = settings;
+    if (directory.app(defaultApp.clientId)) directory.updateApp(defaultApp.clientId, { ...defaultApp });
+    else directory.addApp({ ...defaultApp });
+    return {
+      app: {
+        clientId: defaultApp.clientId,
+        clientSecret: defaultApp.clientSecret,
+        webhookSecret: defaultApp.webhookSecret,
+        redirectUri: defaultApp.redirectUri,
+      },
+      user: { username: defaultUser.username, password: defaultUser.password },
+      divisions: state.defaultDivisions,
+    };
+  };
+  const defaults = saved ? restore(saved) : seedDefaults();
+  const stateWriter =
+    settings.stateFile === undefined
+      ? undefined
+      : new StateWriter(
+          settings.stateFile,
+          (): SimState => ({
+            format: STATE_FORMAT,
+            version: STATE_VERSION,
+            seed: settings.seed,
+            savedAt: new Date().toISOString(),
+            clock: clock.now(),
+            defaultDivisions: defaults.divisions,
+            directory: directory.exportState(),
+            tokens: tokens.exportState(),
+            dataPlane: currentDataPlane().exportState(),
+          }),
+          settings.stateSaveDelayMs,
+          log,
+        );
+  stateWriter?.flush();
 
   const authorize = createAuthorizeHandler({
     clock,
@@ -178,7 +225,14 @@ export async function runSimulator(
     reset,
   });
 
+  // Only requests other than GET change the world (writes, grants, control calls, the clock).
   const handler = async (request: SimRequest): Promise<Outcome> => {
+    const outcome = await route(request);
+    if (request.method !== 'GET' && request.method !== 'HEAD') stateWriter?.schedule();
+    return outcome;
+  };
+
+  const route = async (request: SimRequest): Promise<Outcome> => {
     const { path } = request;
     if (path.startsWith('/api/v1/')) {
       lastApiBaseUrl = request.baseUrl;
@@ -230,6 +284,7 @@ export async function runSimulator(
     close: async () => {
       webhooks.stop();
       await http.close();
+      stateWriter?.flush();
     },
   };
 }
