@@ -1,6 +1,8 @@
 // Who exists in the simulated Exact Online: apps (OAuth clients), users with their
 // licensed divisions, and the block switches the control API flips to provoke Exact's
 // 403 reasons.
+
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { AppSettings } from './config.ts';
 import { SeededRandom } from './random.ts';
 
@@ -16,6 +18,15 @@ export interface SimUser {
   divisions: number[];
   blocked: boolean;
   licenseExpired: boolean;
+}
+
+/** Fresh credentials for a newly registered app (unguessable, unlike the seeded user ids). */
+export function newAppCredentials(): Pick<SimApp, 'clientId' | 'clientSecret' | 'webhookSecret'> {
+  return {
+    clientId: randomUUID(),
+    clientSecret: randomBytes(18).toString('base64url'),
+    webhookSecret: randomBytes(12).toString('base64url'),
+  };
 }
 
 /** Apps, users and blocked divisions as saved in a `--state` file. */

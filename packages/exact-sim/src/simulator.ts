@@ -1,6 +1,8 @@
 // Composition root: builds the clock, directory, token store, limiters, webhooks and the
 // control API around a data plane, and serves them all from one node:http server.
 
+import { createAppCenterHandler } from './appcenter/app-center.ts';
+import { APP_CENTER_PATH } from './appcenter/app-center-pages.ts';
 import { SimClock } from './clock.ts';
 import type { SimulatorSettings } from './config.ts';
 import type { DataPlane, DataPlaneOptions, DivisionInfo, DivisionSpec } from './contract.ts';
@@ -212,6 +214,7 @@ export async function runSimulator(
       };
     },
   });
+  const appCenter = createAppCenterHandler({ clock, directory, sessions, stats });
   const control = createControlHandler({
     settings,
     clock,
@@ -241,12 +244,14 @@ export async function runSimulator(
     if (path === '/api/oauth2/token') return token(request);
     if (path === '/api/oauth2/auth') return authorize(request);
     if (path === '/_sim' || path.startsWith('/_sim/')) return control(request);
+    if (path === APP_CENTER_PATH || path.startsWith(`${APP_CENTER_PATH}/`)) return appCenter(request);
     if (path === '/' && request.method === 'GET') {
       return htmlReply(
         200,
         '<!doctype html><title>exact-sim</title><h1>exact-sim</h1><p>A local Exact Online simulator. ' +
           'OAuth at <code>/api/oauth2/auth</code> and <code>/api/oauth2/token</code>, the REST API under ' +
-          '<code>/api/v1</code>, the test control API at <a href="/_sim/info">/_sim/info</a>.</p>',
+          '<code>/api/v1</code>, the test control API at <a href="/_sim/info">/_sim/info</a>. Register apps in the ' +
+          `<a href="${APP_CENTER_PATH}">App Center</a>.</p>`,
       );
     }
     return exactError(404, `Nothing at ${path}.`);
