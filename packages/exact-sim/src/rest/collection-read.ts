@@ -15,7 +15,7 @@ import { type FilterExpr, parseFilter } from '../odata/filter-parser.ts';
 import { buildNextLink, type QueryOptions } from '../odata/query-options.ts';
 import { parseSkipToken, skipTokenLiteral } from '../odata/skiptoken.ts';
 import type { DataPlaneBehaviour } from './behaviour.ts';
-import { filteredByIndex, orderedByIndex } from './indexed-rows.ts';
+import { candidateRows, filteredByIndex, orderedByIndex } from './indexed-rows.ts';
 import { checkMandatoryFilter } from './mandatory-filtering.ts';
 import { compareSortValues, type SortValue, sortValue } from './order-index.ts';
 import { jsonResponse, textResponse } from './responses.ts';
@@ -242,7 +242,7 @@ export function readCollection(read: CollectionRead): ApiResponse {
     return jsonResponse(200, `{"d":[${parts.join(',')}]}`);
   }
   let body = '{"d":{';
-  if (options.inlineCount) body += `"__count":"${countMatches(read, predicate)}",`;
+  if (options.inlineCount) body += `"__count":"${countMatches(read, predicate, expr)}",`;
   body += `"results":[${parts.join(',')}]`;
   if (hasNext) {
     const next = buildNextLink(
@@ -256,10 +256,12 @@ export function readCollection(read: CollectionRead): ApiResponse {
   return jsonResponse(200, `${body}}}`);
 }
 
-function countMatches(read: CollectionRead, predicate: RowPredicate | null): number {
+function countMatches(read: CollectionRead, predicate: RowPredicate | null, expr: FilterExpr | null): number {
   if (!predicate) return read.source.size();
+  const table = read.source.table;
+  const rows = (table && candidateRows(table, indexableFields(read.endpoint), expr)) ?? read.source.all();
   let count = 0;
-  for (const row of read.source.all()) if (predicate(row)) count++;
+  for (const row of rows) if (predicate(row)) count++;
   return count;
 }
 
@@ -268,8 +270,8 @@ export function countCollection(read: CollectionRead): ApiResponse {
   const { options, endpoint } = read;
   if (endpoint.kind !== 'standard' && options.skip !== null)
     checkEndpointRules(endpoint, options, read.behaviour);
-  const { predicate } = compileRequestFilter(endpoint, read.store, options.filter);
-  let count = countMatches(read, predicate);
+  const { predicate, expr } = compileRequestFilter(endpoint, read.store, options.filter);
+  let count = countMatches(read, predicate, expr);
   if (options.skip !== null) count = Math.max(0, count - options.skip);
   if (options.top !== null) count = Math.min(count, options.top);
   return textResponse(200, String(count));

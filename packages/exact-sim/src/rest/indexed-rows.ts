@@ -113,18 +113,19 @@ export function orderedByIndex(
   return liveRowsAt(index, start, end);
 }
 
-/**
- * Rows in key order that can match the filter, found through the index of one filtered field
- * (an `eq` one first), strictly after `afterKey`; `null` when no field helps, or when so many
- * rows match that walking the key order with the filter is as cheap.
- */
-export function filteredByIndex(
+interface IndexedRange {
+  index: OrderIndex;
+  bounds: FieldBounds;
+  start: number;
+  end: number;
+}
+
+/** The index of the filtered field that narrows the read most plainly (an `eq` one first). */
+function narrowestRange(
   table: Table,
   candidates: { field: string; type: EdmType }[],
   expr: FilterExpr | null,
-  afterKey: string | undefined,
-  pageSize: number,
-): Iterable<Row> | null {
+): IndexedRange | null {
   let chosen: { field: string; type: EdmType; bounds: FieldBounds } | null = null;
   for (const { field, type } of candidates) {
     const bounds = fieldBounds(expr, field, type);
@@ -137,12 +138,40 @@ export function filteredByIndex(
   }
   if (!chosen) return null;
   const index = orderIndexFor(table, [{ field: chosen.field, type: chosen.type, descending: false }]);
-  let [start, end] = rangeOf(index, chosen.bounds);
-  if (chosen.bounds.equal) {
+  const [start, end] = rangeOf(index, chosen.bounds);
+  return { index, bounds: chosen.bounds, start, end };
+}
+
+/** Rows that can match the filter, in no particular order (for counting); `null` when no index helps. */
+export function candidateRows(
+  table: Table,
+  candidates: { field: string; type: EdmType }[],
+  expr: FilterExpr | null,
+): Iterable<Row> | null {
+  const range = narrowestRange(table, candidates, expr);
+  return range ? liveRowsAt(range.index, range.start, range.end) : null;
+}
+
+/**
+ * Rows in key order that can match the filter, found through the index of one filtered field,
+ * strictly after `afterKey`; `null` when no field helps, or when so many rows match that
+ * walking the key order with the filter is as cheap.
+ */
+export function filteredByIndex(
+  table: Table,
+  candidates: { field: string; type: EdmType }[],
+  expr: FilterExpr | null,
+  afterKey: string | undefined,
+  pageSize: number,
+): Iterable<Row> | null {
+  const range = narrowestRange(table, candidates, expr);
+  if (!range) return null;
+  const { index, bounds, end } = range;
+  let start = range.start;
+  if (bounds.equal) {
     // Equal values are ordered by key inside the index: the range is already in key order.
-    if (afterKey !== undefined) {
-      start = Math.max(start, index.positionAfter([chosen.bounds.lower?.value ?? null], afterKey));
-    }
+    if (afterKey !== undefined)
+      start = Math.max(start, index.positionAfter([bounds.lower?.value ?? null], afterKey));
     return liveRowsAt(index, start, end);
   }
   // A range comes in value order: re-sort its rows by key when few enough to beat a filtered

@@ -86,6 +86,13 @@ describe(`indexed reads of ${LINES.toLocaleString('en')} transaction lines`, () 
       lines.filter((line) => line.AmountDC > 4000 && line.AmountDC <= 6000).map((line) => line.ID),
     );
     expect(big.length).toBeGreaterThan(0);
+    const counted = await h.get(
+      `${RESOURCE}/$count`,
+      `$filter=JournalCode eq '${journal}' and AmountDC gt 0`,
+    );
+    expect(counted.body).toBe(
+      String(lines.filter((line) => line.JournalCode === journal && line.AmountDC > 0).length),
+    );
   });
 
   it('keeps the index current: rows changed between pages move, unchanged rows come exactly once', async () => {
