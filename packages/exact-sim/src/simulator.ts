@@ -107,11 +107,8 @@ export async function runSimulator(
     return currentDataPlane().createDivision(volumes === undefined ? spec : { ...spec, volumes });
   };
 
-  const seedDefaults = (): SimulatorDefaults => {
-    const divisions = settings.defaultDivisions.map((spec) => createDivision(spec).code);
+  const defaultsWith = (divisions: number[]): SimulatorDefaults => {
     const { defaultApp, defaultUser } = settings;
-    directory.addApp({ ...defaultApp });
-    directory.addUser({ ...defaultUser, divisions });
     return {
       app: {
         clientId: defaultApp.clientId,
@@ -122,6 +119,13 @@ export async function runSimulator(
       user: { username: defaultUser.username, password: defaultUser.password },
       divisions,
     };
+  };
+
+  const seedDefaults = (): SimulatorDefaults => {
+    const divisions = settings.defaultDivisions.map((spec) => createDivision(spec).code);
+    directory.addApp({ ...settings.defaultApp });
+    directory.addUser({ ...settings.defaultUser, divisions });
+    return defaultsWith(divisions);
   };
 
   const reset = (): void => {
@@ -143,19 +147,10 @@ export async function runSimulator(
     directory.importState(state.directory);
     tokens.importState(state.tokens);
     // The settings win for the default app (e.g. the hub's redirect URI may have moved).
-    const { defaultApp, defaultUser } = settings;
+    const { defaultApp } = settings;
     if (directory.app(defaultApp.clientId)) directory.updateApp(defaultApp.clientId, { ...defaultApp });
     else directory.addApp({ ...defaultApp });
-    return {
-      app: {
-        clientId: defaultApp.clientId,
-        clientSecret: defaultApp.clientSecret,
-        webhookSecret: defaultApp.webhookSecret,
-        redirectUri: defaultApp.redirectUri,
-      },
-      user: { username: defaultUser.username, password: defaultUser.password },
-      divisions: state.defaultDivisions,
-    };
+    return defaultsWith(state.defaultDivisions);
   };
   const defaults = saved ? restore(saved) : seedDefaults();
   const stateWriter =

@@ -1,30 +1,22 @@
 // The App Center in a real browser: from the consent page's "Unknown application" error to a
 // registered app, its credentials, an edit, an authorization that shows the app's name, and
 // a delete that ends the app's tokens.
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningSimulator } from '../src/simulator.ts';
+import { type AppCallback, startAppCallback } from './support/app-callback.ts';
 import { launchBrowser } from './support/browser.ts';
 import { api, startTestSim } from './support/sim.ts';
 
 let sim: RunningSimulator;
 let browser: Browser;
-let receiver: Server;
+let app: AppCallback;
 let redirectUri: string;
-const callbacks: URL[] = [];
+let callbacks: URL[];
 
 beforeAll(async () => {
-  receiver = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    if (url.pathname === '/bakery/callback') callbacks.push(url);
-    res
-      .writeHead(200, { 'content-type': 'text/html' })
-      .end('<title>bakery app</title><h1>Back in the app</h1>');
-  });
-  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-  redirectUri = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/bakery/callback`;
+  app = await startAppCallback('/bakery/callback', 'bakery app');
+  ({ redirectUri, callbacks } = app);
   sim = await startTestSim();
   browser = await launchBrowser();
 });
@@ -32,7 +24,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await sim?.close();
-  await new Promise((resolve) => receiver.close(resolve));
+  await app?.close();
 });
 
 describe('App Center in a real browser', () => {

@@ -2,12 +2,9 @@
 // exact-online-api.md §1.1): a signed-in developer registers an app with a name and a redirect
 // URI and gets its client ID, client secret and webhook secret. Plain forms, no script.
 import type { SimApp } from '../directory.ts';
-import { escapeHtml, layout } from '../oauth/pages.ts';
+import { credentialFields, errorLine, escapeHtml, layout } from '../oauth/pages.ts';
 
 export const APP_CENTER_PATH = '/appcenter';
-
-const errorLine = (error: string | undefined): string =>
-  error ? `<p class="error" role="alert">${escapeHtml(error)}</p>` : '';
 
 const appPath = (app: SimApp): string => `${APP_CENTER_PATH}/apps/${encodeURIComponent(app.clientId)}`;
 
@@ -18,11 +15,7 @@ export function appCenterLoginPage(error?: string): string {
 <p>Log in with your Exact Online (simulator) user to register and manage apps.</p>
 ${errorLine(error)}
 <form method="post" action="${APP_CENTER_PATH}/login">
-<label for="username">Username</label>
-<input type="text" id="username" name="username" autocomplete="username" required>
-<label for="password">Password</label>
-<input type="password" id="password" name="password" autocomplete="current-password" required>
-<button type="submit">Log in</button>
+${credentialFields}
 </form>`,
   );
 }
@@ -40,14 +33,20 @@ function appFields(values: { name?: string; redirectUri?: string }): string {
 <input type="text" id="redirect_uri" name="redirect_uri" value="${escapeHtml(values.redirectUri ?? '')}" placeholder="https://your-app.example/oauth/exact/callback" required>`;
 }
 
-export function appListPage(input: {
-  apps: SimApp[];
+/** What every signed-in App Center page shows besides its own content. */
+export interface AppCenterView {
   userFullName: string;
   formToken: string;
+  /** Values to show in the app form again (after an error). */
   draft?: { name?: string; redirectUri?: string };
   error?: string;
   notice?: string;
-}): string {
+}
+
+const noticeLine = (notice: string | undefined): string =>
+  notice ? `<p role="status">${escapeHtml(notice)}</p>` : '';
+
+export function appListPage(input: AppCenterView & { apps: SimApp[] }): string {
   const rows = input.apps
     .map(
       (app) =>
@@ -58,7 +57,7 @@ export function appListPage(input: {
     'App Center',
     `${header(input.userFullName, input.formToken)}
 <h1>App Center</h1>
-${input.notice ? `<p role="status">${escapeHtml(input.notice)}</p>` : ''}
+${noticeLine(input.notice)}
 <h2>Registered apps</h2>
 ${
   input.apps.length === 0
@@ -75,15 +74,7 @@ ${appFields(input.draft ?? {})}
   );
 }
 
-export function appDetailPage(input: {
-  app: SimApp;
-  authorizeUrl: string;
-  userFullName: string;
-  formToken: string;
-  draft?: { name?: string; redirectUri?: string };
-  error?: string;
-  notice?: string;
-}): string {
+export function appDetailPage(input: AppCenterView & { app: SimApp; authorizeUrl: string }): string {
   const { app } = input;
   const secret = (label: string, id: string, value: string) =>
     `<dt>${label}</dt><dd><code id="${id}">${escapeHtml(value)}</code></dd>`;
@@ -92,7 +83,7 @@ export function appDetailPage(input: {
     `${header(input.userFullName, input.formToken)}
 <p><a href="${APP_CENTER_PATH}">← All apps</a></p>
 <h1>${escapeHtml(app.name)}</h1>
-${input.notice ? `<p role="status">${escapeHtml(input.notice)}</p>` : ''}
+${noticeLine(input.notice)}
 <dl>
 ${secret('Client ID', 'client-id', app.clientId)}
 ${secret('Client secret', 'client-secret', app.clientSecret)}

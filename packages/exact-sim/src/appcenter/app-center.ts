@@ -9,7 +9,13 @@ import { signIn } from '../oauth/sign-in.ts';
 import { type FormFields, field, parseCookies, parseForm } from '../server/form.ts';
 import { htmlReply, type Reply, redirectReply, type SimRequest } from '../server/http-types.ts';
 import type { SimStats } from '../stats.ts';
-import { APP_CENTER_PATH, appCenterLoginPage, appDetailPage, appListPage } from './app-center-pages.ts';
+import {
+  APP_CENTER_PATH,
+  type AppCenterView,
+  appCenterLoginPage,
+  appDetailPage,
+  appListPage,
+} from './app-center-pages.ts';
 
 export interface AppCenterDeps {
   clock: Clock;
@@ -22,7 +28,6 @@ interface Draft {
   name: string;
   redirectUri: string;
 }
-
 /** The app fields of a form, or what is wrong with them. */
 function readDraft(fields: FormFields): { draft: Draft; error?: string } {
   const draft = {
@@ -57,37 +62,20 @@ export function createAppCenterHandler(deps: AppCenterDeps): (request: SimReques
       state: 'app-center',
     })}`;
 
-  const list = (
-    session: LoginSession,
-    extra: { draft?: Draft; error?: string; notice?: string } = {},
-    status = 200,
-  ) =>
-    htmlReply(
-      status,
-      appListPage({
-        apps: directory.apps(),
-        userFullName: directory.userById(session.userId)?.fullName ?? '',
-        formToken: session.formToken,
-        ...extra,
-      }),
-    );
+  type Extra = Pick<AppCenterView, 'draft' | 'error' | 'notice'>;
+  const view = (session: LoginSession, extra: Extra): AppCenterView => ({
+    userFullName: directory.userById(session.userId)?.fullName ?? '',
+    formToken: session.formToken,
+    ...extra,
+  });
 
-  const detail = (
-    request: SimRequest,
-    session: LoginSession,
-    app: SimApp,
-    extra: { draft?: Draft; error?: string; notice?: string } = {},
-    status = 200,
-  ) =>
+  const list = (session: LoginSession, extra: Extra = {}, status = 200) =>
+    htmlReply(status, appListPage({ ...view(session, extra), apps: directory.apps() }));
+
+  const detail = (request: SimRequest, session: LoginSession, app: SimApp, extra: Extra = {}, status = 200) =>
     htmlReply(
       status,
-      appDetailPage({
-        app,
-        authorizeUrl: authorizeUrl(request, app),
-        userFullName: directory.userById(session.userId)?.fullName ?? '',
-        formToken: session.formToken,
-        ...extra,
-      }),
+      appDetailPage({ ...view(session, extra), app, authorizeUrl: authorizeUrl(request, app) }),
     );
 
   const unknownApp = (clientId: string): Reply =>

@@ -52,8 +52,15 @@ function hiddenFields(params: AuthorizeParams): string {
     .join('\n');
 }
 
-const errorLine = (error: string | undefined): string =>
+export const errorLine = (error: string | undefined): string =>
   error ? `<p class="error" role="alert">${escapeHtml(error)}</p>` : '';
+
+/** Username and password inputs and the submit button of a login form. */
+export const credentialFields = `<label for="username">Username</label>
+<input type="text" id="username" name="username" autocomplete="username" required>
+<label for="password">Password</label>
+<input type="password" id="password" name="password" autocomplete="current-password" required>
+<button type="submit">Log in</button>`;
 
 export function loginPage(params: AuthorizeParams, appName: string, error?: string): string {
   return layout(
@@ -63,11 +70,7 @@ export function loginPage(params: AuthorizeParams, appName: string, error?: stri
 ${errorLine(error)}
 <form method="post" action="/api/oauth2/auth">
 ${hiddenFields(params)}
-<label for="username">Username</label>
-<input type="text" id="username" name="username" autocomplete="username" required>
-<label for="password">Password</label>
-<input type="password" id="password" name="password" autocomplete="current-password" required>
-<button type="submit">Log in</button>
+${credentialFields}
 </form>`,
   );
 }

@@ -119,11 +119,6 @@ export class OrderIndex {
     });
   }
 
-  /** Sort value of the first term of row `index` (as stored in the index). */
-  firstValue(index: number): SortValue {
-    return (this.#columns[0] as Column)[index] as SortValue;
-  }
-
   /** Binary search: the first position where `before` turns false (`before` is monotone). */
   #search(before: (index: number) => boolean): number {
     let lo = 0;
