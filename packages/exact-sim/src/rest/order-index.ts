@@ -181,23 +181,56 @@ export class OrderIndex {
         if (table.isLive(index)) this.#store(index, table.row(index));
       for (const index of new Set(changed)) if (table.isLive(index)) this.#store(index, table.row(index));
     }
-    // Ties on the terms fall back to the key: its rank in SQL Server order, from the table.
-    const rank = new Uint32Array(size);
-    const keyOrder = table.keyOrder();
-    for (let p = 0; p < keyOrder.length; p++) rank[keyOrder[p] as number] = p;
     const order: number[] = [];
     for (let index = 0; index < size; index++) if (table.isLive(index)) order.push(index);
     const columns = this.#columns;
     const terms = this.terms;
-    order.sort((a, b) => {
+    const compareTerms = (a: number, b: number): number => {
       for (let t = 0; t < terms.length; t++) {
         const column = columns[t] as Column;
         const c = compareSortValues(column[a] as SortValue, column[b] as SortValue);
         if (c !== 0) return (terms[t] as IndexTerm).descending ? -c : c;
       }
-      return (rank[a] as number) - (rank[b] as number);
-    });
+      return 0;
+    };
+    order.sort(compareTerms);
     this.#order = order;
+    this.#orderTies(compareTerms);
+  }
+
+  /**
+   * Orders each run of rows with equal terms by key (SQL Server order). Few ties: sort each run
+   * on its keys; many (a field with few values): use the table's key order, which it keeps anyway.
+   */
+  #orderTies(compareTerms: (a: number, b: number) => number): void {
+    const order = this.#order;
+    const runs: [number, number][] = [];
+    let tied = 0;
+    for (let start = 0, k = 1; k <= order.length; k++) {
+      if (k < order.length && compareTerms(order[start] as number, order[k] as number) === 0) continue;
+      if (k - start > 1) {
+        runs.push([start, k]);
+        tied += k - start;
+      }
+      start = k;
+    }
+    if (runs.length === 0) return;
+    let keyOf: (index: number) => number | string;
+    if (tied > order.length / 8) {
+      const rank = new Uint32Array(this.table.size);
+      const keyOrder = this.table.keyOrder();
+      for (let p = 0; p < keyOrder.length; p++) rank[keyOrder[p] as number] = p;
+      keyOf = (index) => rank[index] as number;
+    } else {
+      keyOf = (index) => sqlGuidSortKey(this.table.keyOf(index));
+    }
+    for (const [start, end] of runs) {
+      const run = order
+        .slice(start, end)
+        .map((index) => ({ index, key: keyOf(index) }))
+        .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+      for (let k = 0; k < run.length; k++) order[start + k] = (run[k] as { index: number }).index;
+    }
   }
 }
 

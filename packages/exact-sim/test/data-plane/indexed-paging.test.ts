@@ -62,6 +62,28 @@ describe(`indexed reads of ${LINES.toLocaleString('en')} transaction lines`, () 
     expect(got).toEqual(expected);
   });
 
+  it('pages an order with many ties (a code with few values, then an amount descending)', async () => {
+    const expected = (await allLines(h))
+      .sort(
+        (a, b) =>
+          (a.JournalCode < b.JournalCode ? -1 : a.JournalCode > b.JournalCode ? 1 : 0) ||
+          b.AmountDC - a.AmountDC ||
+          byKey(a, b),
+      )
+      .map((line) => line.ID);
+    const got = await pages(h, '$select=ID&$orderby=JournalCode,AmountDC desc');
+    expect(got.map((row) => row.ID)).toEqual(expected);
+    const byJournal = await pages(h, '$select=ID&$orderby=JournalCode');
+    expect(byJournal.map((row) => row.ID)).toEqual(
+      (await allLines(h))
+        .sort(
+          (a, b) =>
+            (a.JournalCode < b.JournalCode ? -1 : a.JournalCode > b.JournalCode ? 1 : 0) || byKey(a, b),
+        )
+        .map((line) => line.ID),
+    );
+  });
+
   it('pages a descending order narrowed by a range filter on the same field', async () => {
     const lines = await allLines(h);
     const cut = [...lines].sort((a, b) => a.Modified - b.Modified)[Math.floor(LINES * 0.9)]!.Modified;
