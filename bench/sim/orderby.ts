@@ -3,6 +3,7 @@
 // its index (printed apart); every later page should cost a binary search plus the page.
 // Run with `npm run bench:sim:orderby` (optional argument: number of transaction lines).
 import { accessToken } from '../support/access-token.ts';
+import { cpuSecondsOf, memoryOf } from '../support/process-usage.ts';
 import { type SimulatorAnnouncement, startSimulatorChild } from '../support/simulator-child.ts';
 
 interface ServerInfo extends SimulatorAnnouncement {
@@ -38,7 +39,9 @@ try {
 
   /** The first page (index build included) and the median and worst of the next `count` pages. */
   async function series(label: string, query: string, count = 20): Promise<void> {
+    const cpuBefore = cpuSecondsOf(child.pid as number);
     const first = await page(`${base}?${query}`);
+    const firstCpu = cpuSecondsOf(child.pid as number) - cpuBefore;
     const times: number[] = [];
     let next = first.next;
     while (next && times.length < count) {
@@ -49,7 +52,7 @@ try {
     times.sort((a, b) => a - b);
     const median = times[Math.floor(times.length / 2)] ?? Number.NaN;
     console.log(
-      `${label.padEnd(44)} first ${first.ms.toFixed(0).padStart(6)} ms   next ${String(times.length).padStart(2)} pages: median ${median.toFixed(1).padStart(6)} ms, worst ${(times.at(-1) ?? Number.NaN).toFixed(1).padStart(6)} ms`,
+      `${label.padEnd(44)} first ${first.ms.toFixed(0).padStart(6)} ms (simulator CPU ${firstCpu.toFixed(2)} s)   next ${String(times.length).padStart(2)} pages: median ${median.toFixed(1).padStart(6)} ms, worst ${(times.at(-1) ?? Number.NaN).toFixed(1).padStart(6)} ms`,
     );
   }
 
@@ -78,6 +81,10 @@ try {
   });
   if (mutate.status !== 200) throw new Error(`mutations answered ${mutate.status}`);
   await series('$orderby=Modified after 300 changes', `${SELECT}&$orderby=Modified`);
+  const memory = memoryOf(child.pid as number);
+  console.log(
+    `simulator RSS with 5 indexes: ${memory.rss.toFixed(0)} MiB (peak ${memory.peak.toFixed(0)} MiB)`,
+  );
 } finally {
   child.kill('SIGTERM');
 }
