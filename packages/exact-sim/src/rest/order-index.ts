@@ -48,6 +48,70 @@ export interface IndexTerm {
 
 type Column = Float64Array | SortValue[];
 
+function growColumn(column: Column, size: number): Column {
+  if (Array.isArray(column) || column.length >= size) return column;
+  const next = new Float64Array(Math.max(size, column.length * 2, 16));
+  next.set(column);
+  return next;
+}
+
+/**
+ * The sort values of one field for every row of a table, generated once and kept current from
+ * the change log, so indexes on the same field (ascending, descending, with other terms) do not
+ * each generate every row again.
+ */
+class FieldValues {
+  readonly #table: Table;
+  readonly #field: string;
+  readonly #type: EdmType;
+  #column: Column;
+  #logSeen = 0;
+  #sizeSeen = 0;
+  #changesSeen = -1;
+
+  constructor(table: Table, field: string, type: EdmType) {
+    this.#table = table;
+    this.#field = field;
+    this.#type = type;
+    this.#column = isTextType(type) ? [] : new Float64Array(0);
+  }
+
+  /** A copy of the current values, indexed by row index (dead rows hold stale values). */
+  current(): Column {
+    const table = this.#table;
+    if (this.#changesSeen !== table.changeCount) {
+      const { indices, next } = table.loggedSince(this.#logSeen);
+      const column = growColumn(this.#column, table.size);
+      const put = (index: number) => {
+        if (table.isLive(index)) column[index] = sortValue(this.#type, table.row(index)[this.#field]);
+      };
+      for (let index = this.#sizeSeen; index < table.size; index++) put(index);
+      for (const index of indices) if (index < this.#sizeSeen) put(index);
+      this.#column = column;
+      this.#sizeSeen = table.size;
+      this.#logSeen = next;
+      this.#changesSeen = table.changeCount;
+    }
+    return this.#column.slice();
+  }
+}
+
+const fieldValues = new WeakMap<Table, Map<string, FieldValues>>();
+
+function valuesOf(table: Table, field: string, type: EdmType): Column {
+  let byField = fieldValues.get(table);
+  if (!byField) {
+    byField = new Map();
+    fieldValues.set(table, byField);
+  }
+  let values = byField.get(field);
+  if (!values) {
+    values = new FieldValues(table, field, type);
+    byField.set(field, values);
+  }
+  return values.current();
+}
+
 /** Changes at or below this count are applied one by one; more re-sort the whole index. */
 const INCREMENTAL_LIMIT = 2_000;
 
@@ -82,7 +146,7 @@ export class OrderIndex {
     if (this.#changesSeen === table.changeCount) return this;
     const { indices, next } = table.loggedSince(this.#logSeen);
     if (this.#changesSeen < 0 || indices.length > INCREMENTAL_LIMIT) {
-      this.#rebuild(this.#changesSeen < 0 ? null : indices);
+      this.#rebuild();
     } else {
       this.#grow(table.size);
       for (const index of new Set(indices)) {
@@ -154,12 +218,7 @@ export class OrderIndex {
   }
 
   #grow(size: number): void {
-    this.#columns = this.#columns.map((column) => {
-      if (Array.isArray(column) || column.length >= size) return column;
-      const next = new Float64Array(Math.max(size, column.length * 2, 16));
-      next.set(column);
-      return next;
-    });
+    this.#columns = this.#columns.map((column) => growColumn(column, size));
   }
 
   #store(index: number, row: Row): void {
@@ -168,19 +227,11 @@ export class OrderIndex {
     });
   }
 
-  /** Sorts every allocated row; recomputes values only for `changed` rows (all when null). */
-  #rebuild(changed: number[] | null): void {
+  /** Sorts every live row on the current values of its terms. */
+  #rebuild(): void {
     const table = this.table;
     const size = table.size;
-    this.#grow(size);
-    if (changed === null) {
-      for (let index = 0; index < size; index++)
-        if (table.isLive(index)) this.#store(index, table.row(index));
-    } else {
-      for (let index = this.#sizeSeen; index < size; index++)
-        if (table.isLive(index)) this.#store(index, table.row(index));
-      for (const index of new Set(changed)) if (table.isLive(index)) this.#store(index, table.row(index));
-    }
+    this.#columns = this.terms.map((term) => valuesOf(table, term.field, term.type));
     const order: number[] = [];
     for (let index = 0; index < size; index++) if (table.isLive(index)) order.push(index);
     const columns = this.#columns;
