@@ -22,7 +22,7 @@ import { exactError } from './server/exact-error.ts';
 import { startHttpServer } from './server/http-server.ts';
 import { htmlReply, type Outcome, type SimRequest } from './server/http-types.ts';
 import { type SimState, STATE_FORMAT, STATE_VERSION } from './state/sim-state.ts';
-import { readStateFile, StateWriter } from './state/state-file.ts';
+import { readStateFile, StateFileError, StateWriter } from './state/state-file.ts';
 import { SimStats } from './stats.ts';
 import { WebhookDispatcher } from './webhooks/dispatcher.ts';
 
@@ -142,17 +142,24 @@ export async function runSimulator(
     seedDefaults();
   };
 
-  const restore = (state: SimState): SimulatorDefaults => {
-    currentDataPlane().importState(state.dataPlane);
-    directory.importState(state.directory);
-    tokens.importState(state.tokens);
+  const restore = (state: SimState, path: string): SimulatorDefaults => {
+    try {
+      currentDataPlane().importState(state.dataPlane);
+      directory.importState(state.directory);
+      tokens.importState(state.tokens);
+    } catch (error) {
+      throw new StateFileError(
+        path,
+        `does not fit this simulator (${(error as Error).message}); move it away to start afresh.`,
+      );
+    }
     // The settings win for the default app (e.g. the hub's redirect URI may have moved).
     const { defaultApp } = settings;
     if (directory.app(defaultApp.clientId)) directory.updateApp(defaultApp.clientId, { ...defaultApp });
     else directory.addApp({ ...defaultApp });
     return defaultsWith(state.defaultDivisions);
   };
-  const defaults = saved ? restore(saved) : seedDefaults();
+  const defaults = saved ? restore(saved, settings.stateFile as string) : seedDefaults();
   const stateWriter =
     settings.stateFile === undefined
       ? undefined

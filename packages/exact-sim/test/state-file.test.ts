@@ -140,6 +140,24 @@ describe('--state FILE', () => {
     await expect(startTestSim({ stateFile: damaged })).rejects.toThrow(/is not valid JSON/);
     expect(readFileSync(damaged, 'utf8')).toBe('{"format":"exact-sim-state",');
 
+    const misfit = join(dir, 'misfit.json');
+    const fitting = await startTestSim({ stateFile: misfit });
+    await fitting.close();
+    const saved = JSON.parse(readFileSync(misfit, 'utf8')) as {
+      dataPlane: { divisions: { tables: Record<string, unknown> }[] };
+    };
+    saved.dataPlane.divisions[0]!.tables['no/SuchTable'] = {
+      firstTimestamp: 1,
+      size: 0,
+      log: [],
+      written: [],
+      deleted: [],
+    };
+    writeFileSync(misfit, JSON.stringify(saved));
+    await expect(startTestSim({ stateFile: misfit })).rejects.toThrow(
+      /does not fit this simulator \(Saved division \d+ has a table no\/SuchTable/,
+    );
+
     const seeded = join(dir, 'seeded.json');
     const sim = await startTestSim({ stateFile: seeded, seed: 5 });
     await sim.close();

@@ -18,6 +18,8 @@ export interface RowGenerator {
  * the change log after the generated entries, the written rows and the deleted indices.
  */
 export interface TableChanges {
+  /** Timestamp of generated row 0: where the table's generated Timestamps started. */
+  firstTimestamp: number;
   size: number;
   log: [timestamp: number, index: number][];
   written: [index: number, row: Row][];
@@ -61,6 +63,8 @@ export class Table {
   private sqlOrder: number[] | null = null;
   private readonly childIndexes = new Map<string, Map<string, number[]>>();
   private changes = 0;
+  /** Timestamp of generated row 0 (generated rows are stamped from here on). */
+  readonly firstTimestamp: number;
 
   constructor(entity: EntityDef, generator: RowGenerator, firstTimestamp: number) {
     this.entity = entity;
@@ -80,6 +84,7 @@ export class Table {
       this.logIndex[i] = i;
     }
     this.logLength = n;
+    this.firstTimestamp = firstTimestamp;
   }
 
   /** Grows by one with every insert, replace and remove: lets derived indexes see they are stale. */
@@ -103,7 +108,13 @@ export class Table {
     }
     const deleted: number[] = [];
     for (let i = 0; i < this.size; i++) if (this.deletedFlags[i] !== 0) deleted.push(i);
-    return { size: this.size, log, written: [...this.written.entries()], deleted };
+    return {
+      firstTimestamp: this.firstTimestamp,
+      size: this.size,
+      log,
+      written: [...this.written.entries()],
+      deleted,
+    };
   }
 
   /** Replays `exportChanges()` of a table generated from the same generator. */

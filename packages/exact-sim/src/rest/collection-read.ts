@@ -121,12 +121,12 @@ function planOrder(read: CollectionRead): OrderPlan | null {
 }
 
 /** The `$skiptoken` of an ordered read: the order-by values of the last row, then its key. */
-function orderedSkipToken(read: CollectionRead, plan: OrderPlan): { values: unknown[]; key: string } | null {
+function orderedSkipToken(read: CollectionRead, plan: OrderPlan): { values: unknown[]; key: unknown } | null {
   const token = read.options.skiptoken;
   if (token === null) return null;
   const values = parseSkipToken(token, plan.terms.length + 1);
   const key = values.pop();
-  return { values, key: key as string };
+  return { values, key };
 }
 
 /** Small sources (and derived order-by fields) are sorted in memory on each read. */
@@ -201,9 +201,7 @@ export function readCollection(read: CollectionRead): ApiResponse {
       rows = row ? [row] : [];
     } else {
       const indexed =
-        table && expr
-          ? filteredByIndex(table, indexableFields(endpoint), expr, afterKey as string | undefined, pageSize)
-          : null;
+        table && expr ? filteredByIndex(table, indexableFields(endpoint), expr, afterKey, pageSize) : null;
       const lower = endpoint.kind === 'sync' ? timestampLowerBound(expr) : Number.NEGATIVE_INFINITY;
       rows = indexed ?? read.source.rows(afterKey, lower);
     }

@@ -28,7 +28,7 @@ import { defaultVolumes, GenerationContext, tableSalt, type Volumes } from '../d
 import { applyMutations } from '../data/mutations.ts';
 import { hash, Rand } from '../data/random.ts';
 import { type Actor, RecordWriter } from '../data/record-writer.ts';
-import type { Row, TableChanges } from '../data/table.ts';
+import type { Row, Table, TableChanges } from '../data/table.ts';
 import { ApiError } from '../odata/api-error.ts';
 import { startOfDay, toWallClock } from '../odata/dutch-time.ts';
 import { parseFilter } from '../odata/filter-parser.ts';
@@ -111,6 +111,14 @@ function parseKey(literal: string, type: EdmType): unknown {
   );
 }
 
+/** The tables of a division built so far (a table can be built on its first use). */
+function materializedTables(store: DivisionStore): [string, Table][] {
+  return Object.keys(store.tables).flatMap((name): [string, Table][] => {
+    const property = Object.getOwnPropertyDescriptor(store.tables, name);
+    return property && 'value' in property ? [[name, property.value as Table]] : [];
+  });
+}
+
 /** Builds the data plane: catalogue, seeded divisions, OData reads and writes. */
 export function createDataPlane(options: DataPlaneFactoryOptions): DataPlane {
   const behaviour: DataPlaneBehaviour = { ...defaultBehaviour, ...options.behaviour };
@@ -189,7 +197,7 @@ export function createDataPlane(options: DataPlaneFactoryOptions): DataPlane {
         writeSequence: store.writeSequence,
         deletedLog: store.deletedLog,
         tables: Object.fromEntries(
-          Object.entries(store.tables).map(([name, table]) => [name, table.exportChanges()]),
+          materializedTables(store).map(([name, table]) => [name, table.exportChanges()]),
         ),
       })),
     };
@@ -206,17 +214,29 @@ export function createDataPlane(options: DataPlaneFactoryOptions): DataPlane {
       );
       const store = divisions.get(info.code) as DivisionStore;
       Object.assign(store.info, info);
-      store.counter = saved.counter;
       store.writeSequence = saved.writeSequence;
       store.deletedLog.push(...(saved.deletedLog as DeletedRow[]));
-      for (const [name, changes] of Object.entries(saved.tables)) {
-        const table = store.tables[name as TableName];
-        if (!table)
+      // Tables built on first use take the next Timestamps then: build them again in the same
+      // order from the same counter, so their generated rows get the Timestamps they had.
+      const tables = Object.entries(saved.tables as Record<string, TableChanges>).sort(
+        ([, a], [, b]) => a.firstTimestamp - b.firstTimestamp,
+      );
+      for (const [name, changes] of tables) {
+        if (!(name in store.tables)) {
           throw new DivisionSpecError(
             `Saved division ${info.code} has a table ${name} this simulator does not know.`,
           );
-        table.importChanges(changes as TableChanges);
+        }
+        store.counter = changes.firstTimestamp - 1;
+        const table = store.tables[name as TableName];
+        if (table.firstTimestamp !== changes.firstTimestamp) {
+          throw new DivisionSpecError(
+            `Saved division ${info.code}: table ${name} was generated differently (Timestamps from ${changes.firstTimestamp}, now ${table.firstTimestamp}).`,
+          );
+        }
+        table.importChanges(changes);
       }
+      store.counter = saved.counter;
     }
     hidSequence = state.hidSequence;
     webhooks.importState(state.webhookSubscriptions);

@@ -6,7 +6,6 @@
 import type { EdmType } from '../catalogue/types.ts';
 import type { Row, Table } from '../data/table.ts';
 import type { FilterExpr } from '../odata/filter-parser.ts';
-import { sqlGuidSortKey } from '../odata/guid-order.ts';
 import { type IndexTerm, type OrderIndex, orderIndexFor, type SortValue, sortValue } from './order-index.ts';
 
 interface Bound {
@@ -101,7 +100,7 @@ export function orderedByIndex(
   table: Table,
   terms: IndexTerm[],
   expr: FilterExpr | null,
-  after: { values: unknown[]; key: string } | null,
+  after: { values: unknown[]; key: unknown } | null,
 ): Iterable<Row> {
   const index = orderIndexFor(table, terms);
   const first = terms[0] as IndexTerm;
@@ -161,7 +160,7 @@ export function filteredByIndex(
   table: Table,
   candidates: { field: string; type: EdmType }[],
   expr: FilterExpr | null,
-  afterKey: string | undefined,
+  afterKey: unknown,
   pageSize: number,
 ): Iterable<Row> | null {
   const range = narrowestRange(table, candidates, expr);
@@ -178,13 +177,13 @@ export function filteredByIndex(
   // walk of the key order (which reads about pageSize × rows / matches rows per page).
   const limit = Math.max(2_000, 2 * Math.ceil(Math.sqrt(pageSize * table.liveCount)));
   if (end - start > limit) return null;
-  const after = afterKey === undefined ? '' : sqlGuidSortKey(afterKey);
-  const matches: { row: number; key: string }[] = [];
+  const after = afterKey === undefined ? undefined : index.keySort(afterKey);
+  const matches: { row: number; key: string | number }[] = [];
   for (let p = start; p < end; p++) {
     const row = index.at(p);
     if (!table.isLive(row)) continue;
-    const key = sqlGuidSortKey(table.keyOf(row));
-    if (key > after) matches.push({ row, key });
+    const key = index.keySort(table.keyOf(row));
+    if (after === undefined || key > after) matches.push({ row, key });
   }
   matches.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   return matches.map((match) => table.row(match.row));

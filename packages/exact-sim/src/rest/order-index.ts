@@ -40,6 +40,16 @@ function isTextType(type: EdmType): boolean {
   return type === 'Edm.String' || type === 'Edm.Guid';
 }
 
+/** What a table's keys compare on: a GUID's SQL Server byte order, else the key itself. */
+export type KeySort = (key: unknown) => string | number;
+
+export function keySortOf(table: Table): KeySort {
+  const key = table.entity.fields.find((field) => field.name === table.entity.key);
+  return key?.type === 'Edm.Guid' || key === undefined
+    ? (value) => sqlGuidSortKey(value as string)
+    : (value) => value as string | number;
+}
+
 export interface IndexTerm {
   field: string;
   type: EdmType;
@@ -118,6 +128,7 @@ const INCREMENTAL_LIMIT = 2_000;
 export class OrderIndex {
   readonly table: Table;
   readonly terms: readonly IndexTerm[];
+  readonly keySort: KeySort;
   #columns: Column[];
   /** Row indices in (terms, key) order. */
   #order: number[] = [];
@@ -128,6 +139,7 @@ export class OrderIndex {
   constructor(table: Table, terms: readonly IndexTerm[]) {
     this.table = table;
     this.terms = terms;
+    this.keySort = keySortOf(table);
     this.#columns = terms.map((term) => (isTextType(term.type) ? [] : new Float64Array(0)));
   }
 
@@ -164,8 +176,8 @@ export class OrderIndex {
   }
 
   /** First position whose entry sorts strictly after the tuple (sort values of the terms, then key). */
-  positionAfter(values: readonly SortValue[], key: string): number {
-    const keySort = sqlGuidSortKey(key);
+  positionAfter(values: readonly SortValue[], key: unknown): number {
+    const keySort = this.keySort(key);
     return this.#search((index) => this.#compareToTuple(index, values, keySort) <= 0);
   }
 
@@ -195,12 +207,12 @@ export class OrderIndex {
     return lo;
   }
 
-  #compareToTuple(index: number, values: readonly SortValue[], keySort: string): number {
+  #compareToTuple(index: number, values: readonly SortValue[], keySort: string | number): number {
     for (let t = 0; t < this.terms.length; t++) {
       const c = compareSortValues((this.#columns[t] as Column)[index] as SortValue, values[t] as SortValue);
       if (c !== 0) return (this.terms[t] as IndexTerm).descending ? -c : c;
     }
-    const own = sqlGuidSortKey(this.table.keyOf(index));
+    const own = this.keySort(this.table.keyOf(index));
     return own < keySort ? -1 : own > keySort ? 1 : 0;
   }
 
@@ -210,7 +222,7 @@ export class OrderIndex {
 
   /** Position of row `index` in the order (it must be there, with its stored values). */
   #find(index: number): number {
-    const keySort = sqlGuidSortKey(this.table.keyOf(index));
+    const keySort = this.keySort(this.table.keyOf(index));
     const tuple = this.#tupleOf(index);
     const position = this.#search((other) => this.#compareToTuple(other, tuple, keySort) < 0);
     if (this.#order[position] !== index) throw new Error(`order index lost row ${index}`);
@@ -273,7 +285,7 @@ export class OrderIndex {
       for (let p = 0; p < keyOrder.length; p++) rank[keyOrder[p] as number] = p;
       keyOf = (index) => rank[index] as number;
     } else {
-      keyOf = (index) => sqlGuidSortKey(this.table.keyOf(index));
+      keyOf = (index) => this.keySort(this.table.keyOf(index));
     }
     for (const [start, end] of runs) {
       const run = order
