@@ -11,7 +11,7 @@ if (!process.env.NODE_OPTIONS?.includes(SOURCE_CONDITION)) {
 export default defineConfig({
   ssr: { resolve: { conditions: ['koppel-source', 'node', 'development|production'] } },
   test: {
-    include: ['packages/*/test/**/*.test.ts'],
+    include: ['packages/*/test/**/*.test.ts', 'test/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
