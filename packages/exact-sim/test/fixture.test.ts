@@ -1,3 +1,5 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ExactSim, SettingsError, startExactSim } from '../src/index.ts';
 
@@ -76,4 +78,12 @@ describe('startExactSim, the test fixture', () => {
     await other.stop();
     await expect(fetch(`${other.url}/_sim/info`)).rejects.toThrow();
   });
+});
+
+it("the README's Vitest example is test/readme-vitest.test.ts, which runs", async () => {
+  const readme = await readFile(join(import.meta.dirname, '..', 'README.md'), 'utf8');
+  const block = /### Vitest\n\n```ts\n([\s\S]*?)```/.exec(readme)?.[1];
+  const example = await readFile(join(import.meta.dirname, 'readme-vitest.test.ts'), 'utf8');
+  expect(block).toBeDefined();
+  expect(example.split('\n').slice(1).join('\n')).toBe(block);
 });
