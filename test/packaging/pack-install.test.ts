@@ -187,6 +187,30 @@ try {
 }
 `;
 
+// TypeScript, as an application would type-check against the shipped declarations: the
+// expected errors prove the types are real rather than \`any\`.
+const CONSUMER_TS = `
+import { accounts, ExactClient, MemoryTokenStore, type Row } from '@koppel/exact';
+import { type ExactSim, startExactSim } from '@koppel/exact-sim';
+import { createHub, type Hub, loadConfig } from '@koppel/hub';
+
+export async function accountNames(sim: ExactSim): Promise<string[]> {
+  const tokenStore = new MemoryTokenStore();
+  await tokenStore.save(sim.client.clientId, sim.client.tokens);
+  const exact = new ExactClient({ ...sim.client, region: sim.url, tokenStore });
+  const rows: Row<typeof accounts>[] = [];
+  for await (const page of exact.division(sim.client.divisions[0]!).sync(accounts, { since: '0' })) {
+    rows.push(...page.rows);
+  }
+  // @ts-expect-error Name is text
+  const wrong: number | null | undefined = rows[0]?.Name;
+  return wrong === undefined ? rows.map((row) => row.Name ?? '') : [];
+}
+// @ts-expect-error divisions are objects with a description
+export const bad = () => startExactSim({ divisions: [1001] });
+export const hub = (): Promise<Hub> => createHub(loadConfig({ KOPPEL_DATA_DIR: 'memory://' }));
+`;
+
 describe('the published packages, installed from their tarballs outside the repository', () => {
   let work: string;
   let app: string;
@@ -219,9 +243,21 @@ describe('the published packages, installed from their tarballs outside the repo
       path.join(app, 'package.json'),
       JSON.stringify({ name: 'koppel-pack-test', private: true, type: 'module' }),
     );
+    // The repository's own TypeScript and Node types, to type-check a consumer against the tarballs.
+    const tools = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).devDependencies as Record<
+      string,
+      string
+    >;
     const install = await run(
       NPM,
-      ['install', '--no-audit', '--no-fund', ...packed.map((p) => path.join(tarballs, p.filename))],
+      [
+        'install',
+        '--no-audit',
+        '--no-fund',
+        ...packed.map((p) => path.join(tarballs, p.filename)),
+        `typescript@${tools.typescript}`,
+        `@types/node@${tools['@types/node']}`,
+      ],
       app,
     );
     expectSuccess(install, 'npm install of the tarballs');
@@ -300,6 +336,29 @@ describe('the published packages, installed from their tarballs outside the repo
       path.join(app, 'node_modules/@koppel/exact-sim/dist/index.js'),
     );
     expect(report.divisions).toEqual([4242]);
+  }, 60_000);
+
+  it('type-check a TypeScript consumer against their declarations (the "types" exports)', async () => {
+    writeFileSync(path.join(app, 'consumer.ts'), CONSUMER_TS);
+    writeFileSync(
+      path.join(app, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: {
+          module: 'nodenext',
+          target: 'es2024',
+          strict: true,
+          noEmit: true,
+          types: ['node'],
+          // Third-party declarations (drizzle, PGlite) do not all check cleanly; ours are
+          // exercised by the code above, whose expected errors fail if a type degrades to any.
+          skipLibCheck: true,
+        },
+        files: ['consumer.ts'],
+      }),
+    );
+    const tsc = await run(path.join(app, 'node_modules/typescript/bin/tsc'), ['-p', '.'], app);
+    expect(tsc.stdout + tsc.stderr).toBe('');
+    expect(tsc.code).toBe(0);
   }, 60_000);
 
   describe('koppel, against a fresh Postgres database', () => {
