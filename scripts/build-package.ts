@@ -1,6 +1,7 @@
 // Builds the package in the current directory for publishing: ESM JavaScript, declarations and
-// source maps from src/ into dist/ (tsconfig.build.json). The repository itself never needs
-// this: it runs the TypeScript sources through the "koppel-source" export condition.
+// source maps from src/ into dist/ (its tsconfig.build.json, on the root one). The repository
+// itself never needs this: it runs the TypeScript sources through the "koppel-source" condition.
+// Workspace dependencies resolve to their own dist/ (customConditions is empty), so build them first.
 // Usage (from a package folder): npm run build
 import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
