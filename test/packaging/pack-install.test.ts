@@ -72,9 +72,10 @@ function userEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return { ...env, PATH: outsidePath(), ...extra };
 }
 
-function run(script: string, args: string[], cwd: string, env = userEnv()): Promise<Run> {
+/** Runs Node (the pinned one unless `node` is given) with `args` to completion. */
+function run(args: string[], cwd: string, env = userEnv(), node = process.execPath): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [script, ...args], { cwd, env });
+    const child = spawn(node, args, { cwd, env });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => {
@@ -224,7 +225,7 @@ describe('the published packages, installed from their tarballs outside the repo
     mkdirSync(app);
 
     const workspaces = PUBLISHED.flatMap((name) => ['-w', `packages/${name}`]);
-    const pack = await run(NPM, ['pack', ...workspaces, '--pack-destination', tarballs, '--json'], ROOT);
+    const pack = await run([NPM, 'pack', ...workspaces, '--pack-destination', tarballs, '--json'], ROOT);
     expectSuccess(pack, 'npm pack');
     packed = JSON.parse(pack.stdout) as PackResult[];
     console.log(
@@ -249,8 +250,8 @@ describe('the published packages, installed from their tarballs outside the repo
       string
     >;
     const install = await run(
-      NPM,
       [
+        NPM,
         'install',
         '--no-audit',
         '--no-fund',
@@ -310,7 +311,7 @@ describe('the published packages, installed from their tarballs outside the repo
     const sim = startLongRunning(NPX, ['exact-sim', '--port', '0'], app, userEnv());
     try {
       const [, url] = await sim.waitFor(/exact-sim listening on (http:\/\/127\.0\.0\.1:\d+)/);
-      const result = await run(path.join(app, 'read-accounts.js'), [url!], app);
+      const result = await run([path.join(app, 'read-accounts.js'), url!], app);
       expectSuccess(result, 'read-accounts.js');
       const report = JSON.parse(result.stdout) as {
         sdk: string;
@@ -329,7 +330,7 @@ describe('the published packages, installed from their tarballs outside the repo
 
   it("starts exact-sim's test fixture from plain JavaScript and calls it with the SDK", async () => {
     writeFileSync(path.join(app, 'fixture.js'), FIXTURE);
-    const result = await run(path.join(app, 'fixture.js'), [], app);
+    const result = await run([path.join(app, 'fixture.js')], app);
     expectSuccess(result, 'fixture.js');
     const report = JSON.parse(result.stdout) as { fixture: string; divisions: number[] };
     expect(fileURLToPath(report.fixture)).toBe(
@@ -337,6 +338,38 @@ describe('the published packages, installed from their tarballs outside the repo
     );
     expect(report.divisions).toEqual([4242]);
   }, 60_000);
+
+  it('run on the oldest Node their engines allow: the SDK with the fixture, and koppel migrate', async () => {
+    const engines = PUBLISHED.map(
+      (name) =>
+        JSON.parse(readFileSync(path.join(ROOT, 'packages', name, 'package.json'), 'utf8')).engines.node,
+    );
+    expect(new Set(engines).size).toBe(1);
+    const minimum = /^>=(\d+\.\d+)$/.exec(engines[0])?.[1];
+    expect(minimum, `engines.node ${engines[0]} is not ">=major.minor"`).toBeDefined();
+    const oldest = path.join(work, 'oldest-node');
+    mkdirSync(oldest);
+    writeFileSync(
+      path.join(oldest, 'package.json'),
+      JSON.stringify({ name: 'oldest-node', private: true, allowScripts: { node: true } }),
+    );
+    expectSuccess(
+      await run([NPM, 'install', '--no-audit', '--no-fund', `node@${minimum}.0`], oldest),
+      `npm install node@${minimum}.0`,
+    );
+    const node = path.join(oldest, 'node_modules/node/bin/node');
+    expect((await run(['-p', 'process.version'], app, userEnv(), node)).stdout.trim()).toBe(`v${minimum}.0`);
+
+    writeFileSync(path.join(app, 'fixture.js'), FIXTURE);
+    const fixture = await run([path.join(app, 'fixture.js')], app, userEnv(), node);
+    expectSuccess(fixture, `fixture.js on Node ${minimum}`);
+    expect(JSON.parse(fixture.stdout).divisions).toEqual([4242]);
+    const koppel = path.join(app, 'node_modules/@koppel/hub/bin/koppel.js');
+    const dataDir = path.join(work, 'oldest-node-data');
+    const migrate = await run([koppel, 'migrate', '--data-dir', dataDir], app, userEnv(), node);
+    expectSuccess(migrate, `koppel migrate on Node ${minimum}`);
+    expect(migrate.stdout).toMatch(/applied [1-9]\d* migration\(s\)/);
+  }, 120_000);
 
   it('type-check a TypeScript consumer against their declarations (the "types" exports)', async () => {
     writeFileSync(path.join(app, 'consumer.ts'), CONSUMER_TS);
@@ -356,7 +389,7 @@ describe('the published packages, installed from their tarballs outside the repo
         files: ['consumer.ts'],
       }),
     );
-    const tsc = await run(path.join(app, 'node_modules/typescript/bin/tsc'), ['-p', '.'], app);
+    const tsc = await run([path.join(app, 'node_modules/typescript/bin/tsc'), '-p', '.'], app);
     expect(tsc.stdout + tsc.stderr).toBe('');
     expect(tsc.code).toBe(0);
   }, 60_000);
@@ -388,14 +421,13 @@ describe('the published packages, installed from their tarballs outside the repo
     afterAll(() => admin(`drop database if exists ${database} with (force)`));
 
     it('koppel --help lists the commands', async () => {
-      const help = await run(NPX, ['koppel', '--help'], app, env);
+      const help = await run([NPX, 'koppel', '--help'], app, env);
       expectSuccess(help, 'koppel --help');
       expect(help.stdout).toMatch(/Usage: koppel/);
       for (const command of ['start', 'server', 'worker', 'migrate']) expect(help.stdout).toContain(command);
       // The bin loads the compiled CLI of the installed package.
       const resolved = await run(
-        '--input-type=module',
-        ['-e', "console.log(import.meta.resolve('@koppel/hub/cli'))"],
+        ['--input-type=module', '-e', "console.log(import.meta.resolve('@koppel/hub/cli'))"],
         app,
         env,
       );
@@ -405,10 +437,10 @@ describe('the published packages, installed from their tarballs outside the repo
     }, 60_000);
 
     it('koppel migrate applies the shipped migrations, then finds none left', async () => {
-      const first = await run(NPX, ['koppel', 'migrate'], app, env);
+      const first = await run([NPX, 'koppel', 'migrate'], app, env);
       expectSuccess(first, 'koppel migrate');
       expect(first.stdout).toMatch(/applied [1-9]\d* migration\(s\)/);
-      const again = await run(NPX, ['koppel', 'migrate'], app, env);
+      const again = await run([NPX, 'koppel', 'migrate'], app, env);
       expect(again.stdout).toMatch(/applied 0 migration\(s\)/);
     }, 60_000);
 
