@@ -67,7 +67,7 @@ function outsidePath(): string {
 function userEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [name, value] of Object.entries(process.env)) {
-    if (!/^(npm_|node_options$|init_cwd$|vitest|test$)/i.test(name)) env[name] = value;
+    if (!/^(npm_|node_options$|node_env$|init_cwd$|vitest|test$)/i.test(name)) env[name] = value;
   }
   return { ...env, PATH: outsidePath(), ...extra };
 }
