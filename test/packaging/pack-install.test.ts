@@ -12,6 +12,7 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
+import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -262,7 +263,7 @@ describe('the published packages, installed from their tarballs outside the repo
       app,
     );
     expectSuccess(install, 'npm install of the tarballs');
-  }, 300_000);
+  }, 480_000);
 
   afterAll(() => {
     if (work) rmSync(work, { recursive: true, force: true });
@@ -370,6 +371,29 @@ describe('the published packages, installed from their tarballs outside the repo
     expectSuccess(migrate, `koppel migrate on Node ${minimum}`);
     expect(migrate.stdout).toMatch(/applied [1-9]\d* migration\(s\)/);
   }, 120_000);
+
+  it('import at run time only packages they declare as dependencies', () => {
+    for (const tarball of packed) {
+      const installed = path.join(app, 'node_modules', tarball.name);
+      const manifest = JSON.parse(readFileSync(path.join(installed, 'package.json'), 'utf8')) as {
+        dependencies?: Record<string, string>;
+      };
+      const allowed = new Set([tarball.name, ...Object.keys(manifest.dependencies ?? {})]);
+      for (const file of tarball.files.map((f) => f.path).filter((f) => f.endsWith('.js'))) {
+        const code = readFileSync(path.join(installed, file), 'utf8');
+        const specifiers = code.matchAll(/(?:\bfrom\s*|\bimport\s*\(?\s*)['"]([^'"]+)['"]/g);
+        for (const [, specifier] of specifiers) {
+          if (specifier!.startsWith('.') || specifier!.startsWith('node:')) continue;
+          const parts = specifier!.split('/');
+          const name = specifier!.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]!;
+          if (builtinModules.includes(name)) continue;
+          expect(allowed.has(name), `${tarball.name}/${file} imports ${name}, not in its dependencies`).toBe(
+            true,
+          );
+        }
+      }
+    }
+  });
 
   it('type-check a TypeScript consumer against their declarations (the "types" exports)', async () => {
     writeFileSync(path.join(app, 'consumer.ts'), CONSUMER_TS);
