@@ -1505,6 +1505,527 @@ export interface paths {
         };
         trace?: never;
     };
+    "/api/v1/flows/{flowId}/dead-letters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A change feed's backlog and its dead-lettered events */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                };
+                header?: never;
+                path: {
+                    flowId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Client error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Server error */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            dead: number;
+                            events: {
+                                attempts: number;
+                                eventId: string;
+                                lastError: string | null;
+                                recordKey: string;
+                                seq: string;
+                                streamId: string;
+                                type: string;
+                            }[];
+                            /** @description Events waiting to be sent (or retried) */
+                            pending: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/flows/{flowId}/dead-letters/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send dead-lettered events again (all, or the given ids) and queue a run */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    flowId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Only these dead letters; omitted or null = all of the flow */
+                        eventIds?: string[] | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Client error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Server error */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            requeued: number;
+                            run: {
+                                error: {
+                                    code: string;
+                                    message: string;
+                                } | null;
+                                finishedAt: string | null;
+                                /** Format: uuid */
+                                flowId: string;
+                                /** Format: uuid */
+                                id: string;
+                                /** @description Streams (`division/entity`) the run is limited to */
+                                only: string[] | null;
+                                /** Format: date-time */
+                                queuedAt: string;
+                                resync: boolean;
+                                startedAt: string | null;
+                                /** @enum {string} */
+                                status: "queued" | "running" | "succeeded" | "failed" | "needs_reauth";
+                                streams: {
+                                    apiCalls: number;
+                                    cursorAfter: {
+                                        deleted: string;
+                                        rows: string;
+                                    } | null;
+                                    /** @description Highest Timestamp applied from the sync and deleted feeds */
+                                    cursorBefore: {
+                                        deleted: string;
+                                        rows: string;
+                                    } | null;
+                                    division: number;
+                                    durationMs: number;
+                                    entity: string;
+                                    error: {
+                                        code: string;
+                                        message: string;
+                                    } | null;
+                                    /** Format: date-time */
+                                    finishedAt: string;
+                                    rowsDeleted: number;
+                                    rowsRead: number;
+                                    rowsWritten: number;
+                                    /** @enum {string} */
+                                    status: "succeeded" | "failed" | "skipped";
+                                }[];
+                                totals: {
+                                    apiCalls: number;
+                                    rowsDeleted: number;
+                                    rowsRead: number;
+                                    rowsWritten: number;
+                                };
+                                /** @enum {string} */
+                                trigger: "schedule" | "manual" | "resync" | "webhook";
+                            } | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/flows/{flowId}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A change feed's POSTs, newest first, with the receiver's answers */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                };
+                header?: never;
+                path: {
+                    flowId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Client error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Server error */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            attemptedAt: string;
+                            batchId: string;
+                            /** @description The first 500 characters of the receiver's reply */
+                            bodyExcerpt: string | null;
+                            durationMs: number;
+                            /** @description Why there was no answer (refused, timeout …) */
+                            error: string | null;
+                            events: number;
+                            /** @description The receiver's HTTP status; null when it did not answer */
+                            status: number | null;
+                            /** @description `flowId/division/entity` */
+                            streamId: string;
+                        }[];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/flows/{flowId}/imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Upload rows to import into Exact: JSON {entity, division?, rows | csv} or a multipart form (entity, division, file) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    flowId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Client error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Server error */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            import: {
+                                counts: {
+                                    [key: string]: number;
+                                };
+                                /** Format: date-time */
+                                createdAt: string;
+                                division: number;
+                                entity: string;
+                                /** Format: uuid */
+                                flowId: string;
+                                /** Format: uuid */
+                                id: string;
+                                rows: number;
+                            };
+                            run: {
+                                error: {
+                                    code: string;
+                                    message: string;
+                                } | null;
+                                finishedAt: string | null;
+                                /** Format: uuid */
+                                flowId: string;
+                                /** Format: uuid */
+                                id: string;
+                                /** @description Streams (`division/entity`) the run is limited to */
+                                only: string[] | null;
+                                /** Format: date-time */
+                                queuedAt: string;
+                                resync: boolean;
+                                startedAt: string | null;
+                                /** @enum {string} */
+                                status: "queued" | "running" | "succeeded" | "failed" | "needs_reauth";
+                                streams: {
+                                    apiCalls: number;
+                                    cursorAfter: {
+                                        deleted: string;
+                                        rows: string;
+                                    } | null;
+                                    /** @description Highest Timestamp applied from the sync and deleted feeds */
+                                    cursorBefore: {
+                                        deleted: string;
+                                        rows: string;
+                                    } | null;
+                                    division: number;
+                                    durationMs: number;
+                                    entity: string;
+                                    error: {
+                                        code: string;
+                                        message: string;
+                                    } | null;
+                                    /** Format: date-time */
+                                    finishedAt: string;
+                                    rowsDeleted: number;
+                                    rowsRead: number;
+                                    rowsWritten: number;
+                                    /** @enum {string} */
+                                    status: "succeeded" | "failed" | "skipped";
+                                }[];
+                                totals: {
+                                    apiCalls: number;
+                                    rowsDeleted: number;
+                                    rowsRead: number;
+                                    rowsWritten: number;
+                                };
+                                /** @enum {string} */
+                                trigger: "schedule" | "manual" | "resync" | "webhook";
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/flows/{flowId}/imports/{importId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An import's counts and its rows' results (created, updated, unchanged, failed with the reason) */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    offset?: number;
+                    status?: "pending" | "created" | "updated" | "unchanged" | "failed";
+                };
+                header?: never;
+                path: {
+                    flowId: string;
+                    importId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Client error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Server error */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            import: {
+                                counts: {
+                                    [key: string]: number;
+                                };
+                                /** Format: date-time */
+                                createdAt: string;
+                                division: number;
+                                entity: string;
+                                /** Format: uuid */
+                                flowId: string;
+                                /** Format: uuid */
+                                id: string;
+                                rows: number;
+                            };
+                            rows: {
+                                exactId: string | null;
+                                input: {
+                                    [key: string]: unknown;
+                                };
+                                /** @description Why the row failed: the bad fields, or Exact's message */
+                                message: string | null;
+                                rowKey: string | null;
+                                rowNumber: number;
+                                /** @enum {string} */
+                                status: "pending" | "created" | "updated" | "unchanged" | "failed";
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/flows/{flowId}/imports/{importId}/results.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An import's results per row as CSV */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    flowId: string;
+                    importId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Client error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Server error */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/flows/{flowId}/resync": {
         parameters: {
             query?: never;
@@ -4931,6 +5452,9 @@ export interface components {
          *     - `division_not_linked` (400): The divisions must be linked divisions of the flow's connection.
          *     - `invalid_settings` (400): The settings do not fit the package's settings schema.
          *     - `invalid_schedule` (400): The schedule must be a five-field cron expression in UTC.
+         *     - `wrong_package` (409): This action belongs to another package than the flow’s ({packageId}).
+         *     - `import_invalid` (400): The upload cannot be imported.
+         *     - `import_not_found` (404): The flow has no import with this id.
          *     - `flow_not_found` (404): No flow with this id, or you are not a member of its workspace.
          *     - `run_not_found` (404): No run with this id, or you are not a member of its workspace.
          *     - `table_not_found` (404): The flow has no such table yet; run the flow first.
@@ -4951,7 +5475,7 @@ export interface components {
          *     - `job_payload_invalid` (500): The payload of a job is invalid.
          * @enum {string}
          */
-        ErrorCode: "invalid_request" | "invalid_json" | "invalid_url" | "bad_request" | "uri_too_long" | "payload_too_large" | "unsupported_media_type" | "route_not_found" | "already_exists" | "internal_error" | "unauthenticated" | "csrf_token_invalid" | "session_required" | "insufficient_role" | "signup_closed" | "too_many_attempts" | "weak_password" | "name_required" | "totp_already_enabled" | "totp_not_enrolling" | "totp_code_invalid" | "totp_not_enabled" | "session_not_found" | "token_not_found" | "workspace_not_found" | "member_not_found" | "last_owner" | "already_member" | "invitation_invalid" | "invitation_not_found" | "app_not_found" | "app_in_use" | "connection_not_found" | "connection_not_authorized" | "connection_unavailable" | "division_unknown" | "division_out_of_scope" | "exact_call_failed" | "exact_no_division" | "oauth_state_missing" | "oauth_state_reused" | "oauth_state_invalid" | "oauth_state_expired" | "oauth_session_mismatch" | "oauth_not_allowed" | "oauth_consent_denied" | "oauth_exact_error" | "oauth_code_missing" | "oauth_code_rejected" | "oauth_client_rejected" | "oauth_redirect_mismatch" | "oauth_exact_read_failed" | "oauth_exact_unavailable" | "package_not_found" | "invalid_entities" | "division_not_linked" | "invalid_settings" | "invalid_schedule" | "flow_not_found" | "run_not_found" | "table_not_found" | "destination_not_found" | "destination_in_use" | "invalid_connection_string" | "webhook_secret_missing" | "webhook_signature_invalid" | "webhook_payload_invalid" | "metrics_disabled" | "metrics_unauthorized" | "web_ui_not_built" | "file_not_found" | "data_dir_in_use" | "database_open_failed" | "invalid_secret_key" | "secret_decrypt_failed" | "job_payload_invalid";
+        ErrorCode: "invalid_request" | "invalid_json" | "invalid_url" | "bad_request" | "uri_too_long" | "payload_too_large" | "unsupported_media_type" | "route_not_found" | "already_exists" | "internal_error" | "unauthenticated" | "csrf_token_invalid" | "session_required" | "insufficient_role" | "signup_closed" | "too_many_attempts" | "weak_password" | "name_required" | "totp_already_enabled" | "totp_not_enrolling" | "totp_code_invalid" | "totp_not_enabled" | "session_not_found" | "token_not_found" | "workspace_not_found" | "member_not_found" | "last_owner" | "already_member" | "invitation_invalid" | "invitation_not_found" | "app_not_found" | "app_in_use" | "connection_not_found" | "connection_not_authorized" | "connection_unavailable" | "division_unknown" | "division_out_of_scope" | "exact_call_failed" | "exact_no_division" | "oauth_state_missing" | "oauth_state_reused" | "oauth_state_invalid" | "oauth_state_expired" | "oauth_session_mismatch" | "oauth_not_allowed" | "oauth_consent_denied" | "oauth_exact_error" | "oauth_code_missing" | "oauth_code_rejected" | "oauth_client_rejected" | "oauth_redirect_mismatch" | "oauth_exact_read_failed" | "oauth_exact_unavailable" | "package_not_found" | "invalid_entities" | "division_not_linked" | "invalid_settings" | "invalid_schedule" | "wrong_package" | "import_invalid" | "import_not_found" | "flow_not_found" | "run_not_found" | "table_not_found" | "destination_not_found" | "destination_in_use" | "invalid_connection_string" | "webhook_secret_missing" | "webhook_signature_invalid" | "webhook_payload_invalid" | "metrics_disabled" | "metrics_unauthorized" | "web_ui_not_built" | "file_not_found" | "data_dir_in_use" | "database_open_failed" | "invalid_secret_key" | "secret_decrypt_failed" | "job_payload_invalid";
     };
     responses: never;
     parameters: never;
