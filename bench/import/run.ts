@@ -3,10 +3,11 @@
 // Exact" package exactly as a flow run does, into a fresh Postgres database for its state.
 // Prints the share of the minutely budget used, 429s seen, and the time from the upload to
 // the first call to Exact. Numbers only, never pass/fail. Usage: npm run bench:import [-- <rows>]
-// Postgres: KOPPEL_BENCH_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/postgres).
+// Postgres: KOPPEL_BENCH_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/postgres) holds
+// the hub's rate budget (PostgresRateBudget, as flow runs share it) and the import's state.
 import { randomUUID } from 'node:crypto';
-import pg from 'pg';
 import { ExactClient } from '../../packages/exact/src/index.ts';
+import { PostgresRateBudget } from '../../packages/hub/src/connections/rate-budget.ts';
 import { PostgresDestination } from '../../packages/hub/src/destinations/postgres-destination.ts';
 import { exactImportPackage } from '../../packages/hub/src/flows/packages/exact-import/exact-import-package.ts';
 import {
@@ -16,46 +17,55 @@ import {
 import { ImportStore } from '../../packages/hub/src/flows/packages/exact-import/import-store.ts';
 import { InProcessStreamLocks } from '../../packages/hub/src/flows/stream-lock.ts';
 import { runStream } from '../../packages/hub/src/flows/stream-runner.ts';
+import { migrateDatabase, openDatabase } from '../../packages/hub/src/storage/database.ts';
 import { authorizationCode } from '../support/authorization-code.ts';
+import { createBenchDatabase } from '../support/bench-database.ts';
 import { type SimulatorAnnouncement, startSimulatorChild } from '../support/simulator-child.ts';
 
 const records = Number(process.argv[2] ?? 500);
-const adminUrl = process.env.KOPPEL_BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const MINUTE = 60_000;
 
 interface SimInfo extends SimulatorAnnouncement {
   divisions: number[];
 }
 
-async function simStats(url: string): Promise<{ calls: number; byStatus: Record<string, number> }> {
+async function simStats(url: string): Promise<{ calls: number; rateLimited: number }> {
   const stats = (await (await fetch(`${url}/_sim/stats`)).json()) as {
-    api: { calls: number; byStatus: Record<string, number> };
+    api: { calls: number; rateLimited: number };
   };
   return stats.api;
 }
 
-const database = `koppel_bench_import_${process.pid}`;
-const admin = new pg.Client({ connectionString: adminUrl });
-await admin.connect();
-await admin.query(`create database ${database}`);
-const url = new URL(adminUrl);
-url.pathname = `/${database}`;
-
+const bench = await createBenchDatabase('koppel_bench_import');
 const { child, info } = await startSimulatorChild<SimInfo>(new URL('./sim-process.ts', import.meta.url), [], {
   ...process.env,
-  NODE_OPTIONS: '',
+  // The simulator runs from source, like every workspace package in this repository (.npmrc).
+  NODE_OPTIONS: '--conditions=koppel-source',
 });
-const destination = PostgresDestination.connect(url.toString());
+const database = await openDatabase({ databaseUrl: bench.url, dataDir: 'memory://', poolSize: 4 });
+const destination = PostgresDestination.connect(bench.url);
 try {
+  await migrateDatabase(database);
   const division = info.divisions[0] as number;
   // Every API call after the upload is timed; token calls are not API calls.
   let uploadedAt = 0;
   let firstCallAt = 0;
+  let firstCallWall = 0;
   const timedFetch: typeof fetch = (input, init) => {
-    if (uploadedAt > 0 && firstCallAt === 0 && String(input).includes('/api/v1/'))
+    if (uploadedAt > 0 && firstCallAt === 0 && String(input).includes('/api/v1/')) {
       firstCallAt = performance.now();
+      firstCallWall = Date.now();
+    }
     return fetch(input, init);
   };
-  const exact = new ExactClient({ region: info.url, ...info.app, fetch: timedFetch });
+  // The hub's own shared budget, as a flow run spends it.
+  const exact = new ExactClient({
+    region: info.url,
+    ...info.app,
+    fetch: timedFetch,
+    rateBudget: new PostgresRateBudget(database.db),
+    maxRateWaitMs: 2 * MINUTE,
+  });
   await exact.connect(await authorizationCode(info, [division]));
   const before = await simStats(info.url);
 
@@ -96,7 +106,7 @@ try {
   const seconds = (performance.now() - begin) / 1000;
   const after = await simStats(info.url);
   const calls = after.calls - before.calls;
-  const throttled = (after.byStatus['429'] ?? 0) - (before.byStatus['429'] ?? 0);
+  const throttled = after.rateLimited - before.rateLimited;
   // Exact's minute windows are fixed (facts §2): the budget is 60 per window the import touched.
   const windows = Math.floor(Date.now() / 60_000) - Math.floor(firstCallWall / 60_000) + 1;
   const allowed = 60 * windows;
@@ -119,6 +129,6 @@ try {
 } finally {
   child.kill('SIGTERM');
   await destination.close();
-  await admin.query(`drop database if exists ${database} with (force)`);
-  await admin.end();
+  await database.close();
+  await bench.drop();
 }

@@ -13,9 +13,14 @@ import {
 import { type FileManifest, readManifest } from '../../src/flows/packages/analytics-files/file-manifest.ts';
 import { REPLICA_TABLES } from '../../src/flows/packages/replicate/replica-tables.ts';
 import { InProcessStreamLocks } from '../../src/flows/stream-lock.ts';
-import { runStream } from '../../src/flows/stream-runner.ts';
 import { openDatabase } from '../../src/storage/database.ts';
-import { sourceDigests, startTestSim, type TableDigest, type TestSim } from './replica-kit.ts';
+import {
+  runPackageStreams,
+  sourceDigests,
+  startTestSim,
+  type TableDigest,
+  type TestSim,
+} from './replica-kit.ts';
 
 const DIVISION = 100001;
 const ENTITIES = ['accounts', 'addresses', 'transaction_lines'] as const;
@@ -56,24 +61,15 @@ describe('files for analytics', () => {
   const tables = REPLICA_TABLES.filter((table) => (ENTITIES as readonly string[]).includes(table.name));
 
   async function run(settings: AnalyticsFilesSettings) {
-    for (const entity of ENTITIES) {
-      const stats = await runStream(
-        analyticsFilesPackage,
-        {
-          streamId: `files/${DIVISION}/${entity}`,
-          division: DIVISION,
-          entity,
-          settings,
-          exact,
-          region: 'nl',
-          destination,
-          resync: false,
-          apiCalls: () => 0,
-        },
-        locks,
-      );
-      expect(stats.error).toBeNull();
-    }
+    const stats = await runPackageStreams(analyticsFilesPackage, {
+      flowId: 'files',
+      entities: ENTITIES,
+      settings,
+      exact,
+      destination,
+      locks,
+    });
+    for (const stream of Object.values(stats)) expect(stream.error).toBeNull();
   }
 
   beforeAll(async () => {

@@ -8,11 +8,10 @@ import {
 } from '../../src/flows/packages/change-feed/change-feed-package.ts';
 import { FeedOutbox } from '../../src/flows/packages/change-feed/feed-outbox.ts';
 import { InProcessStreamLocks } from '../../src/flows/stream-lock.ts';
-import { runStream } from '../../src/flows/stream-runner.ts';
 import type { StreamStats } from '../../src/flows/stream-stats.ts';
 import { BACKENDS } from '../support/test-hub.ts';
 import { type FeedReceiver, type ReceivedEvent, startFeedReceiver } from './feed-receiver.ts';
-import { openTestDestination, startTestSim, type TestSim } from './replica-kit.ts';
+import { openTestDestination, runPackageStreams, startTestSim, type TestSim } from './replica-kit.ts';
 
 const DIVISION = 100001;
 const SECRET = 'a-test-signing-secret-of-enough-length';
@@ -37,25 +36,14 @@ describe.each(BACKENDS)('change feed on $name', (backend) => {
   const locks = new InProcessStreamLocks();
 
   async function runFeed(overrides: Partial<ChangeFeedSettings> = {}): Promise<Record<string, StreamStats>> {
-    const stats: Record<string, StreamStats> = {};
-    for (const { entity } of STREAMS) {
-      stats[entity] = await runStream(
-        changeFeedPackage,
-        {
-          streamId: `${FLOW}/${DIVISION}/${entity}`,
-          division: DIVISION,
-          entity,
-          settings: { ...settings, ...overrides },
-          exact,
-          region: 'nl',
-          destination,
-          resync: false,
-          apiCalls: () => 0,
-        },
-        locks,
-      );
-    }
-    return stats;
+    return runPackageStreams(changeFeedPackage, {
+      flowId: FLOW,
+      entities: STREAMS.map((stream) => stream.entity),
+      settings: { ...settings, ...overrides },
+      exact,
+      destination,
+      locks,
+    });
   }
 
   async function mutate(path: string, counts: { creates: number; updates: number; deletes: number }) {

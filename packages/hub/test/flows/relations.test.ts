@@ -7,10 +7,8 @@ import {
   relationsPackage,
 } from '../../src/flows/packages/relations/relations-package.ts';
 import { InProcessStreamLocks } from '../../src/flows/stream-lock.ts';
-import { runStream } from '../../src/flows/stream-runner.ts';
-import type { StreamStats } from '../../src/flows/stream-stats.ts';
 import { BACKENDS } from '../support/test-hub.ts';
-import { openTestDestination, startTestSim, type TestSim } from './replica-kit.ts';
+import { openTestDestination, runPackageStreams, startTestSim, type TestSim } from './replica-kit.ts';
 
 const DIVISION = 100001;
 /** Numbers people type that no library can make E.164 of. */
@@ -37,25 +35,15 @@ describe.each(BACKENDS)('relations replicator on $name', (backend) => {
   const settings: RelationsSettings = relationsPackage.settings.parse({});
 
   async function replicate(options: { settings?: RelationsSettings; flow?: string } = {}) {
-    const stats: Record<string, StreamStats> = {};
-    for (const entity of ['accounts', 'contacts', 'addresses']) {
-      stats[entity] = await runStream(
-        relationsPackage,
-        {
-          streamId: `${options.flow ?? 'relations-test'}/${DIVISION}/${entity}`,
-          division: DIVISION,
-          entity,
-          settings: options.settings ?? settings,
-          exact,
-          region: 'nl',
-          destination,
-          resync: false,
-          apiCalls: () => 0,
-        },
-        locks,
-      );
-      expect(stats[entity]?.error).toBeNull();
-    }
+    const stats = await runPackageStreams(relationsPackage, {
+      flowId: options.flow ?? 'relations-test',
+      entities: ['accounts', 'contacts', 'addresses'],
+      settings: options.settings ?? settings,
+      exact,
+      destination,
+      locks,
+    });
+    for (const stream of Object.values(stats)) expect(stream.error).toBeNull();
     return stats;
   }
 

@@ -3,8 +3,10 @@
 // compared by row count and a checksum of (id, Timestamp) per table.
 import { createHash } from 'node:crypto';
 import type { DivisionClient } from '@koppel/exact';
+import type { z } from 'zod';
 import { IN_MEMORY_DATA_DIR } from '../../src/config/config.ts';
 import { PostgresDestination } from '../../src/destinations/postgres-destination.ts';
+import type { FlowPackage } from '../../src/flows/flow-package.ts';
 import { REPLICA_TABLES } from '../../src/flows/packages/replicate/replica-tables.ts';
 import {
   type ReplicateSettings,
@@ -120,4 +122,37 @@ export function totals(stats: Record<string, StreamStats>) {
     written: all.reduce((n, s) => n + s.rowsWritten, 0),
     deleted: all.reduce((n, s) => n + s.rowsDeleted, 0),
   };
+}
+
+/** Runs the given entities' streams of one division through any package, in turn, as a flow run does. */
+export async function runPackageStreams<S extends z.ZodObject>(
+  pkg: FlowPackage<S>,
+  options: {
+    flowId: string;
+    entities: readonly string[];
+    settings: z.output<S>;
+    exact: DivisionClient;
+    destination: PostgresDestination;
+    locks: StreamLocks;
+  },
+): Promise<Record<string, StreamStats>> {
+  const stats: Record<string, StreamStats> = {};
+  for (const entity of options.entities) {
+    stats[entity] = await runStream(
+      pkg,
+      {
+        streamId: `${options.flowId}/${options.exact.division}/${entity}`,
+        division: options.exact.division,
+        entity,
+        settings: options.settings,
+        exact: options.exact,
+        region: 'nl',
+        destination: options.destination,
+        resync: false,
+        apiCalls: () => 0,
+      },
+      options.locks,
+    );
+  }
+  return stats;
 }

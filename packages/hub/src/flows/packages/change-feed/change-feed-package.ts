@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { DeletedRecord, EntityDef, SyncRow } from '@koppel/exact';
 import { z } from 'zod';
 import type { FlowPackage, StreamRunInput } from '../../flow-package.ts';
+import { schemaSetting } from '../../schema-setting.ts';
 import { streamChanges } from '../../stream-changes.ts';
 import { REPLICA_TABLES } from '../replicate/replica-tables.ts';
 import { postBatch } from './feed-delivery.ts';
@@ -22,11 +23,10 @@ export const changeFeedSettings = z.object({
     .describe(
       'Shared secret for the Koppel-Signature header (HMAC-SHA256 over "<timestamp>.<body>"); see docs/change-feed.md.',
     ),
-  schema: z
-    .string()
-    .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'a lower-case Postgres name: letters, digits and _, at most 63')
-    .default('koppel_change_feed')
-    .describe("Postgres schema (in the flow's database) holding the feed's cursor, outbox and delivery log."),
+  schema: schemaSetting(
+    'koppel_change_feed',
+    "Postgres schema (in the flow's database) holding the feed's cursor, outbox and delivery log.",
+  ),
   batchSize: z.number().int().min(1).max(1_000).default(100).describe('Events per POST, at most.'),
   maxAttempts: z
     .number()

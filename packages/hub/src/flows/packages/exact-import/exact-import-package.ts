@@ -1,6 +1,7 @@
 import { accounts, type DivisionClient, type EntityDef, ExactApiError } from '@koppel/exact';
 import { z } from 'zod';
 import type { FlowPackage, StreamRunInput } from '../../flow-package.ts';
+import { schemaSetting } from '../../schema-setting.ts';
 import {
   type AccountMatch,
   changedFields,
@@ -12,11 +13,10 @@ import {
 import { ImportStore } from './import-store.ts';
 
 export const exactImportSettings = z.object({
-  schema: z
-    .string()
-    .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'a lower-case Postgres name: letters, digits and _, at most 63')
-    .default('koppel_import')
-    .describe("Postgres schema (in the flow's database) holding the uploads and each row's result."),
+  schema: schemaSetting(
+    'koppel_import',
+    "Postgres schema (in the flow's database) holding the uploads and each row's result.",
+  ),
   accountMatch: z
     .enum(['code', 'email'])
     .default('code')

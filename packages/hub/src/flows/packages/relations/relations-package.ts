@@ -1,6 +1,7 @@
 import type { EntityDef, SyncRow } from '@koppel/exact';
 import { z } from 'zod';
 import type { FlowPackage, StreamRunInput } from '../../flow-package.ts';
+import { schemaSetting } from '../../schema-setting.ts';
 import { streamChanges } from '../../stream-changes.ts';
 import { DEFAULT_ACCOUNT_LINK, DEFAULT_CONTACT_LINK } from './deep-links.ts';
 import { isCountryCode, type RecordProblem } from './phone-numbers.ts';
@@ -13,13 +14,10 @@ const LinkTemplate = z
   .refine((value) => value.includes('{ID}'), 'must contain {ID}');
 
 export const relationsSettings = z.object({
-  schema: z
-    .string()
-    .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'a lower-case Postgres name: letters, digits and _, at most 63')
-    .default('relations')
-    .describe(
-      'Postgres schema holding the accounts, contacts and addresses tables and the account_overview view.',
-    ),
+  schema: schemaSetting(
+    'relations',
+    'Postgres schema holding the accounts, contacts and addresses tables and the account_overview view.',
+  ),
   defaultCountry: z
     .string()
     .length(2)

@@ -1,16 +1,13 @@
 import { z } from 'zod';
 import type { FlowPackage, StreamRunInput } from '../../flow-package.ts';
+import { schemaSetting } from '../../schema-setting.ts';
 import { isIncremental, streamChanges } from '../../stream-changes.ts';
 import { ReplicaStore } from './replica-store.ts';
 import { REPLICA_TABLES } from './replica-tables.ts';
 import { tableLayout } from './table-layout.ts';
 
 export const replicateSettings = z.object({
-  schema: z
-    .string()
-    .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'a lower-case Postgres name: letters, digits and _, at most 63')
-    .default('exact')
-    .describe('Postgres schema the tables are created in.'),
+  schema: schemaSetting('exact', 'Postgres schema the tables are created in.'),
   deleteMode: z
     .enum(['soft', 'hard'])
     .default('soft')
