@@ -20,28 +20,22 @@ import { runStream } from '../../packages/hub/src/flows/stream-runner.ts';
 import { migrateDatabase, openDatabase } from '../../packages/hub/src/storage/database.ts';
 import { authorizationCode } from '../support/authorization-code.ts';
 import { createBenchDatabase } from '../support/bench-database.ts';
-import { type SimulatorAnnouncement, startSimulatorChild } from '../support/simulator-child.ts';
+import { type BenchSimulator, simApiStats } from '../support/sim-api-stats.ts';
+import { startSimulatorChild } from '../support/simulator-child.ts';
 
 const records = Number(process.argv[2] ?? 500);
 const MINUTE = 60_000;
 
-interface SimInfo extends SimulatorAnnouncement {
-  divisions: number[];
-}
-
-async function simStats(url: string): Promise<{ calls: number; rateLimited: number }> {
-  const stats = (await (await fetch(`${url}/_sim/stats`)).json()) as {
-    api: { calls: number; rateLimited: number };
-  };
-  return stats.api;
-}
-
 const bench = await createBenchDatabase('koppel_bench_import');
-const { child, info } = await startSimulatorChild<SimInfo>(new URL('./sim-process.ts', import.meta.url), [], {
-  ...process.env,
-  // The simulator runs from source, like every workspace package in this repository (.npmrc).
-  NODE_OPTIONS: '--conditions=koppel-source',
-});
+const { child, info } = await startSimulatorChild<BenchSimulator>(
+  new URL('./sim-process.ts', import.meta.url),
+  [],
+  {
+    ...process.env,
+    // The simulator runs from source, like every workspace package in this repository (.npmrc).
+    NODE_OPTIONS: '--conditions=koppel-source',
+  },
+);
 const database = await openDatabase({ databaseUrl: bench.url, dataDir: 'memory://', poolSize: 4 });
 const destination = PostgresDestination.connect(bench.url);
 try {
@@ -67,7 +61,7 @@ try {
     maxRateWaitMs: 2 * MINUTE,
   });
   await exact.connect(await authorizationCode(info, [division]));
-  const before = await simStats(info.url);
+  const before = await simApiStats(info.url);
 
   const flowId = randomUUID();
   const settings = exactImportPackage.settings.parse({});
@@ -104,7 +98,7 @@ try {
     new InProcessStreamLocks(),
   );
   const seconds = (performance.now() - begin) / 1000;
-  const after = await simStats(info.url);
+  const after = await simApiStats(info.url);
   const calls = after.calls - before.calls;
   const throttled = after.rateLimited - before.rateLimited;
   // Exact's minute windows are fixed (facts §2): the budget is 60 per window the import touched.
