@@ -155,4 +155,49 @@ describe.each(BACKENDS)('packages over the API on $name', (backend) => {
     expect(missing.status).toBe(404);
     expect(missing.body.error.code).toBe('import_not_found');
   });
+
+  it('import: sales orders and invoices from CSV, one row per line grouped by yourRef; the same file again creates none', async () => {
+    const flow = (
+      await owner.post(`/api/v1/connections/${connectionId}/flows`, {
+        packageId: 'exact-import',
+        entities: ['items', 'sales_orders', 'sales_invoices'],
+        enabled: false,
+      })
+    ).body;
+    const items = await owner.post(`/api/v1/flows/${flow.id}/imports`, {
+      entity: 'items',
+      rows: [
+        { code: 'SO-A', description: 'Artikel A' },
+        { code: 'SO-B', description: 'Artikel B' },
+      ],
+    });
+    expect((await finishedRun(owner, items.body.run.id)).status).toBe('succeeded');
+    const csv = [
+      'yourRef,customer,orderDate,item,quantity,unitPrice',
+      'PO-1001,1,2026-11-30,SO-A,2,10.5',
+      'PO-1001,1,2026-11-30,SO-B,1,4',
+      'PO-1002,1,,SO-A,5,',
+      'PO-1003,1,,NOPE,1,1',
+      'PO-1004,1,,SO-A,-1,1',
+    ].join('\n');
+    for (const entity of ['sales_orders', 'sales_invoices']) {
+      const results: Record<string, number>[] = [];
+      for (let pass = 0; pass < 2; pass++) {
+        const upload = await owner.post(`/api/v1/flows/${flow.id}/imports`, { entity, csv });
+        expect(upload.status).toBe(202);
+        expect(upload.body.import.rows).toBe(4);
+        const finished = await finishedRun(owner, upload.body.run.id);
+        expect(finished.streams[0].error, JSON.stringify(finished.streams[0].error)).toBeNull();
+        const result = await owner.get(`/api/v1/flows/${flow.id}/imports/${upload.body.import.id}`);
+        results.push(result.body.import.counts);
+        if (pass === 0) {
+          const messages = result.body.rows.map((row: { message: string | null }) => row.message);
+          expect(messages[2]).toBe('lines.0.item: no item with code "NOPE" in Exact');
+          expect(messages[3]).toBe('lines.0.quantity: must be more than 0');
+        }
+      }
+      expect(results[0]).toMatchObject({ created: 2, failed: 2 });
+      expect(results[1]).toMatchObject({ created: 0, unchanged: 2, failed: 2 });
+    }
+  });
 });

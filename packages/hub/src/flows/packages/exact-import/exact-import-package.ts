@@ -1,4 +1,4 @@
-import { accounts, type DivisionClient, type EntityDef, ExactApiError } from '@koppel/exact';
+import { accounts, type DivisionClient, type EntityDef, ExactApiError, items } from '@koppel/exact';
 import { z } from 'zod';
 import type { FlowPackage, StreamRunInput } from '../../flow-package.ts';
 import { schemaSetting } from '../../schema-setting.ts';
@@ -38,7 +38,7 @@ function flowIdOf(streamId: string): string {
   return streamId.slice(0, streamId.indexOf('/'));
 }
 
-/** Exact's records of the entity by match key and by id: one sync read, 1,000 a call. */
+/** Exact's records of the entity by match key and by id: 1,000 a call (sync or bulk). */
 async function readIndex(
   exact: DivisionClient,
   entity: ImportEntity,
@@ -46,12 +46,10 @@ async function readIndex(
 ): Promise<{ byKey: Map<string, ExistingRecord>; byId: Map<string, ExistingRecord> }> {
   const byKey = new Map<string, ExistingRecord>();
   const byId = new Map<string, ExistingRecord>();
-  for await (const page of exact.sync(entity.exact as EntityDef, {
-    select: [...entity.readFields] as never,
-  })) {
+  for await (const page of readRecords(exact, entity.exact, entity.readFields)) {
     for (const row of page.rows) {
       const values = row as unknown as Record<string, unknown>;
-      const record = { id: String(values.ID), values };
+      const record = { id: String(values[entity.exact.key]), values };
       byId.set(record.id, record);
       const key = entity.recordKey(values, match);
       if (key !== null && !byKey.has(key)) byKey.set(key, record);
@@ -60,9 +58,19 @@ async function readIndex(
   return { byKey, byId };
 }
 
-async function accountCodes(exact: DivisionClient): Promise<Map<string, string>> {
+/** Pages of the entity's records: its sync feed where Exact has one, else a full read. */
+function readRecords(exact: DivisionClient, entity: EntityDef, fields: readonly string[]) {
+  return entity.syncPath
+    ? exact.sync(entity, { select: [...fields] as never })
+    : exact
+        .readAll(entity)
+        .select(...(fields as never[]))
+        .pages();
+}
+
+async function codesOf(exact: DivisionClient, entity: EntityDef): Promise<Map<string, string>> {
   const codes = new Map<string, string>();
-  for await (const page of exact.sync(accounts, { select: ['ID', 'Code'] as never })) {
+  for await (const page of readRecords(exact, entity, ['ID', 'Code'])) {
     for (const row of page.rows) {
       const values = row as unknown as Record<string, unknown>;
       if (typeof values.Code === 'string') codes.set(values.Code.trim().toLowerCase(), String(values.ID));
@@ -88,10 +96,12 @@ async function runImportStream(input: StreamRunInput<ExactImportSettings>): Prom
   const pending = await store.pending(stream.flowId, division, entity.name);
   if (pending.length === 0) return;
   const index = await readIndex(exact, entity, settings.accountMatch);
-  const codes = entity.references?.includes('accounts')
-    ? await accountCodes(exact)
-    : new Map<string, string>();
-  const refs = { accountIdByCode: (code: string) => codes.get(code.trim().toLowerCase()) };
+  const accountCodes = entity.references?.includes('accounts') ? await codesOf(exact, accounts) : new Map();
+  const itemCodes = entity.references?.includes('items') ? await codesOf(exact, items) : new Map();
+  const refs = {
+    accountIdByCode: (code: string) => accountCodes.get(code.trim().toLowerCase()),
+    itemIdByCode: (code: string) => itemCodes.get(code.trim().toLowerCase()),
+  };
   const written = await store.writtenKeys(stream.flowId, division, entity.name);
   for (const row of pending) {
     input.signal?.throwIfAborted();
@@ -107,7 +117,7 @@ async function runImportStream(input: StreamRunInput<ExactImportSettings>): Prom
           string,
           unknown
         >;
-        const record = { id: String(created.ID), values: { ...created, ...wanted } };
+        const record = { id: String(created[entity.exact.key]), values: { ...created, ...wanted } };
         index.byId.set(record.id, record);
         if (row.rowKey !== null) {
           index.byKey.set(row.rowKey, record);
@@ -117,7 +127,10 @@ async function runImportStream(input: StreamRunInput<ExactImportSettings>): Prom
         progress.rowsWritten++;
         continue;
       }
-      const changes = changedFields(wanted, existing.values);
+      const compared = Object.fromEntries(
+        Object.entries(wanted).filter(([field]) => !entity.createOnly?.includes(field)),
+      );
+      const changes = changedFields(compared, existing.values);
       if (Object.keys(changes).length === 0 || !settings.updateExisting) {
         await store.finishRow(stream, row, { status: 'unchanged', exactId: existing.id, message: null });
         continue;
@@ -146,7 +159,7 @@ export const exactImportPackage: FlowPackage<typeof exactImportSettings> = {
   id: 'exact-import',
   title: 'Import into Exact',
   description:
-    "Creates or updates accounts, contacts and items in Exact from JSON or CSV uploaded to the flow (POST /api/v1/flows/{id}/imports): rows validated, matched to Exact's records, written under the rate budget, idempotent per row key, with a result per row.",
+    "Creates or updates accounts, contacts, items, sales orders and sales invoices in Exact from JSON or CSV uploaded to the flow (POST /api/v1/flows/{id}/imports): rows validated, matched to Exact's records, written under the rate budget, idempotent per row key, with a result per row.",
   entities: IMPORT_ENTITIES.map((entity) => ({ name: entity.name, title: entity.title, byDefault: true })),
   settings: exactImportSettings,
   runStream: runImportStream,

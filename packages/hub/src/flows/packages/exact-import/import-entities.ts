@@ -1,4 +1,4 @@
-import { accounts, contacts, type EntityDef, items } from '@koppel/exact';
+import { accounts, contacts, type EntityDef, items, salesInvoices, salesOrders } from '@koppel/exact';
 import { z } from 'zod';
 import type { NewImportRow } from './import-store.ts';
 
@@ -12,7 +12,7 @@ export interface ExistingRecord {
 
 /** What the import of one entity needs: its row schema, its match key and its Exact fields. */
 export interface ImportEntity {
-  name: 'accounts' | 'contacts' | 'items';
+  name: 'accounts' | 'contacts' | 'items' | 'sales_orders' | 'sales_invoices';
   title: string;
   exact: EntityDef;
   /** Validates one input row (JSON or a CSV line); messages name the field. */
@@ -26,12 +26,18 @@ export interface ImportEntity {
   /** The row as Exact field values; `refs` resolves codes of other records (a contact's account). */
   toExact(row: Record<string, unknown>, refs: ReferenceIndex): Record<string, unknown>;
   /** Entities whose index `toExact` needs. */
-  references?: readonly 'accounts'[];
+  references?: readonly ('accounts' | 'items')[];
+  /**
+   * Fields written on create but left out when telling `unchanged` from `updated`: lines
+   * (Exact takes them only on create, facts §3.6) and dates Exact stores as its own day.
+   */
+  createOnly?: readonly string[];
 }
 
 /** Keys of other records by code, for rows that refer to them. */
 export interface ReferenceIndex {
   accountIdByCode(code: string): string | undefined;
+  itemIdByCode(code: string): string | undefined;
 }
 
 /** Thrown by `toExact` when a referred record does not exist: the row fails with this message. */
@@ -90,6 +96,57 @@ const itemRow = z.object({
   costPrice: z.coerce.number('must be a number').min(0).optional(),
   isSalesItem: flag.default(true),
 });
+
+const salesLine = z.object({
+  item: z.string("is required (the item's code)").trim().min(1, "is required (the item's code)").max(30),
+  quantity: z.coerce.number('must be a number').positive('must be more than 0'),
+  unitPrice: z.coerce.number('must be a number').min(0).optional(),
+  description: optionalText(60),
+});
+
+/** A sales order or invoice: header fields and at least one line; `yourRef` is its key. */
+const salesDocument = z.object({
+  yourRef: z
+    .string('is required (your reference, the key of the document)')
+    .trim()
+    .min(1, 'is required')
+    .max(30),
+  customer: z
+    .string("is required (the account's code)")
+    .trim()
+    .min(1, "is required (the account's code)")
+    .max(18),
+  orderDate: z.iso.date('must be a date (YYYY-MM-DD)').optional(),
+  description: optionalText(60),
+  lines: z.array(salesLine, 'needs its lines').min(1, 'needs at least one line'),
+});
+
+function salesDocumentToExact(linesField: string) {
+  return (row: Record<string, unknown>, refs: ReferenceIndex): Record<string, unknown> => {
+    const customer = refs.accountIdByCode(String(row.customer));
+    if (customer === undefined)
+      throw new MissingReferenceError(`customer: no account with code "${row.customer}" in Exact`);
+    const lines = (row.lines as Record<string, unknown>[]).map((line, index) => {
+      const item = refs.itemIdByCode(String(line.item));
+      if (item === undefined) {
+        throw new MissingReferenceError(`lines.${index}.item: no item with code "${line.item}" in Exact`);
+      }
+      return defined({
+        Item: item,
+        Quantity: line.quantity,
+        UnitPrice: line.unitPrice,
+        Description: line.description,
+      });
+    });
+    return defined({
+      OrderedBy: customer,
+      YourRef: row.yourRef,
+      OrderDate: typeof row.orderDate === 'string' ? new Date(`${row.orderDate}T00:00:00Z`) : undefined,
+      Description: row.description,
+      [linesField]: lines,
+    });
+  };
+}
 
 const defined = (values: Record<string, unknown>) =>
   Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined));
@@ -176,7 +233,58 @@ export const IMPORT_ENTITIES: readonly ImportEntity[] = [
         IsSalesItem: row.isSalesItem,
       }),
   },
+  {
+    name: 'sales_orders',
+    title: 'Sales orders (with their lines)',
+    exact: salesOrders,
+    row: salesDocument as z.ZodType<Record<string, unknown>>,
+    readFields: ['OrderID', 'YourRef', 'OrderedBy', 'Description'],
+    references: ['accounts', 'items'],
+    createOnly: ['SalesOrderLines', 'OrderDate'],
+    rowKey: (row) => trimmed(row.yourRef),
+    recordKey: (record) => trimmed(record.YourRef),
+    toExact: salesDocumentToExact('SalesOrderLines'),
+  },
+  {
+    name: 'sales_invoices',
+    title: 'Sales invoices (with their lines)',
+    exact: salesInvoices,
+    row: salesDocument as z.ZodType<Record<string, unknown>>,
+    readFields: ['InvoiceID', 'YourRef', 'OrderedBy', 'Description'],
+    references: ['accounts', 'items'],
+    createOnly: ['SalesInvoiceLines', 'OrderDate'],
+    rowKey: (row) => trimmed(row.yourRef),
+    recordKey: (record) => trimmed(record.YourRef),
+    toExact: salesDocumentToExact('SalesInvoiceLines'),
+  },
 ];
+
+/**
+ * Rows of a CSV (or flat JSON) for a document with lines: one row per line, the header
+ * columns repeated, grouped by `yourRef` into one document each (the first row's number).
+ */
+export function groupDocumentLines(rows: readonly Record<string, unknown>[]): Record<string, unknown>[] {
+  if (rows.every((row) => Array.isArray(row.lines))) return [...rows];
+  const documents = new Map<string, Record<string, unknown>>();
+  const result: Record<string, unknown>[] = [];
+  for (const [index, row] of rows.entries()) {
+    const { item, quantity, unitPrice, lineDescription, ...header } = row;
+    const line = Object.fromEntries(
+      Object.entries({ item, quantity, unitPrice, description: lineDescription }).filter(
+        ([, v]) => v !== undefined,
+      ),
+    );
+    const key = typeof header.yourRef === 'string' ? header.yourRef.trim() : `#${index}`;
+    const document = documents.get(key);
+    if (document) (document.lines as unknown[]).push(line);
+    else {
+      const created = { ...header, lines: [line] };
+      documents.set(key, created);
+      result.push(created);
+    }
+  }
+  return result;
+}
 
 /** The fields of `wanted` whose value differs from what Exact has (strings compared trimmed). */
 export function changedFields(

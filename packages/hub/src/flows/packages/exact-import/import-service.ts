@@ -4,7 +4,7 @@ import { HubError } from '../../../errors/hub-error.ts';
 import { csvLine, csvObjects } from '../../csv-format.ts';
 import type { FlowRow, FlowRunRow } from '../../flows-repository.ts';
 import { exactImportPackage, exactImportSettings } from './exact-import-package.ts';
-import { IMPORT_ENTITIES, validateRows } from './import-entities.ts';
+import { groupDocumentLines, IMPORT_ENTITIES, validateRows } from './import-entities.ts';
 import { type ImportRowResult, ImportStore, type ImportSummary, type RowStatus } from './import-store.ts';
 
 /** Rows one upload may hold; bigger sets go in several uploads. */
@@ -66,7 +66,11 @@ export class ImportService {
         `Division ${upload.division ?? '(none linked)'} is not one of the flow's linked divisions (${divisions.join(', ')}).`,
       );
     }
-    const input = upload.csv !== undefined ? csvObjects(upload.csv) : (upload.rows ?? []);
+    const flat = upload.csv !== undefined ? csvObjects(upload.csv) : (upload.rows ?? []);
+    const input =
+      entity.exact.fields.SalesOrderLines || entity.exact.fields.SalesInvoiceLines
+        ? groupDocumentLines(flat)
+        : flat;
     if (input.length === 0) throw new HubError('import_invalid', 'The upload holds no rows.');
     if (input.length > MAX_IMPORT_ROWS) {
       throw new HubError(
