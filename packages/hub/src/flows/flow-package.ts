@@ -43,6 +43,8 @@ export interface FlowPackage<Settings extends z.ZodObject = z.ZodObject> {
   readonly description: string;
   readonly entities: readonly PackageEntity[];
   readonly settings: Settings;
+  /** String settings that are secrets: stored sealed, opened only for runs, never returned by the API. */
+  readonly secretSettings?: readonly string[];
   /** The destination tables the flow's entities land in, for the Data page. */
   tables?(
     settings: z.output<Settings>,

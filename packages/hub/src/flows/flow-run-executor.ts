@@ -10,6 +10,7 @@ import { ApiCallCounter } from './api-call-counter.ts';
 import type { FlowPackage } from './flow-package.ts';
 import type { FlowRow, FlowRunRow, FlowsRepository } from './flows-repository.ts';
 import { requirePackage, streamKey } from './flows-service.ts';
+import type { SecretSettings } from './secret-settings.ts';
 import type { StreamLocks } from './stream-lock.ts';
 import { runStream } from './stream-runner.ts';
 import type { StreamStats } from './stream-stats.ts';
@@ -33,6 +34,7 @@ export class FlowRunExecutor {
   readonly #exact: ExactAccess;
   readonly #locks: StreamLocks;
   readonly #logger: Logger;
+  readonly #secretSettings: SecretSettings;
 
   constructor(deps: {
     flows: FlowsRepository;
@@ -41,6 +43,7 @@ export class FlowRunExecutor {
     exact: ExactAccess;
     locks: StreamLocks;
     logger: Logger;
+    secretSettings: SecretSettings;
   }) {
     this.#flows = deps.flows;
     this.#destinations = deps.destinations;
@@ -48,6 +51,7 @@ export class FlowRunExecutor {
     this.#exact = deps.exact;
     this.#locks = deps.locks;
     this.#logger = deps.logger;
+    this.#secretSettings = deps.secretSettings;
   }
 
   /**
@@ -162,7 +166,7 @@ export class FlowRunExecutor {
           streamId: `${flow.id}/${item.division}/${entity}`,
           division: item.division,
           entity,
-          settings: flow.settings as Record<string, unknown>,
+          settings: this.#secretSettings.open(pkg, flow.settings as Record<string, unknown>),
           exact,
           region: app.region as Region,
           destination,

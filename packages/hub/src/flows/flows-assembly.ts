@@ -12,6 +12,7 @@ import { FlowsRepository } from './flows-repository.ts';
 import { FlowsService } from './flows-service.ts';
 import { ChangeFeedService } from './packages/change-feed/change-feed-service.ts';
 import { ImportService } from './packages/exact-import/import-service.ts';
+import { SecretSettings } from './secret-settings.ts';
 import { InProcessStreamLocks, PostgresStreamLocks, type StreamLocks } from './stream-lock.ts';
 
 /** The flows and destinations features, built once per process. */
@@ -47,7 +48,9 @@ export function assembleFlows(deps: { platform: Platform; exact: ExactAccess; qu
     connectionString === undefined ? undefined : new pg.Pool({ connectionString, max: LOCK_POOL_SIZE });
   lockPool?.on('error', () => {});
   const locks: StreamLocks = lockPool ? new PostgresStreamLocks(lockPool) : new InProcessStreamLocks();
+  const secretSettings = new SecretSettings(platform.secrets);
   const executor = new FlowRunExecutor({
+    secretSettings,
     flows: repository,
     destinations,
     connections: exact.connections,
@@ -66,6 +69,7 @@ export function assembleFlows(deps: { platform: Platform; exact: ExactAccess; qu
   });
   const jobs = flowsJobs({ executor, webhooks, service: () => service as FlowsService });
   service = new FlowsService({
+    secretSettings,
     repository,
     destinations,
     connections: exact.connections,

@@ -13,6 +13,7 @@ import type { FlowWebhooks } from './flow-webhooks.ts';
 import type { FlowJobDefinitions } from './flows-jobs.ts';
 import type { FlowRow, FlowRunRow, FlowRunStreamRow, FlowsRepository } from './flows-repository.ts';
 import { packageById } from './package-registry.ts';
+import type { SecretSettings } from './secret-settings.ts';
 
 /** Every 15 minutes (issue 8's default). */
 export const DEFAULT_SCHEDULE = '*/15 * * * *';
@@ -70,6 +71,7 @@ export function checkSchedule(schedule: string): string {
 /** The rules of flows: what a flow may contain, and asking for runs. */
 export class FlowsService {
   readonly repository: FlowsRepository;
+  readonly #secretSettings: SecretSettings;
   readonly #destinations: DestinationsService;
   readonly #connections: ConnectionsRepository;
   readonly #queue: JobQueue;
@@ -87,8 +89,10 @@ export class FlowsService {
     webhooks: FlowWebhooks;
     exact: ExactAccess;
     logger: Logger;
+    secretSettings: SecretSettings;
   }) {
     this.repository = deps.repository;
+    this.#secretSettings = deps.secretSettings;
     this.#destinations = deps.destinations;
     this.#connections = deps.connections;
     this.#queue = deps.queue;
@@ -254,6 +258,7 @@ export class FlowsService {
       packageId: pkg.id,
       name: input.name ?? pkg.title,
       ...checked,
+      settings: this.#secretSettings.seal(pkg, checked.settings),
       schedule: checkSchedule(input.schedule ?? DEFAULT_SCHEDULE),
       enabled: input.enabled ?? true,
     });
@@ -268,10 +273,15 @@ export class FlowsService {
       divisions: changes.divisions === undefined ? flow.divisions : changes.divisions,
       entities: changes.entities ?? flow.entities,
       destinationId,
-      settings: changes.settings ?? (flow.settings as Record<string, unknown>),
+      settings: this.#secretSettings.merge(
+        pkg,
+        changes.settings ?? (flow.settings as Record<string, unknown>),
+        flow.settings as Record<string, unknown>,
+      ),
     });
     const updated = await this.repository.update(flow.id, {
       ...checked,
+      settings: this.#secretSettings.seal(pkg, checked.settings),
       ...(changes.name === undefined ? {} : { name: changes.name }),
       ...(changes.schedule === undefined ? {} : { schedule: checkSchedule(changes.schedule) }),
       ...(changes.enabled === undefined ? {} : { enabled: changes.enabled }),

@@ -3,6 +3,8 @@ import { iso, Timestamp } from '../http/zod-schemas.ts';
 import { FLOW_STATUSES, RUN_STATUSES, RUN_TRIGGERS } from '../storage/schema.ts';
 import type { FlowPackage } from './flow-package.ts';
 import type { FlowRow, FlowRunRow, FlowRunStreamRow } from './flows-repository.ts';
+import { packageById } from './package-registry.ts';
+import { visibleSettings } from './secret-settings.ts';
 
 /** Response shapes of packages, flows and runs. */
 
@@ -50,7 +52,10 @@ export const FlowView = z.object({
     .meta({ description: 'Division codes; null = every linked division' }),
   entities: z.array(z.string()),
   destinationId: z.uuid().nullable().meta({ description: "null = the hub's own database" }),
-  settings: z.record(z.string(), z.unknown()),
+  settings: z.record(z.string(), z.unknown()).meta({ description: 'Secret settings are never shown' }),
+  secretsSet: z
+    .array(z.string())
+    .meta({ description: 'Secret settings that are set (their values are never shown)' }),
   schedule: z.string().meta({ description: 'Five-field cron, UTC' }),
   enabled: z.boolean(),
   status: z.enum(FLOW_STATUSES),
@@ -67,7 +72,7 @@ export const flowView = (flow: FlowRow): z.input<typeof FlowView> => ({
   divisions: flow.divisions,
   entities: flow.entities,
   destinationId: flow.destinationId,
-  settings: flow.settings as Record<string, unknown>,
+  ...visibleSettings(packageById(flow.packageId), flow.settings as Record<string, unknown>),
   schedule: flow.schedule,
   enabled: flow.enabled,
   status: flow.status,

@@ -73,6 +73,22 @@ describe.each(BACKENDS)('packages over the API on $name', (backend) => {
     const deliveries = await owner.get(`/api/v1/flows/${flowId}/deliveries`);
     expect(deliveries.body[0]).toMatchObject({ status: 500, bodyExcerpt: 'receiver down for maintenance' });
 
+    // The signing secret is sealed at rest, never shown, and kept by a change that leaves it out.
+    expect(created.body.settings.signingSecret).toBeUndefined();
+    expect(created.body.secretsSet).toEqual(['signingSecret']);
+    const hubDatabase = await t.hub.services.flows.destinations.open('', null);
+    const stored = await hubDatabase.driver.query<{ settings: string }>(
+      'select settings::text as settings from flows where id = $1',
+      [flowId],
+    );
+    expect(stored.rows[0]?.settings).not.toContain(SECRET);
+    expect(stored.rows[0]?.settings).toContain('$sealed');
+    const patched = await owner.request('PATCH', `/api/v1/flows/${flowId}`, {
+      settings: { url: receiver.url, maxAttempts: 1, batchSize: 250 },
+    });
+    expect(patched.status).toBe(200);
+    expect(patched.body.secretsSet).toEqual(['signingSecret']);
+
     receiver.failNext(0);
     const retried = await owner.post(`/api/v1/flows/${flowId}/dead-letters/retry`, {});
     expect(retried.status).toBe(200);

@@ -1090,6 +1090,9 @@ export interface paths {
                             packageId: string;
                             /** @description Five-field cron, UTC */
                             schedule: string;
+                            /** @description Secret settings that are set (their values are never shown) */
+                            secretsSet: string[];
+                            /** @description Secret settings are never shown */
                             settings: {
                                 [key: string]: unknown;
                             };
@@ -1180,6 +1183,9 @@ export interface paths {
                             packageId: string;
                             /** @description Five-field cron, UTC */
                             schedule: string;
+                            /** @description Secret settings that are set (their values are never shown) */
+                            secretsSet: string[];
+                            /** @description Secret settings are never shown */
                             settings: {
                                 [key: string]: unknown;
                             };
@@ -1358,6 +1364,9 @@ export interface paths {
                             packageId: string;
                             /** @description Five-field cron, UTC */
                             schedule: string;
+                            /** @description Secret settings that are set (their values are never shown) */
+                            secretsSet: string[];
+                            /** @description Secret settings are never shown */
                             settings: {
                                 [key: string]: unknown;
                             };
@@ -1489,6 +1498,9 @@ export interface paths {
                             packageId: string;
                             /** @description Five-field cron, UTC */
                             schedule: string;
+                            /** @description Secret settings that are set (their values are never shown) */
+                            secretsSet: string[];
+                            /** @description Secret settings are never shown */
                             settings: {
                                 [key: string]: unknown;
                             };
@@ -4683,6 +4695,9 @@ export interface paths {
                             packageId: string;
                             /** @description Five-field cron, UTC */
                             schedule: string;
+                            /** @description Secret settings that are set (their values are never shown) */
+                            secretsSet: string[];
+                            /** @description Secret settings are never shown */
                             settings: {
                                 [key: string]: unknown;
                             };

@@ -200,5 +200,6 @@ export const changeFeedPackage: FlowPackage<typeof changeFeedSettings> = {
     webhookTopic,
   })),
   settings: changeFeedSettings,
+  secretSettings: ['signingSecret'],
   runStream: runFeedStream,
 };
