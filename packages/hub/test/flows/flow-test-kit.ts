@@ -6,7 +6,7 @@ import {
   authorize,
   createAppAndConnection,
   type RunningSimulator,
-  registerSimApp,
+  simControl,
   startExactHub,
   startSim,
   type TestHub,
@@ -27,10 +27,19 @@ export interface FlowHub {
  * exact-sim and a hub with the flows feature and a worker: an owner, a connection on the sim
  * authorized and with its first division linked.
  */
-export async function startFlowHub(backend: Backend, env: Record<string, string> = {}): Promise<FlowHub> {
+export async function startFlowHub(
+  backend: Backend,
+  env: Record<string, string> = {},
+  appLimits: { minutelyLimit?: number; dailyLimit?: number } = {},
+): Promise<FlowHub> {
   const [sim, t] = await Promise.all([startSim(), startExactHub(backend, { env, features: [flowsFeature] })]);
   const { client: owner, workspaceId } = await signUpOwner(t.base);
-  const simApp = await registerSimApp(sim, exactRedirectUri(t.publicUrl));
+  const simApp = await simControl<{ clientId: string; clientSecret: string; webhookSecret: string }>(
+    sim,
+    'POST',
+    '/apps',
+    { name: 'Flows test app', redirectUri: exactRedirectUri(t.publicUrl), ...appLimits },
+  );
   const { connectionId } = await createAppAndConnection(owner, workspaceId, sim, simApp);
   expect((await authorize(owner, connectionId, sim)).status).toBe(200);
   const division = sim.defaults.divisions[0] as number;
