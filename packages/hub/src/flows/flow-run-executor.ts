@@ -23,6 +23,13 @@ const DIVISION_CONCURRENCY = 2;
  */
 const DAILY_RESERVE = 500;
 
+/**
+ * How long a run someone asked for (webhook, run now, resync) waits for a stream another run
+ * holds: incremental runs take seconds, and the holder may have read past the change that
+ * triggered this one. A scheduled run skips at once; the next tick comes anyway.
+ */
+const BUSY_STREAM_WAIT_MS = 30_000;
+
 /** What stops a whole run rather than one stream. */
 type RunOutcome = { status: RunStatus; error: { code: string; message: string } | null };
 
@@ -35,6 +42,7 @@ export class FlowRunExecutor {
   readonly #locks: StreamLocks;
   readonly #logger: Logger;
   readonly #secretSettings: SecretSettings;
+  readonly #retryLater: (flow: FlowRow, streams: string[]) => Promise<void>;
 
   constructor(deps: {
     flows: FlowsRepository;
@@ -44,7 +52,10 @@ export class FlowRunExecutor {
     locks: StreamLocks;
     logger: Logger;
     secretSettings: SecretSettings;
+    /** Queues a later run of streams a webhook or a user asked for that another run held. */
+    retryLater: (flow: FlowRow, streams: string[]) => Promise<void>;
   }) {
+    this.#retryLater = deps.retryLater;
     this.#flows = deps.flows;
     this.#destinations = deps.destinations;
     this.#connections = deps.connections;
@@ -114,7 +125,7 @@ export class FlowRunExecutor {
       }))
       .filter((item) => item.entities.length > 0);
     const destination = await this.#destinations.open(flow.workspaceId, flow.destinationId);
-    const results: StreamStats[] = [];
+    const results: (StreamStats & { stream: string })[] = [];
     try {
       let next = 0;
       const worker = async () => {
@@ -127,6 +138,9 @@ export class FlowRunExecutor {
     } finally {
       await destination.close();
     }
+    const busy = results.filter((stats) => stats.status === 'skipped').map((stats) => stats.stream);
+    // A change announced by a webhook may lie past where the busy run read: read it later.
+    if (busy.length > 0 && run.trigger !== 'schedule') await this.#retryLater(flow, busy);
     const reauth = results.find((stats) => stats.error?.reauthorize);
     if (reauth) return { status: 'needs_reauth', error: reauth.error };
     const failed = results.filter((stats) => stats.status === 'failed');
@@ -150,14 +164,14 @@ export class FlowRunExecutor {
     destination: PostgresDestination,
     item: { division: number; entities: string[] },
     signal?: AbortSignal,
-  ): Promise<StreamStats[]> {
+  ): Promise<(StreamStats & { stream: string })[]> {
     const counter = new ApiCallCounter();
     const { client, app } = await this.#exact.connectionClient(flow.connectionId, {
       fetch: counter.fetch,
       dailyReserve: DAILY_RESERVE,
     });
     const exact = client.division(item.division, { background: true });
-    const results: StreamStats[] = [];
+    const results: (StreamStats & { stream: string })[] = [];
     for (const entity of item.entities) {
       signal?.throwIfAborted();
       const stats = await runStream(
@@ -172,6 +186,7 @@ export class FlowRunExecutor {
           destination,
           resync: run.resync,
           apiCalls: () => counter.calls,
+          lockWaitMs: run.trigger === 'schedule' ? 0 : BUSY_STREAM_WAIT_MS,
           ...(signal ? { signal } : {}),
         },
         this.#locks,
@@ -182,7 +197,7 @@ export class FlowRunExecutor {
         lastStatus: stats.status,
         ...(stats.cursorAfter ? { cursor: stats.cursorAfter } : {}),
       });
-      results.push(stats);
+      results.push({ ...stats, stream: streamKey(item.division, entity) });
       // Exact refused the tokens: every other stream would fail the same way.
       if (stats.error?.reauthorize) break;
     }

@@ -35,6 +35,9 @@ export interface Flows {
  */
 const LOCK_POOL_SIZE = 8;
 
+/** When a stream someone asked for was busy, its next try (debounced like webhook runs). */
+const BUSY_STREAM_RETRY_SECONDS = 15;
+
 export function assembleFlows(deps: { platform: Platform; exact: ExactAccess; queue: JobQueue }): Flows {
   const { platform, exact, queue } = deps;
   const repository = new FlowsRepository(platform.db);
@@ -49,6 +52,7 @@ export function assembleFlows(deps: { platform: Platform; exact: ExactAccess; qu
   lockPool?.on('error', () => {});
   const locks: StreamLocks = lockPool ? new PostgresStreamLocks(lockPool) : new InProcessStreamLocks();
   const secretSettings = new SecretSettings(platform.secrets);
+  let service: FlowsService | undefined;
   const executor = new FlowRunExecutor({
     secretSettings,
     flows: repository,
@@ -57,8 +61,16 @@ export function assembleFlows(deps: { platform: Platform; exact: ExactAccess; qu
     exact,
     locks,
     logger: platform.logger,
+    retryLater: async (flow, streams) => {
+      for (const stream of streams) {
+        await (service as FlowsService).requestRun(flow, {
+          trigger: 'webhook',
+          only: [stream],
+          delaySeconds: BUSY_STREAM_RETRY_SECONDS,
+        });
+      }
+    },
   });
-  let service: FlowsService | undefined;
   const webhooks = new FlowWebhooks({
     flows: repository,
     connections: exact.connections,

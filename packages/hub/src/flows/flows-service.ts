@@ -303,7 +303,7 @@ export class FlowsService {
    */
   async requestRun(
     flow: FlowRow,
-    request: { trigger: RunTrigger; resync?: boolean; only?: string[] | null },
+    request: { trigger: RunTrigger; resync?: boolean; only?: string[] | null; delaySeconds?: number },
   ): Promise<FlowRunRow> {
     const only = request.only ?? null;
     const debounced =
@@ -319,7 +319,11 @@ export class FlowsService {
       resync: request.resync ?? false,
       only,
     });
-    await this.#queue.send(this.#jobs.run, { runId: run.id });
+    await this.#queue.send(
+      this.#jobs.run,
+      { runId: run.id },
+      request.delaySeconds ? { startAfterSeconds: request.delaySeconds } : {},
+    );
     return run;
   }
 

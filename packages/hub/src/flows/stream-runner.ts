@@ -7,7 +7,24 @@ import { emptyProgress, type StreamError, type StreamStats } from './stream-stat
 export type StreamRunRequest<Settings> = Omit<StreamRunInput<Settings>, 'progress'> & {
   /** Calls made to Exact's API so far (the run's counter; the stream reports its share). */
   apiCalls: () => number;
+  /**
+   * How long to wait for a stream another run holds before skipping it (default 0). A run a
+   * webhook asked for waits: the run holding the stream may have read past the change.
+   */
+  lockWaitMs?: number;
 };
+
+/** How often a waiting run asks for a busy stream's lock again. */
+const LOCK_POLL_MS = 200;
+
+async function acquire(locks: StreamLocks, streamId: string, waitMs: number, signal?: AbortSignal) {
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    const lease = await locks.tryAcquire(streamId);
+    if (lease !== null || Date.now() >= deadline || signal?.aborted) return lease;
+    await new Promise((resolve) => setTimeout(resolve, LOCK_POLL_MS));
+  }
+}
 
 /** A stable code and a message from whatever a stream threw (SDK and hub errors carry codes). */
 export function describeFailure(error: unknown): StreamError {
@@ -41,7 +58,7 @@ export async function runStream<S extends z.ZodObject>(
     apiCalls: request.apiCalls() - callsBefore,
     durationMs: now() - started,
   });
-  const lease = await locks.tryAcquire(request.streamId);
+  const lease = await acquire(locks, request.streamId, request.lockWaitMs ?? 0, request.signal);
   if (lease === null) {
     return finish('skipped', {
       code: 'stream_busy',
@@ -49,7 +66,7 @@ export async function runStream<S extends z.ZodObject>(
     });
   }
   try {
-    const { apiCalls: _calls, ...input } = request;
+    const { apiCalls: _calls, lockWaitMs: _wait, ...input } = request;
     await pkg.runStream({ ...input, progress });
     return finish('succeeded', null);
   } catch (error) {

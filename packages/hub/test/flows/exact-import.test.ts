@@ -36,7 +36,12 @@ describe.each(BACKENDS)('import into Exact on $name', (backend) => {
 
   beforeAll(async () => {
     // 2,000 creates would take half an hour at Exact's 60 a minute; the budget is bench/import's.
-    ({ sim, t, owner, connectionId } = await startFlowHub(backend, {}, { rateLimits: { enabled: false } }));
+    ({ sim, t, owner, connectionId } = await startFlowHub(
+      backend,
+      {},
+      {},
+      { rateLimits: { enabled: false } },
+    ));
   });
   afterAll(async () => {
     await t?.close();

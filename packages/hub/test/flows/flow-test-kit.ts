@@ -7,7 +7,7 @@ import {
   authorize,
   createAppAndConnection,
   type RunningSimulator,
-  registerSimApp,
+  simControl,
   startExactHub,
   startSim,
   type TestHub,
@@ -31,6 +31,7 @@ export interface FlowHub {
 export async function startFlowHub(
   backend: Backend,
   env: Record<string, string> = {},
+  appLimits: { minutelyLimit?: number; dailyLimit?: number } = {},
   simOptions: SimulatorOptions = {},
 ): Promise<FlowHub> {
   const [sim, t] = await Promise.all([
@@ -38,7 +39,12 @@ export async function startFlowHub(
     startExactHub(backend, { env, features: [flowsFeature] }),
   ]);
   const { client: owner, workspaceId } = await signUpOwner(t.base);
-  const simApp = await registerSimApp(sim, exactRedirectUri(t.publicUrl));
+  const simApp = await simControl<{ clientId: string; clientSecret: string; webhookSecret: string }>(
+    sim,
+    'POST',
+    '/apps',
+    { name: 'Flows test app', redirectUri: exactRedirectUri(t.publicUrl), ...appLimits },
+  );
   const { connectionId } = await createAppAndConnection(owner, workspaceId, sim, simApp);
   expect((await authorize(owner, connectionId, sim)).status).toBe(200);
   const division = sim.defaults.divisions[0] as number;
