@@ -32,6 +32,8 @@ export interface ImportEntity {
    * (Exact takes them only on create, facts §3.6) and dates Exact stores as its own day.
    */
   createOnly?: readonly string[];
+  /** A document's lines (uploads with one row per line are grouped into documents). */
+  linesField?: string;
 }
 
 /** Keys of other records by code, for rows that refer to them. */
@@ -121,30 +123,49 @@ const salesDocument = z.object({
   lines: z.array(salesLine, 'needs its lines').min(1, 'needs at least one line'),
 });
 
-function salesDocumentToExact(linesField: string) {
-  return (row: Record<string, unknown>, refs: ReferenceIndex): Record<string, unknown> => {
-    const customer = refs.accountIdByCode(String(row.customer));
-    if (customer === undefined)
-      throw new MissingReferenceError(`customer: no account with code "${row.customer}" in Exact`);
-    const lines = (row.lines as Record<string, unknown>[]).map((line, index) => {
-      const item = refs.itemIdByCode(String(line.item));
-      if (item === undefined) {
-        throw new MissingReferenceError(`lines.${index}.item: no item with code "${line.item}" in Exact`);
+/** A sales order or invoice: matched by `yourRef`, its lines written only on create (facts §3.6). */
+function salesDocumentEntity(
+  name: 'sales_orders' | 'sales_invoices',
+  title: string,
+  exact: EntityDef,
+  linesField: string,
+): ImportEntity {
+  return {
+    name,
+    title,
+    exact,
+    row: salesDocument as z.ZodType<Record<string, unknown>>,
+    readFields: [exact.key, 'YourRef', 'OrderedBy', 'Description'],
+    references: ['accounts', 'items'],
+    createOnly: [linesField, 'OrderDate'],
+    linesField,
+    rowKey: (row) => trimmed(row.yourRef),
+    recordKey: (record) => trimmed(record.YourRef),
+    toExact: (row, refs) => {
+      const customer = refs.accountIdByCode(String(row.customer));
+      if (customer === undefined) {
+        throw new MissingReferenceError(`customer: no account with code "${row.customer}" in Exact`);
       }
-      return defined({
-        Item: item,
-        Quantity: line.quantity,
-        UnitPrice: line.unitPrice,
-        Description: line.description,
+      const lines = (row.lines as Record<string, unknown>[]).map((line, index) => {
+        const item = refs.itemIdByCode(String(line.item));
+        if (item === undefined) {
+          throw new MissingReferenceError(`lines.${index}.item: no item with code "${line.item}" in Exact`);
+        }
+        return defined({
+          Item: item,
+          Quantity: line.quantity,
+          UnitPrice: line.unitPrice,
+          Description: line.description,
+        });
       });
-    });
-    return defined({
-      OrderedBy: customer,
-      YourRef: row.yourRef,
-      OrderDate: typeof row.orderDate === 'string' ? new Date(`${row.orderDate}T00:00:00Z`) : undefined,
-      Description: row.description,
-      [linesField]: lines,
-    });
+      return defined({
+        OrderedBy: customer,
+        YourRef: row.yourRef,
+        OrderDate: typeof row.orderDate === 'string' ? new Date(`${row.orderDate}T00:00:00Z`) : undefined,
+        Description: row.description,
+        [linesField]: lines,
+      });
+    },
   };
 }
 
@@ -233,30 +254,13 @@ export const IMPORT_ENTITIES: readonly ImportEntity[] = [
         IsSalesItem: row.isSalesItem,
       }),
   },
-  {
-    name: 'sales_orders',
-    title: 'Sales orders (with their lines)',
-    exact: salesOrders,
-    row: salesDocument as z.ZodType<Record<string, unknown>>,
-    readFields: ['OrderID', 'YourRef', 'OrderedBy', 'Description'],
-    references: ['accounts', 'items'],
-    createOnly: ['SalesOrderLines', 'OrderDate'],
-    rowKey: (row) => trimmed(row.yourRef),
-    recordKey: (record) => trimmed(record.YourRef),
-    toExact: salesDocumentToExact('SalesOrderLines'),
-  },
-  {
-    name: 'sales_invoices',
-    title: 'Sales invoices (with their lines)',
-    exact: salesInvoices,
-    row: salesDocument as z.ZodType<Record<string, unknown>>,
-    readFields: ['InvoiceID', 'YourRef', 'OrderedBy', 'Description'],
-    references: ['accounts', 'items'],
-    createOnly: ['SalesInvoiceLines', 'OrderDate'],
-    rowKey: (row) => trimmed(row.yourRef),
-    recordKey: (record) => trimmed(record.YourRef),
-    toExact: salesDocumentToExact('SalesInvoiceLines'),
-  },
+  salesDocumentEntity('sales_orders', 'Sales orders (with their lines)', salesOrders, 'SalesOrderLines'),
+  salesDocumentEntity(
+    'sales_invoices',
+    'Sales invoices (with their lines)',
+    salesInvoices,
+    'SalesInvoiceLines',
+  ),
 ];
 
 /**

@@ -67,10 +67,7 @@ export class ImportService {
       );
     }
     const flat = upload.csv !== undefined ? csvObjects(upload.csv) : (upload.rows ?? []);
-    const input =
-      entity.exact.fields.SalesOrderLines || entity.exact.fields.SalesInvoiceLines
-        ? groupDocumentLines(flat)
-        : flat;
+    const input = entity.linesField === undefined ? flat : groupDocumentLines(flat);
     if (input.length === 0) throw new HubError('import_invalid', 'The upload holds no rows.');
     if (input.length > MAX_IMPORT_ROWS) {
       throw new HubError(
