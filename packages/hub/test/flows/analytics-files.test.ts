@@ -1,8 +1,9 @@
+import { createHash } from 'node:crypto';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import type { DivisionClient } from '@koppel/exact';
+import { accounts, type DivisionClient } from '@koppel/exact';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IN_MEMORY_DATA_DIR } from '../../src/config/config.ts';
 import { PostgresDestination } from '../../src/destinations/postgres-destination.ts';
@@ -26,8 +27,8 @@ const DIVISION = 100001;
 const ENTITIES = ['accounts', 'addresses', 'transaction_lines'] as const;
 const FORMATS = ['parquet', 'jsonl', 'csv'] as const;
 
-/** What the snapshot file holds, read back with DuckDB: the same digest as sourceDigests. */
-async function snapshotDigest(directory: string, manifest: FileManifest): Promise<TableDigest> {
+/** The snapshot file as DuckDB reads it, in the manifest's format and columns. */
+function snapshotSource(directory: string, manifest: FileManifest): string {
   const file = path.join(directory, manifest.snapshot?.file as string);
   const columns = `{${manifest.columns.map((c) => `'${c.name}': '${c.type}'`).join(', ')}}`;
   const source =
@@ -36,19 +37,27 @@ async function snapshotDigest(directory: string, manifest: FileManifest): Promis
       : manifest.format === 'jsonl'
         ? `read_json('${file}', format = 'newline_delimited', columns = ${columns})`
         : `read_csv('${file}', header = true, columns = ${columns})`;
+  return source;
+}
+
+async function readBack(sql: string): Promise<Record<string, unknown>[]> {
   const instance = await DuckDBInstance.create(':memory:');
   const duck = await instance.connect();
   try {
-    const rows = (
-      await duck.runAndReadAll(`SELECT id::VARCHAR AS id, _timestamp::VARCHAR AS ts FROM ${source}`)
-    ).getRowObjects();
-    const lines = rows.map((row) => `${row.id}:${row.ts}`).sort();
-    const { createHash } = await import('node:crypto');
-    return { rows: lines.length, checksum: createHash('sha256').update(lines.join('\n')).digest('hex') };
+    return (await duck.runAndReadAll(sql)).getRowObjects() as Record<string, unknown>[];
   } finally {
     duck.closeSync();
     instance.closeSync();
   }
+}
+
+/** What the snapshot file holds, read back with DuckDB: the same digest as sourceDigests. */
+async function snapshotDigest(directory: string, manifest: FileManifest): Promise<TableDigest> {
+  const rows = await readBack(
+    `SELECT id::VARCHAR AS id, _timestamp::VARCHAR AS ts FROM ${snapshotSource(directory, manifest)}`,
+  );
+  const lines = rows.map((row) => `${row.id}:${row.ts}`).sort();
+  return { rows: lines.length, checksum: createHash('sha256').update(lines.join('\n')).digest('hex') };
 }
 
 describe('files for analytics', () => {
@@ -143,6 +152,20 @@ describe('files for analytics', () => {
       }
       expect(files.filter((file) => file.endsWith('.tmp'))).toEqual([]);
     }
+    // Values, not only keys: every account's name, code and modification time as Exact has them.
+    const expected = new Map<string, string>();
+    for await (const page of exact.sync(accounts)) {
+      for (const row of page.rows) {
+        expected.set(String(row.ID), `${row.Code}|${row.Name}|${(row.Modified as Date).toISOString()}`);
+      }
+    }
+    const accountsManifest = (await readManifest(dir('accounts'))) as FileManifest;
+    const written = await readBack(
+      `SELECT id::VARCHAR AS id, code, name, strftime(modified AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%S.%g') || 'Z' AS modified FROM ${snapshotSource(dir('accounts'), accountsManifest)}`,
+    );
+    expect(new Map(written.map((row) => [row.id, `${row.code}|${row.name}|${row.modified}`]))).toEqual(
+      expected,
+    );
     const addresses = (await readManifest(dir('addresses'))) as FileManifest;
     expect(addresses.fileSets[1]?.deletes?.rows).toBe(deleted.length);
 
