@@ -26,15 +26,11 @@ import { startSimulatorChild } from '../support/simulator-child.ts';
 const records = Number(process.argv[2] ?? 500);
 const MINUTE = 60_000;
 
-const bench = await createBenchDatabase('koppel_bench_import');
+const bench = await createBenchDatabase('import');
 const { child, info } = await startSimulatorChild<BenchSimulator>(
   new URL('./sim-process.ts', import.meta.url),
   [],
-  {
-    ...process.env,
-    // The simulator runs from source, like every workspace package in this repository (.npmrc).
-    NODE_OPTIONS: '--conditions=koppel-source',
-  },
+  { ...process.env, NODE_OPTIONS: '' },
 );
 const database = await openDatabase({ databaseUrl: bench.url, dataDir: 'memory://', poolSize: 4 });
 const destination = PostgresDestination.connect(bench.url);

@@ -2,7 +2,6 @@
 // minute per division; the transaction_lines stream replicates into Postgres through the
 // hub's shared PostgresRateBudget for three whole minute windows. Prints the share of the
 // minutely budget used and the 429s. Numbers only. Usage: npm run bench:replicate:budget
-import pg from 'pg';
 import { ExactClient } from '../../packages/exact/src/index.ts';
 import { PostgresRateBudget } from '../../packages/hub/src/connections/rate-budget.ts';
 import { PostgresDestination } from '../../packages/hub/src/destinations/postgres-destination.ts';
@@ -11,11 +10,11 @@ import { InProcessStreamLocks } from '../../packages/hub/src/flows/stream-lock.t
 import { runStream } from '../../packages/hub/src/flows/stream-runner.ts';
 import { migrateDatabase, openDatabase } from '../../packages/hub/src/storage/database.ts';
 import { authorizationCode } from '../support/authorization-code.ts';
+import { createBenchDatabase } from '../support/bench-database.ts';
 import { type SimulatorAnnouncement, startSimulatorChild } from '../support/simulator-child.ts';
 
 const WINDOWS = 3;
 const MINUTE = 60_000;
-const adminUrl = process.env.KOPPEL_BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 interface SimInfo extends SimulatorAnnouncement {
   divisions: number[];
@@ -28,20 +27,15 @@ async function apiStats(url: string): Promise<{ calls: number; rateLimited: numb
   return stats.api;
 }
 
-const name = `koppel_bench_budget_${process.pid}`;
-const admin = new pg.Client({ connectionString: adminUrl });
-await admin.connect();
-await admin.query(`create database ${name}`);
-const url = new URL(adminUrl);
-url.pathname = `/${name}`;
+const benchDatabase = await createBenchDatabase('budget');
 // More lines than three minutes can read at 60 calls a minute, so the budget is the limit.
 const { child, info } = await startSimulatorChild<SimInfo>(
   new URL('../sdk/sim-process.ts', import.meta.url),
   ['400000', 'exact-limits'],
   { ...process.env, NODE_OPTIONS: '' },
 );
-const database = await openDatabase({ databaseUrl: url.toString(), dataDir: 'memory://', poolSize: 4 });
-const destination = PostgresDestination.connect(url.toString());
+const database = await openDatabase({ databaseUrl: benchDatabase.url, dataDir: 'memory://', poolSize: 4 });
+const destination = PostgresDestination.connect(benchDatabase.url);
 try {
   await migrateDatabase(database);
   const division = info.divisions[0] as number;
@@ -90,6 +84,5 @@ try {
   child.kill('SIGTERM');
   await destination.close();
   await database.close();
-  await admin.query(`drop database if exists ${name} with (force)`);
-  await admin.end();
+  await benchDatabase.drop();
 }

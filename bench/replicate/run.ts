@@ -4,17 +4,16 @@
 // CPU-second of this (hub) process, its peak RSS, and API calls against the minimum.
 // Numbers only, never pass/fail. Usage: npm run bench:replicate [-- <rows>]
 // Postgres: KOPPEL_BENCH_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/postgres).
-import pg from 'pg';
 import { ExactClient } from '../../packages/exact/src/index.ts';
 import { PostgresDestination } from '../../packages/hub/src/destinations/postgres-destination.ts';
 import { replicatePackage } from '../../packages/hub/src/flows/packages/replicate/replicate-package.ts';
 import { InProcessStreamLocks } from '../../packages/hub/src/flows/stream-lock.ts';
 import { runStream } from '../../packages/hub/src/flows/stream-runner.ts';
 import { authorizationCode } from '../support/authorization-code.ts';
+import { createBenchDatabase } from '../support/bench-database.ts';
 import { type SimulatorAnnouncement, startSimulatorChild } from '../support/simulator-child.ts';
 
 const rows = Number(process.argv[2] ?? 1_000_000);
-const adminUrl = process.env.KOPPEL_BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const MiB = 1024 * 1024;
 
 interface SimInfo extends SimulatorAnnouncement {
@@ -28,12 +27,7 @@ async function simStats(url: string): Promise<{ calls: number; byEndpoint: Recor
   return stats.api;
 }
 
-const database = `koppel_bench_replicate_${process.pid}`;
-const admin = new pg.Client({ connectionString: adminUrl });
-await admin.connect();
-await admin.query(`create database ${database}`);
-const url = new URL(adminUrl);
-url.pathname = `/${database}`;
+const benchDatabase = await createBenchDatabase('replicate');
 
 const started = Date.now();
 const { child, info } = await startSimulatorChild<SimInfo>(
@@ -44,7 +38,7 @@ const { child, info } = await startSimulatorChild<SimInfo>(
 process.stdout.write(
   `simulator ready with ${rows.toLocaleString('en')} transaction lines in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
 );
-const destination = PostgresDestination.connect(url.toString());
+const destination = PostgresDestination.connect(benchDatabase.url);
 try {
   const division = info.divisions[0] as number;
   const exact = new ExactClient({ region: info.url, ...info.app });
@@ -102,6 +96,5 @@ try {
 } finally {
   child.kill('SIGTERM');
   await destination.close();
-  await admin.query(`drop database if exists ${database} with (force)`);
-  await admin.end();
+  await benchDatabase.drop();
 }

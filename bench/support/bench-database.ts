@@ -1,17 +1,15 @@
+// A fresh Postgres database for one benchmark run, dropped afterwards.
 import pg from 'pg';
 
-/**
- * A fresh Postgres database for one benchmark run, on the server of
- * KOPPEL_BENCH_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/postgres); `drop()`
- * removes it.
- */
-export async function createBenchDatabase(prefix: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const adminUrl = process.env.KOPPEL_BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  const name = `${prefix}_${process.pid}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
+const ADMIN_URL = process.env.KOPPEL_BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+/** Creates `koppel_bench_<label>_<pid>` on KOPPEL_BENCH_POSTGRES_URL (default the local Postgres). */
+export async function createBenchDatabase(label: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `koppel_bench_${label}_${process.pid}`;
+  const admin = new pg.Client({ connectionString: ADMIN_URL });
   await admin.connect();
   await admin.query(`create database ${name}`);
-  const url = new URL(adminUrl);
+  const url = new URL(ADMIN_URL);
   url.pathname = `/${name}`;
   return {
     url: url.toString(),

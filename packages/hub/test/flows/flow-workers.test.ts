@@ -16,6 +16,8 @@ import { type ApiClient, BACKENDS, type LooseJson, signUpOwner } from '../suppor
 import { finishedRun, replicaCount } from './flow-test-kit.ts';
 
 const CLI = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
+/** Run the workspace packages from their TypeScript sources, as the repository's .npmrc does. */
+const SOURCES = '--conditions=koppel-source';
 const postgres = BACKENDS.find((backend) => backend.name === 'postgres')!;
 const DIVISIONS = [300001, 300002, 300003, 300004, 300005, 300006];
 const ACCOUNTS = 60;
@@ -34,7 +36,9 @@ interface Worker {
 /** Starts `koppel worker` and resolves once it logs that it runs. */
 function startWorker(env: Record<string, string>): Promise<Worker> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, 'worker'], { env: { PATH: process.env.PATH ?? '', ...env } });
+    const child = spawn(process.execPath, [SOURCES, CLI, 'worker'], {
+      env: { PATH: process.env.PATH ?? '', ...env },
+    });
     const exited = new Promise<number | null>((done) => child.on('close', done));
     let buffer = '';
     let ready = false;

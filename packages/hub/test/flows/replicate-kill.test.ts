@@ -40,7 +40,7 @@ describe('a replication worker killed with SIGKILL mid-load', () => {
 
   async function child(): Promise<{ process: ChildProcess; done: Promise<StreamStats | null> }> {
     const code = await sim.authorizeCode();
-    const proc = spawn(process.execPath, [CHILD], {
+    const proc = spawn(process.execPath, ['--conditions=koppel-source', CHILD], {
       env: {
         ...process.env,
         SIM_URL: sim.url,
