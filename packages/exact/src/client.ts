@@ -1,8 +1,9 @@
-import { me } from './catalogue/current-me.ts';
-import { allDivisions, divisions } from './catalogue/divisions.ts';
 import type { EntityDef, Input, Row } from './catalogue/entity.ts';
 import { fieldsOf } from './catalogue/entity.ts';
-import { webhookSubscriptions } from './catalogue/webhook-subscriptions.ts';
+import { me } from './catalogue/generated/current-me.ts';
+import { allDivisions } from './catalogue/generated/system-all-divisions.ts';
+import { divisions } from './catalogue/generated/system-divisions.ts';
+import { webhookSubscriptions } from './catalogue/generated/webhooks-webhook-subscriptions.ts';
 import { ExactApiError, ExactInputError } from './errors.ts';
 import { type ApiRequest, type ApiResponse, ExactHttp, type RetryOptions } from './http/exact-http.ts';
 import { OAuthClient } from './oauth/oauth-client.ts';

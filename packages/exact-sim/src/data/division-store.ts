@@ -1,5 +1,10 @@
-import type { TableName } from '../catalogue/endpoints.ts';
-import { tableEntities } from '../catalogue/endpoints.ts';
+import {
+  type CoreTableName,
+  coreTableNames,
+  endpointsByPath,
+  type TableName,
+  tableEntities,
+} from '../catalogue/endpoints.ts';
 import type { LookupDef } from '../catalogue/types.ts';
 import type { DivisionInfo } from '../contract.ts';
 import type { GenerationContext } from './generation-context.ts';
@@ -13,7 +18,35 @@ import { LineLayout } from './generators/line-layout.ts';
 import { salesInvoiceGenerator, salesInvoiceLineGenerator } from './generators/sales-invoices.ts';
 import { salesOrderGenerator, salesOrderLineGenerator } from './generators/sales-orders.ts';
 import { transactionLineGenerator } from './generators/transaction-lines.ts';
+import type { GenericScope, ReferenceTarget, ValueMaker } from './generic/field-values.ts';
+import {
+  completedGenerator,
+  fieldMakers,
+  GENERIC_ROWS,
+  genericGenerator,
+  genericSalt,
+} from './generic/generic-table.ts';
 import { type Row, type RowGenerator, Table } from './table.ts';
+
+/** Child table → its columns pointing at a generic parent table (from the parents' navigations). */
+const childReferences = new Map<TableName, Map<string, ReferenceTarget>>();
+for (const [parent, entity] of Object.entries(tableEntities) as [
+  TableName,
+  (typeof tableEntities)[TableName],
+][]) {
+  if ((coreTableNames as readonly string[]).includes(parent)) continue;
+  for (const field of entity.fields) {
+    if (!field.nav) continue;
+    const child = field.nav.entity as TableName;
+    const map = childReferences.get(child) ?? new Map<string, ReferenceTarget>();
+    map.set(field.nav.foreignKey, { salt: genericSalt(parent), count: GENERIC_ROWS });
+    childReferences.set(child, map);
+  }
+}
+
+function parentReferences(table: TableName): ReadonlyMap<string, ReferenceTarget> {
+  return childReferences.get(table) ?? new Map();
+}
 
 /** One `sync/Deleted` row. */
 export interface DeletedRow extends Row {
@@ -38,6 +71,8 @@ export class DivisionStore {
   readonly createdAt: number;
   /** Counts used to draw deterministic keys and values for writes. */
   writeSequence = 0;
+  readonly #scope: GenericScope;
+  readonly #completers = new Map<string, [string, ValueMaker][]>();
 
   constructor(info: DivisionInfo, ctx: GenerationContext, createdAt: number) {
     this.info = info;
@@ -51,15 +86,18 @@ export class DivisionStore {
       ctx.volumes.salesInvoices,
     );
     const orderLayout = new LineLayout(seed, division, tableSalt.SalesOrderLine, ctx.volumes.salesOrders);
+    const scope: GenericScope = { ctx, country: info.country, currency: info.currency };
+    this.#scope = scope;
     // Timestamps start at an arbitrary large value (Exact's rowversions are big numbers) and
     // are handed out table by table in creation order.
     let next = 1_000_000 + (ctx.seed % 1000) * 1000;
-    const make = (name: TableName, generator: RowGenerator): Table => {
-      const table = new Table(tableEntities[name], generator, next);
+    const make = (name: CoreTableName, generator: RowGenerator): Table => {
+      const entity = tableEntities[name];
+      const table = new Table(entity, completedGenerator(entity, scope, tableSalt[name], generator), next);
       next += generator.count;
       return table;
     };
-    this.tables = {
+    const core: Record<CoreTableName, Table> = {
       GLAccount: make('GLAccount', glAccountGenerator(ctx)),
       Account: make('Account', accountGenerator(ctx)),
       Contact: make('Contact', contactGenerator(ctx)),
@@ -72,6 +110,40 @@ export class DivisionStore {
       TransactionLine: make('TransactionLine', transactionLineGenerator(ctx)),
     };
     this.counter = next - 1;
+    this.tables = { ...core } as Record<TableName, Table>;
+    for (const name of Object.keys(tableEntities) as TableName[]) {
+      if ((coreTableNames as readonly string[]).includes(name)) continue;
+      // Built on first use: its rows take the next Timestamps, as records created then would.
+      Object.defineProperty(this.tables, name, {
+        configurable: true,
+        enumerable: true,
+        get: () => {
+          const salt = genericSalt(name);
+          const generator = genericGenerator(tableEntities[name], scope, salt, parentReferences(name));
+          const table = new Table(tableEntities[name], generator, this.counter + 1);
+          this.counter += generator.count;
+          Object.defineProperty(this.tables, name, { value: table, enumerable: true });
+          return table;
+        },
+      });
+    }
+  }
+
+  /**
+   * Completes a record built by hand (the division's own `system/Divisions` row) to the
+   * endpoint's full field list, deterministically; the hand-set values win.
+   */
+  completed(path: string, row: Row, index = 0): Row {
+    let makers = this.#completers.get(path);
+    if (!makers) {
+      const entity = endpointsByPath.get(path.toLowerCase())?.entity;
+      makers = entity ? fieldMakers(entity, this.#scope, new Map()) : [];
+      this.#completers.set(path, makers);
+    }
+    const salt = genericSalt(path);
+    const input = { r: this.ctx.rand(salt, index), index, daysAgo: 365 };
+    for (const [name, make] of makers) if (row[name] === undefined) row[name] = make(input);
+    return row;
   }
 
   nextTimestamp(): number {

@@ -1,5 +1,6 @@
 /** The Edm types Exact uses on the entities in this catalogue. */
 export type EdmType =
+  | 'Binary'
   | 'Guid'
   | 'String'
   | 'Int16'
@@ -39,18 +40,23 @@ export interface EntityDef {
   readonly key: string;
   /** Whether the URL carries a division (`current/Me` does not). */
   readonly divisionScoped: boolean;
+  /** Beta endpoint: the URL is `/api/v1/beta/{division}/…`, not for production use. */
+  readonly beta?: boolean;
   readonly methods: readonly HttpMethod[];
   /** `EntityType` code in `sync/Deleted` (§4.1). */
   readonly deletedEntityTypes?: readonly number[];
   /** Webhook topic (§6.2). */
   readonly webhookTopic?: string;
+  /** Exact's scope name: the app permission the endpoint needs (`-` for none). */
+  readonly scope?: string;
   /** Exact's `__metadata.type`, for documentation and checks. */
+  readonly typeName?: string;
   readonly fields: Readonly<Record<string, FieldSpec>>;
 }
 
 type EdmOf<S> = S extends `${infer T extends EdmType} ${string}` ? T : S;
 
-type ScalarValue<T> = T extends 'Guid' | 'String'
+type ScalarValue<T> = T extends 'Guid' | 'String' | 'Binary'
   ? string
   : T extends 'Int16' | 'Int32' | 'Byte' | 'Double'
     ? number

@@ -4,8 +4,7 @@
 import { accounts, ExactClient } from '../../src/index.ts';
 import { FileTokenStore } from './file-token-store.ts';
 
-const [url, clientId, clientSecret, redirectUri, storePath, division, clockOffset] =
-  process.argv.slice(2);
+const [url, clientId, clientSecret, redirectUri, storePath, division, clockOffset] = process.argv.slice(2);
 
 const exact = new ExactClient({
   region: url as string,

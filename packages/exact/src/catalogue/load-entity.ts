@@ -1,0 +1,15 @@
+import type { EntityDef } from './entity.ts';
+import { catalogueIndex } from './generated/endpoint-index.ts';
+
+/**
+ * Loads the catalogue entity of an endpoint path (`sync/Project/Projects`,
+ * `crm/Accounts`; case-insensitive, as Exact's routing is) by importing only its module.
+ * Resolves `undefined` for a path Exact's reference does not list.
+ */
+export async function loadEntity(path: string): Promise<EntityDef | undefined> {
+  const wanted = path.toLowerCase();
+  const entry = catalogueIndex.find((candidate) => candidate.path.toLowerCase() === wanted);
+  if (entry === undefined) return undefined;
+  const module = (await import(`./generated/${entry.module}.ts`)) as Record<string, EntityDef>;
+  return module[entry.exportName];
+}
