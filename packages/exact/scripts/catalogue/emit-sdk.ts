@@ -16,7 +16,10 @@ export function header(model: CatalogueModel): string {
 }
 
 function specOf(field: ModelField, byPath: Map<string, ModelEndpoint>): string {
-  if (field.type === 'Nav') return `{ nav: ${byPath.get(field.nav ?? '')?.exportName} }`;
+  if (field.type === 'Nav') {
+    const readOnly = /[PU]/.test(field.methods) ? '' : ', readOnly: true';
+    return `{ nav: ${byPath.get(field.nav ?? '')?.exportName}${readOnly} }`;
+  }
   const flags = [field.type];
   if (!field.key && !/[PU]/.test(field.methods)) flags.push('ro');
   if (field.accountCode) flags.push('code18');

@@ -18,9 +18,13 @@ export type EdmType =
  */
 export type ScalarSpec = EdmType | `${EdmType} ${string}`;
 
-/** A navigation collection (e.g. invoice lines): deferred unless `$expand`ed; deep insert on POST. */
+/**
+ * A navigation collection (e.g. invoice lines): deferred unless `$expand`ed; deep insert on
+ * POST unless `readOnly` (e.g. an account's bank accounts).
+ */
 export interface NavSpec {
   readonly nav: EntityDef;
+  readonly readOnly?: boolean;
 }
 
 export type FieldSpec = ScalarSpec | NavSpec;
@@ -93,7 +97,9 @@ export type ScalarField<E extends EntityDef> = {
 
 /** Names of fields that may be sent on POST/PUT. */
 type WritableField<E extends EntityDef> = {
-  [P in keyof E['fields']]: E['fields'][P] extends `${string} ro${string}` ? never : P;
+  [P in keyof E['fields']]: E['fields'][P] extends `${string} ro${string}` | { readonly readOnly: true }
+    ? never
+    : P;
 }[keyof E['fields']] &
   string;
 
@@ -138,7 +144,7 @@ export function fieldsOf(entity: EntityDef): Map<string, ParsedField> {
       fields.set(name, {
         name,
         type: 'Nav',
-        readOnly: false,
+        readOnly: spec.readOnly === true,
         padded: false,
         accountCode: false,
         nav: spec.nav,

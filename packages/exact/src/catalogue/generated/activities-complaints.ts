@@ -23,7 +23,7 @@ export const complaints = defineEntity({
     AccountName: 'String ro',
     AssignedTo: 'Guid',
     AssignedToFullName: 'String',
-    Attachments: { nav: requestAttachments },
+    Attachments: { nav: requestAttachments, readOnly: true },
     Complaint: 'String',
     Contact: 'Guid',
     ContactFullName: 'String ro',

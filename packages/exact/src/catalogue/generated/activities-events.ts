@@ -21,7 +21,7 @@ export const events = defineEntity({
     ID: 'Guid',
     Account: 'Guid',
     AccountName: 'String ro',
-    Attachments: { nav: requestAttachments },
+    Attachments: { nav: requestAttachments, readOnly: true },
     Campaign: 'Guid',
     CampaignDescription: 'String ro',
     Contact: 'Guid',

@@ -23,7 +23,7 @@ export const serviceRequests = defineEntity({
     AccountName: 'String ro',
     AssignedTo: 'Guid',
     AssignedToFullName: 'String',
-    Attachments: { nav: requestAttachments },
+    Attachments: { nav: requestAttachments, readOnly: true },
     Contact: 'Guid',
     ContactFullName: 'String ro',
     Created: 'DateTime ro',

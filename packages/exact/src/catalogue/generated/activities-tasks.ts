@@ -22,7 +22,7 @@ export const tasks = defineEntity({
     Account: 'Guid',
     AccountName: 'String ro',
     ActionDate: 'DateTime',
-    Attachments: { nav: requestAttachments },
+    Attachments: { nav: requestAttachments, readOnly: true },
     Contact: 'Guid',
     ContactFullName: 'String ro',
     Created: 'DateTime ro',

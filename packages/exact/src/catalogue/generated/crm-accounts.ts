@@ -32,7 +32,7 @@ export const accounts = defineEntity({
     AddressLine1: 'String',
     AddressLine2: 'String',
     AddressLine3: 'String',
-    BankAccounts: { nav: bankAccounts },
+    BankAccounts: { nav: bankAccounts, readOnly: true },
     Blocked: 'Boolean',
     BRIN: 'Guid ro',
     BSN: 'String',

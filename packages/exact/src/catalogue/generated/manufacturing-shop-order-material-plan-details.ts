@@ -53,7 +53,7 @@ export const shopOrderMaterialPlanDetails = defineEntity({
     Status: 'Int32',
     StatusDescription: 'String ro',
     Stock: 'Double ro',
-    StockLocations: { nav: itemWarehouseStorageLocations },
+    StockLocations: { nav: itemWarehouseStorageLocations, readOnly: true },
     SubShopOrder: 'Guid ro',
     SubShopOrderNumber: 'Int32 ro',
     Type: 'Int32',

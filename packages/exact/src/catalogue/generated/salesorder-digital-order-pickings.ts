@@ -26,7 +26,7 @@ export const digitalOrderPickings = defineEntity({
     DeliveryAccountCode: 'String ro',
     DeliveryAccountName: 'String ro',
     DigitalOrderPickingLineCount: 'Int32 ro',
-    DigitalOrderPickingLines: { nav: digitalOrderPickingLines },
+    DigitalOrderPickingLines: { nav: digitalOrderPickingLines, readOnly: true },
     Division: 'Int32 ro',
     Modified: 'DateTime ro',
     Modifier: 'Guid ro',

@@ -180,6 +180,6 @@ export const syncCrmAccounts = defineEntity({
     Website: 'String',
     PeppolIdentifier: 'String',
     AddressSource: 'Int32 ro',
-    BankAccounts: { nav: bankAccounts },
+    BankAccounts: { nav: bankAccounts, readOnly: true },
   },
 } as const);
