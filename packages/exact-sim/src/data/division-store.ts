@@ -13,11 +13,14 @@ import { accountGenerator } from './generators/accounts.ts';
 import { addressGenerator } from './generators/addresses.ts';
 import { contactGenerator } from './generators/contacts.ts';
 import { glAccountGenerator } from './generators/gl-accounts.ts';
+import { itemGroupGenerator } from './generators/item-groups.ts';
 import { itemGenerator } from './generators/items.ts';
+import { journalGenerator } from './generators/journals.ts';
 import { LineLayout } from './generators/line-layout.ts';
 import { salesInvoiceGenerator, salesInvoiceLineGenerator } from './generators/sales-invoices.ts';
 import { salesOrderGenerator, salesOrderLineGenerator } from './generators/sales-orders.ts';
 import { transactionLineGenerator } from './generators/transaction-lines.ts';
+import { vatCodeGenerator } from './generators/vat-codes.ts';
 import type { GenericScope, ReferenceTarget, ValueMaker } from './generic/field-values.ts';
 import {
   completedGenerator,
@@ -28,27 +31,56 @@ import {
 } from './generic/generic-table.ts';
 import { type Row, type RowGenerator, Table } from './table.ts';
 
-/** Child table → its columns pointing at a generic parent table (from the parents' navigations). */
-const childReferences = new Map<TableName, Map<string, ReferenceTarget>>();
-for (const [parent, entity] of Object.entries(tableEntities) as [
-  TableName,
-  (typeof tableEntities)[TableName],
-][]) {
-  if ((coreTableNames as readonly string[]).includes(parent)) continue;
-  for (const field of entity.fields) {
-    if (!field.nav) continue;
-    const child = field.nav.entity as TableName;
-    const map = childReferences.get(child) ?? new Map<string, ReferenceTarget>();
-    map.set(field.nav.foreignKey, { salt: genericSalt(parent), count: GENERIC_ROWS });
-    childReferences.set(child, map);
+/** Hand-made generators of tables outside the core: they win; the generic one completes them. */
+const dedicatedGenerators: Partial<Record<TableName, (ctx: GenerationContext) => RowGenerator>> = {
+  'logistics/ItemGroups': itemGroupGenerator,
+  'financial/Journals': journalGenerator,
+  'vat/VATCodes': vatCodeGenerator,
+};
+
+function pluralOf(name: string): string[] {
+  return name.endsWith('y') ? [`${name.slice(0, -1)}ies`] : [`${name}s`, `${name}es`];
+}
+
+/**
+ * Guid columns of each generic table that point at another generic table: a parent's
+ * navigation foreign key, or a column named after a table (`Document` → `documents/Documents`,
+ * the same service first).
+ */
+const referencedTables = new Map<TableName, Map<string, TableName>>();
+{
+  const generic = (Object.keys(tableEntities) as TableName[]).filter(
+    (name) => !(coreTableNames as readonly string[]).includes(name),
+  );
+  const byLastSegment = new Map<string, TableName[]>();
+  for (const name of generic) {
+    const last = name.split('/').at(-1)?.toLowerCase() ?? name;
+    byLastSegment.set(last, [...(byLastSegment.get(last) ?? []), name]);
+  }
+  const add = (child: TableName, field: string, parent: TableName) => {
+    const map = referencedTables.get(child) ?? new Map<string, TableName>();
+    map.set(field, parent);
+    referencedTables.set(child, map);
+  };
+  for (const name of generic) {
+    const entity = tableEntities[name];
+    const service = name.split('/').slice(0, -1).join('/');
+    for (const field of entity.fields) {
+      if (field.nav && !(coreTableNames as readonly string[]).includes(field.nav.entity)) {
+        add(field.nav.entity as TableName, field.nav.foreignKey, name);
+      }
+      if (field.type !== 'Edm.Guid' || field.key) continue;
+      const candidates = pluralOf(field.name).flatMap(
+        (plural) => byLastSegment.get(plural.toLowerCase()) ?? [],
+      );
+      const target = candidates.find((c) => c.startsWith(`${service}/`)) ?? candidates[0];
+      if (target && target !== name && !referencedTables.get(name)?.has(field.name))
+        add(name, field.name, target);
+    }
   }
 }
 
-function parentReferences(table: TableName): ReadonlyMap<string, ReferenceTarget> {
-  return childReferences.get(table) ?? new Map();
-}
-
-/** One `sync/Deleted` row. */
+/** One `sync/Deleted` row. */ /** One `sync/Deleted` row. */
 export interface DeletedRow extends Row {
   Timestamp: number;
   DeletedBy: string;
@@ -119,14 +151,34 @@ export class DivisionStore {
         enumerable: true,
         get: () => {
           const salt = genericSalt(name);
-          const generator = genericGenerator(tableEntities[name], scope, salt, parentReferences(name));
-          const table = new Table(tableEntities[name], generator, this.counter + 1);
+          const entity = tableEntities[name];
+          const dedicated = dedicatedGenerators[name];
+          const generator = dedicated
+            ? completedGenerator(entity, scope, salt, dedicated(ctx))
+            : genericGenerator(entity, scope, salt, this.#referencesOf(name));
+          const table = new Table(entity, generator, this.counter + 1);
           this.counter += generator.count;
           Object.defineProperty(this.tables, name, { value: table, enumerable: true });
           return table;
         },
       });
     }
+  }
+
+  /** Pickers of keys of the tables a generic table's Guid columns point at. */
+  #referencesOf(table: TableName): Map<string, ReferenceTarget> {
+    const pickers = new Map<string, ReferenceTarget>();
+    for (const [field, target] of referencedTables.get(table) ?? []) {
+      const dedicated = dedicatedGenerators[target];
+      if (dedicated) {
+        const generator = dedicated(this.ctx);
+        pickers.set(field, (r) => generator.key(r.int(generator.count)));
+      } else if (tableEntities[target].fields.find((f) => f.key)?.type === 'Edm.Guid') {
+        const salt = genericSalt(target);
+        pickers.set(field, (r) => this.ctx.key(salt, r.int(GENERIC_ROWS)));
+      }
+    }
+    return pickers;
   }
 
   /**

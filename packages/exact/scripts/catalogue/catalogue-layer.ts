@@ -69,10 +69,14 @@ export const PADDED_BY_NAME: Readonly<Record<string, Padding>> = {
   CustomerCode: ACCOUNT_CODE,
 };
 
-/** Per-endpoint account-code columns whose name alone does not say so (§3.5). */
-export const ACCOUNT_CODE_FIELDS: Readonly<Record<string, readonly string[]>> = {
-  'crm/Accounts': ['Code'],
-  'crm/Contacts': ['Code'],
+/**
+ * Padded columns whose name alone does not say so: account codes (§3.5) and the VAT code
+ * table's own codes (3 characters like every VAT code, §12).
+ */
+export const PADDED_BY_ENDPOINT: Readonly<Record<string, Readonly<Record<string, Padding>>>> = {
+  'crm/Accounts': { Code: ACCOUNT_CODE },
+  'crm/Contacts': { Code: ACCOUNT_CODE },
+  'vat/VATCodes': { Code: { width: 3, align: 'left' } },
 };
 
 export const ENDPOINT_LAYER: Readonly<Record<string, EndpointLayer>> = {

@@ -3,12 +3,12 @@
 
 import {
   ACCOUNT_CODE,
-  ACCOUNT_CODE_FIELDS,
   ENDPOINT_LAYER,
   EXTRA_ENDPOINTS,
   type LayerEdm,
   type LayerField,
   LINE_LEVEL_SYNC,
+  PADDED_BY_ENDPOINT,
   PADDED_BY_NAME,
   type Padding,
 } from './catalogue-layer.ts';
@@ -181,8 +181,7 @@ function kindOf(path: string): EndpointKind {
 
 function paddingOf(path: string, name: string, type: string): { pad?: Padding; accountCode: boolean } {
   if (type !== 'String') return { accountCode: false };
-  if (ACCOUNT_CODE_FIELDS[path]?.includes(name)) return { pad: ACCOUNT_CODE, accountCode: true };
-  const pad = PADDED_BY_NAME[name];
+  const pad = PADDED_BY_ENDPOINT[path]?.[name] ?? PADDED_BY_NAME[name];
   if (pad === undefined) return { accountCode: false };
   return { pad, accountCode: pad === ACCOUNT_CODE };
 }

@@ -36,14 +36,14 @@ export interface GenericScope {
   currency: string;
 }
 
-/** A reference to a generated row of another table: its key. */
-export interface ReferenceTarget {
-  salt: number;
-  count: number;
-}
+/** A reference to another table: draws the key of one of its generated rows. */
+export type ReferenceTarget = (r: Rand) => unknown;
 
 const DAY = 86_400_000;
 const UNITS = ['stuk', 'uur', 'kg', 'doos', 'm'];
+const JOURNALS = ['10', '20', '60', '70', '90'];
+const BANKS = ['ABNA', 'INGB', 'RABO', 'TRIO'];
+const GL_CODES = ['1100', '1300', '1600', '4400', '7000', '8000'];
 const WORDS = [
   'Algemeen',
   'Standaard',
@@ -58,19 +58,17 @@ const WORDS = [
 /** Guid columns that point at the tables with hand-made generators, by column name. */
 function coreReference(name: string, ctx: GenerationContext): ReferenceTarget | null {
   const v = ctx.volumes;
+  const to = (salt: number, count: number): ReferenceTarget | null =>
+    count > 0 ? (r) => ctx.key(salt, r.int(count)) : null;
   if (/^(Account|OrderedBy|InvoiceTo|DeliverTo|Customer|Supplier|Creditor|Debtor|OrderAccount)$/.test(name)) {
-    return { salt: tableSalt.Account, count: v.accounts };
+    return to(tableSalt.Account, v.accounts);
   }
-  if (/^(Item|ItemID)$/.test(name)) return { salt: tableSalt.Item, count: v.items };
-  if (/^(GLAccount|GLRevenue|GLCosts|GLStock|GLAccountID)$/.test(name)) {
-    return { salt: tableSalt.GLAccount, count: v.glAccounts };
-  }
-  if (/^(Contact|ContactPerson|MainContact)$/.test(name))
-    return { salt: tableSalt.Contact, count: v.contacts };
-  if (name === 'InvoiceID' || name === 'SalesInvoice')
-    return { salt: tableSalt.SalesInvoice, count: v.salesInvoices };
-  if (name === 'OrderID' || name === 'SalesOrder')
-    return { salt: tableSalt.SalesOrder, count: v.salesOrders };
+  if (/^(Item|ItemID)$/.test(name)) return to(tableSalt.Item, v.items);
+  if (/^(GLAccount|GLRevenue|GLCosts|GLStock|GLAccountID)$/.test(name))
+    return to(tableSalt.GLAccount, v.glAccounts);
+  if (/^(Contact|ContactPerson|MainContact)$/.test(name)) return to(tableSalt.Contact, v.contacts);
+  if (name === 'InvoiceID' || name === 'SalesInvoice') return to(tableSalt.SalesInvoice, v.salesInvoices);
+  if (name === 'OrderID' || name === 'SalesOrder') return to(tableSalt.SalesOrder, v.salesOrders);
   return null;
 }
 
@@ -94,6 +92,12 @@ function stringMaker(field: FieldDef, scope: GenericScope, prefix: string): Valu
   if (name === 'LanguageCode') return () => 'nl-NL';
   if (name === 'Unit' || name === 'UnitCode') return ({ r }) => padTo(r.pick(UNITS), pad);
   if (/Currency$/.test(name)) return () => scope.currency;
+  if (/^Journal(Code)?$/.test(name)) return ({ r }) => r.pick(JOURNALS);
+  if (/^PaymentCondition/.test(name) && !/Description$/.test(name))
+    return ({ r }) => r.pick(['14', '30', '30', '60']);
+  if (/IBAN$/.test(name)) return ({ r }) => `NL${r.digits(2)}${r.pick(BANKS)}0${r.digits(9)}`;
+  if (/BIC(Code)?$/.test(name)) return ({ r }) => `${r.pick(BANKS)}NL2A`;
+  if (/^GL.*Code$/.test(name)) return ({ r }) => r.pick(GL_CODES);
   if (/E[Mm]ail/.test(name)) {
     return ({ r, index }) =>
       `${r.pick(['info', 'administratie', 'contact'])}${index + 1}@${domainSlug(r.pick(trades))}.nl`;
@@ -103,6 +107,8 @@ function stringMaker(field: FieldDef, scope: GenericScope, prefix: string): Valu
   if (/Postcode|PostalCode|ZipCode/.test(name)) return ({ r }) => postcode(r, city(r));
   if (name === 'City' || name.endsWith('City')) return ({ r }) => r.pick(cities).name;
   if (/^AddressLine1$|Street$/.test(name)) return ({ r }) => streetAddress(r);
+  if (/FileName$/.test(name))
+    return ({ r, index }) => `${r.pick(['factuur', 'offerte', 'bon', 'contract'])}-${index + 1}.pdf`;
   if (/Website|Url|URL/.test(name)) return ({ r }) => `https://www.${domainSlug(r.pick(trades))}.nl`;
   if (/VATNumber|VatNumber/.test(name)) return ({ r }) => vatNumber(r);
   if (/FullName$|CreatorName$|ModifierName$/.test(name)) return () => ctx.ownerName;
@@ -164,8 +170,8 @@ export function valueMakerFor(
     case 'Edm.Guid': {
       if (name === 'Creator' || name === 'Modifier' || name === 'User' || name === 'UserID')
         return () => ctx.ownerId;
-      const target = references.get(name) ?? coreReference(name, ctx);
-      if (target && target.count > 0) return ({ r }) => ctx.key(target.salt, r.int(target.count));
+      const target = coreReference(name, ctx) ?? references.get(name);
+      if (target) return ({ r }) => target(r);
       return ({ r, index }) =>
         r.chance(0.6) ? null : ctx.key(tableSalt.Mutation + 1000, index * 97 + r.int(97));
     }

@@ -24,7 +24,7 @@ export const vatCodes = defineEntity({
     AccountName: 'String ro',
     CalculationBasis: 'Byte',
     Charged: 'Boolean',
-    Code: 'String',
+    Code: 'String pad',
     Country: 'String ro pad',
     Created: 'DateTime ro',
     Creator: 'Guid ro',
