@@ -196,7 +196,6 @@ function scalarField(
     type,
     key: property.key === true,
     methods: property.methods,
-    accountCode: false,
     ...paddingOf(path, property.name, type),
   };
 }
