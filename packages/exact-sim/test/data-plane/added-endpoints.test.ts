@@ -1,12 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { harness } from './harness.ts';
+import { harness, rowsOf } from './harness.ts';
 
 type Row = Record<string, unknown>;
-
-/** Rows of a collection answer in either envelope (`d.results` or a bare `d` array). */
-function rowsOf(d: unknown): Row[] {
-  return (Array.isArray(d) ? d : (d as { results: Row[] }).results) as Row[];
-}
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 

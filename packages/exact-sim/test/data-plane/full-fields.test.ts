@@ -1,13 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { endpointsByPath } from '../../src/catalogue/endpoints.ts';
-import { harness } from './harness.ts';
+import { harness, rowsOf } from './harness.ts';
 
 type Row = Record<string, unknown>;
-
-function rowsOf(d: unknown): Row[] {
-  return (Array.isArray(d) ? d : (d as { results: Row[] }).results) as Row[];
-}
 
 describe("Exact's full field lists on the entities Koppel moves", () => {
   const h = harness({ volumes: { accounts: 50 } });

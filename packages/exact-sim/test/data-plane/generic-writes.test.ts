@@ -1,11 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { errorMessage, harness, json } from './harness.ts';
+import { errorMessage, harness, json, rowsOf } from './harness.ts';
 
 type Row = Record<string, unknown>;
-
-function rowsOf(d: unknown): Row[] {
-  return (Array.isArray(d) ? d : (d as { results: Row[] }).results) as Row[];
-}
 
 describe('writes to any endpoint, with the reference per-property methods', () => {
   it('creates, updates and deletes on a generic endpoint, keeping what was written', async () => {

@@ -113,3 +113,8 @@ export type Rows = Record<string, unknown>[];
 export function results(d: Record<string, unknown>): Rows {
   return d.results as Rows;
 }
+
+/** Rows of a collection answer in either envelope: `d.results` or a bare `d` array. */
+export function rowsOf(d: unknown): Rows {
+  return (Array.isArray(d) ? d : (d as { results: Rows }).results) as Rows;
+}

@@ -2,17 +2,10 @@
 // endpoints.json) cannot say. `generate-catalogue.ts` applies it on top of the metadata, so
 // regenerating never loses it. Every fact cites ../shared/exact-online-api.md.
 
-/** Edm types of the metadata, without the `Edm.` prefix. */
-export type LayerEdm =
-  | 'Guid'
-  | 'String'
-  | 'Int16'
-  | 'Int32'
-  | 'Int64'
-  | 'Byte'
-  | 'Double'
-  | 'Boolean'
-  | 'DateTime';
+import type { EdmType } from '../../src/catalogue/entity.ts';
+
+/** Edm types a layer field may have (the SDK's, without the `Edm.` prefix). */
+export type LayerEdm = Exclude<EdmType, 'Binary'>;
 
 /** A property the metadata lacks: `G` read, `P` post, `U` put (read-only without P and U). */
 export interface LayerField {
