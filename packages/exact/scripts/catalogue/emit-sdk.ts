@@ -82,10 +82,22 @@ ${fields.join('\n')}
 export function endpointIndex(model: CatalogueModel): string {
   const rows = model.endpoints
     .filter((e) => e.listed)
-    .map(
-      (e) =>
-        `  { path: ${JSON.stringify(e.path)}, exportName: ${JSON.stringify(e.exportName)}, module: ${JSON.stringify(e.module)}, scope: ${JSON.stringify(e.scope)}, kind: '${e.kind}', methods: [${e.methods.map((m) => `'${m}'`).join(', ')}], docPage: ${JSON.stringify(e.docPage)} },`,
-    );
+    .map((e) => {
+      const props = [
+        `path: ${JSON.stringify(e.path)}`,
+        `exportName: ${JSON.stringify(e.exportName)}`,
+        `module: ${JSON.stringify(e.module)}`,
+        `scope: ${JSON.stringify(e.scope)}`,
+        `kind: '${e.kind}'`,
+        `methods: [${e.methods.map((m) => `'${m}'`).join(', ')}]`,
+        `docPage: ${JSON.stringify(e.docPage)}`,
+      ];
+      if (e.syncPath) props.push(`syncPath: ${JSON.stringify(e.syncPath)}`);
+      if (e.bulkPath) props.push(`bulkPath: ${JSON.stringify(e.bulkPath)}`);
+      if (e.webhookTopic) props.push(`webhookTopic: ${JSON.stringify(e.webhookTopic)}`);
+      if (e.deletedEntityTypes) props.push(`deletedEntityTypes: [${e.deletedEntityTypes.join(', ')}]`);
+      return `  { ${props.join(', ')} },`;
+    });
   return `${header(model)}
 import type { HttpMethod } from '../entity.ts';
 
@@ -103,6 +115,12 @@ export interface CatalogueEntry {
   readonly methods: readonly HttpMethod[];
   /** Name of Exact's reference page (\`HlpRestAPIResourcesDetails.aspx?name=…\`). */
   readonly docPage: string;
+  /** The \`sync/…\` endpoint that reads this entity's records, when Exact has one. */
+  readonly syncPath?: string;
+  /** The \`bulk/…\` endpoint that reads this entity's records, when Exact has one. */
+  readonly bulkPath?: string;
+  readonly webhookTopic?: string;
+  readonly deletedEntityTypes?: readonly number[];
 }
 
 /** Every endpoint of Exact's reference, in the order of the metadata. */

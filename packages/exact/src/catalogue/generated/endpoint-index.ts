@@ -18,6 +18,12 @@ export interface CatalogueEntry {
   readonly methods: readonly HttpMethod[];
   /** Name of Exact's reference page (`HlpRestAPIResourcesDetails.aspx?name=…`). */
   readonly docPage: string;
+  /** The `sync/…` endpoint that reads this entity's records, when Exact has one. */
+  readonly syncPath?: string;
+  /** The `bulk/…` endpoint that reads this entity's records, when Exact has one. */
+  readonly bulkPath?: string;
+  readonly webhookTopic?: string;
+  readonly deletedEntityTypes?: readonly number[];
 }
 
 /** Every endpoint of Exact's reference, in the order of the metadata. */
@@ -318,6 +324,7 @@ export const catalogueIndex: readonly CatalogueEntry[] = [
     kind: 'bulk',
     methods: ['GET'],
     docPage: 'BulkCRMQuotationLines',
+    bulkPath: 'bulk/CRM/QuotationLines',
   },
   {
     path: 'bulk/Cashflow/Payments',
@@ -327,6 +334,7 @@ export const catalogueIndex: readonly CatalogueEntry[] = [
     kind: 'bulk',
     methods: ['GET'],
     docPage: 'BulkCashflowPayments',
+    bulkPath: 'bulk/Cashflow/Payments',
   },
   {
     path: 'bulk/Cashflow/Receivables',
@@ -336,6 +344,7 @@ export const catalogueIndex: readonly CatalogueEntry[] = [
     kind: 'bulk',
     methods: ['GET'],
     docPage: 'BulkCashflowReceivables',
+    bulkPath: 'bulk/Cashflow/Receivables',
   },
   {
     path: 'bulk/SalesInvoice/SalesInvoiceLines',
@@ -345,6 +354,7 @@ export const catalogueIndex: readonly CatalogueEntry[] = [
     kind: 'bulk',
     methods: ['GET'],
     docPage: 'BulkSalesInvoiceSalesInvoiceLines',
+    bulkPath: 'bulk/SalesInvoice/SalesInvoiceLines',
   },
   {
     path: 'bulk/SalesOrder/SalesOrderLines',
@@ -354,6 +364,7 @@ export const catalogueIndex: readonly CatalogueEntry[] = [
     kind: 'bulk',
     methods: ['GET'],
     docPage: 'BulkSalesOrderSalesOrderLines',
+    bulkPath: 'bulk/SalesOrder/SalesOrderLines',
   },
   {
     path: 'cashflow/Banks',
@@ -453,6 +464,10 @@ export const catalogueIndex: readonly CatalogueEntry[] = [
     kind: 'standard',
     methods: ['GET', 'POST', 'PUT', 'DELETE'],
     docPage: 'CRMAccounts',
+    syncPath: 'sync/CRM/Accounts',
+    bulkPath: 'bulk/CRM/Accounts',
+    webhookTopic: 'Accounts',
+    deletedEntityTypes: [2],
   },
   {
     path: 'crm/AddressStates',
@@ -471,6 +486,9 @@ export const catalogueIndex: readonly CatalogueEntry[] = [
     kind: 'standard',
     methods: ['GET', 'POST', 'PUT', 'DELETE'],
     docPage: 'CRMAddresses',
+    syncPath: 'sync/CRM/Addresses',
+    bulkPath: 'bulk/CRM/Addresses',
+    deletedEntityTypes: [3],
   },
   {
     path: 'crm/BankAccounts',
@@ -489,6 +507,10 @@ export const catalogueIndex: readonly CatalogueEntry[] = [
     kind: 'standard',
     methods: ['GET', 'POST', 'PUT', 'DELETE'],
     docPage: 'CRMContacts',
+    syncPath: 'sync/CRM/Contacts',
+    bulkPath: 'bulk/CRM/Contacts',
+    webhookTopic: 'Contacts',
+    deletedEntityTypes: [5],
   },
   {
     path: 'crm/HostingOpportunities',
@@ -552,6 +574,9 @@ export const catalogueIndex: readonly CatalogueEntry[] = [
     kind: 'standard',
     methods: ['GET', 'POST', 'PUT', 'DELETE'],
     docPage: 'CRMQuotations',
+    syncPath: 'sync/CRM/Quotations',
+    bulkPath: 'bulk/CRM/Quotations',
+    webhookTopic: 'Quotations',
   },
   {
     path: 'crm/RejectQuotation',
@@ -606,6 +631,9 @@ export const catalogueIndex: readonly CatalogueEntry[] = [
     kind: 'standard',
     methods: ['GET', 'POST', 'DELETE'],
     docPage: 'DocumentsDocumentAttachments',
+    syncPath: 'sync/Documents/DocumentAttachments',
+    bulkPath: 'bulk/Documents/DocumentAttachments',
+    deletedEntityTypes: [4],
   },
   {
     path: 'documents/DocumentCategories',
@@ -660,6 +688,10 @@ export const catalogueIndex: readonly CatalogueEntry[] = [
     kind: 'standard',
     methods: ['GET', 'POST', 'PUT', 'DELETE'],
     docPage: 'DocumentsDocuments',
+    syncPath: 'sync/Documents/Documents',
+    bulkPath: 'bulk/Documents/Documents',
+    webhookTopic: 'Documents',
+    deletedEntityTypes: [6],
   },
   {
     path: 'financial/DeductibilityPercentages',
@@ -705,6 +737,9 @@ export const catalogueIndex: readonly CatalogueEntry[] = [
     kind: 'standard',
     methods: ['GET', 'POST', 'PUT', 'DELETE'],
     docPage: 'FinancialGLAccounts',
+    syncPath: 'sync/Financial/GLAccounts',
+    bulkPath: 'bulk/Financial/GLAccounts',
+    deletedEntityTypes: [7],
   },
   {
     path: 'financial/GLClassifications',
@@ -714,6 +749,9 @@ export const catalogueIndex: readonly CatalogueEntry[] = [
     kind: 'standard',
     methods: ['GET'],
     docPage: 'FinancialGLClassifications',
+    syncPath: 'sync/Financial/GLClassifications',
+    bulkPath: 'bulk/Financial/GLClassifications',
+    deletedEntityTypes: [18],
   },
   {
     path: 'financial/GLSchemes',
@@ -813,6 +851,10 @@ export const catalogueIndex: readonly CatalogueEntry[] = [
     kind: 'standard',
     methods: ['GET'],
     docPage: 'FinancialTransactionTransactionLines',
+    syncPath: 'sync/Financial/TransactionLines',
+    bulkPath: 'bulk/Financial/TransactionLines',
+    webhookTopic: 'FinancialTransactions',
+    deletedEntityTypes: [1],
   },
   {
     path: 'general/Currencies',
@@ -1002,6 +1044,8 @@ export const catalogueIndex: readonly CatalogueEntry[] = [
     kind: 'standard',
     methods: ['GET', 'POST', 'PUT', 'DELETE'],
     docPage: 'InventoryItemWarehouses',
+    syncPath: 'sync/Inventory/ItemWarehouses',
+    deletedEntityTypes: [19],
   },
   {
     path: 'inventory/ProcessStockCount',
@@ -1173,6 +1217,10 @@ export const catalogueIndex: readonly CatalogueEntry[] = [
     kind: 'standard',
     methods: ['GET', 'POST', 'PUT', 'DELETE'],
     docPage: 'LogisticsItems',
+    syncPath: 'sync/Logistics/Items',
+    bulkPath: 'bulk/Logistics/Items',
+    webhookTopic: 'Items',
+    deletedEntityTypes: [9],
   },
   {
     path: 'logistics/ReasonCodes',
@@ -1668,6 +1716,8 @@ export const catalogueIndex: readonly CatalogueEntry[] = [
     kind: 'standard',
     methods: ['GET', 'POST', 'PUT', 'DELETE'],
     docPage: 'ProjectProjectPlanning',
+    syncPath: 'sync/Project/ProjectPlanning',
+    deletedEntityTypes: [26],
   },
   {
     path: 'project/ProjectPlanningRecurring',
@@ -1722,6 +1772,8 @@ export const catalogueIndex: readonly CatalogueEntry[] = [
     kind: 'standard',
     methods: ['GET', 'POST', 'PUT', 'DELETE'],
     docPage: 'ProjectProjects',
+    syncPath: 'sync/Project/Projects',
+    deletedEntityTypes: [21],
   },
   {
     path: 'project/TimeCorrections',
@@ -1794,6 +1846,7 @@ export const catalogueIndex: readonly CatalogueEntry[] = [
     kind: 'standard',
     methods: ['GET', 'POST', 'PUT', 'DELETE'],
     docPage: 'PurchaseEntryPurchaseEntries',
+    webhookTopic: 'PurchaseEntries',
   },
   {
     path: 'purchaseentry/PurchaseEntryLines',
@@ -1839,6 +1892,9 @@ export const catalogueIndex: readonly CatalogueEntry[] = [
     kind: 'standard',
     methods: ['GET', 'POST', 'DELETE'],
     docPage: 'PurchaseOrderPurchaseOrders',
+    syncPath: 'sync/PurchaseOrder/PurchaseOrders',
+    webhookTopic: 'PurchaseOrders',
+    deletedEntityTypes: [22],
   },
   {
     path: 'purchaseorder/PurchaseReturnLines',
@@ -2802,6 +2858,7 @@ export const catalogueIndex: readonly CatalogueEntry[] = [
     kind: 'standard',
     methods: ['GET', 'POST', 'PUT', 'DELETE'],
     docPage: 'SalesInvoiceSalesInvoiceLines',
+    bulkPath: 'bulk/SalesInvoice/SalesInvoiceLines',
   },
   {
     path: 'salesinvoice/SalesInvoices',
@@ -2811,6 +2868,9 @@ export const catalogueIndex: readonly CatalogueEntry[] = [
     kind: 'standard',
     methods: ['GET', 'POST', 'PUT', 'DELETE'],
     docPage: 'SalesInvoiceSalesInvoices',
+    bulkPath: 'bulk/SalesInvoice/SalesInvoices',
+    webhookTopic: 'SalesInvoices',
+    deletedEntityTypes: [13],
   },
   {
     path: 'salesinvoice/SalesOrderID',
@@ -2865,6 +2925,10 @@ export const catalogueIndex: readonly CatalogueEntry[] = [
     kind: 'standard',
     methods: ['GET', 'POST', 'PUT'],
     docPage: 'SalesOrderGoodsDeliveries',
+    syncPath: 'sync/SalesOrder/GoodsDeliveries',
+    bulkPath: 'bulk/SalesOrder/GoodsDeliveries',
+    webhookTopic: 'GoodsDeliveries',
+    deletedEntityTypes: [16],
   },
   {
     path: 'salesorder/GoodsDeliveryLines',
@@ -2874,6 +2938,9 @@ export const catalogueIndex: readonly CatalogueEntry[] = [
     kind: 'standard',
     methods: ['GET', 'POST', 'PUT'],
     docPage: 'SalesOrderGoodsDeliveryLines',
+    syncPath: 'sync/SalesOrder/GoodsDeliveryLines',
+    bulkPath: 'bulk/SalesOrder/GoodsDeliveryLines',
+    deletedEntityTypes: [17],
   },
   {
     path: 'salesorder/PlannedSalesReturnLines',
@@ -2910,6 +2977,9 @@ export const catalogueIndex: readonly CatalogueEntry[] = [
     kind: 'standard',
     methods: ['GET', 'POST', 'PUT', 'DELETE'],
     docPage: 'SalesOrderSalesOrderLines',
+    syncPath: 'sync/SalesOrder/SalesOrderLines',
+    bulkPath: 'bulk/SalesOrder/SalesOrderLines',
+    deletedEntityTypes: [33],
   },
   {
     path: 'salesorder/SalesOrders',
@@ -2919,6 +2989,10 @@ export const catalogueIndex: readonly CatalogueEntry[] = [
     kind: 'standard',
     methods: ['GET', 'POST', 'PUT', 'DELETE'],
     docPage: 'SalesOrderSalesOrders',
+    syncPath: 'sync/SalesOrder/SalesOrderHeaders',
+    bulkPath: 'bulk/SalesOrder/SalesOrders',
+    webhookTopic: 'SalesOrders',
+    deletedEntityTypes: [32, 12],
   },
   {
     path: 'subscription/SubscriptionLineTypes',
@@ -2937,6 +3011,8 @@ export const catalogueIndex: readonly CatalogueEntry[] = [
     kind: 'standard',
     methods: ['GET', 'POST', 'PUT', 'DELETE'],
     docPage: 'SubscriptionSubscriptionLines',
+    syncPath: 'sync/Subscription/SubscriptionLines',
+    deletedEntityTypes: [24],
   },
   {
     path: 'subscription/SubscriptionReasonCodes',
@@ -2982,6 +3058,9 @@ export const catalogueIndex: readonly CatalogueEntry[] = [
     kind: 'standard',
     methods: ['GET', 'POST', 'PUT', 'DELETE'],
     docPage: 'SubscriptionSubscriptions',
+    syncPath: 'sync/Subscription/Subscriptions',
+    webhookTopic: 'Subscriptions',
+    deletedEntityTypes: [23],
   },
   {
     path: 'sync/CRM/Accounts',
@@ -2991,6 +3070,7 @@ export const catalogueIndex: readonly CatalogueEntry[] = [
     kind: 'sync',
     methods: ['GET'],
     docPage: 'SyncCRMAccounts',
+    syncPath: 'sync/CRM/Accounts',
   },
   {
     path: 'sync/CRM/Addresses',
@@ -3000,6 +3080,7 @@ export const catalogueIndex: readonly CatalogueEntry[] = [
     kind: 'sync',
     methods: ['GET'],
     docPage: 'SyncCRMAddresses',
+    syncPath: 'sync/CRM/Addresses',
   },
   {
     path: 'sync/CRM/Contacts',
@@ -3009,6 +3090,7 @@ export const catalogueIndex: readonly CatalogueEntry[] = [
     kind: 'sync',
     methods: ['GET'],
     docPage: 'SyncCRMContacts',
+    syncPath: 'sync/CRM/Contacts',
   },
   {
     path: 'sync/CRM/Quotations',
@@ -3018,6 +3100,7 @@ export const catalogueIndex: readonly CatalogueEntry[] = [
     kind: 'sync',
     methods: ['GET'],
     docPage: 'SyncCRMQuotations',
+    syncPath: 'sync/CRM/Quotations',
   },
   {
     path: 'sync/Cashflow/PaymentTerms',
@@ -3027,6 +3110,7 @@ export const catalogueIndex: readonly CatalogueEntry[] = [
     kind: 'sync',
     methods: ['GET'],
     docPage: 'SyncCashflowPaymentTerms',
+    syncPath: 'sync/Cashflow/PaymentTerms',
   },
   {
     path: 'sync/Deleted',
@@ -3036,6 +3120,7 @@ export const catalogueIndex: readonly CatalogueEntry[] = [
     kind: 'sync',
     methods: ['GET'],
     docPage: 'SyncDeleted',
+    syncPath: 'sync/Deleted',
   },
   {
     path: 'sync/Documents/DocumentAttachments',
@@ -3045,6 +3130,7 @@ export const catalogueIndex: readonly CatalogueEntry[] = [
     kind: 'sync',
     methods: ['GET'],
     docPage: 'SyncDocumentsDocumentAttachments',
+    syncPath: 'sync/Documents/DocumentAttachments',
   },
   {
     path: 'sync/Documents/Documents',
@@ -3054,6 +3140,7 @@ export const catalogueIndex: readonly CatalogueEntry[] = [
     kind: 'sync',
     methods: ['GET'],
     docPage: 'SyncDocumentsDocuments',
+    syncPath: 'sync/Documents/Documents',
   },
   {
     path: 'sync/Financial/GLAccounts',
@@ -3063,6 +3150,7 @@ export const catalogueIndex: readonly CatalogueEntry[] = [
     kind: 'sync',
     methods: ['GET'],
     docPage: 'SyncFinancialGLAccounts',
+    syncPath: 'sync/Financial/GLAccounts',
   },
   {
     path: 'sync/Financial/GLClassifications',
@@ -3072,6 +3160,7 @@ export const catalogueIndex: readonly CatalogueEntry[] = [
     kind: 'sync',
     methods: ['GET'],
     docPage: 'SyncFinancialGLClassifications',
+    syncPath: 'sync/Financial/GLClassifications',
   },
   {
     path: 'sync/Financial/TransactionLines',
@@ -3081,6 +3170,7 @@ export const catalogueIndex: readonly CatalogueEntry[] = [
     kind: 'sync',
     methods: ['GET'],
     docPage: 'SyncFinancialTransactionLines',
+    syncPath: 'sync/Financial/TransactionLines',
   },
   {
     path: 'sync/Inventory/ItemWarehouses',
@@ -3090,6 +3180,7 @@ export const catalogueIndex: readonly CatalogueEntry[] = [
     kind: 'sync',
     methods: ['GET'],
     docPage: 'SyncInventoryItemWarehouses',
+    syncPath: 'sync/Inventory/ItemWarehouses',
   },
   {
     path: 'sync/Inventory/StockPositions',
@@ -3099,6 +3190,7 @@ export const catalogueIndex: readonly CatalogueEntry[] = [
     kind: 'sync',
     methods: ['GET'],
     docPage: 'SyncInventoryStockPositions',
+    syncPath: 'sync/Inventory/StockPositions',
   },
   {
     path: 'sync/Inventory/StorageLocationStockPositions',
@@ -3108,6 +3200,7 @@ export const catalogueIndex: readonly CatalogueEntry[] = [
     kind: 'sync',
     methods: ['GET'],
     docPage: 'SyncInventoryStorageLocationStockPositions',
+    syncPath: 'sync/Inventory/StorageLocationStockPositions',
   },
   {
     path: 'sync/Logistics/Items',
@@ -3117,6 +3210,7 @@ export const catalogueIndex: readonly CatalogueEntry[] = [
     kind: 'sync',
     methods: ['GET'],
     docPage: 'SyncLogisticsItems',
+    syncPath: 'sync/Logistics/Items',
   },
   {
     path: 'sync/Logistics/SalesItemPrices',
@@ -3126,6 +3220,7 @@ export const catalogueIndex: readonly CatalogueEntry[] = [
     kind: 'sync',
     methods: ['GET'],
     docPage: 'SyncLogisticsSalesItemPrices',
+    syncPath: 'sync/Logistics/SalesItemPrices',
   },
   {
     path: 'sync/Project/ProjectPlanning',
@@ -3135,6 +3230,7 @@ export const catalogueIndex: readonly CatalogueEntry[] = [
     kind: 'sync',
     methods: ['GET'],
     docPage: 'SyncProjectProjectPlanning',
+    syncPath: 'sync/Project/ProjectPlanning',
   },
   {
     path: 'sync/Project/ProjectWBS',
@@ -3144,6 +3240,7 @@ export const catalogueIndex: readonly CatalogueEntry[] = [
     kind: 'sync',
     methods: ['GET'],
     docPage: 'SyncProjectProjectWBS',
+    syncPath: 'sync/Project/ProjectWBS',
   },
   {
     path: 'sync/Project/Projects',
@@ -3153,6 +3250,7 @@ export const catalogueIndex: readonly CatalogueEntry[] = [
     kind: 'sync',
     methods: ['GET'],
     docPage: 'SyncProjectProjects',
+    syncPath: 'sync/Project/Projects',
   },
   {
     path: 'sync/Project/TimeCostTransactions',
@@ -3162,6 +3260,7 @@ export const catalogueIndex: readonly CatalogueEntry[] = [
     kind: 'sync',
     methods: ['GET'],
     docPage: 'SyncProjectTimeCostTransactions',
+    syncPath: 'sync/Project/TimeCostTransactions',
   },
   {
     path: 'sync/PurchaseOrder/PurchaseOrders',
@@ -3171,6 +3270,7 @@ export const catalogueIndex: readonly CatalogueEntry[] = [
     kind: 'sync',
     methods: ['GET'],
     docPage: 'SyncPurchaseOrderPurchaseOrders',
+    syncPath: 'sync/PurchaseOrder/PurchaseOrders',
   },
   {
     path: 'sync/SalesInvoice/SalesInvoices',
@@ -3180,6 +3280,7 @@ export const catalogueIndex: readonly CatalogueEntry[] = [
     kind: 'sync',
     methods: ['GET'],
     docPage: 'SyncSalesInvoiceSalesInvoices',
+    syncPath: 'sync/SalesInvoice/SalesInvoices',
   },
   {
     path: 'sync/SalesOrder/GoodsDeliveries',
@@ -3189,6 +3290,7 @@ export const catalogueIndex: readonly CatalogueEntry[] = [
     kind: 'sync',
     methods: ['GET'],
     docPage: 'SyncSalesOrderGoodsDeliveries',
+    syncPath: 'sync/SalesOrder/GoodsDeliveries',
   },
   {
     path: 'sync/SalesOrder/GoodsDeliveryLines',
@@ -3198,6 +3300,7 @@ export const catalogueIndex: readonly CatalogueEntry[] = [
     kind: 'sync',
     methods: ['GET'],
     docPage: 'SyncSalesOrderGoodsDeliveryLines',
+    syncPath: 'sync/SalesOrder/GoodsDeliveryLines',
   },
   {
     path: 'sync/SalesOrder/SalesOrders',
@@ -3207,6 +3310,7 @@ export const catalogueIndex: readonly CatalogueEntry[] = [
     kind: 'sync',
     methods: ['GET'],
     docPage: 'SyncSalesOrderSalesOrders',
+    syncPath: 'sync/SalesOrder/SalesOrders',
   },
   {
     path: 'sync/Subscription/SubscriptionLines',
@@ -3216,6 +3320,7 @@ export const catalogueIndex: readonly CatalogueEntry[] = [
     kind: 'sync',
     methods: ['GET'],
     docPage: 'SyncSubscriptionSubscriptionLines',
+    syncPath: 'sync/Subscription/SubscriptionLines',
   },
   {
     path: 'sync/Subscription/Subscriptions',
@@ -3225,6 +3330,7 @@ export const catalogueIndex: readonly CatalogueEntry[] = [
     kind: 'sync',
     methods: ['GET'],
     docPage: 'SyncSubscriptionSubscriptions',
+    syncPath: 'sync/Subscription/Subscriptions',
   },
   {
     path: 'system/AccountantInfo',
