@@ -19,7 +19,7 @@ describe('the endpoints issue 11 found missing', () => {
     ['vat/VATCodes', 'ID', 'Code'],
   ];
 
-  it.each(added)('%s pages, filters and serves by key', async (path, key, filterField) => {
+  it.each(added)('%s pages, counts, filters, orders and serves by key', async (path, key, filterField) => {
     const all = await read(path, `$select=${key},${filterField}`);
     expect(all.length).toBeGreaterThanOrEqual(3);
     for (const row of all) expect(row[key]).toMatch(GUID);
@@ -33,6 +33,11 @@ describe('the endpoints issue 11 found missing', () => {
     const filtered = await read(path, `$select=${key},${filterField}&$filter=${filterField} eq '${wanted}'`);
     expect(filtered.length).toBeGreaterThanOrEqual(1);
     for (const row of filtered) expect(row[filterField]).toBe(wanted);
+
+    expect((await h.get(`${path}/$count`)).body).toBe(String(all.length));
+    const ordered = await read(path, `$select=${key},${filterField}&$orderby=${filterField} desc`);
+    const values = ordered.map((row) => String(row[filterField] ?? ''));
+    expect(values).toEqual([...values].sort().reverse());
 
     const one = (await h.d(`${path}(guid'${all[2]?.[key]}')`)) as Row;
     expect(one[key]).toBe(all[2]?.[key]);
