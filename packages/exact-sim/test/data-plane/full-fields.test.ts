@@ -3,8 +3,6 @@ import { describe, expect, it } from 'vitest';
 import { endpointsByPath } from '../../src/catalogue/endpoints.ts';
 import { harness, rowsOf } from './harness.ts';
 
-type Row = Record<string, unknown>;
-
 describe("Exact's full field lists on the entities Koppel moves", () => {
   const h = harness({ volumes: { accounts: 50 } });
 
