@@ -19,7 +19,7 @@ import { journalGenerator } from './generators/journals.ts';
 import { LineLayout } from './generators/line-layout.ts';
 import { salesInvoiceGenerator, salesInvoiceLineGenerator } from './generators/sales-invoices.ts';
 import { salesOrderGenerator, salesOrderLineGenerator } from './generators/sales-orders.ts';
-import { transactionLineGenerator } from './generators/transaction-lines.ts';
+import { transactionEntryGenerator, transactionLineGenerator } from './generators/transaction-lines.ts';
 import { vatCodeGenerator } from './generators/vat-codes.ts';
 import type { GenericScope, ReferenceTarget, ValueMaker } from './generic/field-values.ts';
 import {
@@ -36,6 +36,7 @@ const dedicatedGenerators: Partial<Record<TableName, (ctx: GenerationContext) =>
   'logistics/ItemGroups': itemGroupGenerator,
   'financial/Journals': journalGenerator,
   'vat/VATCodes': vatCodeGenerator,
+  'financialtransaction/Transactions': transactionEntryGenerator,
 };
 
 function pluralOf(name: string): string[] {

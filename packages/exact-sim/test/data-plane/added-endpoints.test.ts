@@ -8,6 +8,18 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 describe('the endpoints issue 11 found missing', () => {
   const h = harness({ volumes: { items: 30, salesInvoices: 10 } });
   const read = async (path: string, query = '') => rowsOf(await h.d(path, query));
+  /** Every row, following `__next` links. */
+  const readAll = async (path: string, query: string) => {
+    const rows: Row[] = [];
+    let next: string | undefined = query;
+    while (next !== undefined) {
+      const d = await h.d(path, next);
+      rows.push(...rowsOf(d));
+      const link = (d as { __next?: string }).__next;
+      next = link === undefined ? undefined : decodeURIComponent(link.slice(link.indexOf('?') + 1));
+    }
+    return rows;
+  };
 
   const added: [path: string, key: string, filterField: string][] = [
     ['documents/Documents', 'ID', 'Subject'],
@@ -20,12 +32,12 @@ describe('the endpoints issue 11 found missing', () => {
   ];
 
   it.each(added)('%s pages, counts, filters, orders and serves by key', async (path, key, filterField) => {
-    const all = await read(path, `$select=${key},${filterField}`);
+    const all = await readAll(path, `$select=${key},${filterField}`);
     expect(all.length).toBeGreaterThanOrEqual(3);
     for (const row of all) expect(row[key]).toMatch(GUID);
     expect(new Set(all.map((row) => row[key])).size).toBe(all.length);
 
-    const rest = await read(path, `$select=${key}&$skiptoken=guid'${all[0]?.[key]}'`);
+    const rest = await readAll(path, `$select=${key}&$skiptoken=guid'${all[0]?.[key]}'`);
     expect(rest.map((row) => row[key])).toEqual(all.slice(1).map((row) => row[key]));
     expect(await read(path, `$select=${key}&$top=2`)).toHaveLength(2);
 
@@ -35,7 +47,7 @@ describe('the endpoints issue 11 found missing', () => {
     for (const row of filtered) expect(row[filterField]).toBe(wanted);
 
     expect((await h.get(`${path}/$count`)).body).toBe(String(all.length));
-    const ordered = await read(path, `$select=${key},${filterField}&$orderby=${filterField} desc`);
+    const ordered = await readAll(path, `$select=${key},${filterField}&$orderby=${filterField} desc`);
     const values = ordered.map((row) => String(row[filterField] ?? ''));
     expect(values).toEqual([...values].sort().reverse());
 
@@ -59,7 +71,7 @@ describe('the endpoints issue 11 found missing', () => {
     }
   });
 
-  it('fits the rest of the division: item groups, journals, VAT codes and attachments refer to real rows', async () => {
+  it('fits the rest of the division: item groups, journals, VAT codes, entries and attachments refer to real rows', async () => {
     const groups = await read('logistics/ItemGroups', '$select=ID,Code,Description');
     const items = await read('logistics/Items', '$select=ItemGroup,ItemGroupCode');
     const groupById = new Map(groups.map((g) => [g.ID, g.Code]));
@@ -75,6 +87,25 @@ describe('the endpoints issue 11 found missing', () => {
     const vatCodes = new Set((await read('vat/VATCodes', '$select=Code')).map((v) => v.Code));
     for (const line of await read('salesinvoice/SalesInvoiceLines', '$select=VATCode')) {
       expect(vatCodes).toContain(line.VATCode);
+    }
+
+    const entries = await readAll(
+      'financialtransaction/Transactions',
+      '$select=EntryID,EntryNumber,JournalCode,Type',
+    );
+    const entryById = new Map(entries.map((e) => [e.EntryID, e]));
+    const entryLines = await readAll(
+      'financialtransaction/TransactionLines',
+      '$select=EntryID,EntryNumber,JournalCode,Type',
+    );
+    expect(new Set(entryLines.map((l) => l.EntryID))).toEqual(new Set(entryById.keys()));
+    for (const line of entryLines) {
+      const { EntryNumber, JournalCode, Type } = entryById.get(line.EntryID) ?? {};
+      expect({ EntryNumber, JournalCode, Type }).toEqual({
+        EntryNumber: line.EntryNumber,
+        JournalCode: line.JournalCode,
+        Type: line.Type,
+      });
     }
 
     const documents = new Set((await read('documents/Documents', '$select=ID')).map((d) => d.ID));
