@@ -12,12 +12,19 @@ import { startTestSim, type TestSim } from './support/sim.ts';
 const entities: EntityDef[] = [];
 let t: TestSim;
 let exact: ExactClient;
+/** Every URL the SDK asked for. */
+const requested: string[] = [];
 let d: DivisionClient;
 
 beforeAll(async () => {
   for (const entry of catalogueIndex) entities.push((await loadEntity(entry.path)) as EntityDef);
   t = await startTestSim({ rateLimits: { minutely: 100_000, daily: 1_000_000 } });
-  exact = await t.connectedClient();
+  exact = await t.connectedClient({
+    fetch: (input, init) => {
+      requested.push(String(input));
+      return fetch(input, init);
+    },
+  });
   d = exact.division(t.sim.defaults.divisions[0] as number);
 });
 afterAll(() => t.close());
@@ -149,6 +156,16 @@ describe('the SDK catalogue and exact-sim', () => {
       }
     }
     expect(problems.slice(0, 20)).toEqual([]);
+    // Beta endpoints are asked for under /api/v1/beta/{division}/ (facts §3.1).
+    const beta = entities.filter((entity) => entity.beta === true);
+    expect(beta.length).toBeGreaterThan(10);
+    for (const entity of beta) {
+      expect(
+        requested.some((url) => url.includes(`/api/v1/beta/${d.division}/${entity.path}?`)),
+        entity.path,
+      ).toBe(true);
+    }
+    expect(requested.some((url) => url.includes(`/api/v1/beta/${d.division}/crm/Accounts`))).toBe(false);
   });
 
   it('record where the field lists come from, in the generated files', () => {
