@@ -106,6 +106,8 @@ export class DivisionStore {
   writeSequence = 0;
   readonly #scope: GenericScope;
   readonly #completers = new Map<string, [string, ValueMaker][]>();
+  /** Tables built so far: the core ones, then generic ones in first-read order. */
+  readonly #built: TableName[] = [...coreTableNames];
 
   constructor(info: DivisionInfo, ctx: GenerationContext, createdAt: number) {
     this.info = info;
@@ -160,10 +162,20 @@ export class DivisionStore {
           const table = new Table(entity, generator, this.counter + 1);
           this.counter += generator.count;
           Object.defineProperty(this.tables, name, { value: table, enumerable: true });
+          this.#built.push(name);
           return table;
         },
       });
     }
+  }
+
+  /**
+   * The tables that exist so far. Reading `tables[name]` builds a generic table on first use,
+   * so code that walks every table (saving state) should walk these rather than
+   * `Object.values(tables)`, which would build all of them.
+   */
+  builtTables(): readonly TableName[] {
+    return this.#built;
   }
 
   /** Pickers of keys of the tables a generic table's Guid columns point at. */
