@@ -1,10 +1,11 @@
 #!/usr/bin/env node
+import { join } from 'node:path';
 // `npm start`: the hub on the embedded database, an Exact Online simulator beside it, and the
 // simulator's default app registered in every workspace, so a newcomer can sign up and
 // authorize at once. For a real Exact account run `koppel start` instead.
 import { startSimulator } from '@koppel/exact-sim';
-import { loadConfig } from '../config/config.ts';
-import { demoAppsPlugin, ensureDemoApps } from '../connections/demo-sandbox.ts';
+import { IN_MEMORY_DATA_DIR, loadConfig } from '../config/config.ts';
+import { DEMO_APP_TITLE, demoAppsPlugin, ensureDemoApps } from '../connections/demo-sandbox.ts';
 import { exactRedirectUri } from '../connections/redirect-uri.ts';
 import { ConfigError } from '../errors.ts';
 import { createHub } from '../hub.ts';
@@ -26,10 +27,15 @@ async function main(): Promise<void> {
       "KOPPEL_PORT: npm start needs a fixed port (or KOPPEL_PUBLIC_URL), because the sandbox app is registered with the hub's redirect URI before the hub starts. Leave it unset for 3000.",
     ]);
   }
+  // The simulator keeps its world (apps, tokens, changes, clock) beside the hub's data, so the
+  // connections the hub shows stay authorized across restarts.
+  const simState =
+    config.dataDir === IN_MEMORY_DATA_DIR ? undefined : join(config.dataDir, 'exact-sim-state.json');
   const sim = await startSimulator({
     port: simPort,
     host: config.host,
-    defaultApp: { redirectUri: exactRedirectUri(config.publicUrl) },
+    defaultApp: { name: DEMO_APP_TITLE, redirectUri: exactRedirectUri(config.publicUrl) },
+    ...(simState === undefined ? {} : { stateFile: simState }),
   });
   const hub = await createHub(config, {
     ...STANDARD_HUB_OPTIONS,
@@ -55,6 +61,7 @@ and an Exact Online simulator with a ready demo app.
 
   Hub             ${hubUrl}   (API reference: ${hubUrl}/api/openapi.json)
   exact-sim       ${sim.url}   (divisions ${sim.defaults.divisions.join(', ')})
+  App Center      ${sim.url}/appcenter   (register more Exact apps on the simulator)
   Exact login     ${user.username} / ${user.password}   (on exact-sim's consent screen)
 
 Next steps
@@ -65,8 +72,7 @@ Next steps
      Exact login above; tick the divisions and allow.
   3. Link divisions and press Test connection. README.md "Try it" does the same with curl.
 
-Stop with Ctrl+C. Data stays in ${config.dataDir}; exact-sim starts fresh each time, so
-authorize again after a restart.
+Stop with Ctrl+C. Data stays in ${config.dataDir}${simState === undefined ? '; exact-sim starts fresh each time, so authorize again after a restart' : `, exact-sim's in ${simState}, so connections stay authorized across restarts`}.
 `);
 }
 
