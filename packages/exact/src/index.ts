@@ -3,6 +3,7 @@ export type {
   EntityDef,
   FieldSpec,
   FilterValue,
+  HttpMethod,
   Input,
   NavSpec,
   RawRecord,
