@@ -210,7 +210,7 @@ describe('the error catalogue', () => {
         token: invite.body.token,
         password: 'long-enough-pass-1',
       }),
-      'name_required',
+      'unauthenticated',
     );
   });
 

@@ -169,23 +169,23 @@ export class AuthService {
     email: string;
     role: Role;
     expiresAt: Date;
-    accountExists: boolean;
   }> {
     const invitation = await this.#deps.invitationLinks.open(token);
     const workspace = await this.#deps.workspaces.findById(invitation.workspaceId);
-    const account = await this.#deps.users.findByEmail(invitation.email);
+    // Whether the e-mail has an account is not said: whoever invites could probe addresses with it.
     return {
       workspaceName: workspace?.name ?? '',
       email: invitation.email,
       role: invitation.role,
       expiresAt: invitation.expiresAt,
-      accountExists: account !== undefined,
     };
   }
 
   /**
    * Accepts an invitation: an existing account proves itself (password, and the code when it has
-   * two-factor sign-in); otherwise a new account is created. Then joins the workspace and signs in.
+   * two-factor sign-in); otherwise a new account is created from a name and a strong password.
+   * Then joins the workspace and signs in. A refusal reads the same whether or not the account
+   * exists, so the inviter cannot learn that from it.
    */
   async acceptInvitation(
     input: { token: string; name?: string | undefined; password: string; totpCode?: string | undefined },
@@ -195,24 +195,24 @@ export class AuthService {
     const now = clock.now();
     const invitation = await this.#deps.invitationLinks.open(input.token);
     const attempt = await this.throttle.reserve(invitation.email, client.ip, now);
+    if (input.name) assertPasswordStrength(input.password, invitation.email);
     const existing = await users.findByEmail(invitation.email);
+    const refused = () =>
+      new HubError(
+        'unauthenticated',
+        'Send the password of your existing account (and a current authenticator code if it has two-factor sign-in), or your name and a new password to create an account.',
+      );
     if (existing) {
       const passwordOk = await verifyPassword(existing.passwordHash, input.password);
       const codeOk =
         passwordOk &&
         (!existing.totpEnabledAt ||
           (input.totpCode && (await this.acceptTotpCode(existing, input.totpCode))));
-      if (!passwordOk || !codeOk) {
-        throw new HubError(
-          'unauthenticated',
-          existing.totpEnabledAt
-            ? 'An account with this e-mail exists: send its password and a current authenticator code.'
-            : 'An account with this e-mail exists: send its password to accept.',
-        );
-      }
-    } else {
-      if (!input.name) throw new HubError('name_required', 'Send a name for the new account.');
-      assertPasswordStrength(input.password, invitation.email);
+      if (!passwordOk || !codeOk) throw refused();
+    } else if (!input.name) {
+      // Costs the same argon2 work as checking an existing account's password.
+      await verifyPassword(undefined, input.password);
+      throw refused();
     }
     const name = input.name;
     const passwordHash = existing ? undefined : await hashPassword(input.password);

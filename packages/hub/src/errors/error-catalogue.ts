@@ -58,7 +58,6 @@ export const ERROR_CATALOGUE = {
   },
   too_many_attempts: { status: 429, message: 'Too many failed sign-in attempts; try again later.' },
   weak_password: { status: 400, message: 'Choose a stronger password.' },
-  name_required: { status: 400, message: 'Send a name for the new account.' },
   totp_already_enabled: {
     status: 409,
     message: 'Two-factor sign-in is already on; disable it first to enrol again.',
