@@ -79,12 +79,11 @@ describe('the error catalogue', () => {
   };
 
   beforeAll(async () => {
-    [sim, t] = await Promise.all([
-      startSim(),
-      startExactHub(pglite, {
-        env: { KOPPEL_BODY_LIMIT_BYTES: String(BODY_LIMIT), KOPPEL_METRICS_TOKEN: METRICS_TOKEN },
-      }),
-    ]);
+    sim = await startSim();
+    t = await startExactHub(pglite, {
+      sim,
+      env: { KOPPEL_BODY_LIMIT_BYTES: String(BODY_LIMIT), KOPPEL_METRICS_TOKEN: METRICS_TOKEN },
+    });
     ({ client: owner, workspaceId } = await signUpOwner(t.base));
     const simApp = await registerSimApp(sim, exactRedirectUri(t.publicUrl));
     ({ appId, connectionId } = await createAppAndConnection(owner, workspaceId, sim, simApp));

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { resolveBaseUrl } from '@koppel/exact';
 import { z } from 'zod';
 import { ConfigError } from '../errors/hub-error.ts';
 
@@ -102,6 +103,18 @@ const SETTINGS = {
     schema: positiveInt,
     hint: 'hours an invitation link stays valid (default 168, one week)',
   },
+  exactBaseUrls: {
+    env: 'KOPPEL_EXACT_BASE_URLS',
+    key: 'exactBaseUrls',
+    schema: z.union([z.string(), z.array(z.string())]),
+    hint: "comma-separated http(s) URLs of Exact-compatible hosts apps may use instead of Exact's regional hosts, e.g. an exact-sim at http://127.0.0.1:4000 (default: none)",
+  },
+  workspaceCreators: {
+    env: 'KOPPEL_WORKSPACE_CREATORS',
+    key: 'workspaceCreators',
+    schema: z.enum(['admins', 'everyone']),
+    hint: 'who may create workspaces: admins (owners and admins of a workspace, the default) or everyone signed in',
+  },
 } satisfies Record<string, Setting>;
 
 type SettingName = keyof typeof SETTINGS;
@@ -128,6 +141,13 @@ export interface HubConfig {
   metricsToken: string | undefined;
   sessionTtlHours: number;
   invitationTtlHours: number;
+  /**
+   * Hosts an Exact app may use besides Exact's regional hosts (normalised as the SDK's
+   * resolveBaseUrl does). The hub sends client secrets and tokens there, so only an operator sets them.
+   */
+  exactBaseUrls: string[];
+  /** `admins`: only users who are owner or admin of some workspace create workspaces. */
+  workspaceCreators: 'admins' | 'everyone';
 }
 
 export const IN_MEMORY_DATA_DIR = 'memory://';
@@ -201,6 +221,7 @@ export function loadConfig(
       problems.push('KOPPEL_PREVIOUS_SECRET_KEYS: every entry must be 32 bytes encoded as base64.');
     }
   }
+  const exactBaseUrls = parseExactBaseUrls(values.exactBaseUrls as string | string[] | undefined, problems);
   if (databaseUrl && !secretKey) {
     problems.push(
       'KOPPEL_SECRET_KEY: required when DATABASE_URL is set, so every server and worker process decrypts with the same key. Generate one with `openssl rand -base64 32`.',
@@ -231,7 +252,22 @@ export function loadConfig(
     metricsToken: values.metricsToken as string | undefined,
     sessionTtlHours: (values.sessionTtlHours as number | undefined) ?? 24 * 14,
     invitationTtlHours: (values.invitationTtlHours as number | undefined) ?? 24 * 7,
+    exactBaseUrls,
+    workspaceCreators: (values.workspaceCreators as HubConfig['workspaceCreators'] | undefined) ?? 'admins',
   };
+}
+
+function parseExactBaseUrls(raw: string | string[] | undefined, problems: string[]): string[] {
+  const entries = (Array.isArray(raw) ? raw : (raw ?? '').split(',')).map((v) => v.trim()).filter(Boolean);
+  const urls: string[] = [];
+  for (const entry of entries) {
+    try {
+      urls.push(resolveBaseUrl(entry));
+    } catch {
+      problems.push(`KOPPEL_EXACT_BASE_URLS: "${entry}" is not an http(s) URL.`);
+    }
+  }
+  return urls;
 }
 
 function readConfigFile(

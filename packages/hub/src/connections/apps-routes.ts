@@ -68,6 +68,7 @@ export function appsRoutes(deps: ConnectionsDeps): RoutePlugin {
       },
       async (request, reply) => {
         const body = request.body;
+        if (body.baseUrl) exact.assertAllowedBaseUrl(body.baseUrl);
         const row = await exact.apps.create(membershipOf(request).workspaceId, {
           title: body.title,
           clientId: body.clientId,
@@ -111,6 +112,7 @@ export function appsRoutes(deps: ConnectionsDeps): RoutePlugin {
       async (request) => {
         const found = guardedApp(request);
         const { clientId, region, baseUrl } = request.body;
+        if (baseUrl) exact.assertAllowedBaseUrl(baseUrl);
         const moved =
           (clientId !== undefined && clientId !== found.clientId) ||
           (region !== undefined && region !== found.region) ||

@@ -166,6 +166,12 @@ export function connectionsRoutes(deps: ConnectionsDeps): RoutePlugin {
       ),
       async (request) => {
         const found = guardedConnection(request);
+        if (found.status === 'needs_reauth') {
+          throw new HubError(
+            'connection_unavailable',
+            'The connection must be authorized again before Koppel calls Exact with it: press Authorize.',
+          );
+        }
         if (!found.refreshTokenEnc) {
           throw new HubError(
             'connection_not_authorized',

@@ -13,13 +13,13 @@ import {
   type TestHub,
 } from '../support/test-hub.ts';
 
-/** A hub with the Exact half registered, plus an exact-sim with a frozen clock. */
+/** A hub with the Exact half registered; `sim` is added to the hosts its apps may use. */
 export async function startExactHub(
   backend: Backend,
-  options: { env?: Record<string, string>; features?: Feature[] } = {},
+  options: { env?: Record<string, string>; features?: Feature[]; sim?: RunningSimulator } = {},
 ): Promise<TestHub> {
   return startTestHub(backend, {
-    ...(options.env ? { env: options.env } : {}),
+    env: { ...(options.sim ? { KOPPEL_EXACT_BASE_URLS: options.sim.url } : {}), ...options.env },
     hub: { features: [...CORE_FEATURES, connectionsFeature, ...(options.features ?? [])] },
   });
 }
@@ -163,7 +163,8 @@ export async function startAuthorizedConnection(
   backend: Backend,
   name: string,
 ): Promise<{ sim: RunningSimulator; t: TestHub; connectionId: string; authorized: { status: number } }> {
-  const [sim, t] = await Promise.all([startSim(), startExactHub(backend)]);
+  const sim = await startSim();
+  const t = await startExactHub(backend, { sim });
   try {
     const { client, workspaceId } = await signUpOwner(t.base);
     const simApp = await registerSimApp(sim, exactRedirectUri(t.publicUrl));
