@@ -4,6 +4,7 @@ import Fastify, { type FastifyInstance, type RouteOptions } from 'fastify';
 import type { AppServices } from '../app/app-services.ts';
 import { accessHook } from '../auth/access-hook.ts';
 import { type Access, CSRF_HEADER, SESSION_COOKIE } from '../http/access.ts';
+import { rejectControlCharacters } from '../http/control-characters.ts';
 import { errorHandler, notFoundHandler } from '../http/error-reply.ts';
 import {
   ERROR_COMPONENTS,
@@ -77,6 +78,7 @@ export async function buildServer(
   // After the cookie plugin, whose own onRequest hook parses the cookies this one reads.
   await app.register(fastifyCookie);
   app.addHook('onRequest', accessHook({ ...services.repositories, clock }));
+  app.addHook('preValidation', rejectControlCharacters);
   app.addHook('onSend', async (request, reply) => {
     // No sniffing, no framing (clickjacking), no Referer carrying OAuth codes to other sites.
     reply.header('x-content-type-options', 'nosniff');
