@@ -2,7 +2,7 @@ import fastifyCookie from '@fastify/cookie';
 import fastifySwagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, type RouteOptions } from 'fastify';
 import type { AppServices } from '../app/app-services.ts';
-import { accessHook } from '../auth/access-hook.ts';
+import { accessHook, isWorkspaceAdmin } from '../auth/access-hook.ts';
 import { type Access, CSRF_HEADER, SESSION_COOKIE } from '../http/access.ts';
 import { rejectControlCharacters } from '../http/control-characters.ts';
 import { errorHandler, notFoundHandler } from '../http/error-reply.ts';
@@ -77,7 +77,8 @@ export async function buildServer(
   });
   // After the cookie plugin, whose own onRequest hook parses the cookies this one reads.
   await app.register(fastifyCookie);
-  app.addHook('onRequest', accessHook({ ...services.repositories, clock }));
+  const accessDeps = { ...services.repositories, clock };
+  app.addHook('onRequest', accessHook(accessDeps));
   app.addHook('preValidation', rejectControlCharacters);
   app.addHook('onSend', async (request, reply) => {
     // No sniffing, no framing (clickjacking), no Referer carrying OAuth codes to other sites.
@@ -114,7 +115,9 @@ export async function buildServer(
     transform: openApiTransform,
   });
 
-  await app.register(healthRoutes(services.platform, metrics));
+  await app.register(
+    healthRoutes(services.platform, metrics, (request) => isWorkspaceAdmin(request, accessDeps)),
+  );
   for (const feature of services.features) {
     for (const plugin of feature.apiRoutes?.(services) ?? [])
       await app.register(plugin, { prefix: '/api/v1' });

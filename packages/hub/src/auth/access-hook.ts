@@ -12,7 +12,7 @@ export interface AccessHookDeps {
   users: UsersRepository;
   sessions: SessionsRepository;
   apiTokens: ApiTokensRepository;
-  workspaces: Pick<WorkspacesRepository, 'roleOf'>;
+  workspaces: Pick<WorkspacesRepository, 'roleOf' | 'listForUser'>;
   clock: Clock;
 }
 
@@ -79,6 +79,17 @@ export function accessHook(deps: AccessHookDeps) {
       request.membership = { workspaceId, role };
     }
   };
+}
+
+/**
+ * For public routes that tell operators more than strangers (readiness details): whether the
+ * request is signed in (session or API token) as an owner or admin of some workspace.
+ */
+export async function isWorkspaceAdmin(request: FastifyRequest, deps: AccessHookDeps): Promise<boolean> {
+  const principal = await authenticate(request, deps, 'active');
+  if (!principal) return false;
+  const memberships = await deps.workspaces.listForUser(principal.user.id);
+  return memberships.some((m) => roleAtLeast(m.role, 'admin'));
 }
 
 async function authenticate(

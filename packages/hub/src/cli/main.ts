@@ -133,7 +133,7 @@ withCommonOptions(program.command('doctor'))
       }
     } catch (error) {
       if (!(error instanceof HubError && error.code === 'data_dir_in_use')) throw error;
-      results = await runRemoteDoctor(PublicUrl.fromConfig(config).value, error.message);
+      results = await runRemoteDoctor(PublicUrl.fromConfig(config).value, error.message, config.metricsToken);
     }
     if (options.json) {
       console.log(JSON.stringify(results, null, 2));
