@@ -1,4 +1,5 @@
 import fastifyCookie from '@fastify/cookie';
+import fastifyHelmet from '@fastify/helmet';
 import fastifySwagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, type RouteOptions } from 'fastify';
 import type { AppServices } from '../app/app-services.ts';
@@ -75,16 +76,24 @@ export async function buildServer(
         routes.push({ method, url: route.url, access: route.config!.access! });
     }
   });
+  // First, so the headers are set on every answer, refusals by the access hook included.
+  const https = services.platform.publicUrl.value.startsWith('https://');
+  await app.register(fastifyHelmet, {
+    // No framing at all (clickjacking), no Referer carrying OAuth codes to other sites.
+    frameguard: { action: 'deny' },
+    referrerPolicy: { policy: 'no-referrer' },
+    // Helmet's default policy, plus no framing; upgrading requests only makes sense behind https.
+    contentSecurityPolicy: {
+      directives: { frameAncestors: ["'none'"], ...(https ? {} : { upgradeInsecureRequests: null }) },
+    },
+    hsts: https ? { maxAge: 365 * 24 * 3600 } : false,
+  });
   // After the cookie plugin, whose own onRequest hook parses the cookies this one reads.
   await app.register(fastifyCookie);
   const accessDeps = { ...services.repositories, clock };
   app.addHook('onRequest', accessHook(accessDeps));
   app.addHook('preValidation', rejectControlCharacters);
   app.addHook('onSend', async (request, reply) => {
-    // No sniffing, no framing (clickjacking), no Referer carrying OAuth codes to other sites.
-    reply.header('x-content-type-options', 'nosniff');
-    reply.header('x-frame-options', 'DENY');
-    reply.header('referrer-policy', 'no-referrer');
     // API answers may carry one-time secrets (new tokens, invitation links): never cache them.
     if (request.url.startsWith('/api/') && !reply.hasHeader('cache-control'))
       reply.header('cache-control', 'no-store');

@@ -5,7 +5,9 @@ import { RateLimitRepository } from '../auth/rate-limit-repository.ts';
 import { SessionsRepository } from '../auth/sessions-repository.ts';
 import { UsersRepository } from '../auth/users-repository.ts';
 import type { HubConfig } from '../config/config.ts';
+import { AppsService } from '../connections/apps-service.ts';
 import type { ConnectionsDeps } from '../connections/connections-deps.ts';
+import { ConnectionsService } from '../connections/connections-service.ts';
 import { ExactAccess } from '../connections/exact-access.ts';
 import { JobQueue } from '../jobs/job-queue.ts';
 import { type OpenPlatformOptions, openPlatform, type Platform } from '../platform/platform.ts';
@@ -41,8 +43,10 @@ export interface AppServices {
   invitations: InvitationsService;
   /** Exact apps, connections, tokens and SDK clients. */
   exact: ExactAccess;
-  /** What the connection routes, jobs and checks are built from. */
-  connections: ConnectionsDeps;
+  /** What the Exact half's services, jobs and checks are built from. */
+  connectionsDeps: ConnectionsDeps;
+  apps: AppsService;
+  connections: ConnectionsService;
   /** The features whose routes, jobs and checks this process serves. */
   features: readonly Feature[];
   /** Stops the jobs and closes the database. */
@@ -86,6 +90,7 @@ export async function buildAppServices(
     sessionTtlHours: config.sessionTtlHours,
   });
   const exact = new ExactAccess({
+    refreshExclusion: platform.database.kind === 'pglite' ? 'in-process' : 'lease',
     db,
     secrets,
     clock,
@@ -94,6 +99,14 @@ export async function buildAppServices(
     allowedBaseUrls: config.exactBaseUrls,
     ...(options.fetch ? { fetch: options.fetch } : {}),
   });
+  const connectionsDeps: ConnectionsDeps = {
+    exact,
+    db,
+    clock,
+    logger,
+    sessions: repositories.sessions,
+    workspaces: repositories.workspaces,
+  };
   let closed = false;
   const services: AppServices = {
     platform,
@@ -108,14 +121,9 @@ export async function buildAppServices(
     }),
     invitations,
     exact,
-    connections: {
-      exact,
-      db,
-      clock,
-      logger,
-      sessions: repositories.sessions,
-      workspaces: repositories.workspaces,
-    },
+    connectionsDeps,
+    apps: new AppsService(exact),
+    connections: new ConnectionsService(connectionsDeps),
     features: options.features,
     async close() {
       if (closed) return;

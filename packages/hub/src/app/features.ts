@@ -30,10 +30,13 @@ export const workspacesFeature: Feature = {
 /** The Exact half: apps, connections, OAuth, divisions, token keep-alive. */
 export const connectionsFeature: Feature = {
   name: 'connections',
-  apiRoutes: (s) => [appsRoutes(s.connections), connectionsRoutes(s.connections)],
-  rootRoutes: (s) => [oauthRoutes(s.connections, s.platform.publicUrl)],
-  jobs: (s) => Object.values(connectionsJobs(s.connections, s.jobs)),
-  doctorChecks: (s) => exactDoctorChecks(s.connections),
+  apiRoutes: (s) => [
+    appsRoutes(s.connectionsDeps, s.apps),
+    connectionsRoutes(s.connectionsDeps, s.connections),
+  ],
+  rootRoutes: (s) => [oauthRoutes(s.connectionsDeps, s.platform.publicUrl)],
+  jobs: (s) => Object.values(connectionsJobs(s.connectionsDeps, s.jobs)),
+  doctorChecks: (s) => exactDoctorChecks(s.connectionsDeps),
 };
 
 /** The built dashboard at `/` (last: its catch-all route must not shadow anything). */

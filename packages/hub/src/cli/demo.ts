@@ -8,7 +8,8 @@ import { STANDARD_FEATURES } from '../app/features.ts';
 import { loadConfig } from '../config/config.ts';
 import { demoAppsPlugin, ensureDemoApps } from '../connections/demo-sandbox.ts';
 import { exactRedirectUri } from '../connections/redirect-uri.ts';
-import { ConfigError, HubError } from '../errors/hub-error.ts';
+import { ConfigError } from '../errors/hub-error.ts';
+import { PublicUrl } from '../platform/public-url.ts';
 import { serveHttp } from './hub.ts';
 
 const DEFAULT_SIM_PORT = 5080;
@@ -21,7 +22,7 @@ async function main(): Promise<void> {
       `EXACT_SIM_PORT: expected a TCP port number, got "${process.env.EXACT_SIM_PORT}".`,
     ]);
   }
-  if (config.port === 0 && config.publicUrlFromPort) {
+  if (config.port === 0 && config.publicUrl === undefined) {
     // The simulator registers the hub's callback before the hub listens, so the port must be known.
     throw new ConfigError([
       "KOPPEL_PORT: npm start needs a fixed port (or KOPPEL_PUBLIC_URL), because the sandbox app is registered with the hub's redirect URI before the hub starts. Leave it unset for 3000.",
@@ -32,11 +33,11 @@ async function main(): Promise<void> {
   const sim = await startSimulator({
     port: simPort,
     host: config.host,
-    defaultApp: { redirectUri: exactRedirectUri(config.publicUrl) },
+    defaultApp: { redirectUri: exactRedirectUri(PublicUrl.fromConfig(config).value) },
   });
   const features = [
     ...STANDARD_FEATURES,
-    { name: 'demo', rootRoutes: (s: AppServices) => [demoAppsPlugin(s.connections, sim)] },
+    { name: 'demo', rootRoutes: (s: AppServices) => [demoAppsPlugin(s.connectionsDeps, sim)] },
   ];
   // The simulator is the one custom Exact host the demo's apps may use.
   const demoConfig = { ...config, exactBaseUrls: [...config.exactBaseUrls, resolveBaseUrl(sim.url)] };
@@ -53,7 +54,7 @@ async function main(): Promise<void> {
 
   await hub.startWorker();
   await hub.listen();
-  await ensureDemoApps(services.connections, sim);
+  await ensureDemoApps(services.connectionsDeps, sim);
   const hubUrl = services.platform.publicUrl.value;
   const user = sim.defaults.user;
   process.stdout.write(`

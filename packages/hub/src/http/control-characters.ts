@@ -3,11 +3,23 @@ import { HubError } from '../errors/hub-error.ts';
 
 // C0 controls except tab, line feed and carriage return, plus DEL. NUL cannot be stored in a
 // Postgres text column at all; the rest only ever arrive by mistake or from a probe.
-const CONTROL_CHARACTER = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+function isControlCharacter(code: number): boolean {
+  return (code < 0x20 && code !== 0x09 && code !== 0x0a && code !== 0x0d) || code === 0x7f;
+}
+
+function hasControlCharacter(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (isControlCharacter(text.charCodeAt(i))) return true;
+  return false;
+}
+
+/** A key fit to name in a message: its control characters shown as `?`. */
+function printable(text: string): string {
+  return Array.from(text, (char) => (isControlCharacter(char.charCodeAt(0)) ? '?' : char)).join('');
+}
 
 /** The path of the first string (key or value) holding a control character, if any. */
 function findControlCharacter(value: unknown, path: string[]): string[] | undefined {
-  if (typeof value === 'string') return CONTROL_CHARACTER.test(value) ? path : undefined;
+  if (typeof value === 'string') return hasControlCharacter(value) ? path : undefined;
   if (Array.isArray(value)) {
     for (const [index, item] of value.entries()) {
       const found = findControlCharacter(item, [...path, String(index)]);
@@ -17,7 +29,7 @@ function findControlCharacter(value: unknown, path: string[]): string[] | undefi
   }
   if (typeof value === 'object' && value !== null) {
     for (const [key, item] of Object.entries(value)) {
-      if (CONTROL_CHARACTER.test(key)) return [...path, key.replace(/[\u0000-\u001F\u007F]/g, '?')];
+      if (hasControlCharacter(key)) return [...path, printable(key)];
       const found = findControlCharacter(item, [...path, key]);
       if (found) return found;
     }

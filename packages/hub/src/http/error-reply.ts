@@ -1,8 +1,8 @@
 import { DrizzleQueryError } from 'drizzle-orm';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import type { ErrorCode } from '../errors/error-catalogue.ts';
 import { HubError } from '../errors/hub-error.ts';
-import { RequestValidationError } from './zod-schemas.ts';
 
 export interface ErrorBody {
   error: { code: ErrorCode; message: string; details?: unknown };
@@ -33,9 +33,15 @@ export function hubErrorOf(error: FastifyError | Error, request: FastifyRequest)
     if (error.status >= 500) request.log.error({ err: error }, 'request failed');
     return error;
   }
-  if (error instanceof RequestValidationError) {
-    return new HubError('invalid_request', error.message, {
-      details: { part: error.part, issues: error.issues },
+  if (hasZodFastifySchemaValidationErrors(error)) {
+    const part = error.validationContext === 'querystring' ? 'query' : (error.validationContext ?? 'input');
+    const issues = error.validation.map((v) => ({
+      path: v.instancePath.slice(1).replaceAll('/', '.'),
+      message: v.message ?? 'is invalid',
+    }));
+    const list = issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ');
+    return new HubError('invalid_request', `The request ${part} is invalid: ${list}`, {
+      details: { part, issues },
     });
   }
   const fastifyError = error as FastifyError;

@@ -16,11 +16,19 @@ import {
 /** A hub with the Exact half registered; `sim` is added to the hosts its apps may use. */
 export async function startExactHub(
   backend: Backend,
-  options: { env?: Record<string, string>; features?: Feature[]; sim?: RunningSimulator } = {},
+  options: {
+    env?: Record<string, string>;
+    features?: Feature[];
+    fetch?: typeof fetch;
+    sim?: RunningSimulator;
+  } = {},
 ): Promise<TestHub> {
   return startTestHub(backend, {
     env: { ...(options.sim ? { KOPPEL_EXACT_BASE_URLS: options.sim.url } : {}), ...options.env },
-    hub: { features: [...CORE_FEATURES, connectionsFeature, ...(options.features ?? [])] },
+    hub: {
+      features: [...CORE_FEATURES, connectionsFeature, ...(options.features ?? [])],
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+    },
   });
 }
 
@@ -162,9 +170,10 @@ export async function authorize(
 export async function startAuthorizedConnection(
   backend: Backend,
   name: string,
+  options: { fetch?: typeof fetch } = {},
 ): Promise<{ sim: RunningSimulator; t: TestHub; connectionId: string; authorized: { status: number } }> {
   const sim = await startSim();
-  const t = await startExactHub(backend, { sim });
+  const t = await startExactHub(backend, { ...options, sim });
   try {
     const { client, workspaceId } = await signUpOwner(t.base);
     const simApp = await registerSimApp(sim, exactRedirectUri(t.publicUrl));

@@ -1,124 +1,40 @@
-/** Response shapes of the hub API (see /api/openapi.json); only the fields the dashboard reads. */
+/**
+ * The hub API's shapes as the dashboard names them, all taken from openapi.d.ts (generated from
+ * the hub's OpenAPI document by scripts/generate-api-types.ts), so they cannot drift from it.
+ */
+import type { components, paths } from './openapi.d.ts';
 
-export type Role = 'viewer' | 'admin' | 'owner';
+type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
-export interface User {
-  id: string;
-  email: string;
-  name: string;
-  totpEnabled: boolean;
-  createdAt: string;
+/** The JSON body of a route's success answer (`status`, 200 by default). */
+type Answer<P extends keyof paths, M extends Method, S extends number = 200> = paths[P][M] extends {
+  responses: { [K in S]: { content: { 'application/json': infer T } } };
 }
+  ? T
+  : never;
 
-export interface Workspace {
-  id: string;
-  name: string;
-  role: Role;
-  createdAt: string;
-}
+export type Me = Answer<'/api/v1/me', 'get'>;
+export type User = Me['user'];
+export type Workspace = Answer<'/api/v1/workspaces', 'get'>[number];
+export type Role = Workspace['role'];
+export type LoginResult = Answer<'/api/v1/auth/login', 'post'>;
 
-export interface Me {
-  user: User;
-  workspaces: Workspace[];
-  via: 'session' | 'api_token';
-  csrfToken: string | null;
-}
+export type ExactApp = Answer<'/api/v1/workspaces/{workspaceId}/apps', 'get'>[number];
+export type Region = ExactApp['region'];
+/** The regions in the order the app form offers them. */
+export const REGIONS = ['nl', 'be', 'de', 'uk', 'us', 'es', 'fr'] as const satisfies readonly Region[];
 
-export type LoginResult =
-  | { status: 'signed_in'; user: User; csrfToken: string }
-  | { status: 'totp_required'; csrfToken: string };
+export type Connection = Answer<'/api/v1/connections/{connectionId}', 'get'>;
+export type ConnectionStatus = Connection['status'];
+export type ConnectionTest = Answer<'/api/v1/connections/{connectionId}/test', 'post'>;
+export type ExactFailure = NonNullable<ConnectionTest['user']['failure']>;
+export type Division = Answer<'/api/v1/connections/{connectionId}/divisions', 'get'>[number];
+export type ConnectionEvent = Answer<'/api/v1/connections/{connectionId}/events', 'get'>[number];
 
-export const REGIONS = ['nl', 'be', 'de', 'uk', 'us', 'es', 'fr'] as const;
-export type Region = (typeof REGIONS)[number];
+export type Member = Answer<'/api/v1/workspaces/{workspaceId}/members', 'get'>[number];
+export type Invitation = Answer<'/api/v1/workspaces/{workspaceId}/invitations', 'get'>[number];
+export type ApiToken = Answer<'/api/v1/tokens', 'get'>[number];
 
-export interface ExactApp {
-  id: string;
-  workspaceId: string;
-  title: string;
-  clientId: string;
-  hasClientSecret: boolean;
-  hasWebhookSecret: boolean;
-  region: Region;
-  baseUrl: string | null;
-  redirectUri: string;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export type ConnectionStatus = 'not_authorized' | 'active' | 'inactive' | 'needs_reauth' | 'error';
-
-export interface ExactFailure {
-  category: string;
-  code: string;
-  reason: string | null;
-  message: string;
-}
-
-export interface ConnectionTest {
-  ok: boolean;
-  testedAt: string;
-  user: { ok: boolean; name: string | null; failure: ExactFailure | null };
-  scope: { ok: boolean; failure: ExactFailure | null };
-  divisions: { code: number; description: string | null; ok: boolean; failure: ExactFailure | null }[];
-  summary: string;
-}
-
-export interface Connection {
-  id: string;
-  workspaceId: string;
-  appId: string;
-  name: string;
-  active: boolean;
-  status: ConnectionStatus;
-  exactUser: { id: string | null; name: string | null } | null;
-  authorized: boolean;
-  tokensObtainedAt: string | null;
-  lastTest: ConnectionTest | null;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface Division {
-  code: number;
-  description: string | null;
-  country: string | null;
-  linked: boolean;
-  inScope: boolean;
-  updatedAt: string;
-}
-
-export interface ConnectionEvent {
-  id: string;
-  kind: string;
-  level: 'info' | 'warning' | 'error';
-  message: string;
-  details: unknown;
-  createdAt: string;
-}
-
-export interface Member {
-  userId: string;
-  email: string;
-  name: string;
-  role: Role;
-  joinedAt: string;
-}
-
-export interface Invitation {
-  id: string;
-  workspaceId: string;
-  email: string;
-  role: Role;
-  status: 'pending' | 'accepted' | 'revoked' | 'expired';
-  createdAt: string;
-  expiresAt: string;
-}
-
-export interface ApiToken {
-  id: string;
-  name: string;
-  prefix: string;
-  createdAt: string;
-  lastUsedAt: string | null;
-  expiresAt: string | null;
-}
+/** Every code the hub can answer with (its error catalogue). */
+export type ErrorCode = components['schemas']['ErrorCode'];
+export type ErrorBody = components['schemas']['ErrorBody'];
