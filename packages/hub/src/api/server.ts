@@ -4,6 +4,7 @@ import fastifySwagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, type RouteOptions } from 'fastify';
 import type { AppServices } from '../app/app-services.ts';
 import { accessHook, isWorkspaceAdmin } from '../auth/access-hook.ts';
+import { UsageStamps } from '../auth/usage-stamps.ts';
 import { type Access, CSRF_HEADER, SESSION_COOKIE } from '../http/access.ts';
 import { rejectControlCharacters } from '../http/control-characters.ts';
 import { errorHandler, notFoundHandler } from '../http/error-reply.ts';
@@ -90,7 +91,7 @@ export async function buildServer(
   });
   // After the cookie plugin, whose own onRequest hook parses the cookies this one reads.
   await app.register(fastifyCookie);
-  const accessDeps = { ...services.repositories, clock };
+  const accessDeps = { ...services.repositories, clock, touches: new UsageStamps() };
   app.addHook('onRequest', accessHook(accessDeps));
   app.addHook('preValidation', rejectControlCharacters);
   app.addHook('onSend', async (request, reply) => {

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { and, desc, eq, gt, isNull, or } from 'drizzle-orm';
 import type { Db } from '../storage/database.ts';
-import { apiTokens } from '../storage/schema.ts';
+import { apiTokens, users } from '../storage/schema.ts';
 
 export type ApiTokenRow = typeof apiTokens.$inferSelect;
+type UserRow = typeof users.$inferSelect;
 
 export class ApiTokensRepository {
   readonly #db: Db;
@@ -38,6 +39,24 @@ export class ApiTokensRepository {
     const [row] = await this.#db
       .select()
       .from(apiTokens)
+      .where(
+        and(
+          eq(apiTokens.tokenHash, tokenHash),
+          or(isNull(apiTokens.expiresAt), gt(apiTokens.expiresAt, now)),
+        ),
+      );
+    return row;
+  }
+
+  /** The live token and its user in one round trip: every request with a bearer token asks this. */
+  async findLiveWithUser(
+    tokenHash: string,
+    now: Date,
+  ): Promise<{ token: ApiTokenRow; user: UserRow } | undefined> {
+    const [row] = await this.#db
+      .select({ token: apiTokens, user: users })
+      .from(apiTokens)
+      .innerJoin(users, eq(users.id, apiTokens.userId))
       .where(
         and(
           eq(apiTokens.tokenHash, tokenHash),
