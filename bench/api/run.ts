@@ -168,7 +168,8 @@ for (const backend of BACKENDS) {
         `  ${String(clients).padStart(3)} clients: ${(result.requests / result.seconds).toFixed(0).padStart(5)} req/s` +
           `  p50 ${percentile(sorted, 50).toFixed(1)} ms  p99 ${percentile(sorted, 99).toFixed(1)} ms` +
           `  max ${sorted.at(-1)?.toFixed(0)} ms  errors ${result.errors}` +
-          `  hub CPU ${((cpu / result.seconds) * 100).toFixed(0)}%  RSS ${mib(memory.rss)} (peak ${mib(memory.peak)})`,
+          `  hub CPU ${((cpu / result.seconds) * 100).toFixed(0)}% (${((cpu * 1000) / result.requests).toFixed(2)} ms per request)` +
+          `  RSS ${mib(memory.rss)} (peak ${mib(memory.peak)})`,
       );
     }
   } finally {
