@@ -35,19 +35,6 @@ export class ApiTokensRepository {
       .orderBy(desc(apiTokens.createdAt));
   }
 
-  async findLive(tokenHash: string, now: Date): Promise<ApiTokenRow | undefined> {
-    const [row] = await this.#db
-      .select()
-      .from(apiTokens)
-      .where(
-        and(
-          eq(apiTokens.tokenHash, tokenHash),
-          or(isNull(apiTokens.expiresAt), gt(apiTokens.expiresAt, now)),
-        ),
-      );
-    return row;
-  }
-
   /** The live token and its user in one round trip: every request with a bearer token asks this. */
   async findLiveWithUser(
     tokenHash: string,
