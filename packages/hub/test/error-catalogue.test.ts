@@ -143,6 +143,10 @@ describe('the error catalogue', () => {
 
     const viewer = (await addMember(owner, workspaceId, 'viewer@example.nl', 'viewer')).client;
     expectError(
+      await viewer.post('/api/v1/workspaces', { name: 'Not mine to make' }),
+      'workspace_creation_not_allowed',
+    );
+    expectError(
       await viewer.patch(`/api/v1/workspaces/${workspaceId}`, { name: 'Mine' }),
       'insufficient_role',
     );
@@ -223,6 +227,15 @@ describe('the error catalogue', () => {
       'app_not_found',
     );
     expectError(await owner.delete(`/api/v1/apps/${appId}`), 'app_in_use');
+    expectError(
+      await owner.post(`/api/v1/workspaces/${workspaceId}/apps`, {
+        title: 'Elsewhere',
+        clientId: 'c',
+        clientSecret: 's',
+        baseUrl: 'http://127.0.0.1:9',
+      }),
+      'exact_host_not_allowed',
+    );
     expectError(await owner.get(`/api/v1/connections/${randomUUID()}`), 'connection_not_found');
     expectError(
       await owner.post(`/api/v1/connections/${connectionId}/divisions/refresh`),
