@@ -9,7 +9,7 @@ import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { cpuSecondsOf, memoryOf } from '../support/process-stats.ts';
+import { cpuSecondsOf, memoryOf } from '../support/process-usage.ts';
 
 const SECONDS = Number(process.argv[2] ?? 10);
 const BACKENDS = (process.argv[3] ?? 'pglite,postgres').split(',');

@@ -1,8 +1,8 @@
 // exact-sim benchmark: start-up time and memory with a 1,000,000-line division, then the
 // throughput of a full sync/Financial/TransactionLines read over HTTP (rate limits off).
 // Run with `npm run bench:sim` (optional argument: number of transaction lines).
-import { authorizationCode } from '../support/authorization-code.ts';
-import { cpuSecondsOf, memoryOf } from '../support/process-stats.ts';
+import { accessToken } from '../support/access-token.ts';
+import { cpuSecondsOf, memoryOf } from '../support/process-usage.ts';
 import { type SimulatorAnnouncement, startSimulatorChild } from '../support/simulator-child.ts';
 import { TYPICAL_TRANSACTION_LINE_FIELDS } from '../support/typical-fields.ts';
 
@@ -13,23 +13,6 @@ interface ServerInfo extends SimulatorAnnouncement {
 
 const LINES = Number(process.argv[2] ?? 1_000_000);
 const SELECT = ['Timestamp', ...TYPICAL_TRANSACTION_LINE_FIELDS].join(',');
-
-async function accessToken(info: ServerInfo): Promise<string> {
-  const code = await authorizationCode(info);
-  const token = await fetch(`${info.url}/api/oauth2/token`, {
-    method: 'POST',
-    body: new URLSearchParams({
-      grant_type: 'authorization_code',
-      code,
-      redirect_uri: info.app.redirectUri,
-      client_id: info.app.clientId,
-      client_secret: info.app.clientSecret,
-    }),
-  });
-  const body = (await token.json()) as { access_token?: string };
-  if (!body.access_token) throw new Error(`token endpoint answered ${token.status}: ${JSON.stringify(body)}`);
-  return body.access_token;
-}
 
 const { child, info } = await startSimulatorChild<ServerInfo>(new URL('./server.ts', import.meta.url), [
   String(LINES),

@@ -1,3 +1,4 @@
+// CPU time and memory of a benchmark's child process, read from /proc.
 import { readFileSync } from 'node:fs';
 
 /** Resident and peak resident memory of a process, in MiB, from /proc. */
