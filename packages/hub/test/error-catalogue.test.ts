@@ -79,12 +79,11 @@ describe('the error catalogue', () => {
   };
 
   beforeAll(async () => {
-    [sim, t] = await Promise.all([
-      startSim(),
-      startExactHub(pglite, {
-        env: { KOPPEL_BODY_LIMIT_BYTES: String(BODY_LIMIT), KOPPEL_METRICS_TOKEN: METRICS_TOKEN },
-      }),
-    ]);
+    sim = await startSim();
+    t = await startExactHub(pglite, {
+      sim,
+      env: { KOPPEL_BODY_LIMIT_BYTES: String(BODY_LIMIT), KOPPEL_METRICS_TOKEN: METRICS_TOKEN },
+    });
     ({ client: owner, workspaceId } = await signUpOwner(t.base));
     const simApp = await registerSimApp(sim, exactRedirectUri(t.publicUrl));
     ({ appId, connectionId } = await createAppAndConnection(owner, workspaceId, sim, simApp));
@@ -143,6 +142,10 @@ describe('the error catalogue', () => {
     expectError(await owner.delete(`/api/v1/tokens/${randomUUID()}`), 'token_not_found');
 
     const viewer = (await addMember(owner, workspaceId, 'viewer@example.nl', 'viewer')).client;
+    expectError(
+      await viewer.post('/api/v1/workspaces', { name: 'Not mine to make' }),
+      'workspace_creation_not_allowed',
+    );
     expectError(
       await viewer.patch(`/api/v1/workspaces/${workspaceId}`, { name: 'Mine' }),
       'insufficient_role',
@@ -210,7 +213,7 @@ describe('the error catalogue', () => {
         token: invite.body.token,
         password: 'long-enough-pass-1',
       }),
-      'name_required',
+      'unauthenticated',
     );
   });
 
@@ -224,6 +227,15 @@ describe('the error catalogue', () => {
       'app_not_found',
     );
     expectError(await owner.delete(`/api/v1/apps/${appId}`), 'app_in_use');
+    expectError(
+      await owner.post(`/api/v1/workspaces/${workspaceId}/apps`, {
+        title: 'Elsewhere',
+        clientId: 'c',
+        clientSecret: 's',
+        baseUrl: 'http://127.0.0.1:9',
+      }),
+      'exact_host_not_allowed',
+    );
     expectError(await owner.get(`/api/v1/connections/${randomUUID()}`), 'connection_not_found');
     expectError(
       await owner.post(`/api/v1/connections/${connectionId}/divisions/refresh`),

@@ -13,11 +13,20 @@ describe('the dashboard in a real browser', { timeout: 60_000 }, () => {
   let browser: Browser;
   let context: BrowserContext;
   let page: Page;
+  const cspViolations: string[] = [];
 
   beforeAll(async () => {
     ensureWebBuilt(() => {});
     [stack, browser] = await Promise.all([startStack(), launchBrowser()]);
     context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    // Every Content-Security-Policy violation on any page of the run, checked at the end.
+    await context.exposeBinding('reportCspViolation', ({ page: from }, violation: string) => {
+      cspViolations.push(`${from.url()}: ${violation}`);
+    });
+    await context.addInitScript({
+      content: `document.addEventListener('securitypolicyviolation', (event) =>
+        window.reportCspViolation(event.violatedDirective + ' blocked ' + (event.blockedURI || 'inline')));`,
+    });
     page = await context.newPage();
     page.setDefaultTimeout(15_000);
   }, 120_000);
@@ -294,5 +303,15 @@ describe('the dashboard in a real browser', { timeout: 60_000 }, () => {
     } finally {
       await invitee.close();
     }
+  });
+
+  it('serves the dashboard with a Content-Security-Policy it runs under without a violation', async () => {
+    const response = await fetch(`${stack.base}/`);
+    const policy = response.headers.get('content-security-policy') ?? '';
+    expect(policy).toContain("script-src 'self'");
+    expect(policy).toContain("frame-ancestors 'none'");
+    expect(policy).toContain("object-src 'none'");
+    const ownPages = cspViolations.filter((v) => v.startsWith(stack.base));
+    expect(ownPages).toEqual([]);
   });
 });

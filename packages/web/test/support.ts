@@ -39,6 +39,7 @@ export async function startStack(): Promise<Stack> {
     KOPPEL_PUBLIC_URL: `http://127.0.0.1:${port}`,
     KOPPEL_DATA_DIR: 'memory://',
     KOPPEL_LOG_LEVEL: 'info',
+    KOPPEL_EXACT_BASE_URLS: sim.url,
   });
   const hub = await createHub(config, { features: STANDARD_FEATURES, logDestination: logs });
   const base = await hub.listen();

@@ -96,6 +96,7 @@ export async function buildAppServices(
     clock,
     logger,
     publicUrl,
+    allowedBaseUrls: config.exactBaseUrls,
     ...(options.fetch ? { fetch: options.fetch } : {}),
   });
   const connectionsDeps: ConnectionsDeps = {
@@ -113,7 +114,11 @@ export async function buildAppServices(
     jobs,
     auth,
     account: new AccountService({ clock, secrets, ...repositories, auth }),
-    workspaces: new WorkspacesService({ db, workspaces: repositories.workspaces }),
+    workspaces: new WorkspacesService({
+      db,
+      workspaces: repositories.workspaces,
+      creators: config.workspaceCreators,
+    }),
     invitations,
     exact,
     connectionsDeps,

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 // `npm start`: the hub on the embedded database, an Exact Online simulator beside it, and the
 // simulator's default app registered in every workspace, so a newcomer can sign up and
 // authorize at once. For a real Exact account run `koppel start` instead.
+import { resolveBaseUrl } from '@koppel/exact';
 import { type AppServices, buildAppServices } from '../app/app-services.ts';
 import { STANDARD_FEATURES } from '../app/features.ts';
 import { IN_MEMORY_DATA_DIR, loadConfig } from '../config/config.ts';
@@ -44,7 +45,9 @@ async function main(): Promise<void> {
     ...STANDARD_FEATURES,
     { name: 'demo', rootRoutes: (s: AppServices) => [demoAppsPlugin(s.connectionsDeps, sim)] },
   ];
-  const services = await buildAppServices(config, { features });
+  // The simulator is the one custom Exact host the demo's apps may use.
+  const demoConfig = { ...config, exactBaseUrls: [...config.exactBaseUrls, resolveBaseUrl(sim.url)] };
+  const services = await buildAppServices(demoConfig, { features });
   const hub = await serveHttp(services);
   let stopping = false;
   const stop = () => {

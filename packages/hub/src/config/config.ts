@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { resolveBaseUrl } from '@koppel/exact';
 import { z } from 'zod';
 import { ConfigError } from '../errors/hub-error.ts';
 import { describeDatabaseUrl } from '../logging/logger.ts';
@@ -106,6 +107,34 @@ const SETTINGS = {
     'KOPPEL_INVITATION_TTL_HOURS',
     positiveInt.default(24 * 7),
     'hours an invitation link stays valid (default 168, one week)',
+  ),
+  // The hub sends an app's client secret and its connections' tokens to the app's host, so
+  // hosts besides Exact's own regions come only from the operator.
+  exactBaseUrls: setting(
+    'KOPPEL_EXACT_BASE_URLS',
+    z
+      .union([z.string(), z.array(z.string())])
+      .default([])
+      .transform((value, context) => {
+        const entries = (Array.isArray(value) ? value : value.split(','))
+          .map((entry) => entry.trim())
+          .filter((entry) => entry !== '');
+        const urls: string[] = [];
+        for (const entry of entries) {
+          try {
+            urls.push(resolveBaseUrl(entry));
+          } catch {
+            context.addIssue({ code: 'custom', message: `"${entry}" is not an http(s) URL` });
+          }
+        }
+        return urls;
+      }),
+    "comma-separated http(s) URLs of Exact-compatible hosts apps may use besides Exact's regional hosts, e.g. an exact-sim at http://127.0.0.1:4000 (default: none)",
+  ),
+  workspaceCreators: setting(
+    'KOPPEL_WORKSPACE_CREATORS',
+    z.enum(['admins', 'everyone']).default('admins'),
+    'who may create workspaces: admins (owners and admins of some workspace, the default) or everyone signed in',
   ),
 };
 

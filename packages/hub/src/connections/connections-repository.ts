@@ -193,10 +193,21 @@ export class ConnectionsRepository {
    * The app's client ID or Exact host changed: tokens issued before belong to the old one, so
    * every authorized connection on the app must be authorized again. Returns their ids.
    */
+  /**
+   * The app's client ID or host changed: its connections' tokens belong to the old setting, so
+   * they are dropped (never sent to the new host) and each connection waits for a new authorization.
+   */
   async requireReauthorizationForApp(appId: string, reason: string): Promise<string[]> {
     const rows = await this.#db
       .update(connections)
-      .set({ status: 'needs_reauth', updatedAt: new Date() })
+      .set({
+        status: 'needs_reauth',
+        accessTokenEnc: null,
+        refreshTokenEnc: null,
+        accessExpiresAt: null,
+        refreshUsedAt: null,
+        updatedAt: new Date(),
+      })
       .where(and(eq(connections.appId, appId), isNotNull(connections.refreshTokenEnc)))
       .returning({ id: connections.id, workspaceId: connections.workspaceId });
     for (const row of rows) {

@@ -58,6 +58,13 @@ export class ConnectionsService {
 
   /** Re-reads the divisions Exact grants; a failing call to Exact is a 502 with its reason. */
   async refreshDivisions(connection: ConnectionRow): Promise<ConnectionDivisionRow[]> {
+    if (connection.status === 'needs_reauth') {
+      // Its tokens were refused, or dropped when the app moved: no call goes out until then.
+      throw new HubError(
+        'connection_unavailable',
+        'The connection must be authorized again before Koppel calls Exact with it: press Authorize.',
+      );
+    }
     if (!connection.refreshTokenEnc) {
       throw new HubError(
         'connection_not_authorized',

@@ -64,6 +64,22 @@ export async function startAuthorization(
 
 const START_AGAIN = 'Open the connection in Koppel and press Authorize again.';
 
+const stateReused = () =>
+  new AuthorizationFailure(
+    'oauth_state_reused',
+    'Authorization already used',
+    'This authorization link was already used once (for example by reloading the page or pressing Back).',
+    `Nothing was changed by this attempt. ${START_AGAIN}`,
+  );
+
+const stateInvalid = () =>
+  new AuthorizationFailure(
+    'oauth_state_invalid',
+    'Authorization not recognised',
+    'The state in the link was not issued by this hub (or it was cleaned up long ago). The link may be forged or from another Koppel installation.',
+    START_AGAIN,
+  );
+
 /**
  * Handles Exact's redirect: validates the state (known, unused, unexpired, same session),
  * exchanges the code, reads `current/Me` and `system/Divisions`, then stores tokens, user
@@ -84,22 +100,23 @@ export async function completeAuthorization(
       START_AGAIN,
     );
   }
-  const consumed = await deps.exact.oauthStates.consume(hashOpaqueToken(query.state), now);
-  if (!consumed.ok) {
-    throw consumed.problem === 'reused'
-      ? new AuthorizationFailure(
-          'oauth_state_reused',
-          'Authorization already used',
-          'This authorization link was already used once (for example by reloading the page or pressing Back).',
-          `Nothing was changed by this attempt. ${START_AGAIN}`,
-        )
-      : new AuthorizationFailure(
-          'oauth_state_invalid',
-          'Authorization not recognised',
-          'The state in the link was not issued by this hub (or it was cleaned up long ago). The link may be forged or from another Koppel installation.',
-          START_AGAIN,
-        );
+  // The session is checked before the state is spent: a leaked callback URL opened in another
+  // browser must not cancel the authorization of the user who started it.
+  const stateHash = hashOpaqueToken(query.state);
+  const issued = await deps.exact.oauthStates.findByHash(stateHash);
+  if (!issued) throw stateInvalid();
+  if (issued.usedAt) throw stateReused();
+  const session = sessionToken ? await deps.sessions.findLive(hashOpaqueToken(sessionToken), now) : undefined;
+  if (!session || session.id !== issued.sessionId) {
+    throw new AuthorizationFailure(
+      'oauth_session_mismatch',
+      'Different browser session',
+      'The authorization was started in another browser session (or you signed out in between), so the hub refused it.',
+      `Sign in to Koppel in this browser. ${START_AGAIN}`,
+    );
   }
+  const consumed = await deps.exact.oauthStates.consume(stateHash, now);
+  if (!consumed.ok) throw consumed.problem === 'reused' ? stateReused() : stateInvalid();
   const state = consumed.state;
   if (state.expiresAt.getTime() <= now.getTime()) {
     throw new AuthorizationFailure(
@@ -107,15 +124,6 @@ export async function completeAuthorization(
       'Authorization expired',
       `The authorization was started more than ${OAUTH_STATE_TTL_MS / 60_000} minutes ago and has expired.`,
       START_AGAIN,
-    );
-  }
-  const session = sessionToken ? await deps.sessions.findLive(hashOpaqueToken(sessionToken), now) : undefined;
-  if (!session || session.id !== state.sessionId) {
-    throw new AuthorizationFailure(
-      'oauth_session_mismatch',
-      'Different browser session',
-      'The authorization was started in another browser session (or you signed out in between), so the hub refused it.',
-      `Sign in to Koppel in this browser. ${START_AGAIN}`,
     );
   }
   const role = await deps.workspaces.roleOf(state.workspaceId, session.userId);
@@ -247,7 +255,8 @@ function exchangeFailure(error: unknown, redirectUri: string): AuthorizationFail
     return new AuthorizationFailure(
       'oauth_exact_unavailable',
       'Exact could not be reached',
-      `Exchanging the authorization code failed: ${(error as Error).message}`,
+      // The remote answer is never repeated: it is not ours to show (and may not be Exact's).
+      `Exchanging the authorization code failed (${(error as { code?: string }).code ?? 'no answer'}).`,
       "Check the app's region or base URL, then authorize again.",
     );
   }
@@ -274,14 +283,14 @@ function exchangeFailure(error: unknown, redirectUri: string): AuthorizationFail
       return new AuthorizationFailure(
         'oauth_code_rejected',
         'Authorization code rejected',
-        `Exact rejected the authorization code (it lives only minutes and works once): ${description || error.code}.`,
+        `Exact rejected the authorization code (it lives only minutes and works once): ${error.code}.`,
         START_AGAIN,
       );
     default:
       return new AuthorizationFailure(
         'oauth_exact_unavailable',
         'Exact did not complete the authorization',
-        `Exact's token endpoint failed: ${error.message}`,
+        `Exact's token endpoint refused or failed the exchange (${error.code}).`,
         `Wait a minute. ${START_AGAIN}`,
       );
   }

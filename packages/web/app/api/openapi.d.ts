@@ -1146,7 +1146,7 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        /** @description Required for a new account */
+                        /** @description For a new account (with a new password); leave out to accept with an existing account */
                         name?: string;
                         password: string;
                         token: string;
@@ -1256,8 +1256,6 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            /** @description true: sign in with the existing password to accept */
-                            accountExists: boolean;
                             email: string;
                             /** Format: date-time */
                             expiresAt: string;
@@ -3178,7 +3176,8 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            checks: {
+                            /** @description Only for the metrics token (Authorization: Bearer) or a signed-in workspace owner or admin: they name the database location */
+                            checks?: {
                                 database: {
                                     message: string;
                                     ok: boolean;
@@ -3200,7 +3199,8 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            checks: {
+                            /** @description Only for the metrics token (Authorization: Bearer) or a signed-in workspace owner or admin: they name the database location */
+                            checks?: {
                                 database: {
                                     message: string;
                                     ok: boolean;
@@ -3254,19 +3254,20 @@ export interface components {
          *     - `signup_closed` (403): Sign-up is closed: this hub has users. Ask an admin for an invitation.
          *     - `too_many_attempts` (429): Too many failed sign-in attempts; try again later.
          *     - `weak_password` (400): Choose a stronger password.
-         *     - `name_required` (400): Send a name for the new account.
          *     - `totp_already_enabled` (409): Two-factor sign-in is already on; disable it first to enrol again.
          *     - `totp_not_enrolling` (400): Start enrolment with POST /api/v1/me/totp first.
          *     - `totp_code_invalid` (400): The code does not match; check the phone clock and try the next code.
          *     - `totp_not_enabled` (400): Two-factor sign-in is not on.
          *     - `session_not_found` (404): You have no session with this id.
          *     - `token_not_found` (404): You have no API token with this id.
+         *     - `workspace_creation_not_allowed` (403): Only owners and admins of a workspace may create workspaces on this hub (KOPPEL_WORKSPACE_CREATORS); ask one of them.
          *     - `workspace_not_found` (404): No workspace with this id, or you are not a member of it.
          *     - `member_not_found` (404): This user is not a member of the workspace.
          *     - `last_owner` (409): A workspace needs at least one owner; make someone else owner first.
          *     - `already_member` (409): This person is already a member of the workspace.
          *     - `invitation_invalid` (404): No such invitation; check that the whole link was copied.
          *     - `invitation_not_found` (404): No pending invitation with this id in the workspace.
+         *     - `exact_host_not_allowed` (400): This hub does not talk to {baseUrl}: an app uses one of Exact's regional hosts, or a base URL the operator allowed in KOPPEL_EXACT_BASE_URLS.
          *     - `app_not_found` (404): No Exact app with this id, or you are not a member of its workspace.
          *     - `app_in_use` (409): The app still has connections; delete them first.
          *     - `connection_not_found` (404): No connection with this id, or you are not a member of its workspace.
@@ -3301,7 +3302,7 @@ export interface components {
          *     - `job_payload_invalid` (500): The payload of a job is invalid.
          * @enum {string}
          */
-        ErrorCode: "invalid_request" | "invalid_json" | "invalid_url" | "bad_request" | "uri_too_long" | "payload_too_large" | "unsupported_media_type" | "route_not_found" | "already_exists" | "internal_error" | "unauthenticated" | "csrf_token_invalid" | "session_required" | "insufficient_role" | "signup_closed" | "too_many_attempts" | "weak_password" | "name_required" | "totp_already_enabled" | "totp_not_enrolling" | "totp_code_invalid" | "totp_not_enabled" | "session_not_found" | "token_not_found" | "workspace_not_found" | "member_not_found" | "last_owner" | "already_member" | "invitation_invalid" | "invitation_not_found" | "app_not_found" | "app_in_use" | "connection_not_found" | "connection_not_authorized" | "connection_unavailable" | "division_unknown" | "division_out_of_scope" | "exact_call_failed" | "exact_no_division" | "oauth_state_missing" | "oauth_state_reused" | "oauth_state_invalid" | "oauth_state_expired" | "oauth_session_mismatch" | "oauth_not_allowed" | "oauth_consent_denied" | "oauth_exact_error" | "oauth_code_missing" | "oauth_code_rejected" | "oauth_client_rejected" | "oauth_redirect_mismatch" | "oauth_exact_read_failed" | "oauth_exact_unavailable" | "metrics_disabled" | "metrics_unauthorized" | "web_ui_not_built" | "file_not_found" | "data_dir_in_use" | "database_open_failed" | "invalid_secret_key" | "secret_decrypt_failed" | "job_payload_invalid";
+        ErrorCode: "invalid_request" | "invalid_json" | "invalid_url" | "bad_request" | "uri_too_long" | "payload_too_large" | "unsupported_media_type" | "route_not_found" | "already_exists" | "internal_error" | "unauthenticated" | "csrf_token_invalid" | "session_required" | "insufficient_role" | "signup_closed" | "too_many_attempts" | "weak_password" | "totp_already_enabled" | "totp_not_enrolling" | "totp_code_invalid" | "totp_not_enabled" | "session_not_found" | "token_not_found" | "workspace_creation_not_allowed" | "workspace_not_found" | "member_not_found" | "last_owner" | "already_member" | "invitation_invalid" | "invitation_not_found" | "exact_host_not_allowed" | "app_not_found" | "app_in_use" | "connection_not_found" | "connection_not_authorized" | "connection_unavailable" | "division_unknown" | "division_out_of_scope" | "exact_call_failed" | "exact_no_division" | "oauth_state_missing" | "oauth_state_reused" | "oauth_state_invalid" | "oauth_state_expired" | "oauth_session_mismatch" | "oauth_not_allowed" | "oauth_consent_denied" | "oauth_exact_error" | "oauth_code_missing" | "oauth_code_rejected" | "oauth_client_rejected" | "oauth_redirect_mismatch" | "oauth_exact_read_failed" | "oauth_exact_unavailable" | "metrics_disabled" | "metrics_unauthorized" | "web_ui_not_built" | "file_not_found" | "data_dir_in_use" | "database_open_failed" | "invalid_secret_key" | "secret_decrypt_failed" | "job_payload_invalid";
     };
     responses: never;
     parameters: never;
