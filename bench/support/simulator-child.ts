@@ -16,7 +16,9 @@ export function startSimulatorChild<Info extends SimulatorAnnouncement>(
   args: readonly string[],
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<{ child: ChildProcess; info: Info }> {
-  const child = spawn(process.execPath, [script.pathname, ...args], {
+  // From the workspace's TypeScript sources, whatever NODE_OPTIONS the caller passes (the
+  // repository's .npmrc adds this condition only through NODE_OPTIONS).
+  const child = spawn(process.execPath, ['--conditions=koppel-source', script.pathname, ...args], {
     stdio: ['ignore', 'pipe', 'inherit'],
     env,
   });

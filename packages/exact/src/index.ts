@@ -11,7 +11,7 @@ export type {
   ScalarField,
   ScalarSpec,
 } from './catalogue/entity.ts';
-export { defineEntity, RAW } from './catalogue/entity.ts';
+export { defineEntity, fieldsOf, type ParsedField, RAW } from './catalogue/entity.ts';
 export * from './catalogue/index.ts';
 export { DivisionClient, type DivisionOptions, ExactClient, type ExactClientOptions } from './client.ts';
 export {

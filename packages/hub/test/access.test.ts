@@ -33,6 +33,8 @@ const PUBLIC_ALLOW_LIST = [
   'POST /api/v1/invitations/accept',
   // Exact sends the user back here; the state parameter, bound to the session, authenticates it.
   'GET /oauth/exact/callback',
+  // Exact posts flow notifications here; each is verified by its HashCode under the app's webhook secret.
+  'POST /webhooks/exact/flows/:flowId',
   // The dashboard's files and its index.html for client-side routes (never under /api/ or /oauth/).
   'GET /*',
 ];

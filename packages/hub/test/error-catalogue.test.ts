@@ -40,6 +40,20 @@ const NOT_TRIGGERED_HERE: Partial<Record<ErrorCode, string>> = {
   invalid_secret_key: 'start-up, not HTTP',
   secret_decrypt_failed: 'a key problem; secret-box.test.ts',
   job_payload_invalid: 'raised by JobQueue.send; platform.test.ts',
+  package_not_found: 'test/flows/flows-api.test.ts',
+  invalid_entities: 'test/flows/flows-api.test.ts',
+  division_not_linked: 'test/flows/flows-api.test.ts',
+  invalid_settings: 'test/flows/flows-api.test.ts',
+  invalid_schedule: 'test/flows/flows-api.test.ts',
+  flow_not_found: 'test/flows/flows-api.test.ts',
+  run_not_found: 'test/flows/flows-api.test.ts',
+  table_not_found: 'test/flows/flows-api.test.ts',
+  destination_not_found: 'test/flows/flows-api.test.ts',
+  destination_in_use: 'test/flows/flows-api.test.ts',
+  invalid_connection_string: 'test/flows/flows-api.test.ts',
+  webhook_secret_missing: 'test/flows/flow-webhooks.test.ts',
+  webhook_signature_invalid: 'test/flows/flow-webhooks.test.ts',
+  webhook_payload_invalid: 'test/flows/flow-webhooks.test.ts',
 };
 
 const pglite = BACKENDS.find((b) => b.name === 'pglite')!;

@@ -9,6 +9,7 @@ import { AppsService } from '../connections/apps-service.ts';
 import type { ConnectionsDeps } from '../connections/connections-deps.ts';
 import { ConnectionsService } from '../connections/connections-service.ts';
 import { ExactAccess } from '../connections/exact-access.ts';
+import { assembleFlows, type Flows } from '../flows/flows-assembly.ts';
 import { JobQueue } from '../jobs/job-queue.ts';
 import { type OpenPlatformOptions, openPlatform, type Platform } from '../platform/platform.ts';
 import { InvitationsRepository } from '../workspaces/invitations-repository.ts';
@@ -47,6 +48,8 @@ export interface AppServices {
   connectionsDeps: ConnectionsDeps;
   apps: AppsService;
   connections: ConnectionsService;
+  /** Packages, flows, runs, destinations and Exact's webhooks for flows. */
+  flows: Flows;
   /** The features whose routes, jobs and checks this process serves. */
   features: readonly Feature[];
   /** Stops the jobs and closes the database. */
@@ -107,6 +110,7 @@ export async function buildAppServices(
     sessions: repositories.sessions,
     workspaces: repositories.workspaces,
   };
+  const flows = assembleFlows({ platform, exact, queue: jobs });
   let closed = false;
   const services: AppServices = {
     platform,
@@ -124,11 +128,13 @@ export async function buildAppServices(
     connectionsDeps,
     apps: new AppsService(exact),
     connections: new ConnectionsService(connectionsDeps),
+    flows,
     features: options.features,
     async close() {
       if (closed) return;
       closed = true;
       await jobs.stop();
+      await flows.close();
       await platform.database.close();
     },
   };

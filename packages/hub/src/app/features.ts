@@ -6,7 +6,10 @@ import { connectionsJobs } from '../connections/connections-jobs.ts';
 import { connectionsRoutes } from '../connections/connections-routes.ts';
 import { exactDoctorChecks } from '../connections/doctor-checks.ts';
 import { oauthRoutes } from '../connections/oauth-routes.ts';
+import { destinationsRoutes } from '../destinations/destinations-routes.ts';
 import { platformDoctorChecks } from '../doctor/doctor.ts';
+import { flowsRoutes } from '../flows/flows-routes.ts';
+import { webhookRoutes } from '../flows/webhook-routes.ts';
 import { webUiRoutes } from '../web-ui/web-ui-routes.ts';
 import { invitationsRoutes } from '../workspaces/invitations-routes.ts';
 import { workspacesRoutes } from '../workspaces/workspaces-routes.ts';
@@ -39,6 +42,17 @@ export const connectionsFeature: Feature = {
   doctorChecks: (s) => exactDoctorChecks(s.connectionsDeps),
 };
 
+/** Packages, flows and their runs, destinations, and the receiver of Exact's webhooks. */
+export const flowsFeature: Feature = {
+  name: 'flows',
+  apiRoutes: (s) => [
+    flowsRoutes(s.flows.service, s.connectionsDeps),
+    destinationsRoutes(s.flows.destinations),
+  ],
+  rootRoutes: (s) => [webhookRoutes(s.flows.webhooks)],
+  jobs: (s) => s.flows.jobs,
+};
+
 /** The built dashboard at `/` (last: its catch-all route must not shadow anything). */
 export const webUiFeature: Feature = {
   name: 'web-ui',
@@ -49,4 +63,9 @@ export const webUiFeature: Feature = {
 export const CORE_FEATURES: readonly Feature[] = [authFeature, workspacesFeature];
 
 /** What `koppel start|server|worker|doctor` run. A new feature (flows, destinations ...) goes here. */
-export const STANDARD_FEATURES: readonly Feature[] = [...CORE_FEATURES, connectionsFeature, webUiFeature];
+export const STANDARD_FEATURES: readonly Feature[] = [
+  ...CORE_FEATURES,
+  connectionsFeature,
+  flowsFeature,
+  webUiFeature,
+];

@@ -10,6 +10,7 @@ import { IN_MEMORY_DATA_DIR, loadConfig } from '../config/config.ts';
 import { DEMO_APP_TITLE, demoAppsPlugin, ensureDemoApps } from '../connections/demo-sandbox.ts';
 import { exactRedirectUri } from '../connections/redirect-uri.ts';
 import { ConfigError } from '../errors/hub-error.ts';
+import { ensureDemoFlows } from '../flows/demo-flows.ts';
 import { PublicUrl } from '../platform/public-url.ts';
 import { serveHttp } from './hub.ts';
 
@@ -43,7 +44,14 @@ async function main(): Promise<void> {
   });
   const features = [
     ...STANDARD_FEATURES,
-    { name: 'demo', rootRoutes: (s: AppServices) => [demoAppsPlugin(s.connectionsDeps, sim)] },
+    {
+      name: 'demo',
+      rootRoutes: (s: AppServices) => [
+        demoAppsPlugin(s.connectionsDeps, sim, async () => {
+          await ensureDemoFlows(s.flows.service, s.connectionsDeps);
+        }),
+      ],
+    },
   ];
   // The simulator is the one custom Exact host the demo's apps may use.
   const demoConfig = { ...config, exactBaseUrls: [...config.exactBaseUrls, resolveBaseUrl(sim.url)] };
@@ -61,6 +69,7 @@ async function main(): Promise<void> {
   await hub.startWorker();
   await hub.listen();
   await ensureDemoApps(services.connectionsDeps, sim);
+  await ensureDemoFlows(services.flows.service, services.connectionsDeps);
   const hubUrl = services.platform.publicUrl.value;
   const user = sim.defaults.user;
   process.stdout.write(`
@@ -78,7 +87,10 @@ Next steps
      connection "Sandbox connection".
   2. Open the connection, press Authorize and sign in on exact-sim's consent screen with the
      Exact login above; tick the divisions and allow.
-  3. Link divisions and press Test connection. README.md "Try it" does the same with curl.
+  3. Link divisions and press Test connection.
+  4. The connection already has the flow "Replicate to database" (into this hub's own
+     database, every 15 minutes): press Run now, watch the run's row counts, and see the
+     tables on the Data page. README.md "Try it" does the same with curl.
 
 Stop with Ctrl+C. Data stays in ${config.dataDir}${simState === undefined ? '; exact-sim starts fresh each time, so authorize again after a restart' : `, exact-sim's in ${simState}, so connections stay authorized across restarts`}.
 `);

@@ -10,6 +10,7 @@ import { createLogger } from '../logging/logger.ts';
 import { PublicUrl } from '../platform/public-url.ts';
 import { rotateSecrets } from '../secrets/rotate-secrets.ts';
 import { migrateDatabase, migrationStatus, openDatabase } from '../storage/database.ts';
+import { servePgliteSocket } from '../storage/pglite-socket.ts';
 import { serveHttp } from './hub.ts';
 import { describeStartUpFailure } from './start-up-failure.ts';
 
@@ -73,7 +74,18 @@ async function serve(options: CommonOptions, roles: { http: boolean; worker: boo
     return;
   }
   const hub = await serveHttp(services);
-  closeOnSignal(services, () => hub.close());
+  const { pglite } = services.platform.database;
+  const socketPort = services.platform.config.pgliteSocketPort;
+  const socket =
+    roles.worker && pglite && socketPort !== undefined
+      ? await servePgliteSocket(pglite, socketPort)
+      : undefined;
+  if (socket)
+    logger.info({ port: socketPort }, 'embedded database served on 127.0.0.1 over the Postgres protocol');
+  closeOnSignal(services, async () => {
+    await socket?.close();
+    await hub.close();
+  });
   if (roles.worker) await hub.startWorker();
   const address = await hub.listen();
   logger.info(

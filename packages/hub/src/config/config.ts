@@ -103,6 +103,11 @@ const SETTINGS = {
     z.string().min(16, 'must be at least 16 characters').optional(),
     'a random string Prometheus sends as Authorization: Bearer <token>, e.g. from `openssl rand -hex 24`; unset: /metrics is off',
   ),
+  pgliteSocketPort: setting(
+    'KOPPEL_PGLITE_SOCKET_PORT',
+    z.coerce.number().int().min(1).max(65535).optional(),
+    'a TCP port on 127.0.0.1 where `koppel start` serves the embedded database to psql and BI tools (unset: off)',
+  ),
   invitationTtlHours: setting(
     'KOPPEL_INVITATION_TTL_HOURS',
     positiveInt.default(24 * 7),

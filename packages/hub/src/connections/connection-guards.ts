@@ -12,8 +12,8 @@ import type { ConnectionRow } from './connections-repository.ts';
  * body is looked at) that checks the role in the workspace owning the resource, with the
  * platform's rules: a non-member gets 404 (ids cannot be probed), a member below `role` gets 403.
  */
-async function requireRole(
-  deps: ConnectionsDeps,
+export async function requireRole(
+  deps: Pick<ConnectionsDeps, 'workspaces'>,
   request: FastifyRequest,
   workspaceId: string,
   role: Role,

@@ -23,7 +23,7 @@ import { PostgresTokenStore, type RefreshExclusion } from './token-store.ts';
 /** Per-call tuning of an ExactClient (interactive calls fail fast instead of waiting out limits). */
 export type ExactCallOptions = Pick<
   ExactClientOptions,
-  'maxRateWaitMs' | 'retry' | 'timeoutMs' | 'dailyReserve'
+  'maxRateWaitMs' | 'retry' | 'timeoutMs' | 'dailyReserve' | 'fetch'
 >;
 
 /**

@@ -134,6 +134,40 @@ export const ERROR_CATALOGUE = {
   oauth_exact_read_failed: { status: 502, message: 'Reading current/Me and system/Divisions failed.' },
   oauth_exact_unavailable: { status: 502, message: "Exact's token endpoint could not be reached or failed." },
 
+  // Flows, runs and destinations
+  package_not_found: { status: 400, message: 'No such package; GET /api/v1/packages lists them.' },
+  invalid_entities: {
+    status: 400,
+    message: "The entities must be a non-empty list of the package's entities.",
+  },
+  division_not_linked: {
+    status: 400,
+    message: "The divisions must be linked divisions of the flow's connection.",
+  },
+  invalid_settings: { status: 400, message: "The settings do not fit the package's settings schema." },
+  invalid_schedule: { status: 400, message: 'The schedule must be a five-field cron expression in UTC.' },
+  flow_not_found: { status: 404, message: 'No flow with this id, or you are not a member of its workspace.' },
+  run_not_found: { status: 404, message: 'No run with this id, or you are not a member of its workspace.' },
+  table_not_found: { status: 404, message: 'The flow has no such table yet; run the flow first.' },
+  destination_not_found: { status: 404, message: 'No destination with this id in the workspace.' },
+  destination_in_use: {
+    status: 409,
+    message: 'Flows still write into this destination; move or delete them first.',
+  },
+  invalid_connection_string: {
+    status: 400,
+    message: 'The connection string must be a URL such as postgres://user:password@host:5432/database.',
+  },
+  webhook_secret_missing: {
+    status: 409,
+    message: "The flow's Exact app has no webhook secret; add the one Exact's App Center shows.",
+  },
+  webhook_signature_invalid: {
+    status: 401,
+    message: "The notification is not signed by Exact with this app's webhook secret.",
+  },
+  webhook_payload_invalid: { status: 400, message: 'The body is not an Exact webhook notification.' },
+
   // Operations
   metrics_disabled: {
     status: 404,

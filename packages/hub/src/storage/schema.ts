@@ -291,3 +291,138 @@ export const exactRateBudgets = pgTable('exact_rate_budgets', {
   state: jsonb('state').notNull(),
   updatedAt: updatedAt(),
 });
+
+export const DESTINATION_KINDS = ['postgres'] as const;
+export type DestinationKind = (typeof DESTINATION_KINDS)[number];
+
+/** Where flows write: a workspace resource; `null` on a flow means the hub's own database. */
+export const destinations = pgTable(
+  'destinations',
+  {
+    id: uuid('id').primaryKey(),
+    workspaceId: workspaceId(),
+    name: text('name').notNull(),
+    kind: text('kind').$type<DestinationKind>().notNull(),
+    /** Holds the password: sealed, never returned by the API. */
+    connectionStringEnc: text('connection_string_enc').notNull(),
+    lastTest: jsonb('last_test'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index('destinations_workspace_idx').on(t.workspaceId),
+    check('destinations_kind_check', sql`${t.kind} in ('postgres')`),
+  ],
+);
+
+export const FLOW_STATUSES = ['idle', 'running', 'succeeded', 'failed', 'needs_reauth'] as const;
+export type FlowStatus = (typeof FLOW_STATUSES)[number];
+
+/** A package set up on a connection: what to move, where to, how and when. */
+export const flows = pgTable(
+  'flows',
+  {
+    id: uuid('id').primaryKey(),
+    workspaceId: workspaceId(),
+    connectionId: connectionId().notNull(),
+    packageId: text('package_id').notNull(),
+    name: text('name').notNull(),
+    /** Division codes; null = every linked division, now and later. */
+    divisions: integer('divisions').array(),
+    entities: text('entities').array().notNull(),
+    /** Null = the hub's own database. */
+    destinationId: uuid('destination_id').references(() => destinations.id),
+    settings: jsonb('settings').notNull(),
+    /** Five-field cron (UTC). */
+    schedule: text('schedule').notNull(),
+    enabled: boolean('enabled').notNull().default(false),
+    status: text('status').$type<FlowStatus>().notNull().default('idle'),
+    lastRunId: uuid('last_run_id'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index('flows_workspace_idx').on(t.workspaceId),
+    index('flows_connection_idx').on(t.connectionId),
+    check(
+      'flows_status_check',
+      sql`${t.status} in ('idle', 'running', 'succeeded', 'failed', 'needs_reauth')`,
+    ),
+  ],
+);
+
+/** A stream (flow, division, entity): its latest state and its webhook subscription. */
+export const flowStreams = pgTable(
+  'flow_streams',
+  {
+    flowId: uuid('flow_id')
+      .notNull()
+      .references(() => flows.id, { onDelete: 'cascade' }),
+    division: integer('division').notNull(),
+    entity: text('entity').notNull(),
+    lastRunId: uuid('last_run_id'),
+    lastStatus: text('last_status'),
+    /** The cursor after the latest run (the truth is in the destination, beside the rows). */
+    cursor: jsonb('cursor'),
+    /** Exact's webhook topic this stream is subscribed to, when subscribed. */
+    webhookTopic: text('webhook_topic'),
+    updatedAt: updatedAt(),
+  },
+  (t) => [primaryKey({ columns: [t.flowId, t.division, t.entity] })],
+);
+
+export const RUN_TRIGGERS = ['schedule', 'manual', 'resync', 'webhook'] as const;
+export type RunTrigger = (typeof RUN_TRIGGERS)[number];
+export const RUN_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'needs_reauth'] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+
+/** One run of a flow (all its streams, or the streams a webhook named). */
+export const flowRuns = pgTable(
+  'flow_runs',
+  {
+    id: uuid('id').primaryKey(),
+    flowId: uuid('flow_id')
+      .notNull()
+      .references(() => flows.id, { onDelete: 'cascade' }),
+    trigger: text('trigger').$type<RunTrigger>().notNull(),
+    resync: boolean('resync').notNull().default(false),
+    /** Only these streams (`division/entity`); null = every stream of the flow. */
+    only: text('only').array(),
+    status: text('status').$type<RunStatus>().notNull().default('queued'),
+    error: jsonb('error'),
+    queuedAt: timestamp('queued_at', { withTimezone: true }).notNull().defaultNow(),
+    startedAt: timestamp('started_at', { withTimezone: true }),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+  },
+  (t) => [
+    index('flow_runs_flow_queued_idx').on(t.flowId, t.queuedAt),
+    check(
+      'flow_runs_status_check',
+      sql`${t.status} in ('queued', 'running', 'succeeded', 'failed', 'needs_reauth')`,
+    ),
+    check('flow_runs_trigger_check', sql`${t.trigger} in ('schedule', 'manual', 'resync', 'webhook')`),
+  ],
+);
+
+/** What one stream did in one run. */
+export const flowRunStreams = pgTable(
+  'flow_run_streams',
+  {
+    runId: uuid('run_id')
+      .notNull()
+      .references(() => flowRuns.id, { onDelete: 'cascade' }),
+    division: integer('division').notNull(),
+    entity: text('entity').notNull(),
+    status: text('status').notNull(),
+    rowsRead: integer('rows_read').notNull().default(0),
+    rowsWritten: integer('rows_written').notNull().default(0),
+    rowsDeleted: integer('rows_deleted').notNull().default(0),
+    apiCalls: integer('api_calls').notNull().default(0),
+    cursorBefore: jsonb('cursor_before'),
+    cursorAfter: jsonb('cursor_after'),
+    durationMs: integer('duration_ms').notNull().default(0),
+    error: jsonb('error'),
+    finishedAt: timestamp('finished_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.runId, t.division, t.entity] })],
+);

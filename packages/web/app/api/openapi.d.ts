@@ -1029,6 +1029,177 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/connections/{connectionId}/flows": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The connection's flows */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    connectionId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Client error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Server error */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            connectionId: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** @description null = the hub's own database */
+                            destinationId: string | null;
+                            /** @description Division codes; null = every linked division */
+                            divisions: number[] | null;
+                            enabled: boolean;
+                            entities: string[];
+                            /** Format: uuid */
+                            id: string;
+                            lastRunId: string | null;
+                            name: string;
+                            packageId: string;
+                            /** @description Five-field cron, UTC */
+                            schedule: string;
+                            settings: {
+                                [key: string]: unknown;
+                            };
+                            /** @enum {string} */
+                            status: "idle" | "running" | "succeeded" | "failed" | "needs_reauth";
+                            /** Format: date-time */
+                            updatedAt: string;
+                            /** Format: uuid */
+                            workspaceId: string;
+                        }[];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Set up a package on the connection (a flow) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    connectionId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description null or omitted = the hub's own database */
+                        destinationId?: string | null;
+                        /** @description Division codes (linked ones); null = every linked division, now and later */
+                        divisions?: number[] | null;
+                        /** @description Runs on its schedule (default true) */
+                        enabled?: boolean;
+                        /** @description Default: the package's default set */
+                        entities?: string[];
+                        name?: string;
+                        packageId: string;
+                        /** @description Five-field cron, UTC (default every 15 minutes) */
+                        schedule?: string;
+                        /** @description The package's settings; omitted ones take their defaults (see GET /packages) */
+                        settings?: {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Client error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Server error */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            connectionId: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** @description null = the hub's own database */
+                            destinationId: string | null;
+                            /** @description Division codes; null = every linked division */
+                            divisions: number[] | null;
+                            enabled: boolean;
+                            entities: string[];
+                            /** Format: uuid */
+                            id: string;
+                            lastRunId: string | null;
+                            name: string;
+                            packageId: string;
+                            /** @description Five-field cron, UTC */
+                            schedule: string;
+                            settings: {
+                                [key: string]: unknown;
+                            };
+                            /** @enum {string} */
+                            status: "idle" | "running" | "succeeded" | "failed" | "needs_reauth";
+                            /** Format: date-time */
+                            updatedAt: string;
+                            /** Format: uuid */
+                            workspaceId: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/connections/{connectionId}/test": {
         parameters: {
             query?: never;
@@ -1120,6 +1291,669 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/flows/{flowId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One flow */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    flowId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Client error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Server error */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            connectionId: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** @description null = the hub's own database */
+                            destinationId: string | null;
+                            /** @description Division codes; null = every linked division */
+                            divisions: number[] | null;
+                            enabled: boolean;
+                            entities: string[];
+                            /** Format: uuid */
+                            id: string;
+                            lastRunId: string | null;
+                            name: string;
+                            packageId: string;
+                            /** @description Five-field cron, UTC */
+                            schedule: string;
+                            settings: {
+                                [key: string]: unknown;
+                            };
+                            /** @enum {string} */
+                            status: "idle" | "running" | "succeeded" | "failed" | "needs_reauth";
+                            /** Format: date-time */
+                            updatedAt: string;
+                            /** Format: uuid */
+                            workspaceId: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Delete a flow and its run history (replicated data stays) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    flowId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Client error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Server error */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description No content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Change a flow's settings, entities, divisions, schedule, or switch it on or off */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    flowId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description null or omitted = the hub's own database */
+                        destinationId?: string | null;
+                        /** @description Division codes (linked ones); null = every linked division, now and later */
+                        divisions?: number[] | null;
+                        /** @description Runs on its schedule (default true) */
+                        enabled?: boolean;
+                        /** @description Default: the package's default set */
+                        entities?: string[];
+                        name?: string;
+                        /** @description Five-field cron, UTC (default every 15 minutes) */
+                        schedule?: string;
+                        /** @description The package's settings; omitted ones take their defaults (see GET /packages) */
+                        settings?: {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Client error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Server error */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            connectionId: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** @description null = the hub's own database */
+                            destinationId: string | null;
+                            /** @description Division codes; null = every linked division */
+                            divisions: number[] | null;
+                            enabled: boolean;
+                            entities: string[];
+                            /** Format: uuid */
+                            id: string;
+                            lastRunId: string | null;
+                            name: string;
+                            packageId: string;
+                            /** @description Five-field cron, UTC */
+                            schedule: string;
+                            settings: {
+                                [key: string]: unknown;
+                            };
+                            /** @enum {string} */
+                            status: "idle" | "running" | "succeeded" | "failed" | "needs_reauth";
+                            /** Format: date-time */
+                            updatedAt: string;
+                            /** Format: uuid */
+                            workspaceId: string;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/flows/{flowId}/resync": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Full resync: re-read everything and remove what Exact no longer has */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    flowId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Client error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Server error */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                            } | null;
+                            finishedAt: string | null;
+                            /** Format: uuid */
+                            flowId: string;
+                            /** Format: uuid */
+                            id: string;
+                            /** @description Streams (`division/entity`) the run is limited to */
+                            only: string[] | null;
+                            /** Format: date-time */
+                            queuedAt: string;
+                            resync: boolean;
+                            startedAt: string | null;
+                            /** @enum {string} */
+                            status: "queued" | "running" | "succeeded" | "failed" | "needs_reauth";
+                            streams: {
+                                apiCalls: number;
+                                cursorAfter: {
+                                    deleted: string;
+                                    rows: string;
+                                } | null;
+                                /** @description Highest Timestamp applied from the sync and deleted feeds */
+                                cursorBefore: {
+                                    deleted: string;
+                                    rows: string;
+                                } | null;
+                                division: number;
+                                durationMs: number;
+                                entity: string;
+                                error: {
+                                    code: string;
+                                    message: string;
+                                } | null;
+                                /** Format: date-time */
+                                finishedAt: string;
+                                rowsDeleted: number;
+                                rowsRead: number;
+                                rowsWritten: number;
+                                /** @enum {string} */
+                                status: "succeeded" | "failed" | "skipped";
+                            }[];
+                            totals: {
+                                apiCalls: number;
+                                rowsDeleted: number;
+                                rowsRead: number;
+                                rowsWritten: number;
+                            };
+                            /** @enum {string} */
+                            trigger: "schedule" | "manual" | "resync" | "webhook";
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/flows/{flowId}/run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Run now: an incremental run of every stream */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    flowId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Client error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Server error */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                            } | null;
+                            finishedAt: string | null;
+                            /** Format: uuid */
+                            flowId: string;
+                            /** Format: uuid */
+                            id: string;
+                            /** @description Streams (`division/entity`) the run is limited to */
+                            only: string[] | null;
+                            /** Format: date-time */
+                            queuedAt: string;
+                            resync: boolean;
+                            startedAt: string | null;
+                            /** @enum {string} */
+                            status: "queued" | "running" | "succeeded" | "failed" | "needs_reauth";
+                            streams: {
+                                apiCalls: number;
+                                cursorAfter: {
+                                    deleted: string;
+                                    rows: string;
+                                } | null;
+                                /** @description Highest Timestamp applied from the sync and deleted feeds */
+                                cursorBefore: {
+                                    deleted: string;
+                                    rows: string;
+                                } | null;
+                                division: number;
+                                durationMs: number;
+                                entity: string;
+                                error: {
+                                    code: string;
+                                    message: string;
+                                } | null;
+                                /** Format: date-time */
+                                finishedAt: string;
+                                rowsDeleted: number;
+                                rowsRead: number;
+                                rowsWritten: number;
+                                /** @enum {string} */
+                                status: "succeeded" | "failed" | "skipped";
+                            }[];
+                            totals: {
+                                apiCalls: number;
+                                rowsDeleted: number;
+                                rowsRead: number;
+                                rowsWritten: number;
+                            };
+                            /** @enum {string} */
+                            trigger: "schedule" | "manual" | "resync" | "webhook";
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/flows/{flowId}/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The flow's runs, newest first, each with its streams */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                };
+                header?: never;
+                path: {
+                    flowId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Client error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Server error */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                            } | null;
+                            finishedAt: string | null;
+                            /** Format: uuid */
+                            flowId: string;
+                            /** Format: uuid */
+                            id: string;
+                            /** @description Streams (`division/entity`) the run is limited to */
+                            only: string[] | null;
+                            /** Format: date-time */
+                            queuedAt: string;
+                            resync: boolean;
+                            startedAt: string | null;
+                            /** @enum {string} */
+                            status: "queued" | "running" | "succeeded" | "failed" | "needs_reauth";
+                            streams: {
+                                apiCalls: number;
+                                cursorAfter: {
+                                    deleted: string;
+                                    rows: string;
+                                } | null;
+                                /** @description Highest Timestamp applied from the sync and deleted feeds */
+                                cursorBefore: {
+                                    deleted: string;
+                                    rows: string;
+                                } | null;
+                                division: number;
+                                durationMs: number;
+                                entity: string;
+                                error: {
+                                    code: string;
+                                    message: string;
+                                } | null;
+                                /** Format: date-time */
+                                finishedAt: string;
+                                rowsDeleted: number;
+                                rowsRead: number;
+                                rowsWritten: number;
+                                /** @enum {string} */
+                                status: "succeeded" | "failed" | "skipped";
+                            }[];
+                            totals: {
+                                apiCalls: number;
+                                rowsDeleted: number;
+                                rowsRead: number;
+                                rowsWritten: number;
+                            };
+                            /** @enum {string} */
+                            trigger: "schedule" | "manual" | "resync" | "webhook";
+                        }[];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/flows/{flowId}/tables": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The flow's tables in its destination, with row counts (the Data page) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    flowId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Client error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Server error */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            deletedRows: number;
+                            entity: string;
+                            /** @description False until the flow's first run created the table */
+                            exists: boolean;
+                            /** @description Rows Exact still has (not soft-deleted) */
+                            rows: number;
+                            schema: string;
+                            table: string;
+                        }[];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/flows/{flowId}/tables/{table}/rows": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A preview of the latest rows of one of the flow’s tables (without _raw) */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                };
+                header?: never;
+                path: {
+                    flowId: string;
+                    table: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Client error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Server error */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            columns: string[];
+                            rows: {
+                                [key: string]: unknown;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1772,6 +2606,183 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/packages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The packages (flow templates) with their entities and settings as JSON Schema */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Client error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Server error */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            description: string;
+                            entities: {
+                                /** @description In the package's default set for a new flow */
+                                byDefault: boolean;
+                                name: string;
+                                title: string;
+                                webhookTopic: string | null;
+                            }[];
+                            id: string;
+                            /** @description JSON Schema of the settings (defaults and a description per setting) */
+                            settingsSchema: {
+                                [key: string]: unknown;
+                            };
+                            title: string;
+                        }[];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/runs/{runId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One run: per stream its status, rows read/written/deleted, API calls, cursors, duration, error */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    runId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Client error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Server error */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                            } | null;
+                            finishedAt: string | null;
+                            /** Format: uuid */
+                            flowId: string;
+                            /** Format: uuid */
+                            id: string;
+                            /** @description Streams (`division/entity`) the run is limited to */
+                            only: string[] | null;
+                            /** Format: date-time */
+                            queuedAt: string;
+                            resync: boolean;
+                            startedAt: string | null;
+                            /** @enum {string} */
+                            status: "queued" | "running" | "succeeded" | "failed" | "needs_reauth";
+                            streams: {
+                                apiCalls: number;
+                                cursorAfter: {
+                                    deleted: string;
+                                    rows: string;
+                                } | null;
+                                /** @description Highest Timestamp applied from the sync and deleted feeds */
+                                cursorBefore: {
+                                    deleted: string;
+                                    rows: string;
+                                } | null;
+                                division: number;
+                                durationMs: number;
+                                entity: string;
+                                error: {
+                                    code: string;
+                                    message: string;
+                                } | null;
+                                /** Format: date-time */
+                                finishedAt: string;
+                                rowsDeleted: number;
+                                rowsRead: number;
+                                rowsWritten: number;
+                                /** @enum {string} */
+                                status: "succeeded" | "failed" | "skipped";
+                            }[];
+                            totals: {
+                                apiCalls: number;
+                                rowsDeleted: number;
+                                rowsRead: number;
+                                rowsWritten: number;
+                            };
+                            /** @enum {string} */
+                            trigger: "schedule" | "manual" | "resync" | "webhook";
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2607,6 +3618,570 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/workspaces/{workspaceId}/destinations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The workspace's destinations (the hub's own database needs none: destinationId null) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    workspaceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Client error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Server error */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: uuid */
+                            id: string;
+                            /** @enum {string} */
+                            kind: "postgres";
+                            lastTest: {
+                                canCreateSchema: boolean;
+                                database: string | null;
+                                error: {
+                                    code: string;
+                                    message: string;
+                                } | null;
+                                ok: boolean;
+                                serverVersion: string | null;
+                                user: string | null;
+                            } | null;
+                            /** @description The connection string without its password */
+                            location: string;
+                            name: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            /** Format: uuid */
+                            workspaceId: string;
+                        }[];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Add a Postgres destination; press Test next (POST …/test) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    workspaceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description postgres://user:password@host:5432/database (stored encrypted, never returned) */
+                        connectionString: string;
+                        /**
+                         * @default postgres
+                         * @enum {string}
+                         */
+                        kind?: "postgres";
+                        name: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Client error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Server error */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: uuid */
+                            id: string;
+                            /** @enum {string} */
+                            kind: "postgres";
+                            lastTest: {
+                                canCreateSchema: boolean;
+                                database: string | null;
+                                error: {
+                                    code: string;
+                                    message: string;
+                                } | null;
+                                ok: boolean;
+                                serverVersion: string | null;
+                                user: string | null;
+                            } | null;
+                            /** @description The connection string without its password */
+                            location: string;
+                            name: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            /** Format: uuid */
+                            workspaceId: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workspaces/{workspaceId}/destinations/{destinationId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One destination */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    destinationId: string;
+                    workspaceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Client error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Server error */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: uuid */
+                            id: string;
+                            /** @enum {string} */
+                            kind: "postgres";
+                            lastTest: {
+                                canCreateSchema: boolean;
+                                database: string | null;
+                                error: {
+                                    code: string;
+                                    message: string;
+                                } | null;
+                                ok: boolean;
+                                serverVersion: string | null;
+                                user: string | null;
+                            } | null;
+                            /** @description The connection string without its password */
+                            location: string;
+                            name: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            /** Format: uuid */
+                            workspaceId: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Delete a destination no flow uses (its data stays in the database) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    destinationId: string;
+                    workspaceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Client error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Server error */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description No content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Rename a destination or replace its connection string */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    destinationId: string;
+                    workspaceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description postgres://user:password@host:5432/database (stored encrypted, never returned) */
+                        connectionString?: string;
+                        name?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Client error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Server error */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: uuid */
+                            id: string;
+                            /** @enum {string} */
+                            kind: "postgres";
+                            lastTest: {
+                                canCreateSchema: boolean;
+                                database: string | null;
+                                error: {
+                                    code: string;
+                                    message: string;
+                                } | null;
+                                ok: boolean;
+                                serverVersion: string | null;
+                                user: string | null;
+                            } | null;
+                            /** @description The connection string without its password */
+                            location: string;
+                            name: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            /** Format: uuid */
+                            workspaceId: string;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/workspaces/{workspaceId}/destinations/{destinationId}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Test: connect, and check the right to create the flow’s schema */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    destinationId: string;
+                    workspaceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Client error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Server error */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            canCreateSchema: boolean;
+                            database: string | null;
+                            error: {
+                                code: string;
+                                message: string;
+                            } | null;
+                            ok: boolean;
+                            serverVersion: string | null;
+                            user: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workspaces/{workspaceId}/destinations/hub": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The hub's own database, which flows use when their destinationId is null */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    workspaceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Client error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Server error */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            location: string;
+                            name: string;
+                            note: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workspaces/{workspaceId}/flows": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The workspace's flows */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    workspaceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Client error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Server error */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            connectionId: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** @description null = the hub's own database */
+                            destinationId: string | null;
+                            /** @description Division codes; null = every linked division */
+                            divisions: number[] | null;
+                            enabled: boolean;
+                            entities: string[];
+                            /** Format: uuid */
+                            id: string;
+                            lastRunId: string | null;
+                            name: string;
+                            packageId: string;
+                            /** @description Five-field cron, UTC */
+                            schedule: string;
+                            settings: {
+                                [key: string]: unknown;
+                            };
+                            /** @enum {string} */
+                            status: "idle" | "running" | "succeeded" | "failed" | "needs_reauth";
+                            /** Format: date-time */
+                            updatedAt: string;
+                            /** Format: uuid */
+                            workspaceId: string;
+                        }[];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/workspaces/{workspaceId}/invitations": {
         parameters: {
             query?: never;
@@ -3225,6 +4800,67 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/webhooks/exact/flows/{flowId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Exact's webhook callback for a flow (verified by HashCode) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    flowId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Client error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Server error */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            reason: string | null;
+                            /** @enum {string} */
+                            received: "validation" | "queued" | "ignored";
+                            runIds: string[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -3291,6 +4927,20 @@ export interface components {
          *     - `oauth_redirect_mismatch` (400): Exact issued the code for a different redirect URI than the hub's.
          *     - `oauth_exact_read_failed` (502): Reading current/Me and system/Divisions failed.
          *     - `oauth_exact_unavailable` (502): Exact's token endpoint could not be reached or failed.
+         *     - `package_not_found` (400): No such package; GET /api/v1/packages lists them.
+         *     - `invalid_entities` (400): The entities must be a non-empty list of the package's entities.
+         *     - `division_not_linked` (400): The divisions must be linked divisions of the flow's connection.
+         *     - `invalid_settings` (400): The settings do not fit the package's settings schema.
+         *     - `invalid_schedule` (400): The schedule must be a five-field cron expression in UTC.
+         *     - `flow_not_found` (404): No flow with this id, or you are not a member of its workspace.
+         *     - `run_not_found` (404): No run with this id, or you are not a member of its workspace.
+         *     - `table_not_found` (404): The flow has no such table yet; run the flow first.
+         *     - `destination_not_found` (404): No destination with this id in the workspace.
+         *     - `destination_in_use` (409): Flows still write into this destination; move or delete them first.
+         *     - `invalid_connection_string` (400): The connection string must be a URL such as postgres://user:password@host:5432/database.
+         *     - `webhook_secret_missing` (409): The flow's Exact app has no webhook secret; add the one Exact's App Center shows.
+         *     - `webhook_signature_invalid` (401): The notification is not signed by Exact with this app's webhook secret.
+         *     - `webhook_payload_invalid` (400): The body is not an Exact webhook notification.
          *     - `metrics_disabled` (404): Metrics are switched off: set KOPPEL_METRICS_TOKEN and scrape /metrics with Authorization: Bearer <token>.
          *     - `metrics_unauthorized` (401): Send the KOPPEL_METRICS_TOKEN value as Authorization: Bearer <token> to read /metrics.
          *     - `web_ui_not_built` (404): The dashboard is not built on this hub; run `npm run build -w packages/web` and restart. The API is at /api/v1 (see /api/openapi.json).
@@ -3302,7 +4952,7 @@ export interface components {
          *     - `job_payload_invalid` (500): The payload of a job is invalid.
          * @enum {string}
          */
-        ErrorCode: "invalid_request" | "invalid_json" | "invalid_url" | "bad_request" | "uri_too_long" | "payload_too_large" | "unsupported_media_type" | "route_not_found" | "already_exists" | "internal_error" | "unauthenticated" | "csrf_token_invalid" | "session_required" | "insufficient_role" | "signup_closed" | "too_many_attempts" | "weak_password" | "totp_already_enabled" | "totp_not_enrolling" | "totp_code_invalid" | "totp_not_enabled" | "session_not_found" | "token_not_found" | "workspace_creation_not_allowed" | "workspace_not_found" | "member_not_found" | "last_owner" | "already_member" | "invitation_invalid" | "invitation_not_found" | "exact_host_not_allowed" | "app_not_found" | "app_in_use" | "connection_not_found" | "connection_not_authorized" | "connection_unavailable" | "division_unknown" | "division_out_of_scope" | "exact_call_failed" | "exact_no_division" | "oauth_state_missing" | "oauth_state_reused" | "oauth_state_invalid" | "oauth_state_expired" | "oauth_session_mismatch" | "oauth_not_allowed" | "oauth_consent_denied" | "oauth_exact_error" | "oauth_code_missing" | "oauth_code_rejected" | "oauth_client_rejected" | "oauth_redirect_mismatch" | "oauth_exact_read_failed" | "oauth_exact_unavailable" | "metrics_disabled" | "metrics_unauthorized" | "web_ui_not_built" | "file_not_found" | "data_dir_in_use" | "database_open_failed" | "invalid_secret_key" | "secret_decrypt_failed" | "job_payload_invalid";
+        ErrorCode: "invalid_request" | "invalid_json" | "invalid_url" | "bad_request" | "uri_too_long" | "payload_too_large" | "unsupported_media_type" | "route_not_found" | "already_exists" | "internal_error" | "unauthenticated" | "csrf_token_invalid" | "session_required" | "insufficient_role" | "signup_closed" | "too_many_attempts" | "weak_password" | "totp_already_enabled" | "totp_not_enrolling" | "totp_code_invalid" | "totp_not_enabled" | "session_not_found" | "token_not_found" | "workspace_creation_not_allowed" | "workspace_not_found" | "member_not_found" | "last_owner" | "already_member" | "invitation_invalid" | "invitation_not_found" | "exact_host_not_allowed" | "app_not_found" | "app_in_use" | "connection_not_found" | "connection_not_authorized" | "connection_unavailable" | "division_unknown" | "division_out_of_scope" | "exact_call_failed" | "exact_no_division" | "oauth_state_missing" | "oauth_state_reused" | "oauth_state_invalid" | "oauth_state_expired" | "oauth_session_mismatch" | "oauth_not_allowed" | "oauth_consent_denied" | "oauth_exact_error" | "oauth_code_missing" | "oauth_code_rejected" | "oauth_client_rejected" | "oauth_redirect_mismatch" | "oauth_exact_read_failed" | "oauth_exact_unavailable" | "package_not_found" | "invalid_entities" | "division_not_linked" | "invalid_settings" | "invalid_schedule" | "flow_not_found" | "run_not_found" | "table_not_found" | "destination_not_found" | "destination_in_use" | "invalid_connection_string" | "webhook_secret_missing" | "webhook_signature_invalid" | "webhook_payload_invalid" | "metrics_disabled" | "metrics_unauthorized" | "web_ui_not_built" | "file_not_found" | "data_dir_in_use" | "database_open_failed" | "invalid_secret_key" | "secret_decrypt_failed" | "job_payload_invalid";
     };
     responses: never;
     parameters: never;

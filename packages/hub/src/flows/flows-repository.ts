@@ -1,0 +1,210 @@
+import { randomUUID } from 'node:crypto';
+import { and, asc, desc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
+import type { Db } from '../storage/database.ts';
+import {
+  type FlowStatus,
+  flowRunStreams,
+  flowRuns,
+  flowStreams,
+  flows,
+  type RunStatus,
+  type RunTrigger,
+} from '../storage/schema.ts';
+import type { StreamStats } from './stream-stats.ts';
+
+export type FlowRow = typeof flows.$inferSelect;
+export type FlowRunRow = typeof flowRuns.$inferSelect;
+export type FlowRunStreamRow = typeof flowRunStreams.$inferSelect;
+export type FlowStreamRow = typeof flowStreams.$inferSelect;
+
+export interface NewFlow {
+  workspaceId: string;
+  connectionId: string;
+  packageId: string;
+  name: string;
+  divisions: number[] | null;
+  entities: string[];
+  destinationId: string | null;
+  settings: Record<string, unknown>;
+  schedule: string;
+  enabled: boolean;
+}
+
+/** Flows, their streams, runs and run streams. */
+export class FlowsRepository {
+  readonly #db: Db;
+
+  constructor(db: Db) {
+    this.#db = db;
+  }
+
+  async create(input: NewFlow): Promise<FlowRow> {
+    const [row] = await this.#db
+      .insert(flows)
+      .values({ id: randomUUID(), ...input })
+      .returning();
+    return row!;
+  }
+
+  async findById(id: string): Promise<FlowRow | undefined> {
+    const [row] = await this.#db.select().from(flows).where(eq(flows.id, id));
+    return row;
+  }
+
+  listByWorkspace(workspaceId: string): Promise<FlowRow[]> {
+    return this.#db
+      .select()
+      .from(flows)
+      .where(eq(flows.workspaceId, workspaceId))
+      .orderBy(asc(flows.createdAt));
+  }
+
+  listByConnection(connectionId: string): Promise<FlowRow[]> {
+    return this.#db
+      .select()
+      .from(flows)
+      .where(eq(flows.connectionId, connectionId))
+      .orderBy(asc(flows.createdAt));
+  }
+
+  listEnabled(): Promise<FlowRow[]> {
+    return this.#db.select().from(flows).where(eq(flows.enabled, true));
+  }
+
+  async countUsingDestination(destinationId: string): Promise<number> {
+    const [row] = await this.#db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(flows)
+      .where(eq(flows.destinationId, destinationId));
+    return row?.n ?? 0;
+  }
+
+  async update(
+    id: string,
+    changes: Partial<Omit<NewFlow, 'workspaceId' | 'connectionId' | 'packageId'>> & {
+      status?: FlowStatus;
+      lastRunId?: string;
+    },
+  ): Promise<FlowRow | undefined> {
+    const [row] = await this.#db
+      .update(flows)
+      .set({ ...changes, updatedAt: new Date() })
+      .where(eq(flows.id, id))
+      .returning();
+    return row;
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.#db.delete(flows).where(eq(flows.id, id));
+  }
+
+  streams(flowId: string): Promise<FlowStreamRow[]> {
+    return this.#db
+      .select()
+      .from(flowStreams)
+      .where(eq(flowStreams.flowId, flowId))
+      .orderBy(asc(flowStreams.division), asc(flowStreams.entity));
+  }
+
+  async saveStream(
+    flowId: string,
+    division: number,
+    entity: string,
+    changes: { lastRunId?: string; lastStatus?: string; cursor?: unknown; webhookTopic?: string | null },
+  ): Promise<void> {
+    await this.#db
+      .insert(flowStreams)
+      .values({ flowId, division, entity, ...changes })
+      .onConflictDoUpdate({
+        target: [flowStreams.flowId, flowStreams.division, flowStreams.entity],
+        set: { ...changes, updatedAt: new Date() },
+      });
+  }
+
+  async createRun(input: {
+    flowId: string;
+    trigger: RunTrigger;
+    resync: boolean;
+    only: string[] | null;
+  }): Promise<FlowRunRow> {
+    const [row] = await this.#db
+      .insert(flowRuns)
+      .values({ id: randomUUID(), ...input })
+      .returning();
+    return row!;
+  }
+
+  /**
+   * A queued run of the flow that has not started and covers `stream` (every stream when
+   * null), for debouncing.
+   */
+  async queuedRunCovering(flowId: string, stream: string | null): Promise<FlowRunRow | undefined> {
+    const [row] = await this.#db
+      .select()
+      .from(flowRuns)
+      .where(
+        and(
+          eq(flowRuns.flowId, flowId),
+          eq(flowRuns.status, 'queued'),
+          eq(flowRuns.resync, false),
+          stream === null
+            ? isNull(flowRuns.only)
+            : or(isNull(flowRuns.only), sql`${stream} = any(${flowRuns.only})`),
+        ),
+      )
+      .limit(1);
+    return row;
+  }
+
+  async findRun(id: string): Promise<FlowRunRow | undefined> {
+    const [row] = await this.#db.select().from(flowRuns).where(eq(flowRuns.id, id));
+    return row;
+  }
+
+  listRuns(flowId: string, limit: number): Promise<FlowRunRow[]> {
+    return this.#db
+      .select()
+      .from(flowRuns)
+      .where(eq(flowRuns.flowId, flowId))
+      .orderBy(desc(flowRuns.queuedAt))
+      .limit(limit);
+  }
+
+  async updateRun(
+    id: string,
+    changes: { status?: RunStatus; error?: unknown; startedAt?: Date; finishedAt?: Date | null },
+  ): Promise<void> {
+    await this.#db.update(flowRuns).set(changes).where(eq(flowRuns.id, id));
+  }
+
+  async saveRunStream(runId: string, division: number, entity: string, stats: StreamStats): Promise<void> {
+    const values = {
+      status: stats.status,
+      rowsRead: stats.rowsRead,
+      rowsWritten: stats.rowsWritten,
+      rowsDeleted: stats.rowsDeleted,
+      apiCalls: stats.apiCalls,
+      cursorBefore: stats.cursorBefore,
+      cursorAfter: stats.cursorAfter,
+      durationMs: Math.round(stats.durationMs),
+      error: stats.error,
+      finishedAt: new Date(),
+    };
+    await this.#db
+      .insert(flowRunStreams)
+      .values({ runId, division, entity, ...values })
+      .onConflictDoUpdate({
+        target: [flowRunStreams.runId, flowRunStreams.division, flowRunStreams.entity],
+        set: values,
+      });
+  }
+
+  runStreams(runIds: string[]): Promise<FlowRunStreamRow[]> {
+    if (runIds.length === 0) return Promise.resolve([]);
+    return this.#db
+      .select()
+      .from(flowRunStreams)
+      .where(inArray(flowRunStreams.runId, runIds))
+      .orderBy(asc(flowRunStreams.division), asc(flowRunStreams.entity));
+  }
+}
