@@ -32,7 +32,8 @@ export async function startFlowHub(
   env: Record<string, string> = {},
   appLimits: { minutelyLimit?: number; dailyLimit?: number } = {},
 ): Promise<FlowHub> {
-  const [sim, t] = await Promise.all([startSim(), startExactHub(backend, { env, features: [flowsFeature] })]);
+  const sim = await startSim();
+  const t = await startExactHub(backend, { env, features: [flowsFeature], sim });
   const { client: owner, workspaceId } = await signUpOwner(t.base);
   const simApp = await simControl<{ clientId: string; clientSecret: string; webhookSecret: string }>(
     sim,
