@@ -122,3 +122,144 @@ export interface ApiToken {
   lastUsedAt: string | null;
   expiresAt: string | null;
 }
+
+// Flows, runs and destinations (issue 8). Kept together so they move as one block when the
+// types are generated from the OpenAPI document.
+
+/** A flow's settings as JSON Schema (zod 4, input side): every property optional with its default. */
+export interface SettingsSchema {
+  type?: 'object';
+  properties?: Record<string, SettingSchema>;
+}
+
+export interface SettingSchema {
+  type?: 'string' | 'boolean' | 'integer' | 'number';
+  enum?: (string | number)[];
+  pattern?: string;
+  default?: unknown;
+  description?: string;
+  title?: string;
+  minimum?: number;
+  maximum?: number;
+}
+
+export interface FlowPackage {
+  id: string;
+  title: string;
+  description: string;
+  entities: { name: string; title: string; byDefault: boolean; webhookTopic: string | null }[];
+  settingsSchema: SettingsSchema;
+}
+
+export type FlowStatus = 'idle' | 'running' | 'succeeded' | 'failed' | 'needs_reauth';
+
+export interface Flow {
+  id: string;
+  workspaceId: string;
+  connectionId: string;
+  packageId: string;
+  name: string;
+  /** null = every linked division, now and later. */
+  divisions: number[] | null;
+  entities: string[];
+  /** null = the hub's own database. */
+  destinationId: string | null;
+  settings: Record<string, unknown>;
+  /** Five-field cron, UTC. */
+  schedule: string;
+  enabled: boolean;
+  status: FlowStatus;
+  lastRunId: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** What a flow is created or changed with; only `packageId` is required on create. */
+export interface FlowInput {
+  packageId?: string;
+  name?: string;
+  divisions?: number[] | null;
+  entities?: string[];
+  destinationId?: string | null;
+  settings?: Record<string, unknown>;
+  schedule?: string;
+  enabled?: boolean;
+}
+
+export type RunStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'needs_reauth';
+
+export interface RunFailure {
+  code: string;
+  message: string;
+}
+
+export interface RunStream {
+  division: number;
+  entity: string;
+  status: 'succeeded' | 'failed' | 'skipped';
+  rowsRead: number;
+  rowsWritten: number;
+  rowsDeleted: number;
+  apiCalls: number;
+  cursorBefore: { rows: string; deleted: string } | null;
+  cursorAfter: { rows: string; deleted: string } | null;
+  durationMs: number;
+  error: RunFailure | null;
+  finishedAt: string;
+}
+
+export interface Run {
+  id: string;
+  flowId: string;
+  trigger: 'schedule' | 'manual' | 'resync' | 'webhook';
+  resync: boolean;
+  only: string[] | null;
+  status: RunStatus;
+  error: RunFailure | null;
+  queuedAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  totals: { rowsRead: number; rowsWritten: number; rowsDeleted: number; apiCalls: number };
+  streams: RunStream[];
+}
+
+export interface ReplicaTable {
+  schema: string;
+  table: string;
+  entity: string;
+  exists: boolean;
+  rows: number;
+  deletedRows: number;
+}
+
+export interface TableRows {
+  columns: string[];
+  rows: Record<string, unknown>[];
+}
+
+export interface Destination {
+  id: string;
+  workspaceId: string;
+  name: string;
+  kind: 'postgres';
+  /** The connection string without its password. */
+  location: string;
+  lastTest: DestinationTest | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface HubDestination {
+  name: string;
+  location: string;
+  note: string;
+}
+
+export interface DestinationTest {
+  ok: boolean;
+  serverVersion: string | null;
+  database: string | null;
+  user: string | null;
+  canCreateSchema: boolean;
+  error: RunFailure | null;
+}

@@ -1,23 +1,34 @@
 import { Button, Card, Group, Radio, Stack, Stepper, Text, Title } from '@mantine/core';
+import { useMediaQuery } from '@mantine/hooks';
 import { useEffect, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
-import { authorizeUrl, useApps, useConnection, useDivisions } from '../api/queries.ts';
+import { authorizeUrl, useApps, useConnection, useDivisions, usePackages } from '../api/queries.ts';
 import { AppForm } from '../components/app-form.tsx';
 import { ConnectionForm } from '../components/connection-form.tsx';
 import { DivisionsPanel } from '../components/divisions-panel.tsx';
 import { ErrorAlert } from '../components/error-alert.tsx';
+import { EnableStep, PackagesStep, SettingsStep, useFlowChoices } from '../components/flow-setup-steps.tsx';
 import { Loading } from '../components/loading.tsx';
 import { RedirectUriNotice, redirectUriOf } from '../components/redirect-uri.tsx';
 import { StatusBadge } from '../components/status-badge.tsx';
 import { TestPanel } from '../components/test-panel.tsx';
 import { useSession } from '../session.tsx';
 
-const STEP = { app: 0, connection: 1, authorize: 2, divisions: 3, test: 4 } as const;
+const STEP = {
+  app: 0,
+  connection: 1,
+  authorize: 2,
+  divisions: 3,
+  test: 4,
+  packages: 5,
+  settings: 6,
+  enable: 7,
+} as const;
 const NEW_APP = 'new';
 
 /**
- * The first connection, step by step: app → connection → authorize at Exact → divisions → test.
- * The connection id lives in the URL so the wizard resumes where it was after Exact's consent screen.
+ * The first connection and its flows, step by step: app → connection → authorize at Exact →
+ * divisions → test → packages → settings → enable (ApiCenter's steps 1–5). The connection id lives in the URL so the wizard resumes where it was after Exact's consent screen.
  */
 export function SetupWizardPage() {
   const { workspace, canAdmin } = useSession();
@@ -28,6 +39,11 @@ export function SetupWizardPage() {
   const divisions = useDivisions(connection.data?.authorized ? connectionId : undefined);
   const [step, setStep] = useState<number>(connectionId ? -1 : STEP.app);
   const [appChoice, setAppChoice] = useState<string | null>(null);
+  const packages = usePackages();
+  const choices = useFlowChoices(packages.data);
+  // On a phone eight labelled steps do not fit in a row: numbers only, the step's card says the rest.
+  const compact = useMediaQuery('(max-width: 48em)') ?? false;
+  const label = (text: string, description: string) => (compact ? {} : { label: text, description });
 
   // Back from Exact (or reloaded): continue at the first step that is not done yet.
   useEffect(() => {
@@ -47,12 +63,17 @@ export function SetupWizardPage() {
       <div>
         <Title order={2}>Set up a connection</Title>
         <Text c="dimmed" size="sm">
-          Five steps from an Exact app to a tested connection.
+          From an Exact app to a tested connection and the flows that move its data.
         </Text>
       </div>
-      <ErrorAlert error={apps.error ?? connection.error} />
-      <Stepper active={Math.max(step, 0)} onStepClick={setStep} allowNextStepsSelect={false}>
-        <Stepper.Step label="Exact app" description="Client ID and secret">
+      <ErrorAlert error={apps.error ?? connection.error ?? packages.error} />
+      <Stepper
+        active={Math.max(step, 0)}
+        onStepClick={setStep}
+        allowNextStepsSelect={false}
+        size={compact ? 'xs' : 'sm'}
+      >
+        <Stepper.Step {...label('Exact app', 'Client ID and secret')}>
           <Card withBorder mt="md">
             <Stack>
               <RedirectUriNotice uri={redirectUriOf(apps.data)} />
@@ -83,7 +104,7 @@ export function SetupWizardPage() {
             </Stack>
           </Card>
         </Stepper.Step>
-        <Stepper.Step label="Connection" description="Name and app">
+        <Stepper.Step {...label('Connection', 'Name and app')}>
           <Card withBorder mt="md">
             {apps.data && (
               <ConnectionForm
@@ -98,7 +119,7 @@ export function SetupWizardPage() {
             )}
           </Card>
         </Stepper.Step>
-        <Stepper.Step label="Authorize" description="Sign in at Exact">
+        <Stepper.Step {...label('Authorize', 'Sign in at Exact')}>
           <Card withBorder mt="md">
             {connection.data && (
               <Stack>
@@ -127,7 +148,7 @@ export function SetupWizardPage() {
             )}
           </Card>
         </Stepper.Step>
-        <Stepper.Step label="Divisions" description="Pick administrations">
+        <Stepper.Step {...label('Divisions', 'Pick administrations')}>
           <Card withBorder mt="md">
             {connection.data && (
               <Stack>
@@ -149,7 +170,7 @@ export function SetupWizardPage() {
             )}
           </Card>
         </Stepper.Step>
-        <Stepper.Step label="Test" description="Check it works">
+        <Stepper.Step {...label('Test', 'Check it works')}>
           <Card withBorder mt="md">
             {connection.data && (
               <Stack>
@@ -158,8 +179,41 @@ export function SetupWizardPage() {
                   <Button variant="default" component={Link} to={`/connections/${connection.data.id}`}>
                     Open the connection
                   </Button>
+                  <Button disabled={!connection.data.lastTest?.ok} onClick={() => setStep(STEP.packages)}>
+                    Continue to the packages
+                  </Button>
                 </Group>
               </Stack>
+            )}
+          </Card>
+        </Stepper.Step>
+        <Stepper.Step {...label('Packages', 'What to move')}>
+          <Card withBorder mt="md">
+            {packages.data && (
+              <PackagesStep
+                packages={packages.data}
+                choices={choices}
+                onNext={() => setStep(STEP.settings)}
+              />
+            )}
+          </Card>
+        </Stepper.Step>
+        <Stepper.Step {...label('Settings', 'Per flow')}>
+          <Card withBorder mt="md">
+            {connection.data && (
+              <SettingsStep
+                choices={choices}
+                connectionId={connection.data.id}
+                workspaceId={workspace.id}
+                onNext={() => setStep(STEP.enable)}
+              />
+            )}
+          </Card>
+        </Stepper.Step>
+        <Stepper.Step {...label('Enable', 'Now or manually')}>
+          <Card withBorder mt="md">
+            {connection.data && (
+              <EnableStep choices={choices} connectionId={connection.data.id} workspaceId={workspace.id} />
             )}
           </Card>
         </Stepper.Step>
