@@ -65,6 +65,7 @@ export function authorizeUrl(connectionId: string, returnTo: string): string {
 export const flowKeys = {
   packages: ['packages'] as const,
   flows: (workspaceId: string) => ['workspace', workspaceId, 'flows'] as const,
+  connectionFlows: (connectionId: string) => ['workspace', 'connection', connectionId, 'flows'] as const,
   flow: (id: string) => ['workspace', 'flow', id] as const,
   runs: (flowId: string, limit?: number) =>
     ['workspace', 'flow', flowId, 'runs', ...(limit ? [limit] : [])] as const,
@@ -91,6 +92,12 @@ export const useFlows = (workspaceId: string) =>
     queryKey: flowKeys.flows(workspaceId),
     queryFn: () => get<Flow[]>(`/workspaces/${workspaceId}/flows`),
     refetchInterval: (query) => (query.state.data?.some((f) => f.status === 'running') ? POLL_MS : false),
+  });
+
+export const useConnectionFlows = (connectionId: string) =>
+  useQuery({
+    queryKey: flowKeys.connectionFlows(connectionId),
+    queryFn: () => get<Flow[]>(`/connections/${connectionId}/flows`),
   });
 
 export const useFlow = (id: string) =>

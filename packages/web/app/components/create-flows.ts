@@ -29,6 +29,10 @@ export function useCreateFlows(connectionId: string, workspaceId: string) {
       }
       return created;
     },
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: flowKeys.flows(workspaceId) }),
+    onSuccess: () =>
+      Promise.all([
+        queryClient.invalidateQueries({ queryKey: flowKeys.flows(workspaceId) }),
+        queryClient.invalidateQueries({ queryKey: flowKeys.connectionFlows(connectionId) }),
+      ]),
   });
 }

@@ -106,7 +106,7 @@ export function FlowConfigFields({
             ]}
             description={
               draft.destinationId === null
-                ? (hub.data?.note ?? 'The hub keeps the tables in its own database.')
+                ? `The hub's own database${hub.data ? ` (${hub.data.location})` : ''}: nothing to set up.`
                 : 'A Postgres database of your own; manage it under Destinations.'
             }
             onChange={(chosen) => set({ destinationId: chosen === HUB || !chosen ? null : chosen })}

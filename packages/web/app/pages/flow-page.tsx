@@ -227,7 +227,7 @@ function RunList({ flowId }: { flowId: string }) {
   return (
     <Accordion value={opened} onChange={setOpen} variant="separated" data-testid="runs">
       {runs.data.map((run) => (
-        <Accordion.Item key={run.id} value={run.id} data-run-status={run.status}>
+        <Accordion.Item key={run.id} value={run.id} data-testid="run" data-status={run.status}>
           <Accordion.Control>
             <RunSummary run={run} />
           </Accordion.Control>

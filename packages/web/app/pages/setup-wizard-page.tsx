@@ -41,15 +41,22 @@ export function SetupWizardPage() {
   const [appChoice, setAppChoice] = useState<string | null>(null);
   const packages = usePackages();
   const choices = useFlowChoices(packages.data);
-  // On a phone eight labelled steps do not fit in a row: numbers only, the step's card says the rest.
-  const compact = useMediaQuery('(max-width: 48em)') ?? false;
-  const label = (text: string, description: string) => (compact ? {} : { label: text, description });
+  // Eight steps fit in one row only as far as the screen allows: descriptions on wide screens,
+  // small labels on laptops, and on phones only the current step's label.
+  const wide = useMediaQuery('(min-width: 100em)') ?? false;
+  const labelled = useMediaQuery('(min-width: 75em)') ?? true;
+  const label = (index: number, text: string, description: string) => ({
+    ...(labelled || index === step ? { label: text } : {}),
+    ...(wide ? { description } : {}),
+  });
 
   // Back from Exact (or reloaded): continue at the first step that is not done yet.
+  // A tested connection's page sends its admin here with `step=packages` to add flows.
+  const resumeAt = params.get('step') === 'packages' ? STEP.packages : STEP.divisions;
   useEffect(() => {
     if (step !== -1 || !connection.data) return;
-    setStep(connection.data.authorized ? STEP.divisions : STEP.authorize);
-  }, [step, connection.data]);
+    setStep(connection.data.authorized ? resumeAt : STEP.authorize);
+  }, [step, connection.data, resumeAt]);
 
   if (!canAdmin) {
     return <Text>Only workspace admins and owners can set up connections.</Text>;
@@ -71,9 +78,9 @@ export function SetupWizardPage() {
         active={Math.max(step, 0)}
         onStepClick={setStep}
         allowNextStepsSelect={false}
-        size={compact ? 'xs' : 'sm'}
+        size={wide ? 'sm' : 'xs'}
       >
-        <Stepper.Step {...label('Exact app', 'Client ID and secret')}>
+        <Stepper.Step {...label(STEP.app, 'Exact app', 'Client ID and secret')}>
           <Card withBorder mt="md">
             <Stack>
               <RedirectUriNotice uri={redirectUriOf(apps.data)} />
@@ -104,7 +111,7 @@ export function SetupWizardPage() {
             </Stack>
           </Card>
         </Stepper.Step>
-        <Stepper.Step {...label('Connection', 'Name and app')}>
+        <Stepper.Step {...label(STEP.connection, 'Connection', 'Name and app')}>
           <Card withBorder mt="md">
             {apps.data && (
               <ConnectionForm
@@ -119,7 +126,7 @@ export function SetupWizardPage() {
             )}
           </Card>
         </Stepper.Step>
-        <Stepper.Step {...label('Authorize', 'Sign in at Exact')}>
+        <Stepper.Step {...label(STEP.authorize, 'Authorize', 'Sign in at Exact')}>
           <Card withBorder mt="md">
             {connection.data && (
               <Stack>
@@ -148,7 +155,7 @@ export function SetupWizardPage() {
             )}
           </Card>
         </Stepper.Step>
-        <Stepper.Step {...label('Divisions', 'Pick administrations')}>
+        <Stepper.Step {...label(STEP.divisions, 'Divisions', 'Pick administrations')}>
           <Card withBorder mt="md">
             {connection.data && (
               <Stack>
@@ -170,7 +177,7 @@ export function SetupWizardPage() {
             )}
           </Card>
         </Stepper.Step>
-        <Stepper.Step {...label('Test', 'Check it works')}>
+        <Stepper.Step {...label(STEP.test, 'Test', 'Check it works')}>
           <Card withBorder mt="md">
             {connection.data && (
               <Stack>
@@ -187,7 +194,7 @@ export function SetupWizardPage() {
             )}
           </Card>
         </Stepper.Step>
-        <Stepper.Step {...label('Packages', 'What to move')}>
+        <Stepper.Step {...label(STEP.packages, 'Packages', 'What to move')}>
           <Card withBorder mt="md">
             {packages.data && (
               <PackagesStep
@@ -198,7 +205,7 @@ export function SetupWizardPage() {
             )}
           </Card>
         </Stepper.Step>
-        <Stepper.Step {...label('Settings', 'Per flow')}>
+        <Stepper.Step {...label(STEP.settings, 'Settings', 'Per flow')}>
           <Card withBorder mt="md">
             {connection.data && (
               <SettingsStep
@@ -210,7 +217,7 @@ export function SetupWizardPage() {
             )}
           </Card>
         </Stepper.Step>
-        <Stepper.Step {...label('Enable', 'Now or manually')}>
+        <Stepper.Step {...label(STEP.enable, 'Enable', 'Now or manually')}>
           <Card withBorder mt="md">
             {connection.data && (
               <EnableStep choices={choices} connectionId={connection.data.id} workspaceId={workspace.id} />
