@@ -283,6 +283,35 @@ describe('flows in the dashboard, on the sandbox that npm start runs', { timeout
     expect(left.map((d) => d.name)).toEqual(['Local Postgres']);
   });
 
+  it('creates a second flow paused with "Start manually" from New flow', async () => {
+    await page.getByRole('link', { name: 'Flows', exact: true }).click();
+    await page.getByRole('link', { name: 'New flow' }).click();
+    await page.locator('[data-package=replicate]').getByRole('checkbox').check();
+    await page.getByRole('button', { name: 'Continue to the settings' }).click();
+    await page.fill('input[name=flowName]', 'Accounts only');
+    for (const entity of ['Contacts', 'Addresses', 'Items', 'G/L accounts', 'Financial transaction lines']) {
+      await page.getByRole('checkbox', { name: entity, exact: true }).uncheck();
+    }
+    await page.getByRole('checkbox', { name: 'Sales invoices (one row per line)' }).uncheck();
+    await page.getByRole('checkbox', { name: 'Sales orders' }).uncheck();
+    await page.fill('input[name=setting-schema]', 'exact_accounts');
+    await page.getByRole('button', { name: 'Continue', exact: true }).click();
+    await page.getByRole('button', { name: 'Start manually' }).click();
+    await page.waitForURL('**/flows');
+    const card = page.locator('[data-flow="Accounts only"]');
+    await card.getByTestId('paused').waitFor();
+    await expect(card.textContent()).resolves.toContain('Never run');
+    await shot(page, 'overview-two-flows');
+    const flows = await hubApi<
+      (ApiFlow & { name: string; entities: string[]; settings: { schema: string } })[]
+    >(page, 'GET', `/workspaces/${await workspace()}/flows`);
+    expect(flows.find((flow) => flow.name === 'Accounts only')).toMatchObject({
+      enabled: false,
+      entities: ['accounts'],
+      settings: { schema: 'exact_accounts' },
+    });
+  });
+
   it('fits a phone: overview, flow page, data page and the package step', async () => {
     const phone = await browser.newContext({
       viewport: { width: 390, height: 844 },

@@ -1,6 +1,6 @@
 import { Button, Group } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { type ReactNode, useState } from 'react';
 import { patch, post } from '../api/client.ts';
 import { flowKeys } from '../api/queries.ts';
 import type { Flow, Run } from '../api/types.ts';
@@ -9,7 +9,16 @@ import { ErrorAlert } from './error-alert.tsx';
 import { notifyDone } from './notify.ts';
 
 /** Run now, full resync (after a confirmation) and pause/resume, for admins. */
-export function FlowActions({ flow, size = 'sm' }: { flow: Flow; size?: 'xs' | 'sm' }) {
+export function FlowActions({
+  flow,
+  size = 'sm',
+  children,
+}: {
+  flow: Flow;
+  size?: 'xs' | 'sm';
+  /** More buttons for the same row. */
+  children?: ReactNode;
+}) {
   const queryClient = useQueryClient();
   const [confirmResync, setConfirmResync] = useState(false);
   const refresh = () =>
@@ -52,6 +61,7 @@ export function FlowActions({ flow, size = 'sm' }: { flow: Flow; size?: 'xs' | '
         <Button size={size} variant="light" color="orange" onClick={() => setConfirmResync(true)}>
           Full resync
         </Button>
+        {children}
       </Group>
       <ErrorAlert error={run.error ?? toggle.error} />
       <ConfirmDeleteModal

@@ -2,24 +2,27 @@ import { Group, Stack, Text } from '@mantine/core';
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef } from 'react';
 import { flowKeys, useRuns } from '../api/queries.ts';
-import type { Flow } from '../api/types.ts';
+import type { Flow, RunStatus } from '../api/types.ts';
 import { count, durationText, runDurationMs } from './run-figures.ts';
 import { RunStatusBadge } from './run-status-badge.tsx';
 
-/** A flow's newest run (queued ones too): status, rows, duration; followed while it works. */
-export function LastRun({ flow }: { flow: Flow }) {
+/** The flow's own status moves with its newest run: ask for the flow again when that run's status changes. */
+export function useFlowFollowsRun(flow: Pick<Flow, 'id' | 'workspaceId'>, status: RunStatus | undefined) {
   const queryClient = useQueryClient();
-  const runs = useRuns(flow.id, 1);
-  const latest = runs.data?.[0];
-  const status = latest?.status;
   const seen = useRef(status);
-  // The flow's own status moves with its run: ask again when the run's status changes.
   useEffect(() => {
     if (seen.current === status) return;
     seen.current = status;
     void queryClient.invalidateQueries({ queryKey: flowKeys.flows(flow.workspaceId) });
     void queryClient.invalidateQueries({ queryKey: flowKeys.flow(flow.id) });
   }, [status, queryClient, flow.workspaceId, flow.id]);
+}
+
+/** A flow's newest run (queued ones too): status, rows, duration; followed while it works. */
+export function LastRun({ flow }: { flow: Flow }) {
+  const runs = useRuns(flow.id, 1);
+  const latest = runs.data?.[0];
+  useFlowFollowsRun(flow, latest?.status);
 
   if (!latest)
     return (

@@ -35,7 +35,12 @@ export function PackageCards({
               <Text size="sm">{pkg.description}</Text>
               <Group gap={4}>
                 {pkg.entities.map((entity) => (
-                  <Badge key={entity.name} size="sm" variant={entity.byDefault ? 'light' : 'outline'}>
+                  <Badge
+                    key={entity.name}
+                    size="sm"
+                    tt="none"
+                    variant={entity.byDefault ? 'light' : 'outline'}
+                  >
                     {entity.title}
                   </Badge>
                 ))}

@@ -51,11 +51,9 @@ export function DestinationsPage() {
             </Text>
           </Group>
           <Code>{hub.data?.location ?? '…'}</Code>
-          {hub.data?.note && (
-            <Text size="sm" c="dimmed">
-              {hub.data.note}
-            </Text>
-          )}
+          <Text size="sm" c="dimmed">
+            Flows write here unless you choose another destination; nothing to set up.
+          </Text>
         </Stack>
       </Card>
       <ErrorAlert error={destinations.error ?? hub.error} title="Could not load the destinations" />

@@ -23,6 +23,7 @@ import { ErrorAlert } from '../components/error-alert.tsx';
 import { FlowActions } from '../components/flow-actions.tsx';
 import { FlowConfigFields } from '../components/flow-config-fields.tsx';
 import { draftFromFlow, draftProblem, type FlowDraft, flowInputOf } from '../components/flow-draft.ts';
+import { useFlowFollowsRun } from '../components/last-run.tsx';
 import { Loading } from '../components/loading.tsx';
 import { nextRunOf } from '../components/next-run.ts';
 import { notifyDone } from '../components/notify.ts';
@@ -137,7 +138,7 @@ function FlowDetails({ flow, pkg }: { flow: Flow; pkg: FlowPackage | undefined }
       <Card withBorder>
         <Stack gap="xs">
           <Title order={4}>Runs</Title>
-          <RunList flowId={flow.id} />
+          <RunList flow={flow} />
         </Stack>
       </Card>
 
@@ -216,8 +217,9 @@ const TRIGGER = {
 } as const;
 
 /** The flow's runs, newest first, each opening onto its streams; followed while one works. */
-function RunList({ flowId }: { flowId: string }) {
-  const runs = useRuns(flowId);
+function RunList({ flow }: { flow: Flow }) {
+  const runs = useRuns(flow.id);
+  useFlowFollowsRun(flow, runs.data?.[0]?.status);
   const [open, setOpen] = useState<string | null>(null);
   if (runs.isPending) return <Loading />;
   if (runs.error) return <ErrorAlert error={runs.error} title="Could not load the runs" />;

@@ -80,27 +80,20 @@ function FlowCard({
   return (
     <Card withBorder data-flow={flow.name}>
       <Stack gap="sm">
-        <Group justify="space-between" align="flex-start">
-          <div>
-            <Group gap="xs">
-              <Anchor component={Link} to={`/flows/${flow.id}`} fw={600} size="lg">
-                {flow.name}
-              </Anchor>
-              <FlowStateBadges status={flow.status} enabled={flow.enabled} />
-            </Group>
-            <Text size="sm" c="dimmed">
-              {packageTitle} ·{' '}
-              <Anchor component={Link} to={`/connections/${flow.connectionId}`} size="sm" c="dimmed">
-                {connectionName}
-              </Anchor>
-            </Text>
-          </div>
-          {canAdmin && (
-            <Button size="xs" variant="subtle" component={Link} to={`/flows/${flow.id}?edit=1`}>
-              Edit settings
-            </Button>
-          )}
-        </Group>
+        <div>
+          <Group gap="xs">
+            <Anchor component={Link} to={`/flows/${flow.id}`} fw={600} size="lg">
+              {flow.name}
+            </Anchor>
+            <FlowStateBadges status={flow.status} enabled={flow.enabled} />
+          </Group>
+          <Text size="sm" c="dimmed">
+            {packageTitle} ·{' '}
+            <Anchor component={Link} to={`/connections/${flow.connectionId}`} size="sm" c="dimmed">
+              {connectionName}
+            </Anchor>
+          </Text>
+        </div>
         <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
           <div>
             <Text size="xs" c="dimmed" tt="uppercase" fw={600}>
@@ -120,7 +113,13 @@ function FlowCard({
             </Text>
           </div>
         </SimpleGrid>
-        {canAdmin && <FlowActions flow={flow} size="xs" />}
+        {canAdmin && (
+          <FlowActions flow={flow} size="xs">
+            <Button size="xs" variant="default" component={Link} to={`/flows/${flow.id}?edit=1`}>
+              Edit settings
+            </Button>
+          </FlowActions>
+        )}
       </Stack>
     </Card>
   );
