@@ -17,7 +17,7 @@ export { type CreateHubOptions, createHub, type Hub, serveHttp } from './cli/hub
 export { type Clock, systemClock } from './clock.ts';
 export { CONFIG_SETTINGS, type HubConfig, IN_MEMORY_DATA_DIR, loadConfig } from './config/config.ts';
 export { type DoctorCheck, type DoctorResult, platformDoctorChecks, runDoctor } from './doctor/doctor.ts';
-export { ConfigError, HubError } from './errors.ts';
+export { ConfigError, HubError } from './errors/hub-error.ts';
 export {
   type Access,
   access,

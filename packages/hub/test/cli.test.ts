@@ -5,8 +5,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { eq } from 'drizzle-orm';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sessions } from '../src/storage/schema.ts';
+import { freePort } from './support/free-port.ts';
 import { BACKENDS, signUpOwner, startTestHub } from './support/test-hub.ts';
 
 const CLI = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
@@ -129,6 +131,31 @@ describe('koppel CLI', () => {
 
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
+  });
+
+  it('koppel start serves the embedded database over the Postgres protocol when configured', async () => {
+    const socketPort = await freePort();
+    const own = mkdtempSync(path.join(tmpdir(), 'koppel-cli-socket-'));
+    const { child, exited } = await startServer({
+      KOPPEL_DATA_DIR: own,
+      KOPPEL_PGLITE_SOCKET_PORT: String(socketPort),
+    });
+    try {
+      const client = new pg.Client({
+        host: '127.0.0.1',
+        port: socketPort,
+        user: 'postgres',
+        database: 'postgres',
+      });
+      await client.connect();
+      const migrations = await client.query('select count(*)::int as n from drizzle.__drizzle_migrations');
+      expect(migrations.rows[0].n).toBeGreaterThanOrEqual(3);
+      await client.end();
+    } finally {
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      rmSync(own, { recursive: true, force: true });
+    }
   });
 
   it('doctor checks database, key file and public URL', async () => {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CONFIG_SETTINGS, loadConfig } from '../src/config/config.ts';
-import { ConfigError } from '../src/errors.ts';
+import { ConfigError } from '../src/errors/hub-error.ts';
 
 function problemsOf(env: Record<string, string>): string[] {
   try {

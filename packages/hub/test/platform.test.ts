@@ -6,6 +6,7 @@ import { CORE_FEATURES } from '../src/app/features.ts';
 import { createHub } from '../src/cli/hub.ts';
 import { loadConfig } from '../src/config/config.ts';
 import { platformDoctorChecks, runDoctor } from '../src/doctor/doctor.ts';
+import { ERROR_CATALOGUE } from '../src/errors/error-catalogue.ts';
 import { defineJob } from '../src/jobs/job-definition.ts';
 import { PublicUrl } from '../src/platform/public-url.ts';
 import { SecretBox } from '../src/secrets/secret-box.ts';
@@ -97,10 +98,13 @@ describe.each(BACKENDS)('operations endpoints, errors, jobs and doctor on $name'
         .map((p: { name: string }) => p.name)
         .sort(),
     ).toEqual(['userId', 'workspaceId']);
-    expect(login.responses['4XX'].content['application/json'].schema.properties.error.required).toEqual([
-      'code',
-      'message',
-    ]);
+    expect(login.responses['4XX'].content['application/json'].schema).toEqual({
+      $ref: '#/components/schemas/ErrorBody',
+    });
+    expect(doc.components.schemas.ErrorBody.properties.error.required).toEqual(['code', 'message']);
+    // Every catalogued code is listed, with its status.
+    expect(doc.components.schemas.ErrorCode.enum).toEqual(Object.keys(ERROR_CATALOGUE));
+    expect(doc.components.schemas.ErrorCode['x-koppel-errors'].workspace_not_found.status).toBe(404);
     expect(login.security).toEqual([]);
     expect(doc.paths['/api/v1/me'].get.security).toBeUndefined();
     expect(doc.security).toEqual([{ session: [] }, { apiToken: [] }]);

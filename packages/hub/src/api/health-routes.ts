@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
-import { HubError } from '../errors.ts';
+import { HubError } from '../errors/hub-error.ts';
 import { access } from '../http/access.ts';
 import type { RoutePlugin } from '../http/route-plugin.ts';
 import type { ZodTypeProvider } from '../http/zod-schemas.ts';
@@ -92,18 +92,10 @@ export function healthRoutes(platform: Platform, metrics: HubMetrics): RoutePlug
       async (request, reply) => {
         const token = platform.config.metricsToken;
         if (token === undefined) {
-          throw new HubError(
-            'metrics_disabled',
-            'Metrics are switched off: set KOPPEL_METRICS_TOKEN and scrape /metrics with Authorization: Bearer <token>.',
-            { status: 404 },
-          );
+          throw new HubError('metrics_disabled');
         }
         if (!hasMetricsToken(request.headers.authorization, token)) {
-          throw new HubError(
-            'metrics_unauthorized',
-            'Send the KOPPEL_METRICS_TOKEN value as Authorization: Bearer <token> to read /metrics.',
-            { status: 401 },
-          );
+          throw new HubError('metrics_unauthorized');
         }
         const { contentType, body } = await metrics.render();
         return reply.type(contentType).send(body);

@@ -1,11 +1,17 @@
 import fastifyCookie from '@fastify/cookie';
+import fastifyHelmet from '@fastify/helmet';
 import fastifySwagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, type RouteOptions } from 'fastify';
 import type { AppServices } from '../app/app-services.ts';
 import { accessHook } from '../auth/access-hook.ts';
 import { type Access, CSRF_HEADER, SESSION_COOKIE } from '../http/access.ts';
 import { errorHandler, notFoundHandler } from '../http/error-reply.ts';
-import { openApiTransform, zodSerializerCompiler, zodValidatorCompiler } from '../http/zod-schemas.ts';
+import {
+  ERROR_COMPONENTS,
+  openApiTransform,
+  zodSerializerCompiler,
+  zodValidatorCompiler,
+} from '../http/zod-schemas.ts';
 import { healthRoutes } from './health-routes.ts';
 import type { HubMetrics } from './metrics.ts';
 
@@ -32,6 +38,8 @@ export async function buildServer(
     trustProxy: config.trustProxy,
     requestIdHeader: false,
     routerOptions: { ignoreTrailingSlash: true },
+    // A URL Fastify cannot decode gets the same error shape as everything else.
+    frameworkErrors: errorHandler,
   });
   app.setValidatorCompiler(zodValidatorCompiler);
   app.setSerializerCompiler(zodSerializerCompiler);
@@ -67,14 +75,22 @@ export async function buildServer(
         routes.push({ method, url: route.url, access: route.config!.access! });
     }
   });
+  // First, so the headers are set on every answer, refusals by the access hook included.
+  const https = services.platform.publicUrl.value.startsWith('https://');
+  await app.register(fastifyHelmet, {
+    // No framing at all (clickjacking), no Referer carrying OAuth codes to other sites.
+    frameguard: { action: 'deny' },
+    referrerPolicy: { policy: 'no-referrer' },
+    // Helmet's default policy, plus no framing; upgrading requests only makes sense behind https.
+    contentSecurityPolicy: {
+      directives: { frameAncestors: ["'none'"], ...(https ? {} : { upgradeInsecureRequests: null }) },
+    },
+    hsts: https ? { maxAge: 365 * 24 * 3600 } : false,
+  });
   // After the cookie plugin, whose own onRequest hook parses the cookies this one reads.
   await app.register(fastifyCookie);
   app.addHook('onRequest', accessHook({ ...services.repositories, clock }));
   app.addHook('onSend', async (request, reply) => {
-    // No sniffing, no framing (clickjacking), no Referer carrying OAuth codes to other sites.
-    reply.header('x-content-type-options', 'nosniff');
-    reply.header('x-frame-options', 'DENY');
-    reply.header('referrer-policy', 'no-referrer');
     // API answers may carry one-time secrets (new tokens, invitation links): never cache them.
     if (request.url.startsWith('/api/') && !reply.hasHeader('cache-control'))
       reply.header('cache-control', 'no-store');
@@ -94,6 +110,7 @@ export async function buildServer(
         description: `Errors are {"error": {"code", "message", "details"}}. Cookie sessions must send the ${CSRF_HEADER} header on state-changing requests.`,
       },
       components: {
+        schemas: ERROR_COMPONENTS,
         securitySchemes: {
           session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE },
           apiToken: { type: 'http', scheme: 'bearer' },

@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Clock } from '../clock.ts';
-import { forbidden, notFound, unauthenticated } from '../errors.ts';
+import { HubError } from '../errors/hub-error.ts';
 import { CSRF_COOKIE, CSRF_HEADER, type Principal, roleAtLeast, SESSION_COOKIE } from '../http/access.ts';
 import { csrfTokenFor, hashOpaqueToken, safeEqual, TOKEN_PREFIX } from '../secrets/opaque-tokens.ts';
 import type { WorkspacesRepository } from '../workspaces/workspaces-repository.ts';
@@ -36,15 +36,16 @@ export function accessHook(deps: AccessHookDeps) {
     );
     if (!principal) {
       throw rule.kind === 'pendingTotp'
-        ? unauthenticated(
+        ? new HubError(
+            'unauthenticated',
             'No login is waiting for a two-factor code; start again with POST /api/v1/auth/login.',
           )
-        : unauthenticated();
+        : new HubError('unauthenticated');
     }
     if (principal.via === 'session' && !SAFE_METHODS.has(request.method)) {
       const sent = request.headers[CSRF_HEADER];
       if (typeof sent !== 'string' || !safeEqual(sent, csrfTokenFor(principal.sessionToken!))) {
-        throw forbidden(
+        throw new HubError(
           'csrf_token_invalid',
           `Requests signed in with a session cookie must send the ${CSRF_HEADER} header with the csrfToken from login or GET /api/v1/me (also in the ${CSRF_COOKIE} cookie).`,
         );
@@ -52,7 +53,7 @@ export function accessHook(deps: AccessHookDeps) {
     }
     request.principal = principal;
     if (rule.kind === 'session' && principal.via !== 'session') {
-      throw forbidden(
+      throw new HubError(
         'session_required',
         'This action needs a signed-in browser session; API tokens cannot do it.',
       );
@@ -65,9 +66,12 @@ export function accessHook(deps: AccessHookDeps) {
         : undefined;
       // Non-members get 404, not 403, so workspace ids cannot be probed.
       if (!role)
-        throw notFound('workspace_not_found', 'No workspace with this id, or you are not a member of it.');
+        throw new HubError(
+          'workspace_not_found',
+          'No workspace with this id, or you are not a member of it.',
+        );
       if (!roleAtLeast(role, rule.role)) {
-        throw forbidden(
+        throw new HubError(
           'insufficient_role',
           `This action needs the ${rule.role} role in the workspace; you are ${role}.`,
         );

@@ -1,5 +1,5 @@
 import type { Clock } from '../clock.ts';
-import { badRequest, conflict, notFound, unauthenticated } from '../errors.ts';
+import { HubError } from '../errors/hub-error.ts';
 import { newOpaqueToken, TOKEN_PREFIX } from '../secrets/opaque-tokens.ts';
 import { secretContext } from '../secrets/rotate-secrets.ts';
 import type { SecretBox } from '../secrets/secret-box.ts';
@@ -47,7 +47,7 @@ export class AccountService {
     await throttle.assertAllowed(user.email, client.ip, now);
     if (!(await verifyPassword(user.passwordHash, input.currentPassword))) {
       await throttle.recordFailure(user.email, client.ip, now);
-      throw unauthenticated('The current password is wrong.');
+      throw new HubError('unauthenticated', 'The current password is wrong.');
     }
     assertPasswordStrength(input.newPassword, user.email);
     await this.#deps.users.update(user.id, { passwordHash: await hashPassword(input.newPassword) });
@@ -57,7 +57,7 @@ export class AccountService {
   /** A new pending TOTP secret, shown once; confirmed with a code before it counts. */
   async startTotpEnrolment(user: UserRow): Promise<{ secret: string; otpauthUri: string }> {
     if (user.totpEnabledAt) {
-      throw conflict(
+      throw new HubError(
         'totp_already_enabled',
         'Two-factor sign-in is already on; disable it first to enrol again.',
       );
@@ -72,12 +72,12 @@ export class AccountService {
   async confirmTotp(user: UserRow, code: string): Promise<UserRow> {
     const { secrets, clock, users } = this.#deps;
     if (!user.totpPendingSecretEnc) {
-      throw badRequest('totp_not_enrolling', 'Start enrolment with POST /api/v1/me/totp first.');
+      throw new HubError('totp_not_enrolling', 'Start enrolment with POST /api/v1/me/totp first.');
     }
     const secret = secrets.open(user.totpPendingSecretEnc, pendingSecretContext(user.id));
     const step = verifyTotp(secret, code, clock.now(), null);
     if (step === undefined) {
-      throw badRequest(
+      throw new HubError(
         'totp_code_invalid',
         'The code does not match; check the phone clock and try the next code.',
       );
@@ -93,12 +93,12 @@ export class AccountService {
 
   /** Needs the password and a current code, so a stolen session alone cannot switch it off. */
   async disableTotp(user: UserRow, input: { password: string; code: string }): Promise<UserRow> {
-    if (!user.totpEnabledAt) throw badRequest('totp_not_enabled', 'Two-factor sign-in is not on.');
+    if (!user.totpEnabledAt) throw new HubError('totp_not_enabled', 'Two-factor sign-in is not on.');
     if (!(await verifyPassword(user.passwordHash, input.password))) {
-      throw unauthenticated('The password is wrong.');
+      throw new HubError('unauthenticated', 'The password is wrong.');
     }
     if (!(await this.#deps.auth.acceptTotpCode(user, input.code))) {
-      throw unauthenticated('The authenticator code is wrong or was already used.');
+      throw new HubError('unauthenticated', 'The authenticator code is wrong or was already used.');
     }
     await this.#deps.users.update(user.id, {
       totpSecretEnc: null,
@@ -115,7 +115,7 @@ export class AccountService {
 
   async endSession(userId: string, sessionId: string): Promise<void> {
     if (!(await this.#deps.sessions.deleteForUserById(userId, sessionId))) {
-      throw notFound('session_not_found', 'You have no session with this id.');
+      throw new HubError('session_not_found', 'You have no session with this id.');
     }
   }
 
@@ -144,7 +144,7 @@ export class AccountService {
 
   async deleteToken(userId: string, tokenId: string): Promise<void> {
     if (!(await this.#deps.apiTokens.delete(userId, tokenId))) {
-      throw notFound('token_not_found', 'You have no API token with this id.');
+      throw new HubError('token_not_found', 'You have no API token with this id.');
     }
   }
 }

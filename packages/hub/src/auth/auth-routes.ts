@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { HubError } from '../errors.ts';
+import { HubError } from '../errors/hub-error.ts';
 import { access, principalOf } from '../http/access.ts';
 import type { RoutePlugin } from '../http/route-plugin.ts';
 import { Email, EmptyReply, iso, Timestamp, type ZodTypeProvider } from '../http/zod-schemas.ts';
@@ -127,9 +127,7 @@ export function authRoutes(auth: AuthService, publicUrl: PublicUrl): RoutePlugin
         const session = await auth.completeSecondFactor(principal, request.body.code, clientOf(request));
         if (session === 'session_ended') {
           clearSessionCookies(reply, publicUrl);
-          throw new HubError('too_many_attempts', 'Too many wrong codes; sign in again with your password.', {
-            status: 429,
-          });
+          throw new HubError('too_many_attempts', 'Too many wrong codes; sign in again with your password.');
         }
         setSessionCookies(reply, publicUrl, session);
         return { status: 'signed_in' as const, user: userView(principal.user), csrfToken: session.csrfToken };

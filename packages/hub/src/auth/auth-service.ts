@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Clock } from '../clock.ts';
-import { badRequest, conflict, forbidden, notFound, unauthenticated } from '../errors.ts';
+import { HubError } from '../errors/hub-error.ts';
 import type { Principal } from '../http/access.ts';
 import { csrfTokenFor, newOpaqueToken, TOKEN_PREFIX } from '../secrets/opaque-tokens.ts';
 import { secretContext } from '../secrets/rotate-secrets.ts';
@@ -75,7 +75,7 @@ export class AuthService {
     const user = await db.transaction(async (tx) => {
       await tx.execute(sql`select pg_advisory_xact_lock(${FIRST_USER_LOCK})`);
       if ((await users.count(tx)) > 0) {
-        throw forbidden(
+        throw new HubError(
           'signup_closed',
           'Sign-up is closed: this hub has users. Ask an admin for an invitation.',
         );
@@ -94,7 +94,7 @@ export class AuthService {
     const valid = await verifyPassword(user?.passwordHash, input.password);
     if (!user || !valid) {
       await this.throttle.recordFailure(input.email, client.ip, now);
-      throw unauthenticated('The e-mail address or password is wrong.');
+      throw new HubError('unauthenticated', 'The e-mail address or password is wrong.');
     }
     if (user.totpEnabledAt) {
       return { status: 'totp_required', session: await this.startSession(user.id, 'totp_pending', client) };
@@ -123,7 +123,10 @@ export class AuthService {
     }
     if (!(await this.acceptTotpCode(principal.user, code))) {
       await this.throttle.recordFailure(principal.user.email, client.ip, now);
-      throw unauthenticated('The authenticator code is wrong or was already used; try the next one.');
+      throw new HubError(
+        'unauthenticated',
+        'The authenticator code is wrong or was already used; try the next one.',
+      );
     }
     await this.throttle.recordSuccess(principal.user.email);
     await sessions.delete(sessionId);
@@ -203,14 +206,15 @@ export class AuthService {
           (input.totpCode && (await this.acceptTotpCode(existing, input.totpCode))));
       if (!passwordOk || !codeOk) {
         await this.throttle.recordFailure(invitation.email, client.ip, now);
-        throw unauthenticated(
+        throw new HubError(
+          'unauthenticated',
           existing.totpEnabledAt
             ? 'An account with this e-mail exists: send its password and a current authenticator code.'
             : 'An account with this e-mail exists: send its password to accept.',
         );
       }
     } else {
-      if (!input.name) throw badRequest('name_required', 'Send a name for the new account.');
+      if (!input.name) throw new HubError('name_required', 'Send a name for the new account.');
       assertPasswordStrength(input.password, invitation.email);
     }
     const name = input.name;
@@ -220,10 +224,10 @@ export class AuthService {
         existing ??
         (await users.create({ email: invitation.email, name: name!, passwordHash: passwordHash! }, tx));
       if (!(await invitations.consume(invitation.id, account.id, now, tx))) {
-        throw notFound('invitation_invalid', 'This invitation was used or revoked a moment ago.');
+        throw new HubError('invitation_invalid', 'This invitation was used or revoked a moment ago.');
       }
       if (await workspaces.roleOf(invitation.workspaceId, account.id, tx)) {
-        throw conflict('already_member', 'You are already a member of this workspace.');
+        throw new HubError('already_member', 'You are already a member of this workspace.');
       }
       await workspaces.addMember(invitation.workspaceId, account.id, invitation.role, tx);
       return account;

@@ -1,4 +1,4 @@
-import { HubError } from '../errors.ts';
+import { HubError } from '../errors/hub-error.ts';
 import { normalizeEmail } from '../storage/email-address.ts';
 import type { RateLimitRepository } from './rate-limit-repository.ts';
 
@@ -41,7 +41,7 @@ export class LoginThrottle {
         throw new HubError(
           'too_many_attempts',
           `Too many failed sign-in attempts; try again in ${Math.ceil(retryAfterSeconds / 60)} minute(s).`,
-          { status: 429, details: { retryAfterSeconds } },
+          { details: { retryAfterSeconds } },
         );
       }
     }

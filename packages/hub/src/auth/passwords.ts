@@ -1,5 +1,5 @@
 import { type Algorithm, hash, verify } from '@node-rs/argon2';
-import { badRequest } from '../errors.ts';
+import { HubError } from '../errors/hub-error.ts';
 
 // Algorithm is an ambient const enum, unusable under verbatimModuleSyntax; 2 is Argon2id.
 const ARGON2ID = 2 as Algorithm;
@@ -27,12 +27,12 @@ export async function verifyPassword(storedHash: string | undefined, password: s
 
 export function assertPasswordStrength(password: string, email: string): void {
   if (password.length < MIN_PASSWORD_LENGTH) {
-    throw badRequest(
+    throw new HubError(
       'weak_password',
       `The password must be at least ${MIN_PASSWORD_LENGTH} characters long.`,
     );
   }
   if (password.toLowerCase() === email.toLowerCase()) {
-    throw badRequest('weak_password', 'The password must not be the e-mail address.');
+    throw new HubError('weak_password', 'The password must not be the e-mail address.');
   }
 }

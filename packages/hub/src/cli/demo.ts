@@ -7,7 +7,7 @@ import { STANDARD_FEATURES } from '../app/features.ts';
 import { loadConfig } from '../config/config.ts';
 import { demoAppsPlugin, ensureDemoApps } from '../connections/demo-sandbox.ts';
 import { exactRedirectUri } from '../connections/redirect-uri.ts';
-import { ConfigError } from '../errors.ts';
+import { ConfigError } from '../errors/hub-error.ts';
 import { serveHttp } from './hub.ts';
 
 const DEFAULT_SIM_PORT = 5080;

@@ -5,11 +5,12 @@ import { type AppServices, buildAppServices } from '../app/app-services.ts';
 import { CORE_FEATURES, STANDARD_FEATURES } from '../app/features.ts';
 import { type HubConfig, loadConfig } from '../config/config.ts';
 import { type DoctorResult, runDoctor, runRemoteDoctor } from '../doctor/doctor.ts';
-import { ConfigError, HubError } from '../errors.ts';
+import { ConfigError, HubError } from '../errors/hub-error.ts';
 import { createLogger } from '../logging/logger.ts';
 import { PublicUrl } from '../platform/public-url.ts';
 import { rotateSecrets } from '../secrets/rotate-secrets.ts';
 import { migrateDatabase, migrationStatus, openDatabase } from '../storage/database.ts';
+import { servePgliteSocket } from '../storage/pglite-socket.ts';
 import { serveHttp } from './hub.ts';
 
 interface CommonOptions {
@@ -68,7 +69,18 @@ async function serve(options: CommonOptions, roles: { http: boolean; worker: boo
     return;
   }
   const hub = await serveHttp(services);
-  closeOnSignal(services, () => hub.close());
+  const { pglite } = services.platform.database;
+  const socketPort = services.platform.config.pgliteSocketPort;
+  const socket =
+    roles.worker && pglite && socketPort !== undefined
+      ? await servePgliteSocket(pglite, socketPort)
+      : undefined;
+  if (socket)
+    logger.info({ port: socketPort }, 'embedded database served on 127.0.0.1 over the Postgres protocol');
+  closeOnSignal(services, async () => {
+    await socket?.close();
+    await hub.close();
+  });
   if (roles.worker) await hub.startWorker();
   const address = await hub.listen();
   logger.info(

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { ConfigError } from '../errors.ts';
+import { ConfigError } from '../errors/hub-error.ts';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -96,6 +96,12 @@ const SETTINGS = {
     schema: z.string().min(16, 'must be at least 16 characters'),
     hint: 'a random string Prometheus sends as Authorization: Bearer <token>, e.g. from `openssl rand -hex 24`',
   },
+  pgliteSocketPort: {
+    env: 'KOPPEL_PGLITE_SOCKET_PORT',
+    key: 'pgliteSocketPort',
+    schema: port,
+    hint: 'a TCP port on 127.0.0.1 where `koppel start` serves the embedded database to psql and BI tools (unset: off)',
+  },
   invitationTtlHours: {
     env: 'KOPPEL_INVITATION_TTL_HOURS',
     key: 'invitationTtlHours',
@@ -128,6 +134,8 @@ export interface HubConfig {
   metricsToken: string | undefined;
   sessionTtlHours: number;
   invitationTtlHours: number;
+  /** Set: `koppel start` serves the embedded database over the Postgres protocol on 127.0.0.1. */
+  pgliteSocketPort: number | undefined;
 }
 
 export const IN_MEMORY_DATA_DIR = 'memory://';
@@ -231,6 +239,7 @@ export function loadConfig(
     metricsToken: values.metricsToken as string | undefined,
     sessionTtlHours: (values.sessionTtlHours as number | undefined) ?? 24 * 14,
     invitationTtlHours: (values.invitationTtlHours as number | undefined) ?? 24 * 7,
+    pgliteSocketPort: values.pgliteSocketPort as number | undefined,
   };
 }
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { conflict } from '../errors.ts';
+import { HubError } from '../errors/hub-error.ts';
 import { access, membershipOf } from '../http/access.ts';
 import type { RoutePlugin } from '../http/route-plugin.ts';
 import { EmptyReply, WorkspaceParams, type ZodTypeProvider } from '../http/zod-schemas.ts';
@@ -142,7 +142,7 @@ export function appsRoutes(deps: ConnectionsDeps): RoutePlugin {
         const found = guardedApp(request);
         const used = await exact.apps.countConnections(found.id);
         if (used > 0) {
-          throw conflict(
+          throw new HubError(
             'app_in_use',
             `${used} connection(s) use this app; delete them or move them to another app first.`,
           );

@@ -1,5 +1,5 @@
 import type { FastifyRequest, preValidationAsyncHookHandler } from 'fastify';
-import { forbidden, HubError, notFound } from '../errors.ts';
+import { HubError } from '../errors/hub-error.ts';
 import { principalOf, roleAtLeast } from '../http/access.ts';
 import type { Role } from '../storage/schema.ts';
 import type { ExactAppRow } from './apps-repository.ts';
@@ -23,7 +23,7 @@ export async function requireRole(
   const actual = await deps.workspaces.roleOf(workspaceId, user.id);
   if (!actual) throw missing;
   if (!roleAtLeast(actual, role)) {
-    throw forbidden(
+    throw new HubError(
       'insufficient_role',
       `This action needs the ${role} role in the workspace; you are ${actual}.`,
     );
@@ -37,7 +37,7 @@ export async function connectionFor(
   connectionId: string,
   role: Role,
 ): Promise<ConnectionRow> {
-  const missing = notFound(
+  const missing = new HubError(
     'connection_not_found',
     'No connection with this id, or you are not a member of its workspace.',
   );
@@ -53,7 +53,7 @@ export async function appFor(
   appId: string,
   role: Role,
 ): Promise<ExactAppRow> {
-  const missing = notFound(
+  const missing = new HubError(
     'app_not_found',
     'No Exact app with this id, or you are not a member of its workspace.',
   );

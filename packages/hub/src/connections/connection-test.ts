@@ -1,5 +1,5 @@
 import { accounts } from '@koppel/exact';
-import { conflict, HubError } from '../errors.ts';
+import { HubError } from '../errors/hub-error.ts';
 import type { ConnectionsDeps } from './connections-deps.ts';
 import type { ConnectionRow } from './connections-repository.ts';
 import { divisionRoute, readExactDivisions } from './divisions.ts';
@@ -37,7 +37,7 @@ export async function testConnection(
 ): Promise<ConnectionTestResult> {
   const access = deps.exact;
   if (!connection.refreshTokenEnc) {
-    throw conflict(
+    throw new HubError(
       'connection_not_authorized',
       'The connection has not been authorized yet; press Authorize first.',
     );

@@ -1,6 +1,6 @@
 import { ExactError } from '@koppel/exact';
 import { z } from 'zod';
-import { badRequest, HubError } from '../errors.ts';
+import { HubError } from '../errors/hub-error.ts';
 import { access, membershipOf } from '../http/access.ts';
 import type { RoutePlugin } from '../http/route-plugin.ts';
 import { EmptyReply, iso, Timestamp, WorkspaceParams, type ZodTypeProvider } from '../http/zod-schemas.ts';
@@ -52,7 +52,7 @@ function statusAfterToggle(connection: ConnectionRow, active: boolean): Connecti
 function exactCallFailed(error: unknown): never {
   if (error instanceof ExactError) {
     const failure = describeExactFailure(error);
-    throw new HubError('exact_call_failed', failure.message, { status: 502, details: failure });
+    throw new HubError('exact_call_failed', failure.message, { details: failure });
   }
   throw error;
 }
@@ -100,7 +100,7 @@ export function connectionsRoutes(deps: ConnectionsDeps): RoutePlugin {
         const { workspaceId } = membershipOf(request);
         const found = await exact.apps.findInWorkspace(workspaceId, request.body.appId);
         if (!found)
-          throw badRequest('app_not_found', 'appId must be an Exact app of this workspace (GET …/apps).');
+          throw new HubError('app_not_found', 'appId must be an Exact app of this workspace (GET …/apps).');
         const { name, active } = request.body;
         const row = await exact.connections.create({ workspaceId, appId: found.id, name, active });
         return reply.code(201).send(connectionView(row));
@@ -167,7 +167,7 @@ export function connectionsRoutes(deps: ConnectionsDeps): RoutePlugin {
       async (request) => {
         const found = guardedConnection(request);
         if (!found.refreshTokenEnc) {
-          throw badRequest(
+          throw new HubError(
             'connection_not_authorized',
             'Authorize the connection before reading its divisions.',
           );

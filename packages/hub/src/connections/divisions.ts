@@ -1,5 +1,5 @@
 import { ExactApiError, type ExactClient } from '@koppel/exact';
-import { badRequest, HubError } from '../errors.ts';
+import { HubError } from '../errors/hub-error.ts';
 import type { ConnectionsDeps } from './connections-deps.ts';
 import type { ConnectionDivisionRow, ConnectionRow, ExactDivision } from './connections-repository.ts';
 import { INTERACTIVE_CALLS } from './exact-access.ts';
@@ -16,9 +16,7 @@ export async function readExactDivisions(
 ): Promise<ExactDivision[]> {
   const candidates = [...new Set(via.filter((code): code is number => code !== null))];
   if (candidates.length === 0) {
-    throw new HubError('exact_no_division', 'Exact reports no current division for the authorizing user.', {
-      status: 502,
-    });
+    throw new HubError('exact_no_division');
   }
   for (const [index, code] of candidates.entries()) {
     try {
@@ -84,18 +82,18 @@ export async function linkDivisions(
     );
     const unknown = unique.filter((code) => !known.has(code));
     if (unknown.length > 0) {
-      throw badRequest(
+      throw new HubError(
         'division_unknown',
         `Exact did not list division ${unknown.join(', ')} for this connection. Choose from ${[...known.keys()].join(', ') || '(none: authorize the connection first)'}, or refresh the list.`,
-        { unknown },
+        { details: { unknown } },
       );
     }
     const outOfScope = unique.filter((code) => known.get(code)?.inScope === false);
     if (outOfScope.length > 0) {
-      throw badRequest(
+      throw new HubError(
         'division_out_of_scope',
         `Division ${outOfScope.join(', ')} is no longer in the connection's scope. Authorize again and tick it on Exact's consent screen.`,
-        { outOfScope },
+        { details: { outOfScope } },
       );
     }
     await access.connections.setLinkedDivisions(connection.id, unique, tx);

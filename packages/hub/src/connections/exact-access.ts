@@ -1,7 +1,7 @@
 import { ExactClient, type ExactClientOptions, OAuthClient, type TokenStore } from '@koppel/exact';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.ts';
-import { conflict, notFound } from '../errors.ts';
+import { HubError } from '../errors/hub-error.ts';
 import type { PublicUrl } from '../platform/public-url.ts';
 import type { SecretBox } from '../secrets/secret-box.ts';
 import type { Db } from '../storage/database.ts';
@@ -122,7 +122,7 @@ export class ExactAccess {
     options: ExactCallOptions = {},
   ): Promise<{ connection: ConnectionRow; app: ExactAppRow; client: ExactClient }> {
     const connection = await this.connections.findById(connectionId);
-    if (!connection) throw notFound('connection_not_found', `Connection ${connectionId} does not exist.`);
+    if (!connection) throw new HubError('connection_not_found', `Connection ${connectionId} does not exist.`);
     const problem = !connection.active
       ? 'is switched off (Active is off)'
       : connection.status === 'not_authorized'
@@ -130,10 +130,13 @@ export class ExactAccess {
         : connection.status === 'needs_reauth'
           ? 'must be authorized again: Exact refused its tokens'
           : undefined;
-    if (problem) throw conflict('connection_unavailable', `Connection "${connection.name}" ${problem}.`);
+    if (problem) throw new HubError('connection_unavailable', `Connection "${connection.name}" ${problem}.`);
     const app = await this.apps.findById(connection.appId);
     if (!app)
-      throw notFound('app_not_found', `The Exact app of connection "${connection.name}" no longer exists.`);
+      throw new HubError(
+        'app_not_found',
+        `The Exact app of connection "${connection.name}" no longer exists.`,
+      );
     return { connection, app, client: this.client(app, connection.id, options) };
   }
 

@@ -1,5 +1,6 @@
 import { ExactTokenError, MemoryTokenStore, type TokenSet } from '@koppel/exact';
-import { HubError } from '../errors.ts';
+import type { ErrorCode } from '../errors/error-catalogue.ts';
+import { HubError } from '../errors/hub-error.ts';
 import { roleAtLeast } from '../http/access.ts';
 import { hashOpaqueToken, newOpaqueToken, TOKEN_PREFIX } from '../secrets/opaque-tokens.ts';
 import type { ConnectionsDeps } from './connections-deps.ts';
@@ -20,8 +21,8 @@ export class AuthorizationFailure extends HubError {
   readonly title: string;
   readonly action: string;
 
-  constructor(code: string, status: number, title: string, message: string, action: string) {
-    super(code, message, { status, details: { title, action } });
+  constructor(code: ErrorCode, title: string, message: string, action: string) {
+    super(code, message, { details: { title, action } });
     this.title = title;
     this.action = action;
   }
@@ -78,7 +79,6 @@ export async function completeAuthorization(
   if (!query.state) {
     throw new AuthorizationFailure(
       'oauth_state_missing',
-      400,
       'Authorization link incomplete',
       'The request from Exact carries no state parameter, so the hub cannot tell which connection it belongs to.',
       START_AGAIN,
@@ -89,14 +89,12 @@ export async function completeAuthorization(
     throw consumed.problem === 'reused'
       ? new AuthorizationFailure(
           'oauth_state_reused',
-          400,
           'Authorization already used',
           'This authorization link was already used once (for example by reloading the page or pressing Back).',
           `Nothing was changed by this attempt. ${START_AGAIN}`,
         )
       : new AuthorizationFailure(
           'oauth_state_invalid',
-          400,
           'Authorization not recognised',
           'The state in the link was not issued by this hub (or it was cleaned up long ago). The link may be forged or from another Koppel installation.',
           START_AGAIN,
@@ -106,7 +104,6 @@ export async function completeAuthorization(
   if (state.expiresAt.getTime() <= now.getTime()) {
     throw new AuthorizationFailure(
       'oauth_state_expired',
-      400,
       'Authorization expired',
       `The authorization was started more than ${OAUTH_STATE_TTL_MS / 60_000} minutes ago and has expired.`,
       START_AGAIN,
@@ -116,7 +113,6 @@ export async function completeAuthorization(
   if (!session || session.id !== state.sessionId) {
     throw new AuthorizationFailure(
       'oauth_session_mismatch',
-      403,
       'Different browser session',
       'The authorization was started in another browser session (or you signed out in between), so the hub refused it.',
       `Sign in to Koppel in this browser. ${START_AGAIN}`,
@@ -126,7 +122,6 @@ export async function completeAuthorization(
   if (!role || !roleAtLeast(role, 'admin')) {
     throw new AuthorizationFailure(
       'oauth_not_allowed',
-      403,
       'Not allowed any more',
       'Your role in the workspace changed while you were on Exact: authorizing a connection needs the admin or owner role.',
       'Ask an owner of the workspace to authorize the connection.',
@@ -148,14 +143,12 @@ export async function completeAuthorization(
     throw denied
       ? new AuthorizationFailure(
           'oauth_consent_denied',
-          400,
           'Access denied',
           "Exact's consent screen was answered with Deny, so Koppel received no access and stored nothing.",
           `${START_AGAIN} Choose Allow and tick the administrations Koppel may use.`,
         )
       : new AuthorizationFailure(
           'oauth_exact_error',
-          400,
           'Exact reported an error',
           `Exact ended the authorization with "${query.error}"${query.error_description ? `: ${query.error_description}` : ''}.`,
           START_AGAIN,
@@ -164,7 +157,6 @@ export async function completeAuthorization(
   if (!query.code) {
     throw new AuthorizationFailure(
       'oauth_code_missing',
-      400,
       'No authorization code',
       'Exact sent the user back without an authorization code.',
       START_AGAIN,
@@ -175,7 +167,6 @@ export async function completeAuthorization(
   if (!connection || !app) {
     throw new AuthorizationFailure(
       'connection_not_found',
-      404,
       'Connection removed',
       'The connection this authorization was for has been deleted in the meantime.',
       'Create the connection again and authorize it.',
@@ -206,7 +197,6 @@ export async function completeAuthorization(
     const reason = error instanceof HubError ? error.message : describeExactFailure(error).message;
     throw new AuthorizationFailure(
       'oauth_exact_read_failed',
-      502,
       'Could not read your Exact user',
       `The authorization itself worked, but reading current/Me and system/Divisions failed: ${reason}`,
       `Nothing was stored. Fix the cause, then ${START_AGAIN.charAt(0).toLowerCase()}${START_AGAIN.slice(1)}`,
@@ -243,7 +233,6 @@ export async function completeAuthorization(
   if (!stored) {
     throw new AuthorizationFailure(
       'connection_not_found',
-      404,
       'Connection removed',
       'The connection was deleted while the authorization was being completed; nothing was stored.',
       'Create the connection again and authorize it.',
@@ -257,7 +246,6 @@ function exchangeFailure(error: unknown, redirectUri: string): AuthorizationFail
   if (!(error instanceof ExactTokenError)) {
     return new AuthorizationFailure(
       'oauth_exact_unavailable',
-      502,
       'Exact could not be reached',
       `Exchanging the authorization code failed: ${(error as Error).message}`,
       "Check the app's region or base URL, then authorize again.",
@@ -268,7 +256,6 @@ function exchangeFailure(error: unknown, redirectUri: string): AuthorizationFail
   if (/redirect_uri/i.test(description)) {
     return new AuthorizationFailure(
       'oauth_redirect_mismatch',
-      400,
       'Redirect URI mismatch',
       `Exact issued the code for a different redirect URI than the hub's ${redirectUri}.`,
       `Register exactly ${redirectUri} in Exact's App Center (or set KOPPEL_PUBLIC_URL to the address registered there), then authorize again.`,
@@ -278,7 +265,6 @@ function exchangeFailure(error: unknown, redirectUri: string): AuthorizationFail
     case 'invalid_client':
       return new AuthorizationFailure(
         'oauth_client_rejected',
-        400,
         'Exact rejected the app credentials',
         "Exact refused the app's client ID or client secret when exchanging the code.",
         `Copy the client secret from Exact's App Center into the app in Koppel (and check the client ID and region), then authorize again. The redirect URI registered there must be exactly ${redirectUri}.`,
@@ -287,7 +273,6 @@ function exchangeFailure(error: unknown, redirectUri: string): AuthorizationFail
     case 'token_chain_broken':
       return new AuthorizationFailure(
         'oauth_code_rejected',
-        400,
         'Authorization code rejected',
         `Exact rejected the authorization code (it lives only minutes and works once): ${description || error.code}.`,
         START_AGAIN,
@@ -295,7 +280,6 @@ function exchangeFailure(error: unknown, redirectUri: string): AuthorizationFail
     default:
       return new AuthorizationFailure(
         'oauth_exact_unavailable',
-        502,
         'Exact did not complete the authorization',
         `Exact's token endpoint failed: ${error.message}`,
         `Wait a minute. ${START_AGAIN}`,

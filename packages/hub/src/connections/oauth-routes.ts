@@ -1,10 +1,10 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { HubError } from '../errors.ts';
+import { HubError } from '../errors/hub-error.ts';
 import { access, principalOf, SESSION_COOKIE } from '../http/access.ts';
-import { errorHandler } from '../http/error-reply.ts';
+import { errorHandler, hubErrorOf } from '../http/error-reply.ts';
 import type { RoutePlugin } from '../http/route-plugin.ts';
-import { RequestValidationError, type ZodTypeProvider } from '../http/zod-schemas.ts';
+import type { ZodTypeProvider } from '../http/zod-schemas.ts';
 import type { PublicUrl } from '../platform/public-url.ts';
 import { connectionGuard, guardedConnection } from './connection-guards.ts';
 import type { ConnectionsDeps } from './connections-deps.ts';
@@ -63,36 +63,36 @@ export function oauthRoutes(deps: ConnectionsDeps, publicUrl: PublicUrl): RouteP
     /** Browsers get a page saying what happened and what to do; API clients the usual JSON error. */
     const fail = (request: FastifyRequest, reply: FastifyReply, error: unknown, backUrl: string) => {
       if (wantsJson(request)) throw error;
+      const coded = error instanceof HubError ? error : hubErrorOf(error as Error, request);
       let page: { title: string; message: string; action: string; code: string; status: number };
-      if (error instanceof AuthorizationFailure) {
+      if (coded instanceof AuthorizationFailure) {
         page = {
-          title: error.title,
-          message: error.message,
-          action: error.action,
-          code: error.code,
-          status: error.status,
+          title: coded.title,
+          message: coded.message,
+          action: coded.action,
+          code: coded.code,
+          status: coded.status,
         };
-      } else if (error instanceof HubError && error.status < 500) {
-        page = {
-          title: error.status === 401 ? 'Sign in first' : 'Authorization not possible',
-          message: error.message,
-          action:
-            error.status === 401
-              ? 'Sign in to Koppel in this browser, then press Authorize on the connection.'
-              : 'Open the connection in Koppel and check it.',
-          code: error.code,
-          status: error.status,
-        };
-      } else if (error instanceof RequestValidationError) {
+      } else if (coded.code === 'invalid_request') {
         page = {
           title: 'Incomplete link',
-          message: error.message,
+          message: coded.message,
           action: 'Start the authorization from the connection page in Koppel.',
-          code: 'invalid_request',
-          status: 400,
+          code: coded.code,
+          status: coded.status,
+        };
+      } else if (coded.status < 500) {
+        page = {
+          title: coded.status === 401 ? 'Sign in first' : 'Authorization not possible',
+          message: coded.message,
+          action:
+            coded.status === 401
+              ? 'Sign in to Koppel in this browser, then press Authorize on the connection.'
+              : 'Open the connection in Koppel and check it.',
+          code: coded.code,
+          status: coded.status,
         };
       } else {
-        request.log.error({ err: error }, 'Exact authorization failed unexpectedly');
         page = {
           title: 'Something went wrong on the hub',
           message: `The authorization could not be completed; nothing was stored. The hub's log has request ${request.id}.`,

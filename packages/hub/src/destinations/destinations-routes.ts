@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { notFound } from '../errors.ts';
+import { HubError } from '../errors/hub-error.ts';
 import { access, membershipOf } from '../http/access.ts';
 import type { RoutePlugin } from '../http/route-plugin.ts';
 import { EmptyReply, iso, Timestamp, WorkspaceParams, type ZodTypeProvider } from '../http/zod-schemas.ts';
@@ -61,7 +61,7 @@ export function destinationsRoutes(destinations: DestinationsService): RoutePlug
     });
     const found = async (workspaceId: string, id: string) => {
       const row = await destinations.repository.findInWorkspace(workspaceId, id);
-      if (!row) throw notFound('destination_not_found', 'No destination with this id in the workspace.');
+      if (!row) throw new HubError('destination_not_found', 'No destination with this id in the workspace.');
       return row;
     };
 

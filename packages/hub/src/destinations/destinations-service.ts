@@ -1,4 +1,4 @@
-import { badRequest, conflict, notFound } from '../errors.ts';
+import { HubError } from '../errors/hub-error.ts';
 import type { Database } from '../storage/database.ts';
 import type { DestinationRow, DestinationsRepository } from './destinations-repository.ts';
 import { type DestinationTestResult, PostgresDestination } from './postgres-destination.ts';
@@ -46,7 +46,7 @@ export class DestinationsService {
   async delete(row: DestinationRow): Promise<void> {
     const using = await this.#flowsUsing(row.id);
     if (using > 0) {
-      throw conflict(
+      throw new HubError(
         'destination_in_use',
         `${using} flow(s) write into "${row.name}"; point them at another destination or delete them first.`,
       );
@@ -70,7 +70,7 @@ export class DestinationsService {
   async open(workspaceId: string, destinationId: string | null): Promise<PostgresDestination> {
     if (destinationId === null) return PostgresDestination.hubDatabase(this.#database);
     const row = await this.repository.findInWorkspace(workspaceId, destinationId);
-    if (!row) throw notFound('destination_not_found', `Destination ${destinationId} no longer exists.`);
+    if (!row) throw new HubError('destination_not_found', `Destination ${destinationId} no longer exists.`);
     return this.#external(row);
   }
 
@@ -81,7 +81,7 @@ export class DestinationsService {
       typeof schema === 'string' &&
       (HUB_SCHEMAS.has(schema) || schema.startsWith('pg_'))
     ) {
-      throw badRequest(
+      throw new HubError(
         'invalid_settings',
         `Schema "${schema}" belongs to the hub's own database; choose another (the default is "exact").`,
       );
@@ -98,13 +98,13 @@ function checkConnectionString(value: string): void {
   try {
     url = new URL(value);
   } catch {
-    throw badRequest(
+    throw new HubError(
       'invalid_connection_string',
       'connectionString must be a URL such as postgres://user:password@host:5432/database.',
     );
   }
   if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
-    throw badRequest(
+    throw new HubError(
       'invalid_connection_string',
       `connectionString must start with postgres:// or postgresql://, not ${url.protocol}//.`,
     );

@@ -1,7 +1,7 @@
 import type { FastifyRequest, preValidationAsyncHookHandler } from 'fastify';
 import { requireRole } from '../connections/connection-guards.ts';
 import type { ConnectionsDeps } from '../connections/connections-deps.ts';
-import { HubError, notFound } from '../errors.ts';
+import { HubError } from '../errors/hub-error.ts';
 import type { Role } from '../storage/schema.ts';
 import type { FlowRow, FlowRunRow, FlowsRepository } from './flows-repository.ts';
 
@@ -27,7 +27,7 @@ export function flowGuard(
   return async (request) => {
     const id = param(request, 'flowId');
     if (!id) return;
-    const missing = notFound(
+    const missing = new HubError(
       'flow_not_found',
       'No flow with this id, or you are not a member of its workspace.',
     );
@@ -46,7 +46,7 @@ export function runGuard(
   return async (request) => {
     const id = param(request, 'runId');
     if (!id) return;
-    const missing = notFound(
+    const missing = new HubError(
       'run_not_found',
       'No run with this id, or you are not a member of its workspace.',
     );

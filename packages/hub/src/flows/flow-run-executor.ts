@@ -3,7 +3,7 @@ import type { ConnectionsRepository } from '../connections/connections-repositor
 import type { ExactAccess } from '../connections/exact-access.ts';
 import type { DestinationsService } from '../destinations/destinations-service.ts';
 import type { PostgresDestination } from '../destinations/postgres-destination.ts';
-import { HubError } from '../errors.ts';
+import { HubError } from '../errors/hub-error.ts';
 import type { FlowStatus, RunStatus } from '../storage/schema.ts';
 import { ApiCallCounter } from './api-call-counter.ts';
 import type { FlowPackage } from './flow-package.ts';

@@ -2,7 +2,7 @@ import { ExactWebhookError, isWebhookValidationRequest, verifyWebhook } from '@k
 import type { Logger } from 'pino';
 import type { ConnectionsRepository } from '../connections/connections-repository.ts';
 import type { ExactAccess } from '../connections/exact-access.ts';
-import { HubError, notFound } from '../errors.ts';
+import { HubError } from '../errors/hub-error.ts';
 import type { PublicUrl } from '../platform/public-url.ts';
 import type { FlowRow, FlowRunRow, FlowsRepository } from './flows-repository.ts';
 import { streamKey } from './flows-service.ts';
@@ -113,32 +113,16 @@ export class FlowWebhooks {
   async receive(flowId: string, body: Buffer): Promise<WebhookReceipt> {
     if (isWebhookValidationRequest(body)) return { kind: 'validation' };
     const flow = await this.#flows.findById(flowId);
-    if (!flow) throw notFound('flow_not_found', 'No flow with this id.');
+    if (!flow) throw new HubError('flow_not_found', 'No flow with this id.');
     const connection = await this.#connections.findById(flow.connectionId);
     const app = connection ? await this.#exact.apps.findById(connection.appId) : undefined;
     const secret = app ? this.#exact.apps.secretsOf(app).webhookSecret : null;
-    if (!secret) {
-      throw new HubError(
-        'webhook_secret_missing',
-        "The flow's Exact app has no webhook secret; add it to the app.",
-        {
-          status: 409,
-        },
-      );
-    }
+    if (!secret) throw new HubError('webhook_secret_missing');
     let notification: ReturnType<typeof verifyWebhook>;
     try {
       notification = verifyWebhook(body, secret);
     } catch (error) {
-      if (error instanceof ExactWebhookError) {
-        throw new HubError(
-          error.code,
-          'The notification is not signed by Exact with this app’s webhook secret.',
-          {
-            status: 401,
-          },
-        );
-      }
+      if (error instanceof ExactWebhookError) throw new HubError(error.code);
       throw error;
     }
     if (!flow.enabled) return { kind: 'ignored', reason: 'the flow is disabled' };

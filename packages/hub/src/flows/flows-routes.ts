@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { connectionGuard, guardedConnection } from '../connections/connection-guards.ts';
 import type { ConnectionsDeps } from '../connections/connections-deps.ts';
-import { notFound } from '../errors.ts';
+import { HubError } from '../errors/hub-error.ts';
 import { access, membershipOf } from '../http/access.ts';
 import type { RoutePlugin } from '../http/route-plugin.ts';
 import { EmptyReply, WorkspaceParams, type ZodTypeProvider } from '../http/zod-schemas.ts';
@@ -128,7 +128,8 @@ export function flowsRoutes(flows: FlowsService, connections: ConnectionsDeps): 
       async (request) => {
         const flow = guardedFlow(request);
         const connection = await connections.exact.connections.findById(flow.connectionId);
-        if (!connection) throw notFound('connection_not_found', 'The flow’s connection no longer exists.');
+        if (!connection)
+          throw new HubError('connection_not_found', 'The flow’s connection no longer exists.');
         return flowView(await flows.update(flow, connection, request.body));
       },
     );

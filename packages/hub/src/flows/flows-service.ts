@@ -5,7 +5,7 @@ import type { ConnectionRow, ConnectionsRepository } from '../connections/connec
 import type { ExactAccess } from '../connections/exact-access.ts';
 import type { DestinationsService } from '../destinations/destinations-service.ts';
 import { quoteIdent } from '../destinations/sql-identifier.ts';
-import { badRequest, HubError, notFound } from '../errors.ts';
+import { HubError } from '../errors/hub-error.ts';
 import type { JobQueue } from '../jobs/job-queue.ts';
 import type { RunTrigger } from '../storage/schema.ts';
 import type { FlowPackage } from './flow-package.ts';
@@ -48,7 +48,7 @@ export function streamKey(division: number, entity: string): string {
 
 export function requirePackage(id: string): FlowPackage {
   const pkg = packageById(id);
-  if (!pkg) throw badRequest('package_not_found', `No package "${id}"; GET /api/v1/packages lists them.`);
+  if (!pkg) throw new HubError('package_not_found', `No package "${id}"; GET /api/v1/packages lists them.`);
   return pkg;
 }
 
@@ -59,7 +59,7 @@ export function checkSchedule(schedule: string): string {
     if (fields.length !== 5) throw new Error('five fields expected');
     CronExpressionParser.parse(schedule, { tz: 'UTC' });
   } catch (error) {
-    throw badRequest(
+    throw new HubError(
       'invalid_schedule',
       `schedule must be a five-field cron expression in UTC such as "${DEFAULT_SCHEDULE}" (${(error as Error).message}).`,
     );
@@ -129,7 +129,10 @@ export class FlowsService {
       await this.#exact.connectionClient(flow.connectionId);
     } catch (error) {
       if (error instanceof HubError && error.code === 'connection_unavailable') {
-        await this.repository.update(flow.id, { status: 'needs_reauth' });
+        // Switched off or never authorized is the user's choice; refused tokens are a problem to show.
+        const connection = await this.#connections.findById(flow.connectionId);
+        if (connection?.status === 'needs_reauth')
+          await this.repository.update(flow.id, { status: 'needs_reauth' });
         this.#logger.warn({ flowId, reason: error.message }, 'scheduled flow run skipped');
         return undefined;
       }
@@ -181,7 +184,7 @@ export class FlowsService {
   ): Promise<{ columns: string[]; rows: Record<string, unknown>[] }> {
     const found = (await this.tables(flow)).find((candidate) => candidate.table === table);
     if (!found?.exists) {
-      throw notFound('table_not_found', `The flow has no table "${table}" yet; run the flow first.`);
+      throw new HubError('table_not_found', `The flow has no table "${table}" yet; run the flow first.`);
     }
     const destination = await this.#destinations.open(flow.workspaceId, flow.destinationId);
     try {
@@ -312,7 +315,7 @@ export class FlowsService {
     const known = new Set(pkg.entities.map((entity) => entity.name));
     const unknown = input.entities.filter((entity) => !known.has(entity));
     if (unknown.length > 0 || input.entities.length === 0) {
-      throw badRequest(
+      throw new HubError(
         'invalid_entities',
         `entities must be a non-empty list of ${[...known].join(', ')}${unknown.length ? `; unknown: ${unknown.join(', ')}` : ''}.`,
       );
@@ -323,7 +326,7 @@ export class FlowsService {
       );
       const notLinked = input.divisions.filter((code) => !linked.has(code));
       if (notLinked.length > 0 || input.divisions.length === 0) {
-        throw badRequest(
+        throw new HubError(
           'division_not_linked',
           `divisions must be linked divisions of the connection (or null for all); not linked: ${notLinked.join(', ') || 'none given'}.`,
         );
@@ -335,14 +338,16 @@ export class FlowsService {
         input.destinationId,
       );
       if (!found)
-        throw badRequest(
+        throw new HubError(
           'destination_not_found',
           'destinationId must be a destination of this workspace, or null for the hub database.',
         );
     }
     const parsed = pkg.settings.safeParse(input.settings);
     if (!parsed.success) {
-      throw badRequest('invalid_settings', `settings: ${z.prettifyError(parsed.error)}`, parsed.error.issues);
+      throw new HubError('invalid_settings', `settings: ${z.prettifyError(parsed.error)}`, {
+        details: parsed.error.issues,
+      });
     }
     this.#destinations.checkSchema(input.destinationId, (parsed.data as { schema?: unknown }).schema);
     return {

@@ -1,6 +1,6 @@
 import type {} from '@fastify/cookie';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { HubError } from '../errors.ts';
+import { HubError } from '../errors/hub-error.ts';
 import type { Role, users } from '../storage/schema.ts';
 
 /**

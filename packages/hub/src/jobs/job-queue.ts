@@ -1,7 +1,7 @@
 import { fromPglite, PgBoss } from 'pg-boss';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
-import { HubError } from '../errors.ts';
+import { HubError } from '../errors/hub-error.ts';
 import type { Database } from '../storage/database.ts';
 import { deadLetterQueueOf, JOB_DEFAULTS, type JobDefinition } from './job-definition.ts';
 

@@ -1,7 +1,7 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { HubError } from '../errors.ts';
+import { HubError } from '../errors/hub-error.ts';
 
 const VERSION = 'kb1';
 const IV_BYTES = 12;
@@ -11,7 +11,7 @@ export const KEY_FILE_NAME = 'secret.key';
 /** Thrown when an envelope cannot be opened. Never carries the plaintext or the key. */
 export class SecretDecryptError extends HubError {
   constructor(message: string) {
-    super('secret_decrypt_failed', message, { status: 500 });
+    super('secret_decrypt_failed', message);
   }
 }
 

@@ -10,7 +10,7 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
 import { IN_MEMORY_DATA_DIR } from '../config/config.ts';
-import { HubError } from '../errors.ts';
+import { HubError } from '../errors/hub-error.ts';
 import { describeDatabaseUrl } from '../logging/logger.ts';
 import { processIsAlive } from './process-liveness.ts';
 import * as schema from './schema.ts';

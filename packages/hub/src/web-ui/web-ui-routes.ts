@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { Logger } from 'pino';
-import { notFound } from '../errors.ts';
+import { HubError } from '../errors/hub-error.ts';
 import { access, declareAccess } from '../http/access.ts';
 import type { RoutePlugin } from '../http/route-plugin.ts';
 
@@ -35,10 +35,10 @@ export function webUiRoutes(logger: Logger, distDir: string = WEB_DIST_DIR): Rou
       // Fastify's router already refused malformed percent-encoding with a 400.
       const urlPath = decodeURIComponent(request.url.split('?')[0] ?? '/');
       if (urlPath === '/api' || SERVER_PREFIXES.some((prefix) => urlPath.startsWith(prefix))) {
-        throw notFound('route_not_found', `No route GET ${urlPath}.`);
+        throw new HubError('route_not_found', `No route GET ${urlPath}.`);
       }
       if (!built) {
-        throw notFound(
+        throw new HubError(
           'web_ui_not_built',
           'The dashboard is not built on this hub; run `npm run build -w packages/web` and restart. The API is at /api/v1 (see /api/openapi.json).',
         );
@@ -51,7 +51,7 @@ export function webUiRoutes(logger: Logger, distDir: string = WEB_DIST_DIR): Rou
         reply.header('cache-control', immutable ? 'public, max-age=31536000, immutable' : 'no-cache');
         return reply.sendFile(path.relative(root, file), { cacheControl: false });
       }
-      if (path.extname(urlPath) !== '') throw notFound('file_not_found', `No file ${urlPath}.`);
+      if (path.extname(urlPath) !== '') throw new HubError('file_not_found', `No file ${urlPath}.`);
       reply.header('cache-control', 'no-cache');
       return reply.sendFile('index.html', { cacheControl: false });
     });

@@ -1,5 +1,5 @@
 import type { Clock } from '../clock.ts';
-import { conflict, forbidden, notFound } from '../errors.ts';
+import { HubError } from '../errors/hub-error.ts';
 import type { PublicUrl } from '../platform/public-url.ts';
 import { hashOpaqueToken, newOpaqueToken, TOKEN_PREFIX } from '../secrets/opaque-tokens.ts';
 import { normalizeEmail } from '../storage/email-address.ts';
@@ -37,11 +37,11 @@ export class InvitationsService {
   ): Promise<{ row: InvitationRow; token: string; url: string }> {
     const { invitations, workspaces, clock, publicUrl, ttlHours } = this.#deps;
     if (input.role === 'owner' && actor.role !== 'owner') {
-      throw forbidden('insufficient_role', 'Only owners can invite new owners.');
+      throw new HubError('insufficient_role', 'Only owners can invite new owners.');
     }
     const email = normalizeEmail(input.email);
     if (await workspaces.hasMemberWithEmail(workspaceId, email)) {
-      throw conflict('already_member', 'This person is already a member of the workspace.');
+      throw new HubError('already_member', 'This person is already a member of the workspace.');
     }
     const { token, hash } = newOpaqueToken(TOKEN_PREFIX.invitation);
     const row = await invitations.create({
@@ -63,7 +63,7 @@ export class InvitationsService {
   async revoke(workspaceId: string, invitationId: string): Promise<void> {
     const revoked = await this.#deps.invitations.revoke(workspaceId, invitationId, this.#deps.clock.now());
     if (!revoked)
-      throw notFound('invitation_not_found', 'No pending invitation with this id in the workspace.');
+      throw new HubError('invitation_not_found', 'No pending invitation with this id in the workspace.');
   }
 
   /** The pending invitation a token names; anything else is `invitation_invalid`. */
@@ -71,7 +71,7 @@ export class InvitationsService {
     const row = await this.#deps.invitations.findByTokenHash(hashOpaqueToken(token));
     const status = row ? invitationStatus(row, this.#deps.clock.now()) : undefined;
     if (!row || status !== 'pending') {
-      throw notFound(
+      throw new HubError(
         'invitation_invalid',
         status
           ? `This invitation is ${status}; ask the workspace admin for a new one.`

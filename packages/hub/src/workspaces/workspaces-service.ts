@@ -1,4 +1,4 @@
-import { conflict, forbidden, notFound } from '../errors.ts';
+import { HubError } from '../errors/hub-error.ts';
 import { roleAtLeast } from '../http/access.ts';
 import type { Db } from '../storage/database.ts';
 import type { Role } from '../storage/schema.ts';
@@ -35,13 +35,13 @@ export class WorkspacesService {
 
   async get(workspaceId: string): Promise<WorkspaceRow> {
     const row = await this.#workspaces.findById(workspaceId);
-    if (!row) throw notFound('workspace_not_found', 'No workspace with this id.');
+    if (!row) throw new HubError('workspace_not_found', 'No workspace with this id.');
     return row;
   }
 
   async rename(workspaceId: string, name: string): Promise<WorkspaceRow> {
     const row = await this.#workspaces.rename(workspaceId, name);
-    if (!row) throw notFound('workspace_not_found', 'No workspace with this id.');
+    if (!row) throw new HubError('workspace_not_found', 'No workspace with this id.');
     return row;
   }
 
@@ -57,7 +57,7 @@ export class WorkspacesService {
   async changeRole(workspaceId: string, actor: Actor, userId: string, newRole: Role): Promise<MemberView> {
     await this.#db.transaction(async (tx) => {
       const current = await this.#workspaces.roleOf(workspaceId, userId, tx);
-      if (!current) throw notFound('member_not_found', 'This user is not a member of the workspace.');
+      if (!current) throw new HubError('member_not_found', 'This user is not a member of the workspace.');
       assertMayAssign(actor.role, current, newRole);
       if (current === 'owner' && newRole !== 'owner') await this.#assertNotLastOwner(workspaceId, tx);
       await this.#workspaces.setRole(workspaceId, userId, newRole, tx);
@@ -70,14 +70,14 @@ export class WorkspacesService {
   async removeMember(workspaceId: string, actor: Actor, userId: string): Promise<void> {
     const self = userId === actor.userId;
     if (!self && !roleAtLeast(actor.role, 'admin')) {
-      throw forbidden(
+      throw new HubError(
         'insufficient_role',
         `Removing other members needs the admin role; you are ${actor.role}.`,
       );
     }
     await this.#db.transaction(async (tx) => {
       const current = await this.#workspaces.roleOf(workspaceId, userId, tx);
-      if (!current) throw notFound('member_not_found', 'This user is not a member of the workspace.');
+      if (!current) throw new HubError('member_not_found', 'This user is not a member of the workspace.');
       if (!self) assertMayAssign(actor.role, current, current);
       if (current === 'owner') await this.#assertNotLastOwner(workspaceId, tx);
       await this.#workspaces.removeMember(workspaceId, userId, tx);
@@ -87,13 +87,16 @@ export class WorkspacesService {
   async #assertNotLastOwner(workspaceId: string, tx: Db): Promise<void> {
     // Lock the workspace's owner rows so two concurrent demotions cannot both pass the check.
     if ((await this.#workspaces.countOwners(workspaceId, tx, { lock: true })) <= 1) {
-      throw conflict('last_owner', 'A workspace needs at least one owner; make someone else owner first.');
+      throw new HubError(
+        'last_owner',
+        'A workspace needs at least one owner; make someone else owner first.',
+      );
     }
   }
 }
 
 function assertMayAssign(myRole: Role, currentRole: Role, newRole: Role): void {
   if ((currentRole === 'owner' || newRole === 'owner') && myRole !== 'owner') {
-    throw forbidden('insufficient_role', 'Only owners can grant or take away the owner role.');
+    throw new HubError('insufficient_role', 'Only owners can grant or take away the owner role.');
   }
 }

@@ -1,28 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { flowsFeature } from '../../src/app/features.ts';
-import { exactRedirectUri } from '../../src/connections/redirect-uri.ts';
-import {
-  authorize,
-  createAppAndConnection,
-  type RunningSimulator,
-  registerSimApp,
-  startExactHub,
-  startSim,
-  type TestHub,
-} from '../connections/exact-test-kit.ts';
-import { type ApiClient, BACKENDS, type LooseJson, signUpOwner } from '../support/test-hub.ts';
-
-/** Polls the run until it leaves queued/running (the worker runs it through pg-boss). */
-export async function finishedRun(client: ApiClient, runId: string, timeoutMs = 60_000): Promise<LooseJson> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const run = await client.get(`/api/v1/runs/${runId}`);
-    expect(run.status).toBe(200);
-    if (run.body.status !== 'queued' && run.body.status !== 'running') return run.body;
-    if (Date.now() > deadline) throw new Error(`run ${runId} still ${run.body.status}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+import type { RunningSimulator, TestHub } from '../connections/exact-test-kit.ts';
+import { type ApiClient, BACKENDS } from '../support/test-hub.ts';
+import { finishedRun, replicaCount, startFlowHub } from './flow-test-kit.ts';
 
 describe.each(BACKENDS)('flows API end to end on $name', (backend) => {
   let sim: RunningSimulator;
@@ -33,17 +12,7 @@ describe.each(BACKENDS)('flows API end to end on $name', (backend) => {
   let division: number;
 
   beforeAll(async () => {
-    [sim, t] = await Promise.all([startSim(), startExactHub(backend, { features: [flowsFeature] })]);
-    ({ client: owner, workspaceId } = await signUpOwner(t.base));
-    const simApp = await registerSimApp(sim, exactRedirectUri(t.publicUrl));
-    ({ connectionId } = await createAppAndConnection(owner, workspaceId, sim, simApp));
-    expect((await authorize(owner, connectionId, sim)).status).toBe(200);
-    division = sim.defaults.divisions[0] as number;
-    expect(
-      (await owner.request('PUT', `/api/v1/connections/${connectionId}/divisions`, { codes: [division] }))
-        .status,
-    ).toBe(200);
-    await t.hub.startWorker({ pollingIntervalSeconds: 0.5 });
+    ({ sim, t, owner, workspaceId, connectionId, division } = await startFlowHub(backend));
   });
   afterAll(async () => {
     await t?.close();
@@ -113,12 +82,7 @@ describe.each(BACKENDS)('flows API end to end on $name', (backend) => {
       expect.arrayContaining(['division', 'id', 'name', 'vat_number', '_timestamp']),
     );
     expect(preview.body.rows[0]).not.toHaveProperty('_raw');
-    const replica = await t.hub.services.flows.destinations
-      .open(workspaceId, null)
-      .then((destination) =>
-        destination.driver.query<{ n: string }>('select count(*) as n from exact.accounts'),
-      );
-    expect(Number(replica.rows[0]?.n)).toBe(25);
+    expect(await replicaCount(t, 'accounts')).toBe(25);
 
     const second = await finishedRun(owner, (await owner.post(`/api/v1/flows/${flow.id}/run`)).body.id);
     expect(second.status).toBe('succeeded');
@@ -145,6 +109,15 @@ describe.each(BACKENDS)('flows API end to end on $name', (backend) => {
     const unknown = await owner.post(`/api/v1/connections/${connectionId}/flows`, { packageId: 'nope' });
     expect(unknown.status).toBe(400);
     expect(unknown.body.error.code).toBe('package_not_found');
+    const missing = await create({ destinationId: '00000000-0000-4000-8000-000000000000' });
+    expect(missing.status).toBe(404);
+    expect(missing.body.error.code).toBe('destination_not_found');
+    const run = await owner.get('/api/v1/runs/00000000-0000-4000-8000-000000000000');
+    expect([run.status, run.body.error.code]).toEqual([404, 'run_not_found']);
+    const fresh = (await create({ enabled: false, settings: { schema: 'never_run' } })).body;
+    const table = await owner.get(`/api/v1/flows/${fresh.id}/tables/accounts/rows`);
+    expect([table.status, table.body.error.code]).toEqual([404, 'table_not_found']);
+    expect((await owner.delete(`/api/v1/flows/${fresh.id}`)).status).toBe(204);
   });
 
   it('keeps destinations with their connection string sealed, and tests them', async () => {
@@ -173,6 +146,15 @@ describe.each(BACKENDS)('flows API end to end on $name', (backend) => {
       connectionString: 'mysql://x',
     });
     expect(invalid.body.error.code).toBe('invalid_connection_string');
+    const used = await owner.post(`/api/v1/connections/${connectionId}/flows`, {
+      packageId: 'replicate',
+      destinationId: created.body.id,
+      enabled: false,
+    });
+    expect(used.status).toBe(201);
+    const inUse = await owner.delete(`/api/v1/workspaces/${workspaceId}/destinations/${created.body.id}`);
+    expect([inUse.status, inUse.body.error.code]).toEqual([409, 'destination_in_use']);
+    expect((await owner.delete(`/api/v1/flows/${used.body.id}`)).status).toBe(204);
     const hub = await owner.get(`/api/v1/workspaces/${workspaceId}/destinations/hub`);
     expect(hub.body.location).toBe(t.hub.services.platform.database.location);
     expect((await owner.delete(`/api/v1/workspaces/${workspaceId}/destinations/${bad.body.id}`)).status).toBe(

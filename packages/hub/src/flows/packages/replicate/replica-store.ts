@@ -63,10 +63,9 @@ export class ReplicaStore {
   async prepare(): Promise<{ cursor: StreamCursor; resyncing: boolean }> {
     const { schema, table } = this.#layout;
     await this.#driver.transaction(async (session) => {
-      // Streams of other divisions create the same table at the same moment.
-      await session.query('select pg_advisory_xact_lock(hashtext($1))', [
-        `koppel-replica:${schema}.${table}`,
-      ]);
+      // Other streams (other tables, other divisions, other processes) create the same schema,
+      // cursor table and tables at the same moment; one schema's DDL runs one at a time.
+      await session.query('select pg_advisory_xact_lock(hashtext($1))', [`koppel-replica:${schema}`]);
       await session.query(`create schema if not exists ${quoteIdent(schema)}`);
       await session.query(
         `create table if not exists ${this.#cursors} (stream_id text primary key, rows_cursor text not null, deleted_cursor text not null, resync_started_at timestamptz, updated_at timestamptz not null default now())`,
