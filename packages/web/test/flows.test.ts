@@ -43,8 +43,9 @@ function hubApi<T>(page: Page, method: string, path: string, body?: unknown): Pr
   ) as Promise<T>;
 }
 
-// Generous limits: under a full parallel `npm test` on two cores each step can take seconds.
-describe('flows in the dashboard, on the sandbox that npm start runs', { timeout: 90_000 }, () => {
+// Generous limits: under a full parallel `npm test` on two cores each step can take seconds, and
+// back-to-back runs (run now, then a resync) wait for exact-sim's 60-calls-a-minute budget.
+describe('flows in the dashboard, on the sandbox that npm start runs', { timeout: 180_000 }, () => {
   let stack: Stack;
   let browser: Browser;
   let context: BrowserContext;
@@ -133,7 +134,7 @@ describe('flows in the dashboard, on the sandbox that npm start runs', { timeout
     flowId = page.url().split('/').pop()!;
 
     // The run is followed until it finishes, then shows its row counts per stream.
-    await page.locator('[data-testid=run][data-status=succeeded]').waitFor({ timeout: 60_000 });
+    await page.locator('[data-testid=run][data-status=succeeded]').waitFor({ timeout: 90_000 });
     const [run] = await hubApi<ApiRun[]>(page, 'GET', `/flows/${flowId}/runs`);
     const accounts = run!.streams.find((stream) => stream.entity === 'accounts')!;
     expect(accounts).toMatchObject({ division });
@@ -190,7 +191,7 @@ describe('flows in the dashboard, on the sandbox that npm start runs', { timeout
       })
       .toBe(before.length + 1);
     // Nothing changed in Exact since the first load: the incremental run writes nothing.
-    await card.locator('[data-testid=last-run][data-status=succeeded]').waitFor({ timeout: 60_000 });
+    await card.locator('[data-testid=last-run][data-status=succeeded]').waitFor({ timeout: 90_000 });
     await expect(card.getByTestId('last-run-rows').textContent()).resolves.toContain('0 rows written');
     const [manual] = await hubApi<ApiRun[]>(page, 'GET', `/flows/${flowId}/runs`);
     expect(manual).toMatchObject({ trigger: 'manual', resync: false, status: 'succeeded' });
@@ -208,7 +209,7 @@ describe('flows in the dashboard, on the sandbox that npm start runs', { timeout
         timeout: 20_000,
       })
       .toBe(true);
-    await card.locator('[data-testid=last-run][data-status=succeeded]').waitFor({ timeout: 60_000 });
+    await card.locator('[data-testid=last-run][data-status=succeeded]').waitFor({ timeout: 90_000 });
   });
 
   it("edits a flow's settings from the overview", async () => {

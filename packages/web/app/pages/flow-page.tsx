@@ -20,6 +20,7 @@ import { flowKeys, useConnection, useDestinations, useFlow, usePackages, useRuns
 import type { Flow, FlowPackage, Run } from '../api/types.ts';
 import { ConfirmDeleteModal } from '../components/confirm-delete-modal.tsx';
 import { ErrorAlert } from '../components/error-alert.tsx';
+import { Fact } from '../components/fact.tsx';
 import { FlowActions } from '../components/flow-actions.tsx';
 import { FlowConfigFields } from '../components/flow-config-fields.tsx';
 import { draftFromFlow, draftProblem, type FlowDraft, flowInputOf } from '../components/flow-draft.ts';
@@ -154,19 +155,6 @@ function FlowDetails({ flow, pkg }: { flow: Flow; pkg: FlowPackage | undefined }
         Delete <b>{flow.name}</b> with its run history? The replicated tables stay in their database.
       </ConfirmDeleteModal>
     </Stack>
-  );
-}
-
-function Fact({ label, children }: { label: string; children: React.ReactNode }) {
-  return (
-    <div>
-      <Text size="xs" c="dimmed" tt="uppercase" fw={600}>
-        {label}
-      </Text>
-      <Text size="sm" component="div">
-        {children}
-      </Text>
-    </div>
   );
 }
 

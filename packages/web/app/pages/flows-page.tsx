@@ -3,6 +3,7 @@ import { Link } from 'react-router';
 import { useConnections, useFlows, usePackages } from '../api/queries.ts';
 import type { Flow } from '../api/types.ts';
 import { ErrorAlert } from '../components/error-alert.tsx';
+import { Fact } from '../components/fact.tsx';
 import { FlowActions } from '../components/flow-actions.tsx';
 import { LastRun } from '../components/last-run.tsx';
 import { Loading } from '../components/loading.tsx';
@@ -95,23 +96,17 @@ function FlowCard({
           </Text>
         </div>
         <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
-          <div>
-            <Text size="xs" c="dimmed" tt="uppercase" fw={600}>
-              Last run
-            </Text>
+          <Fact label="Last run">
             <LastRun flow={flow} />
-          </div>
-          <div>
-            <Text size="xs" c="dimmed" tt="uppercase" fw={600}>
-              Next run
-            </Text>
-            <Text size="sm" data-testid="next-run">
+          </Fact>
+          <Fact label="Next run">
+            <span data-testid="next-run">
               {next ? next.toLocaleString() : 'Paused: runs only when started'}
-            </Text>
+            </span>
             <Text size="xs" c="dimmed">
               {scheduleLabel(flow.schedule)}
             </Text>
-          </div>
+          </Fact>
         </SimpleGrid>
         {canAdmin && (
           <FlowActions flow={flow} size="xs">
