@@ -25,6 +25,16 @@ const STEP = {
   enable: 7,
 } as const;
 const NEW_APP = 'new';
+const STEP_TEXT = [
+  { label: 'Exact app', description: 'Client ID and secret' },
+  { label: 'Connection', description: 'Name and app' },
+  { label: 'Authorize', description: 'Sign in at Exact' },
+  { label: 'Divisions', description: 'Pick administrations' },
+  { label: 'Test', description: 'Check it works' },
+  { label: 'Packages', description: 'What to move' },
+  { label: 'Settings', description: 'Per flow' },
+  { label: 'Enable', description: 'Now or manually' },
+] as const;
 
 /**
  * The first connection and its flows, step by step: app → connection → authorize at Exact →
@@ -42,13 +52,13 @@ export function SetupWizardPage() {
   const packages = usePackages();
   const choices = useFlowChoices(packages.data);
   // Eight steps fit in one row only as far as the screen allows: descriptions on wide screens,
-  // small labels on laptops, and on phones only the current step's label.
+  // labels from 1248 px, and below that a line of text instead of the row of icons.
   const wide = useMediaQuery('(min-width: 100em)') ?? false;
-  const labelled = useMediaQuery('(min-width: 75em)') ?? true;
-  const label = (index: number, text: string, description: string) => ({
-    ...(labelled || index === step ? { label: text } : {}),
-    ...(wide ? { description } : {}),
-  });
+  const labelled = useMediaQuery('(min-width: 78em)') ?? true;
+  const label = (index: number) => {
+    const text = STEP_TEXT[index]!;
+    return wide ? text : { label: text.label };
+  };
 
   // Back from Exact (or reloaded): continue at the first step that is not done yet.
   // A tested connection's page sends its admin here with `step=packages` to add flows.
@@ -74,13 +84,19 @@ export function SetupWizardPage() {
         </Text>
       </div>
       <ErrorAlert error={apps.error ?? connection.error ?? packages.error} />
+      {!labelled && (
+        <Text size="sm" fw={500} data-testid="wizard-step">
+          Step {Math.max(step, 0) + 1} of {STEP_TEXT.length}: {STEP_TEXT[Math.max(step, 0)]?.label}
+        </Text>
+      )}
       <Stepper
+        styles={labelled ? undefined : { steps: { display: 'none' } }}
         active={Math.max(step, 0)}
         onStepClick={setStep}
         allowNextStepsSelect={false}
         size={wide ? 'sm' : 'xs'}
       >
-        <Stepper.Step {...label(STEP.app, 'Exact app', 'Client ID and secret')}>
+        <Stepper.Step {...label(0)}>
           <Card withBorder mt="md">
             <Stack>
               <RedirectUriNotice uri={redirectUriOf(apps.data)} />
@@ -111,7 +127,7 @@ export function SetupWizardPage() {
             </Stack>
           </Card>
         </Stepper.Step>
-        <Stepper.Step {...label(STEP.connection, 'Connection', 'Name and app')}>
+        <Stepper.Step {...label(1)}>
           <Card withBorder mt="md">
             {apps.data && (
               <ConnectionForm
@@ -126,7 +142,7 @@ export function SetupWizardPage() {
             )}
           </Card>
         </Stepper.Step>
-        <Stepper.Step {...label(STEP.authorize, 'Authorize', 'Sign in at Exact')}>
+        <Stepper.Step {...label(2)}>
           <Card withBorder mt="md">
             {connection.data && (
               <Stack>
@@ -155,7 +171,7 @@ export function SetupWizardPage() {
             )}
           </Card>
         </Stepper.Step>
-        <Stepper.Step {...label(STEP.divisions, 'Divisions', 'Pick administrations')}>
+        <Stepper.Step {...label(3)}>
           <Card withBorder mt="md">
             {connection.data && (
               <Stack>
@@ -177,7 +193,7 @@ export function SetupWizardPage() {
             )}
           </Card>
         </Stepper.Step>
-        <Stepper.Step {...label(STEP.test, 'Test', 'Check it works')}>
+        <Stepper.Step {...label(4)}>
           <Card withBorder mt="md">
             {connection.data && (
               <Stack>
@@ -194,7 +210,7 @@ export function SetupWizardPage() {
             )}
           </Card>
         </Stepper.Step>
-        <Stepper.Step {...label(STEP.packages, 'Packages', 'What to move')}>
+        <Stepper.Step {...label(5)}>
           <Card withBorder mt="md">
             {packages.data && (
               <PackagesStep
@@ -205,7 +221,7 @@ export function SetupWizardPage() {
             )}
           </Card>
         </Stepper.Step>
-        <Stepper.Step {...label(STEP.settings, 'Settings', 'Per flow')}>
+        <Stepper.Step {...label(6)}>
           <Card withBorder mt="md">
             {connection.data && (
               <SettingsStep
@@ -217,7 +233,7 @@ export function SetupWizardPage() {
             )}
           </Card>
         </Stepper.Step>
-        <Stepper.Step {...label(STEP.enable, 'Enable', 'Now or manually')}>
+        <Stepper.Step {...label(7)}>
           <Card withBorder mt="md">
             {connection.data && (
               <EnableStep choices={choices} connectionId={connection.data.id} workspaceId={workspace.id} />
