@@ -168,6 +168,16 @@ describe('koppel CLI', () => {
     expect(results.find((r) => r.check === 'secret-key')).toMatchObject({ status: 'ok' });
     expect(results.find((r) => r.check === 'public-url')).toMatchObject({ status: 'fail' });
     expect(result.code).toBe(1);
+
+    const text = await run(['doctor'], {
+      KOPPEL_DATA_DIR: dataDir,
+      KOPPEL_PUBLIC_URL: 'http://127.0.0.1:9',
+      KOPPEL_METRICS_TOKEN: 'a-metrics-token-nobody-may-see',
+    });
+    expect(text.stdout).toMatch(/^Configuration \(secrets redacted\):\n {2}KOPPEL_PORT +3000\n/);
+    expect(text.stdout).toMatch(/KOPPEL_METRICS_TOKEN +\[redacted\]/);
+    expect(text.stdout).not.toContain('a-metrics-token-nobody-may-see');
+    expect(text.stdout).toMatch(/^FAIL public-url: /m);
   });
 
   it('runs `koppel worker` on the embedded database without opening any port', async () => {

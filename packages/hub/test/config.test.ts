@@ -3,8 +3,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CONFIG_SETTINGS, loadConfig } from '../src/config/config.ts';
+import { CONFIG_SETTINGS, describeConfig, loadConfig } from '../src/config/config.ts';
 import { ConfigError } from '../src/errors/hub-error.ts';
+import { PublicUrl } from '../src/platform/public-url.ts';
 
 function problemsOf(env: Record<string, string>): string[] {
   try {
@@ -30,24 +31,52 @@ describe('loadConfig', () => {
     expect(config).toMatchObject({
       port: 3000,
       host: '127.0.0.1',
-      publicUrl: 'http://127.0.0.1:3000',
       dataDir: '/srv/koppel/.koppel',
-      databaseUrl: undefined,
-      secretKey: undefined,
       logLevel: 'info',
       trustProxy: false,
       bodyLimitBytes: 1048576,
+      previousSecretKeys: [],
     });
+    // Unset: follow the bound port, the embedded database, a key file in the data dir.
+    expect([config.publicUrl, config.databaseUrl, config.secretKey]).toEqual([
+      undefined,
+      undefined,
+      undefined,
+    ]);
   });
 
-  it('derives the public URL from the port and strips a trailing slash', () => {
-    expect(loadConfig({ KOPPEL_PORT: '8080' })).toMatchObject({
-      publicUrl: 'http://127.0.0.1:8080',
-      publicUrlFromPort: true,
-    });
-    expect(loadConfig({ KOPPEL_PUBLIC_URL: 'https://koppel.example.nl/' }).publicUrl).toBe(
-      'https://koppel.example.nl',
+  it('is frozen once loaded', () => {
+    const config = loadConfig({});
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('derives the public URL from the port (the bound one with port 0) and strips a trailing slash', () => {
+    const fromPort = PublicUrl.fromConfig(loadConfig({ KOPPEL_PORT: '0' }));
+    expect(fromPort.value).toBe('http://127.0.0.1:0');
+    fromPort.listeningOn(43210);
+    expect(fromPort.value).toBe('http://127.0.0.1:43210');
+    const configured = PublicUrl.fromConfig(loadConfig({ KOPPEL_PUBLIC_URL: 'https://koppel.example.nl/' }));
+    configured.listeningOn(43210);
+    expect(configured.value).toBe('https://koppel.example.nl');
+  });
+
+  it('describes itself for koppel doctor with every secret redacted', () => {
+    const secretKey = randomBytes(32).toString('base64');
+    const described = describeConfig(
+      loadConfig({
+        DATABASE_URL: 'postgres://u:hunter2hunter2@db/koppel',
+        KOPPEL_SECRET_KEY: secretKey,
+        KOPPEL_PREVIOUS_SECRET_KEYS: randomBytes(32).toString('base64'),
+        KOPPEL_METRICS_TOKEN: 'metrics-token-secret-value',
+      }),
     );
+    const text = JSON.stringify(described);
+    for (const secret of [secretKey, 'hunter2hunter2', 'metrics-token-secret-value']) {
+      expect(text).not.toContain(secret);
+    }
+    expect(described.map((d) => d.env)).toEqual(CONFIG_SETTINGS.map((s) => s.env));
+    expect(described.find((d) => d.env === 'KOPPEL_PORT')?.value).toBe('3000');
+    expect(described.find((d) => d.env === 'KOPPEL_SECRET_KEY')?.value).toBe('[redacted]');
   });
 
   it('names the variable, the problem and the fix, for every problem at once', () => {

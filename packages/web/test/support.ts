@@ -35,8 +35,9 @@ export interface Stack {
 
 export interface StackOptions {
   /**
-   * As `npm start` runs it: exact-sim's default app registered with the hub's redirect URI, and
-   * every new workspace gets the sandbox app and connection; a worker runs the flows.
+   * As `npm start` runs it: exact-sim's default app registered with the hub's redirect URI,
+   * every new workspace gets the sandbox app and connection, and a worker runs the flows. Unlike
+   * `npm start` the connection gets no ready-made flow, so a test chooses the package itself.
    */
   sandbox?: boolean;
 }

@@ -5,7 +5,9 @@ import { RateLimitRepository } from '../auth/rate-limit-repository.ts';
 import { SessionsRepository } from '../auth/sessions-repository.ts';
 import { UsersRepository } from '../auth/users-repository.ts';
 import type { HubConfig } from '../config/config.ts';
+import { AppsService } from '../connections/apps-service.ts';
 import type { ConnectionsDeps } from '../connections/connections-deps.ts';
+import { ConnectionsService } from '../connections/connections-service.ts';
 import { ExactAccess } from '../connections/exact-access.ts';
 import { assembleFlows, type Flows } from '../flows/flows-assembly.ts';
 import { JobQueue } from '../jobs/job-queue.ts';
@@ -42,8 +44,10 @@ export interface AppServices {
   invitations: InvitationsService;
   /** Exact apps, connections, tokens and SDK clients. */
   exact: ExactAccess;
-  /** What the connection routes, jobs and checks are built from. */
-  connections: ConnectionsDeps;
+  /** What the Exact half's services, jobs and checks are built from. */
+  connectionsDeps: ConnectionsDeps;
+  apps: AppsService;
+  connections: ConnectionsService;
   /** Packages, flows, runs, destinations and Exact's webhooks for flows. */
   flows: Flows;
   /** The features whose routes, jobs and checks this process serves. */
@@ -89,6 +93,7 @@ export async function buildAppServices(
     sessionTtlHours: config.sessionTtlHours,
   });
   const exact = new ExactAccess({
+    refreshExclusion: platform.database.kind === 'pglite' ? 'in-process' : 'lease',
     db,
     secrets,
     clock,
@@ -96,6 +101,14 @@ export async function buildAppServices(
     publicUrl,
     ...(options.fetch ? { fetch: options.fetch } : {}),
   });
+  const connectionsDeps: ConnectionsDeps = {
+    exact,
+    db,
+    clock,
+    logger,
+    sessions: repositories.sessions,
+    workspaces: repositories.workspaces,
+  };
   const flows = assembleFlows({ platform, exact, queue: jobs });
   let closed = false;
   const services: AppServices = {
@@ -107,14 +120,9 @@ export async function buildAppServices(
     workspaces: new WorkspacesService({ db, workspaces: repositories.workspaces }),
     invitations,
     exact,
-    connections: {
-      exact,
-      db,
-      clock,
-      logger,
-      sessions: repositories.sessions,
-      workspaces: repositories.workspaces,
-    },
+    connectionsDeps,
+    apps: new AppsService(exact),
+    connections: new ConnectionsService(connectionsDeps),
     flows,
     features: options.features,
     async close() {

@@ -33,16 +33,22 @@ export const workspacesFeature: Feature = {
 /** The Exact half: apps, connections, OAuth, divisions, token keep-alive. */
 export const connectionsFeature: Feature = {
   name: 'connections',
-  apiRoutes: (s) => [appsRoutes(s.connections), connectionsRoutes(s.connections)],
-  rootRoutes: (s) => [oauthRoutes(s.connections, s.platform.publicUrl)],
-  jobs: (s) => Object.values(connectionsJobs(s.connections, s.jobs)),
-  doctorChecks: (s) => exactDoctorChecks(s.connections),
+  apiRoutes: (s) => [
+    appsRoutes(s.connectionsDeps, s.apps),
+    connectionsRoutes(s.connectionsDeps, s.connections),
+  ],
+  rootRoutes: (s) => [oauthRoutes(s.connectionsDeps, s.platform.publicUrl)],
+  jobs: (s) => Object.values(connectionsJobs(s.connectionsDeps, s.jobs)),
+  doctorChecks: (s) => exactDoctorChecks(s.connectionsDeps),
 };
 
 /** Packages, flows and their runs, destinations, and the receiver of Exact's webhooks. */
 export const flowsFeature: Feature = {
   name: 'flows',
-  apiRoutes: (s) => [flowsRoutes(s.flows.service, s.connections), destinationsRoutes(s.flows.destinations)],
+  apiRoutes: (s) => [
+    flowsRoutes(s.flows.service, s.connectionsDeps),
+    destinationsRoutes(s.flows.destinations),
+  ],
   rootRoutes: (s) => [webhookRoutes(s.flows.webhooks)],
   jobs: (s) => s.flows.jobs,
 };

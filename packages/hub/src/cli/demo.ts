@@ -8,6 +8,8 @@ import { loadConfig } from '../config/config.ts';
 import { demoAppsPlugin, ensureDemoApps } from '../connections/demo-sandbox.ts';
 import { exactRedirectUri } from '../connections/redirect-uri.ts';
 import { ConfigError } from '../errors/hub-error.ts';
+import { ensureDemoFlows } from '../flows/demo-flows.ts';
+import { PublicUrl } from '../platform/public-url.ts';
 import { serveHttp } from './hub.ts';
 
 const DEFAULT_SIM_PORT = 5080;
@@ -20,7 +22,7 @@ async function main(): Promise<void> {
       `EXACT_SIM_PORT: expected a TCP port number, got "${process.env.EXACT_SIM_PORT}".`,
     ]);
   }
-  if (config.port === 0 && config.publicUrlFromPort) {
+  if (config.port === 0 && config.publicUrl === undefined) {
     // The simulator registers the hub's callback before the hub listens, so the port must be known.
     throw new ConfigError([
       "KOPPEL_PORT: npm start needs a fixed port (or KOPPEL_PUBLIC_URL), because the sandbox app is registered with the hub's redirect URI before the hub starts. Leave it unset for 3000.",
@@ -31,11 +33,18 @@ async function main(): Promise<void> {
   const sim = await startSimulator({
     port: simPort,
     host: config.host,
-    defaultApp: { redirectUri: exactRedirectUri(config.publicUrl) },
+    defaultApp: { redirectUri: exactRedirectUri(PublicUrl.fromConfig(config).value) },
   });
   const features = [
     ...STANDARD_FEATURES,
-    { name: 'demo', rootRoutes: (s: AppServices) => [demoAppsPlugin(s.connections, sim)] },
+    {
+      name: 'demo',
+      rootRoutes: (s: AppServices) => [
+        demoAppsPlugin(s.connectionsDeps, sim, async () => {
+          await ensureDemoFlows(s.flows.service, s.connectionsDeps);
+        }),
+      ],
+    },
   ];
   const services = await buildAppServices(config, { features });
   const hub = await serveHttp(services);
@@ -50,7 +59,8 @@ async function main(): Promise<void> {
 
   await hub.startWorker();
   await hub.listen();
-  await ensureDemoApps(services.connections, sim);
+  await ensureDemoApps(services.connectionsDeps, sim);
+  await ensureDemoFlows(services.flows.service, services.connectionsDeps);
   const hubUrl = services.platform.publicUrl.value;
   const user = sim.defaults.user;
   process.stdout.write(`
@@ -67,7 +77,10 @@ Next steps
      connection "Sandbox connection".
   2. Open the connection, press Authorize and sign in on exact-sim's consent screen with the
      Exact login above; tick the divisions and allow.
-  3. Link divisions and press Test connection. README.md "Try it" does the same with curl.
+  3. Link divisions and press Test connection.
+  4. The connection already has the flow "Replicate to database" (into this hub's own
+     database, every 15 minutes): press Run now, watch the run's row counts, and see the
+     tables on the Data page. README.md "Try it" does the same with curl.
 
 Stop with Ctrl+C. Data stays in ${config.dataDir}; exact-sim starts fresh each time, so
 authorize again after a restart.

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { Command } from 'commander';
 import { type AppServices, buildAppServices } from '../app/app-services.ts';
 import { CORE_FEATURES, STANDARD_FEATURES } from '../app/features.ts';
-import { type HubConfig, loadConfig } from '../config/config.ts';
+import { describeConfig, type HubConfig, loadConfig } from '../config/config.ts';
 import { type DoctorResult, runDoctor, runRemoteDoctor } from '../doctor/doctor.ts';
 import { ConfigError, HubError } from '../errors/hub-error.ts';
 import { createLogger } from '../logging/logger.ts';
@@ -150,6 +150,9 @@ withCommonOptions(program.command('doctor'))
     if (options.json) {
       console.log(JSON.stringify(results, null, 2));
     } else {
+      console.log('Configuration (secrets redacted):');
+      for (const { env, value } of describeConfig(config)) console.log(`  ${env.padEnd(28)} ${value}`);
+      console.log('');
       for (const r of results) console.log(`${r.status.toUpperCase().padEnd(4)} ${r.check}: ${r.message}`);
     }
     if (results.some((r) => r.status === 'fail')) process.exitCode = 1;

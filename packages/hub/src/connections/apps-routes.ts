@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { HubError } from '../errors/hub-error.ts';
 import { access, membershipOf } from '../http/access.ts';
 import type { RoutePlugin } from '../http/route-plugin.ts';
 import { EmptyReply, WorkspaceParams, type ZodTypeProvider } from '../http/zod-schemas.ts';
+import type { AppsService } from './apps-service.ts';
 import { appGuard, guardedApp } from './connection-guards.ts';
 import type { ConnectionsDeps } from './connections-deps.ts';
 import { ExactAppView, exactAppView, RegionSchema } from './connections-views.ts';
@@ -32,10 +32,9 @@ const UpdateAppBody = z.object({
 const AppParams = z.object({ appId: z.uuid() });
 
 /** Exact apps (OAuth clients): listed per workspace, addressed by id; admin+ writes, viewers read. */
-export function appsRoutes(deps: ConnectionsDeps): RoutePlugin {
+export function appsRoutes(deps: ConnectionsDeps, apps: AppsService): RoutePlugin {
   return async (app) => {
     const r = app.withTypeProvider<ZodTypeProvider>();
-    const exact = deps.exact;
 
     r.get(
       '/workspaces/:workspaceId/apps',
@@ -49,8 +48,8 @@ export function appsRoutes(deps: ConnectionsDeps): RoutePlugin {
         },
       },
       async (request) => {
-        const rows = await exact.apps.list(membershipOf(request).workspaceId);
-        return rows.map((row) => exactAppView(row, exact.redirectUri));
+        const rows = await apps.list(membershipOf(request).workspaceId);
+        return rows.map((row) => exactAppView(row, apps.redirectUri));
       },
     );
 
@@ -68,7 +67,7 @@ export function appsRoutes(deps: ConnectionsDeps): RoutePlugin {
       },
       async (request, reply) => {
         const body = request.body;
-        const row = await exact.apps.create(membershipOf(request).workspaceId, {
+        const row = await apps.create(membershipOf(request).workspaceId, {
           title: body.title,
           clientId: body.clientId,
           clientSecret: body.clientSecret,
@@ -76,7 +75,7 @@ export function appsRoutes(deps: ConnectionsDeps): RoutePlugin {
           region: body.region,
           baseUrl: body.baseUrl ?? null,
         });
-        return reply.code(201).send(exactAppView(row, exact.redirectUri));
+        return reply.code(201).send(exactAppView(row, apps.redirectUri));
       },
     );
 
@@ -92,7 +91,7 @@ export function appsRoutes(deps: ConnectionsDeps): RoutePlugin {
           response: { 200: ExactAppView },
         },
       },
-      async (request) => exactAppView(guardedApp(request), exact.redirectUri),
+      async (request) => exactAppView(guardedApp(request), apps.redirectUri),
     );
 
     r.patch(
@@ -109,20 +108,7 @@ export function appsRoutes(deps: ConnectionsDeps): RoutePlugin {
         },
       },
       async (request) => {
-        const found = guardedApp(request);
-        const { clientId, region, baseUrl } = request.body;
-        const moved =
-          (clientId !== undefined && clientId !== found.clientId) ||
-          (region !== undefined && region !== found.region) ||
-          (baseUrl !== undefined && baseUrl !== found.baseUrl);
-        const updated = await exact.apps.update(found.id, request.body);
-        if (moved) {
-          await exact.connections.requireReauthorizationForApp(
-            found.id,
-            `The Exact app "${found.title}" now has another client ID or Exact host`,
-          );
-        }
-        return exactAppView(updated ?? found, exact.redirectUri);
+        return exactAppView(await apps.update(guardedApp(request), request.body), apps.redirectUri);
       },
     );
 
@@ -139,15 +125,7 @@ export function appsRoutes(deps: ConnectionsDeps): RoutePlugin {
         },
       },
       async (request, reply) => {
-        const found = guardedApp(request);
-        const used = await exact.apps.countConnections(found.id);
-        if (used > 0) {
-          throw new HubError(
-            'app_in_use',
-            `${used} connection(s) use this app; delete them or move them to another app first.`,
-          );
-        }
-        await exact.apps.delete(found.id);
+        await apps.delete(guardedApp(request));
         return reply.code(204).send(null);
       },
     );

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { TokenSet } from '@koppel/exact';
-import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, notInArray } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, notInArray, or, sql } from 'drizzle-orm';
 import { secretContext } from '../secrets/rotate-secrets.ts';
 import type { SecretBox } from '../secrets/secret-box.ts';
 import type { Db } from '../storage/database.ts';
@@ -86,6 +86,37 @@ export class ConnectionsRepository {
   async findById(id: string, db: Db = this.#db): Promise<ConnectionRow | undefined> {
     const [row] = await db.select().from(connections).where(eq(connections.id, id));
     return row;
+  }
+
+  /**
+   * Takes the refresh lease for `owner` unless another owner holds one that has not expired
+   * (database time). One statement: nothing stays open while the owner calls Exact.
+   * Returns false when the lease is taken, undefined when the connection does not exist.
+   */
+  async takeRefreshLease(id: string, owner: string, leaseMs: number): Promise<boolean | undefined> {
+    const [row] = await this.#db
+      .update(connections)
+      .set({
+        refreshLeaseOwner: owner,
+        refreshLeaseUntil: sql`now() + ${leaseMs} * interval '1 millisecond'`,
+      })
+      .where(
+        and(
+          eq(connections.id, id),
+          or(isNull(connections.refreshLeaseUntil), lt(connections.refreshLeaseUntil, sql`now()`)),
+        ),
+      )
+      .returning({ id: connections.id });
+    if (row) return true;
+    return (await this.findById(id)) ? false : undefined;
+  }
+
+  /** Gives the lease back, if `owner` still holds it. */
+  async releaseRefreshLease(id: string, owner: string): Promise<void> {
+    await this.#db
+      .update(connections)
+      .set({ refreshLeaseOwner: null, refreshLeaseUntil: null })
+      .where(and(eq(connections.id, id), eq(connections.refreshLeaseOwner, owner)));
   }
 
   /** Reads the row under `SELECT … FOR UPDATE`; only meaningful inside a transaction. */

@@ -1,14 +1,11 @@
-import { ExactError } from '@koppel/exact';
 import { z } from 'zod';
-import { HubError } from '../errors/hub-error.ts';
 import { access, membershipOf } from '../http/access.ts';
 import type { RoutePlugin } from '../http/route-plugin.ts';
 import { EmptyReply, iso, Timestamp, WorkspaceParams, type ZodTypeProvider } from '../http/zod-schemas.ts';
-import type { ConnectionStatus, Role } from '../storage/schema.ts';
+import type { Role } from '../storage/schema.ts';
 import { connectionGuard, guardedConnection } from './connection-guards.ts';
-import { testConnection } from './connection-test.ts';
 import type { ConnectionsDeps } from './connections-deps.ts';
-import type { ConnectionRow } from './connections-repository.ts';
+import type { ConnectionsService } from './connections-service.ts';
 import {
   ConnectionTestView,
   ConnectionView,
@@ -16,8 +13,6 @@ import {
   DivisionView,
   divisionView,
 } from './connections-views.ts';
-import { linkDivisions, refreshDivisions } from './divisions.ts';
-import { describeExactFailure } from './exact-failure.ts';
 
 const Name = z.string().trim().min(1).max(200);
 const CreateConnectionBody = z.object({ name: Name, appId: z.uuid(), active: z.boolean().default(true) });
@@ -39,29 +34,10 @@ const EventView = z.object({
 });
 const EventsQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(50) });
 
-/** What the Active toggle does to the status: problems stay visible, a paused connection shows `inactive`. */
-function statusAfterToggle(connection: ConnectionRow, active: boolean): ConnectionStatus {
-  if (connection.status === 'needs_reauth' || connection.status === 'not_authorized')
-    return connection.status;
-  if (!active) return 'inactive';
-  if (connection.status !== 'inactive') return connection.status;
-  return connection.refreshTokenEnc ? 'active' : 'not_authorized';
-}
-
-/** Turns an SDK error from a call made on the user's behalf into a 502 with the reason. */
-function exactCallFailed(error: unknown): never {
-  if (error instanceof ExactError) {
-    const failure = describeExactFailure(error);
-    throw new HubError('exact_call_failed', failure.message, { details: failure });
-  }
-  throw error;
-}
-
 /** Connections: CRUD, divisions (list, refresh from Exact, link) and the connection test. */
-export function connectionsRoutes(deps: ConnectionsDeps): RoutePlugin {
+export function connectionsRoutes(deps: ConnectionsDeps, connections: ConnectionsService): RoutePlugin {
   return async (app) => {
     const r = app.withTypeProvider<ZodTypeProvider>();
-    const exact = deps.exact;
     /** Route options for one connection: signed in, then `role` in the connection's workspace. */
     const onConnection = <S extends object>(role: Role, summary: string, schema: S) => ({
       config: { access: access.user },
@@ -80,8 +56,7 @@ export function connectionsRoutes(deps: ConnectionsDeps): RoutePlugin {
           response: { 200: z.array(ConnectionView) },
         },
       },
-      async (request) =>
-        (await exact.connections.list(membershipOf(request).workspaceId)).map(connectionView),
+      async (request) => (await connections.list(membershipOf(request).workspaceId)).map(connectionView),
     );
 
     r.post(
@@ -97,12 +72,7 @@ export function connectionsRoutes(deps: ConnectionsDeps): RoutePlugin {
         },
       },
       async (request, reply) => {
-        const { workspaceId } = membershipOf(request);
-        const found = await exact.apps.findInWorkspace(workspaceId, request.body.appId);
-        if (!found)
-          throw new HubError('app_not_found', 'appId must be an Exact app of this workspace (GET …/apps).');
-        const { name, active } = request.body;
-        const row = await exact.connections.create({ workspaceId, appId: found.id, name, active });
+        const row = await connections.create(membershipOf(request).workspaceId, request.body);
         return reply.code(201).send(connectionView(row));
       },
     );
@@ -122,13 +92,7 @@ export function connectionsRoutes(deps: ConnectionsDeps): RoutePlugin {
         response: { 200: ConnectionView },
       }),
       async (request) => {
-        const found = guardedConnection(request);
-        const { name, active } = request.body;
-        const updated = await exact.connections.update(found.id, {
-          ...(name === undefined ? {} : { name }),
-          ...(active === undefined ? {} : { active, status: statusAfterToggle(found, active) }),
-        });
-        return connectionView(updated ?? found);
+        return connectionView(await connections.update(guardedConnection(request), request.body));
       },
     );
 
@@ -138,8 +102,7 @@ export function connectionsRoutes(deps: ConnectionsDeps): RoutePlugin {
         response: { 204: EmptyReply },
       }),
       async (request, reply) => {
-        const found = guardedConnection(request);
-        await exact.connections.delete(found.id);
+        await connections.delete(guardedConnection(request));
         return reply.code(204).send(null);
       },
     );
@@ -150,8 +113,7 @@ export function connectionsRoutes(deps: ConnectionsDeps): RoutePlugin {
         response: { 200: z.array(DivisionView) },
       }),
       async (request) => {
-        const found = guardedConnection(request);
-        return (await exact.connections.listDivisions(found.id)).map(divisionView);
+        return (await connections.listDivisions(guardedConnection(request))).map(divisionView);
       },
     );
 
@@ -165,15 +127,7 @@ export function connectionsRoutes(deps: ConnectionsDeps): RoutePlugin {
         },
       ),
       async (request) => {
-        const found = guardedConnection(request);
-        if (!found.refreshTokenEnc) {
-          throw new HubError(
-            'connection_not_authorized',
-            'Authorize the connection before reading its divisions.',
-          );
-        }
-        const rows = await refreshDivisions(deps, found).catch(exactCallFailed);
-        return rows.map(divisionView);
+        return (await connections.refreshDivisions(guardedConnection(request))).map(divisionView);
       },
     );
 
@@ -184,8 +138,8 @@ export function connectionsRoutes(deps: ConnectionsDeps): RoutePlugin {
         response: { 200: z.array(DivisionView) },
       }),
       async (request) => {
-        const found = guardedConnection(request);
-        return (await linkDivisions(deps, found, request.body.codes)).map(divisionView);
+        const linked = await connections.linkDivisions(guardedConnection(request), request.body.codes);
+        return linked.map(divisionView);
       },
     );
 
@@ -195,8 +149,7 @@ export function connectionsRoutes(deps: ConnectionsDeps): RoutePlugin {
         response: { 200: ConnectionTestView },
       }),
       async (request) => {
-        const found = guardedConnection(request);
-        return testConnection(deps, found);
+        return connections.test(guardedConnection(request));
       },
     );
 
@@ -211,8 +164,7 @@ export function connectionsRoutes(deps: ConnectionsDeps): RoutePlugin {
         },
       ),
       async (request) => {
-        const found = guardedConnection(request);
-        const rows = await exact.connections.listEvents(found.id, request.query.limit);
+        const rows = await connections.events(guardedConnection(request), request.query.limit);
         return rows.map((e) => ({ ...e, createdAt: iso(e.createdAt) }));
       },
     );

@@ -54,7 +54,12 @@ const CREATES_WORKSPACE = new Set(['/api/v1/auth/signup', '/api/v1/workspaces'])
  * Demo mode only: after a sign-up or a new workspace, and before the response leaves, adds the
  * demo app, so the very next request already sees it. Hooks apply hub-wide (skip-override).
  */
-export function demoAppsPlugin(deps: ConnectionsDeps, sim: DemoSimulator): RoutePlugin {
+export function demoAppsPlugin(
+  deps: ConnectionsDeps,
+  sim: DemoSimulator,
+  /** Runs after the demo apps are in place (the demo adds its flows there). */
+  afterEnsure: () => Promise<void> = async () => {},
+): RoutePlugin {
   const plugin: RoutePlugin = async (app) => {
     app.addHook('onSend', async (request, reply, payload) => {
       if (
@@ -63,6 +68,7 @@ export function demoAppsPlugin(deps: ConnectionsDeps, sim: DemoSimulator): Route
         CREATES_WORKSPACE.has(request.routeOptions.url ?? '')
       ) {
         await ensureDemoApps(deps, sim);
+        await afterEnsure();
       }
       return payload;
     });

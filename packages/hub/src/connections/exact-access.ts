@@ -11,7 +11,7 @@ import { OAuthStatesRepository } from './oauth-states-repository.ts';
 import { PostgresRateBudget } from './rate-budget.ts';
 import { exactRedirectUri } from './redirect-uri.ts';
 import { markNeedsReauthorization } from './token-failure.ts';
-import { PostgresTokenStore } from './token-store.ts';
+import { PostgresTokenStore, type RefreshExclusion } from './token-store.ts';
 
 /** Per-call tuning of an ExactClient (interactive calls fail fast instead of waiting out limits). */
 export type ExactCallOptions = Pick<
@@ -35,6 +35,8 @@ export interface ExactAccessDeps {
   clock: Clock;
   logger: Logger;
   publicUrl: PublicUrl;
+  /** `in-process` on the embedded database (one process owns it), `lease` on shared Postgres. */
+  refreshExclusion: RefreshExclusion;
   /** The fetch every SDK client uses (tests may pass their own). */
   fetch?: typeof fetch;
 }
@@ -64,8 +66,8 @@ export class ExactAccess {
     this.oauthStates = new OAuthStatesRepository(deps.db);
     this.rateBudget = new PostgresRateBudget(deps.db);
     this.tokenStore = new PostgresTokenStore({
-      db: deps.db,
       connections: this.connections,
+      exclusion: deps.refreshExclusion,
       clock: deps.clock,
       onReauthorizationRequired: (connectionId, error) =>
         markNeedsReauthorization(this.connections, deps.logger, connectionId, error),

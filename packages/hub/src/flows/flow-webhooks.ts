@@ -1,4 +1,9 @@
-import { ExactWebhookError, isWebhookValidationRequest, verifyWebhook } from '@koppel/exact';
+import {
+  type ExactClient,
+  ExactWebhookError,
+  isWebhookValidationRequest,
+  verifyWebhook,
+} from '@koppel/exact';
 import type { Logger } from 'pino';
 import type { ConnectionsRepository } from '../connections/connections-repository.ts';
 import type { ExactAccess } from '../connections/exact-access.ts';
@@ -83,7 +88,15 @@ export class FlowWebhooks {
     const topics = new Set(
       flow.entities.map((entity) => topicOf(flow, entity)).filter((topic) => topic !== undefined),
     );
-    const { client } = await this.#exact.connectionClient(flow.connectionId);
+    let client: ExactClient;
+    try {
+      ({ client } = await this.#exact.connectionClient(flow.connectionId));
+    } catch (error) {
+      // Not authorized (yet, or any more): the schedule's tick syncs again once it is.
+      if (error instanceof HubError && error.code === 'connection_unavailable')
+        return { subscribed: 0, removed: 0 };
+      throw error;
+    }
     let subscribed = 0;
     let removed = 0;
     for (const division of wanted ? divisions : [...new Set([...linked, ...(flow.divisions ?? [])])]) {

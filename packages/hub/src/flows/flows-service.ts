@@ -138,6 +138,13 @@ export class FlowsService {
       }
       throw error;
     }
+    if (
+      this.#webhooks.wanted(flow) &&
+      !(await this.repository.streams(flow.id)).some((s) => s.webhookTopic)
+    ) {
+      // Subscriptions wait for an authorized connection; this is the first tick that has one.
+      await this.#queue.send(this.#jobs.webhooks, { flowId: flow.id });
+    }
     return this.requestRun(flow, { trigger: 'schedule' });
   }
 

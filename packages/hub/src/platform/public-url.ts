@@ -8,8 +8,8 @@ export class PublicUrl {
   readonly #configured: string | undefined;
   #fallback: string;
 
-  static fromConfig(config: { publicUrl: string; publicUrlFromPort: boolean; port: number }): PublicUrl {
-    return new PublicUrl(config.publicUrlFromPort ? undefined : config.publicUrl, config.port);
+  static fromConfig(config: { publicUrl?: string | undefined; port: number }): PublicUrl {
+    return new PublicUrl(config.publicUrl, config.port);
   }
 
   constructor(configured: string | undefined, port: number) {

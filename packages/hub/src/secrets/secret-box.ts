@@ -103,7 +103,7 @@ export class SecretBox {
 }
 
 export interface SecretKeySource {
-  secretKey: string | undefined;
+  secretKey?: string | undefined;
   previousSecretKeys: string[];
   dataDir: string;
 }

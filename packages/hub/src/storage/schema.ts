@@ -189,6 +189,12 @@ export const connections = pgTable(
     accessExpiresAt: timestamp('access_expires_at', { withTimezone: true }),
     tokenObtainedAt: timestamp('token_obtained_at', { withTimezone: true }),
     refreshUsedAt: timestamp('refresh_used_at', { withTimezone: true }),
+    /**
+     * Who may refresh the token pair now, and until when (database time). Taken and released in
+     * short statements, so no transaction waits on Exact's token endpoint (Postgres only).
+     */
+    refreshLeaseOwner: text('refresh_lease_owner'),
+    refreshLeaseUntil: timestamp('refresh_lease_until', { withTimezone: true }),
     lastTest: jsonb('last_test'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),

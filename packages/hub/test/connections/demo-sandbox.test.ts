@@ -22,7 +22,7 @@ describe('npm start demo: a ready exact-sim app in every workspace', () => {
     sim = await startSim({ defaultApp: { redirectUri: exactRedirectUri(publicUrl) } });
     t = await startExactHub(pglite, {
       env: { KOPPEL_PUBLIC_URL: publicUrl },
-      features: [{ name: 'demo', rootRoutes: (s) => [demoAppsPlugin(s.connections, sim)] }],
+      features: [{ name: 'demo', rootRoutes: (s) => [demoAppsPlugin(s.connectionsDeps, sim)] }],
     });
   });
   afterAll(async () => {
@@ -57,7 +57,7 @@ describe('npm start demo: a ready exact-sim app in every workspace', () => {
     expect(test.body.ok).toBe(true);
 
     // Idempotent: a second pass adds nothing.
-    expect(await ensureDemoApps(t.hub.services.connections, sim)).toBe(0);
+    expect(await ensureDemoApps(t.hub.services.connectionsDeps, sim)).toBe(0);
     expect((await client.get(`/api/v1/workspaces/${workspaceId}/apps`)).body).toHaveLength(1);
   });
 });

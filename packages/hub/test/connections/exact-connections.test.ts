@@ -29,7 +29,7 @@ const DAY = 24 * 60 * MINUTE;
 
 /** What the hourly keep-alive sweep does, run inline: one keep-alive per idle connection. */
 async function keepConnectionsAlive(t: TestHub) {
-  const deps = t.hub.services.connections;
+  const deps = t.hub.services.connectionsDeps;
   const outcome = { refreshed: [] as string[], needsReauth: [] as string[], failed: [] as string[] };
   for (const id of await idleConnections(deps)) {
     const result = await keepConnectionAlive(deps, id);
@@ -442,14 +442,14 @@ describe.each(BACKENDS)('Exact apps, connections, OAuth and divisions on $name',
 
     it('refreshes once when many clients in this process find the token expired', async () => {
       const connection = await connectionRow(t, connectionId);
-      const app = await new ExactAccess(t.hub.services.platform).apps.findById(connection.appId);
+      // The lease in the connection row is what keeps separate processes apart.
+      const separate = () => new ExactAccess({ ...t.hub.services.platform, refreshExclusion: 'lease' });
+      const app = await separate().apps.findById(connection.appId);
       t.clock.advance(11 * MINUTE);
       await simControl(sim, 'POST', '/clock', { advanceMs: 11 * MINUTE });
       const before = await simControl(sim, 'GET', '/stats');
-      // Separate ExactAccess instances share nothing in memory: only the row lock serialises them.
-      const clients = Array.from({ length: 4 }, () =>
-        new ExactAccess(t.hub.services.platform).client(app!, connectionId),
-      );
+      // Separate ExactAccess instances share nothing in memory: only the lease serialises them.
+      const clients = Array.from({ length: 4 }, () => separate().client(app!, connectionId));
       const users = await Promise.all(clients.flatMap((client) => [client.me(), client.me()]));
       expect(new Set(users.map((u) => u.UserID)).size).toBe(1);
       const after = await simControl(sim, 'GET', '/stats');
@@ -475,7 +475,7 @@ describe.each(BACKENDS)('Exact apps, connections, OAuth and divisions on $name',
     it('switches a connection off and on with the Active toggle', async () => {
       const off = await owner.patch(`/api/v1/connections/${connectionId}`, { active: false });
       expect(off.body).toMatchObject({ active: false, status: 'inactive' });
-      const access = new ExactAccess(t.hub.services.platform);
+      const access = t.hub.services.exact;
       await expect(access.connectionClient(connectionId)).rejects.toMatchObject({
         code: 'connection_unavailable',
       });
@@ -538,7 +538,7 @@ describe.each(BACKENDS)('Exact apps, connections, OAuth and divisions on $name',
   it('doctor checks each app against Exact and reports each connection', async () => {
     // The test hub listens on a random port while its public URL says :0; route doctor's requests to it.
     const rewrite: typeof fetch = (input, init) => fetch(String(input).replace(t.publicUrl, t.base), init);
-    const results = await runDoctor(exactDoctorChecks(t.hub.services.connections), { fetch: rewrite });
+    const results = await runDoctor(exactDoctorChecks(t.hub.services.connectionsDeps), { fetch: rewrite });
     const apps = results.filter((r) => r.check.startsWith('exact-app '));
     expect(apps.filter((r) => r.status === 'ok').length).toBeGreaterThan(0);
     const mismatch = apps.filter((r) => r.status === 'fail');

@@ -16,11 +16,14 @@ import {
 /** A hub with the Exact half registered, plus an exact-sim with a frozen clock. */
 export async function startExactHub(
   backend: Backend,
-  options: { env?: Record<string, string>; features?: Feature[] } = {},
+  options: { env?: Record<string, string>; features?: Feature[]; fetch?: typeof fetch } = {},
 ): Promise<TestHub> {
   return startTestHub(backend, {
     ...(options.env ? { env: options.env } : {}),
-    hub: { features: [...CORE_FEATURES, connectionsFeature, ...(options.features ?? [])] },
+    hub: {
+      features: [...CORE_FEATURES, connectionsFeature, ...(options.features ?? [])],
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+    },
   });
 }
 
@@ -162,8 +165,9 @@ export async function authorize(
 export async function startAuthorizedConnection(
   backend: Backend,
   name: string,
+  options: { fetch?: typeof fetch } = {},
 ): Promise<{ sim: RunningSimulator; t: TestHub; connectionId: string; authorized: { status: number } }> {
-  const [sim, t] = await Promise.all([startSim(), startExactHub(backend)]);
+  const [sim, t] = await Promise.all([startSim(), startExactHub(backend, options)]);
   try {
     const { client, workspaceId } = await signUpOwner(t.base);
     const simApp = await registerSimApp(sim, exactRedirectUri(t.publicUrl));

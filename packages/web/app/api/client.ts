@@ -1,7 +1,9 @@
 /** The hub's REST API as the dashboard calls it: same-origin cookie session plus the CSRF header. */
+import type { ErrorBody, ErrorCode } from './types.ts';
 
+/** The hub's error body, or one the client makes up when the hub did not answer with one. */
 export interface ApiErrorBody {
-  code: string;
+  code: ErrorCode | 'hub_unreachable' | `http_${number}`;
   message: string;
   details?: unknown;
 }
@@ -9,7 +11,7 @@ export interface ApiErrorBody {
 /** Every failed call ends up as one of these, so a page can always show the hub's own message. */
 export class ApiError extends Error {
   readonly status: number;
-  readonly code: string;
+  readonly code: ApiErrorBody['code'];
   readonly details: unknown;
 
   constructor(status: number, body: ApiErrorBody) {
@@ -61,7 +63,7 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
     parsed = undefined;
   }
   if (!response.ok) {
-    const error = (parsed as { error?: ApiErrorBody } | undefined)?.error;
+    const error = (parsed as Partial<ErrorBody> | undefined)?.error;
     throw new ApiError(
       response.status,
       error?.message

@@ -1,132 +1,57 @@
-/** Response shapes of the hub API (see /api/openapi.json); only the fields the dashboard reads. */
+/**
+ * The hub API's shapes as the dashboard names them, all taken from openapi.d.ts (generated from
+ * the hub's OpenAPI document by scripts/generate-api-types.ts), so they cannot drift from it.
+ */
+import type { components, paths } from './openapi.d.ts';
 
-export type Role = 'viewer' | 'admin' | 'owner';
+type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
-export interface User {
-  id: string;
-  email: string;
-  name: string;
-  totpEnabled: boolean;
-  createdAt: string;
+/** The JSON body of a route's success answer (`status`, 200 by default). */
+type Answer<P extends keyof paths, M extends Method, S extends number = 200> = paths[P][M] extends {
+  responses: { [K in S]: { content: { 'application/json': infer T } } };
 }
+  ? T
+  : never;
 
-export interface Workspace {
-  id: string;
-  name: string;
-  role: Role;
-  createdAt: string;
+export type Me = Answer<'/api/v1/me', 'get'>;
+export type User = Me['user'];
+export type Workspace = Answer<'/api/v1/workspaces', 'get'>[number];
+export type Role = Workspace['role'];
+export type LoginResult = Answer<'/api/v1/auth/login', 'post'>;
+
+export type ExactApp = Answer<'/api/v1/workspaces/{workspaceId}/apps', 'get'>[number];
+export type Region = ExactApp['region'];
+/** The regions in the order the app form offers them. */
+export const REGIONS = ['nl', 'be', 'de', 'uk', 'us', 'es', 'fr'] as const satisfies readonly Region[];
+
+export type Connection = Answer<'/api/v1/connections/{connectionId}', 'get'>;
+export type ConnectionStatus = Connection['status'];
+export type ConnectionTest = Answer<'/api/v1/connections/{connectionId}/test', 'post'>;
+export type ExactFailure = NonNullable<ConnectionTest['user']['failure']>;
+export type Division = Answer<'/api/v1/connections/{connectionId}/divisions', 'get'>[number];
+export type ConnectionEvent = Answer<'/api/v1/connections/{connectionId}/events', 'get'>[number];
+
+export type Member = Answer<'/api/v1/workspaces/{workspaceId}/members', 'get'>[number];
+export type Invitation = Answer<'/api/v1/workspaces/{workspaceId}/invitations', 'get'>[number];
+export type ApiToken = Answer<'/api/v1/tokens', 'get'>[number];
+
+/** Every code the hub can answer with (its error catalogue). */
+export type ErrorCode = components['schemas']['ErrorCode'];
+export type ErrorBody = components['schemas']['ErrorBody'];
+
+// Flows, runs, replicated tables and destinations (issue 8).
+
+/** The body a route takes (`application/json`). */
+type Body<P extends keyof paths, M extends Method> = paths[P][M] extends {
+  requestBody?: { content: { 'application/json': infer T } };
 }
+  ? T
+  : never;
 
-export interface Me {
-  user: User;
-  workspaces: Workspace[];
-  via: 'session' | 'api_token';
-  csrfToken: string | null;
-}
-
-export type LoginResult =
-  | { status: 'signed_in'; user: User; csrfToken: string }
-  | { status: 'totp_required'; csrfToken: string };
-
-export const REGIONS = ['nl', 'be', 'de', 'uk', 'us', 'es', 'fr'] as const;
-export type Region = (typeof REGIONS)[number];
-
-export interface ExactApp {
-  id: string;
-  workspaceId: string;
-  title: string;
-  clientId: string;
-  hasClientSecret: boolean;
-  hasWebhookSecret: boolean;
-  region: Region;
-  baseUrl: string | null;
-  redirectUri: string;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export type ConnectionStatus = 'not_authorized' | 'active' | 'inactive' | 'needs_reauth' | 'error';
-
-export interface ExactFailure {
-  category: string;
-  code: string;
-  reason: string | null;
-  message: string;
-}
-
-export interface ConnectionTest {
-  ok: boolean;
-  testedAt: string;
-  user: { ok: boolean; name: string | null; failure: ExactFailure | null };
-  scope: { ok: boolean; failure: ExactFailure | null };
-  divisions: { code: number; description: string | null; ok: boolean; failure: ExactFailure | null }[];
-  summary: string;
-}
-
-export interface Connection {
-  id: string;
-  workspaceId: string;
-  appId: string;
-  name: string;
-  active: boolean;
-  status: ConnectionStatus;
-  exactUser: { id: string | null; name: string | null } | null;
-  authorized: boolean;
-  tokensObtainedAt: string | null;
-  lastTest: ConnectionTest | null;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface Division {
-  code: number;
-  description: string | null;
-  country: string | null;
-  linked: boolean;
-  inScope: boolean;
-  updatedAt: string;
-}
-
-export interface ConnectionEvent {
-  id: string;
-  kind: string;
-  level: 'info' | 'warning' | 'error';
-  message: string;
-  details: unknown;
-  createdAt: string;
-}
-
-export interface Member {
-  userId: string;
-  email: string;
-  name: string;
-  role: Role;
-  joinedAt: string;
-}
-
-export interface Invitation {
-  id: string;
-  workspaceId: string;
-  email: string;
-  role: Role;
-  status: 'pending' | 'accepted' | 'revoked' | 'expired';
-  createdAt: string;
-  expiresAt: string;
-}
-
-export interface ApiToken {
-  id: string;
-  name: string;
-  prefix: string;
-  createdAt: string;
-  lastUsedAt: string | null;
-  expiresAt: string | null;
-}
-
-// Flows, runs and destinations (issue 8). Kept together so they move as one block when the
-// types are generated from the OpenAPI document.
-
-/** A flow's settings as JSON Schema (zod 4, input side): every property optional with its default. */
+/**
+ * The part of JSON Schema a package's settings use (zod 4's conversion, input side: every
+ * property optional with its default and description); the API types it as any object.
+ */
 export interface SettingsSchema {
   type?: 'object';
   properties?: Record<string, SettingSchema>;
@@ -143,123 +68,25 @@ export interface SettingSchema {
   maximum?: number;
 }
 
-export interface FlowPackage {
-  id: string;
-  title: string;
-  description: string;
-  entities: { name: string; title: string; byDefault: boolean; webhookTopic: string | null }[];
-  settingsSchema: SettingsSchema;
-}
+type PackageAnswer = Answer<'/api/v1/packages', 'get'>[number];
+export type FlowPackage = Omit<PackageAnswer, 'settingsSchema'> & { settingsSchema: SettingsSchema };
 
-export type FlowStatus = 'idle' | 'running' | 'succeeded' | 'failed' | 'needs_reauth';
+export type Flow = Answer<'/api/v1/flows/{flowId}', 'get'>;
+export type FlowStatus = Flow['status'];
+/** What a flow is changed with (PATCH); creating one takes the same plus `packageId`. */
+export type FlowChanges = Body<'/api/v1/flows/{flowId}', 'patch'>;
+export type NewFlowBody = Body<'/api/v1/connections/{connectionId}/flows', 'post'>;
 
-export interface Flow {
-  id: string;
-  workspaceId: string;
-  connectionId: string;
-  packageId: string;
-  name: string;
-  /** null = every linked division, now and later. */
-  divisions: number[] | null;
-  entities: string[];
-  /** null = the hub's own database. */
-  destinationId: string | null;
-  settings: Record<string, unknown>;
-  /** Five-field cron, UTC. */
-  schedule: string;
-  enabled: boolean;
-  status: FlowStatus;
-  lastRunId: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
+export type Run = Answer<'/api/v1/runs/{runId}', 'get'>;
+export type RunStatus = Run['status'];
+export type RunStream = Run['streams'][number];
 
-/** What a flow is created or changed with; only `packageId` is required on create. */
-export interface FlowInput {
-  packageId?: string;
-  name?: string;
-  divisions?: number[] | null;
-  entities?: string[];
-  destinationId?: string | null;
-  settings?: Record<string, unknown>;
-  schedule?: string;
-  enabled?: boolean;
-}
+export type ReplicaTable = Answer<'/api/v1/flows/{flowId}/tables', 'get'>[number];
+export type TableRows = Answer<'/api/v1/flows/{flowId}/tables/{table}/rows', 'get'>;
 
-export type RunStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'needs_reauth';
-
-export interface RunFailure {
-  code: string;
-  message: string;
-}
-
-export interface RunStream {
-  division: number;
-  entity: string;
-  status: 'succeeded' | 'failed' | 'skipped';
-  rowsRead: number;
-  rowsWritten: number;
-  rowsDeleted: number;
-  apiCalls: number;
-  cursorBefore: { rows: string; deleted: string } | null;
-  cursorAfter: { rows: string; deleted: string } | null;
-  durationMs: number;
-  error: RunFailure | null;
-  finishedAt: string;
-}
-
-export interface Run {
-  id: string;
-  flowId: string;
-  trigger: 'schedule' | 'manual' | 'resync' | 'webhook';
-  resync: boolean;
-  only: string[] | null;
-  status: RunStatus;
-  error: RunFailure | null;
-  queuedAt: string;
-  startedAt: string | null;
-  finishedAt: string | null;
-  totals: { rowsRead: number; rowsWritten: number; rowsDeleted: number; apiCalls: number };
-  streams: RunStream[];
-}
-
-export interface ReplicaTable {
-  schema: string;
-  table: string;
-  entity: string;
-  exists: boolean;
-  rows: number;
-  deletedRows: number;
-}
-
-export interface TableRows {
-  columns: string[];
-  rows: Record<string, unknown>[];
-}
-
-export interface Destination {
-  id: string;
-  workspaceId: string;
-  name: string;
-  kind: 'postgres';
-  /** The connection string without its password. */
-  location: string;
-  lastTest: DestinationTest | null;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface HubDestination {
-  name: string;
-  location: string;
-  note: string;
-}
-
-export interface DestinationTest {
-  ok: boolean;
-  serverVersion: string | null;
-  database: string | null;
-  user: string | null;
-  canCreateSchema: boolean;
-  error: RunFailure | null;
-}
+export type Destination = Answer<'/api/v1/workspaces/{workspaceId}/destinations', 'get'>[number];
+export type HubDestination = Answer<'/api/v1/workspaces/{workspaceId}/destinations/hub', 'get'>;
+export type DestinationTest = Answer<
+  '/api/v1/workspaces/{workspaceId}/destinations/{destinationId}/test',
+  'post'
+>;

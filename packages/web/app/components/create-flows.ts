@@ -1,7 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { post } from '../api/client.ts';
 import { flowKeys } from '../api/queries.ts';
-import type { Flow, FlowPackage, Run } from '../api/types.ts';
+import type { Flow, FlowPackage, NewFlowBody, Run } from '../api/types.ts';
 import { type FlowDraft, flowInputOf } from './flow-draft.ts';
 
 export interface NewFlow {
@@ -19,11 +19,8 @@ export function useCreateFlows(connectionId: string, workspaceId: string) {
     mutationFn: async ({ flows, enable }: { flows: NewFlow[]; enable: boolean }) => {
       const created: Flow[] = [];
       for (const { pkg, draft } of flows) {
-        const flow = await post<Flow>(`/connections/${connectionId}/flows`, {
-          ...flowInputOf(draft),
-          packageId: pkg.id,
-          enabled: enable,
-        });
+        const body: NewFlowBody = { ...flowInputOf(draft), packageId: pkg.id, enabled: enable };
+        const flow = await post<Flow>(`/connections/${connectionId}/flows`, body);
         if (enable) await post<Run>(`/flows/${flow.id}/run`);
         created.push(flow);
       }

@@ -1,4 +1,4 @@
-import type { Flow, FlowInput, FlowPackage } from '../api/types.ts';
+import type { Flow, FlowChanges, FlowPackage } from '../api/types.ts';
 import { nextRunOf } from './next-run.ts';
 import { type Settings, settingsProblems, settingsWithDefaults } from './settings-fields.tsx';
 
@@ -39,7 +39,7 @@ export function draftFromFlow(flow: Flow, pkg: FlowPackage | undefined): FlowDra
   };
 }
 
-export function flowInputOf(draft: FlowDraft): FlowInput {
+export function flowInputOf(draft: FlowDraft): FlowChanges {
   return { ...draft, name: draft.name.trim() };
 }
 
