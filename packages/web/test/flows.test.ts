@@ -25,10 +25,10 @@ interface ApiFlow {
 }
 
 /** Calls the hub from inside the signed-in page, with the CSRF header the dashboard sends. */
-function hubApi<T>(page: Page, method: string, path: string, body?: unknown): Promise<T> {
+async function hubApi<T>(page: Page, method: string, path: string, body?: unknown): Promise<T> {
+  const csrf = (await page.context().cookies()).find((cookie) => cookie.name === 'koppel_csrf')?.value;
   return page.evaluate(
-    async ({ method, path, body }) => {
-      const csrf = /(?:^|; )koppel_csrf=([^;]*)/.exec(document.cookie)?.[1];
+    async ({ method, path, body, csrf }) => {
       const response = await fetch(`/api/v1${path}`, {
         method,
         headers: {
@@ -39,7 +39,7 @@ function hubApi<T>(page: Page, method: string, path: string, body?: unknown): Pr
       });
       return response.json();
     },
-    { method, path, body },
+    { method, path, body, csrf },
   ) as Promise<T>;
 }
 
@@ -334,7 +334,9 @@ describe('flows in the dashboard, on the sandbox that npm start runs', { timeout
         await small.locator(ready).first().waitFor();
         await shot(small, name);
         // Wide tables scroll inside their own box; the page itself never scrolls sideways.
-        const overflow = await small.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        const overflow = await small.evaluate<number>(
+          'document.documentElement.scrollWidth - window.innerWidth',
+        );
         expect(overflow, name).toBeLessThanOrEqual(0);
       }
     } finally {

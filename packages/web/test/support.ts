@@ -66,7 +66,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   });
   const sandbox: Feature = {
     name: 'sandbox',
-    rootRoutes: (s: AppServices) => [demoAppsPlugin(s.connections, sim)],
+    rootRoutes: (s: AppServices) => [demoAppsPlugin(s.connectionsDeps, sim)],
   };
   const features = options.sandbox ? [...STANDARD_FEATURES, sandbox] : STANDARD_FEATURES;
   const hub = await createHub(config, { features, logDestination: logs });
