@@ -71,7 +71,7 @@ function SettingField({
   readOnly: boolean | undefined;
   onChange(value: unknown): void;
 }) {
-  const label = field.title ?? labelOf(name);
+  const label = field.title ?? settingLabel(name);
   const description = [field.description, defaultNote(field)].filter(Boolean).join(' ');
   const common = { label, description, disabled: readOnly, name: `setting-${name}` };
   if (field.enum) {
@@ -117,7 +117,7 @@ function SettingField({
 }
 
 /** `deleteMode` → "Delete mode". */
-const labelOf = (name: string) => {
+export const settingLabel = (name: string) => {
   const words = name
     .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
     .replace(/_/g, ' ')

@@ -79,12 +79,11 @@ function TableList({
   if (tables.length === 0) return <Text c="dimmed">This flow replicates no entity.</Text>;
   return (
     <Card withBorder padding={0}>
-      <Table.ScrollContainer minWidth={480}>
+      <Table.ScrollContainer minWidth={320}>
         <Table highlightOnHover verticalSpacing="xs" data-testid="replica-tables">
           <Table.Thead>
             <Table.Tr>
               <Table.Th>Table</Table.Th>
-              <Table.Th>Entity</Table.Th>
               <Table.Th ta="right">Rows</Table.Th>
               <Table.Th ta="right">Deleted in Exact</Table.Th>
             </Table.Tr>
@@ -103,7 +102,6 @@ function TableList({
                     {t.schema}.{t.table}
                   </Code>
                 </Table.Td>
-                <Table.Td>{t.entity}</Table.Td>
                 <Table.Td ta="right" data-testid="table-rows">
                   {t.exists ? (
                     count(t.rows)

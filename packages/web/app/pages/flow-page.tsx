@@ -31,6 +31,7 @@ import { notifyDone } from '../components/notify.ts';
 import { count, durationText, runDurationMs } from '../components/run-figures.ts';
 import { FlowStateBadges, RunStatusBadge } from '../components/run-status-badge.tsx';
 import { scheduleLabel } from '../components/schedule-input.tsx';
+import { settingLabel } from '../components/settings-fields.tsx';
 import { SubmitRow } from '../components/submit-row.tsx';
 import { submitWith } from '../components/submit-with.ts';
 import { useSession } from '../session.tsx';
@@ -129,8 +130,8 @@ function FlowDetails({ flow, pkg }: { flow: Flow; pkg: FlowPackage | undefined }
             </Anchor>
           </Fact>
           {Object.entries(flow.settings).map(([name, value]) => (
-            <Fact key={name} label={`Setting ${name}`}>
-              {String(value)}
+            <Fact key={name} label={settingLabel(name)}>
+              {typeof value === 'boolean' ? (value ? 'On' : 'Off') : String(value)}
             </Fact>
           ))}
         </SimpleGrid>
