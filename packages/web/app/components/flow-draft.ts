@@ -1,6 +1,6 @@
 import type { Flow, FlowChanges, FlowPackage } from '../api/types.ts';
 import { nextRunOf } from './next-run.ts';
-import { type Settings, settingsProblems, settingsWithDefaults } from './settings-fields.tsx';
+import { type Settings, settingsProblems, settingsWithDefaults } from './settings-values.ts';
 
 export const DEFAULT_SCHEDULE = '*/15 * * * *';
 

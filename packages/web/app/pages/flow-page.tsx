@@ -31,7 +31,7 @@ import { notifyDone } from '../components/notify.ts';
 import { count, durationText, runDurationMs } from '../components/run-figures.ts';
 import { FlowStateBadges, RunStatusBadge } from '../components/run-status-badge.tsx';
 import { scheduleLabel } from '../components/schedule-input.tsx';
-import { settingLabel } from '../components/settings-fields.tsx';
+import { settingLabel } from '../components/settings-values.ts';
 import { SubmitRow } from '../components/submit-row.tsx';
 import { submitWith } from '../components/submit-with.ts';
 import { useSession } from '../session.tsx';
