@@ -13,10 +13,28 @@ import type { FlowRow, FlowRunRow, FlowsRepository } from './flows-repository.ts
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const guarded = new WeakMap<FastifyRequest, { flow: FlowRow; run?: FlowRunRow }>();
 
-function param(request: FastifyRequest, name: string): string | undefined {
+function idParam(request: FastifyRequest, name: string): string | undefined {
   const value = (request.params as Record<string, unknown> | undefined)?.[name];
   // A malformed id is left to schema validation, which answers 400.
   return typeof value === 'string' && UUID.test(value) ? value : undefined;
+}
+
+/** Loads what `:param` names with `load`, then checks the caller's role in its flow's workspace. */
+function guard(
+  deps: Pick<ConnectionsDeps, 'workspaces'>,
+  role: Role,
+  param: string,
+  missing: () => HubError,
+  load: (id: string) => Promise<{ flow: FlowRow; run?: FlowRunRow } | undefined>,
+): preValidationAsyncHookHandler {
+  return async (request) => {
+    const id = idParam(request, param);
+    if (!id) return;
+    const found = await load(id);
+    if (!found) throw missing();
+    await requireRole(deps, request, found.flow.workspaceId, role, missing());
+    guarded.set(request, found);
+  };
 }
 
 export function flowGuard(
@@ -24,18 +42,16 @@ export function flowGuard(
   flows: FlowsRepository,
   role: Role,
 ): preValidationAsyncHookHandler {
-  return async (request) => {
-    const id = param(request, 'flowId');
-    if (!id) return;
-    const missing = new HubError(
-      'flow_not_found',
-      'No flow with this id, or you are not a member of its workspace.',
-    );
-    const flow = await flows.findById(id);
-    if (!flow) throw missing;
-    await requireRole(deps, request, flow.workspaceId, role, missing);
-    guarded.set(request, { flow });
-  };
+  return guard(
+    deps,
+    role,
+    'flowId',
+    () => new HubError('flow_not_found'),
+    async (id) => {
+      const flow = await flows.findById(id);
+      return flow ? { flow } : undefined;
+    },
+  );
 }
 
 export function runGuard(
@@ -43,19 +59,17 @@ export function runGuard(
   flows: FlowsRepository,
   role: Role,
 ): preValidationAsyncHookHandler {
-  return async (request) => {
-    const id = param(request, 'runId');
-    if (!id) return;
-    const missing = new HubError(
-      'run_not_found',
-      'No run with this id, or you are not a member of its workspace.',
-    );
-    const run = await flows.findRun(id);
-    const flow = run ? await flows.findById(run.flowId) : undefined;
-    if (!run || !flow) throw missing;
-    await requireRole(deps, request, flow.workspaceId, role, missing);
-    guarded.set(request, { flow, run });
-  };
+  return guard(
+    deps,
+    role,
+    'runId',
+    () => new HubError('run_not_found'),
+    async (id) => {
+      const run = await flows.findRun(id);
+      const flow = run ? await flows.findById(run.flowId) : undefined;
+      return run && flow ? { flow, run } : undefined;
+    },
+  );
 }
 
 export function guardedFlow(request: FastifyRequest): FlowRow {

@@ -134,8 +134,11 @@ export class FlowsRepository {
     return row!;
   }
 
-  /** A queued run of the flow that has not started and covers `stream` (for debouncing). */
-  async queuedRunCovering(flowId: string, stream: string): Promise<FlowRunRow | undefined> {
+  /**
+   * A queued run of the flow that has not started and covers `stream` (every stream when
+   * null), for debouncing.
+   */
+  async queuedRunCovering(flowId: string, stream: string | null): Promise<FlowRunRow | undefined> {
     const [row] = await this.#db
       .select()
       .from(flowRuns)
@@ -144,7 +147,9 @@ export class FlowsRepository {
           eq(flowRuns.flowId, flowId),
           eq(flowRuns.status, 'queued'),
           eq(flowRuns.resync, false),
-          or(isNull(flowRuns.only), sql`${stream} = any(${flowRuns.only})`),
+          stream === null
+            ? isNull(flowRuns.only)
+            : or(isNull(flowRuns.only), sql`${stream} = any(${flowRuns.only})`),
         ),
       )
       .limit(1);

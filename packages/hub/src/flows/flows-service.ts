@@ -287,16 +287,20 @@ export class FlowsService {
   }
 
   /**
-   * Queues a run. A webhook's run is debounced: while a run that covers the stream is still
-   * queued, that run is returned instead of a new one.
+   * Queues a run. Webhook and schedule runs are debounced: while a run that covers the same
+   * streams is still queued (a long initial load, a burst of notifications), that run is
+   * returned instead of a new one.
    */
   async requestRun(
     flow: FlowRow,
     request: { trigger: RunTrigger; resync?: boolean; only?: string[] | null },
   ): Promise<FlowRunRow> {
     const only = request.only ?? null;
-    if (request.trigger === 'webhook' && only !== null && only.length === 1) {
-      const queued = await this.repository.queuedRunCovering(flow.id, only[0] as string);
+    const debounced =
+      (request.trigger === 'webhook' && only !== null && only.length === 1) ||
+      (request.trigger === 'schedule' && only === null);
+    if (debounced) {
+      const queued = await this.repository.queuedRunCovering(flow.id, only?.[0] ?? null);
       if (queued) return queued;
     }
     const run = await this.repository.createRun({

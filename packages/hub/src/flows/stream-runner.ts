@@ -53,6 +53,13 @@ export async function runStream<S extends z.ZodObject>(
     await pkg.runStream({ ...input, progress });
     return finish('succeeded', null);
   } catch (error) {
+    if (request.signal?.aborted) {
+      // Shutdown or expiry: what committed stays, and the next run resumes from there.
+      return finish('failed', {
+        code: 'stream_aborted',
+        message: 'The run was stopped before the stream finished.',
+      });
+    }
     return finish('failed', describeFailure(error));
   } finally {
     await lease.release();
