@@ -1,8 +1,8 @@
 // exact-sim benchmark: start-up time and memory with a 1,000,000-line division, then the
 // throughput of a full sync/Financial/TransactionLines read over HTTP (rate limits off).
 // Run with `npm run bench:sim` (optional argument: number of transaction lines).
-import { readFileSync } from 'node:fs';
-import { authorizationCode } from '../support/authorization-code.ts';
+import { accessToken } from '../support/access-token.ts';
+import { cpuSecondsOf, memoryOf } from '../support/process-usage.ts';
 import { type SimulatorAnnouncement, startSimulatorChild } from '../support/simulator-child.ts';
 import { TYPICAL_TRANSACTION_LINE_FIELDS } from '../support/typical-fields.ts';
 
@@ -13,36 +13,6 @@ interface ServerInfo extends SimulatorAnnouncement {
 
 const LINES = Number(process.argv[2] ?? 1_000_000);
 const SELECT = ['Timestamp', ...TYPICAL_TRANSACTION_LINE_FIELDS].join(',');
-
-/** Resident and peak resident memory of a process, in MiB, from /proc. */
-function memoryOf(pid: number): { rss: number; peak: number } {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kib = (name: string) => Number(new RegExp(`${name}:\\s+(\\d+) kB`).exec(status)?.[1] ?? Number.NaN);
-  return { rss: kib('VmRSS') / 1024, peak: kib('VmHWM') / 1024 };
-}
-
-/** CPU seconds (user + system) the process has used, from /proc (clock ticks of 1/100 s). */
-function cpuSecondsOf(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-
-async function accessToken(info: ServerInfo): Promise<string> {
-  const code = await authorizationCode(info);
-  const token = await fetch(`${info.url}/api/oauth2/token`, {
-    method: 'POST',
-    body: new URLSearchParams({
-      grant_type: 'authorization_code',
-      code,
-      redirect_uri: info.app.redirectUri,
-      client_id: info.app.clientId,
-      client_secret: info.app.clientSecret,
-    }),
-  });
-  const body = (await token.json()) as { access_token?: string };
-  if (!body.access_token) throw new Error(`token endpoint answered ${token.status}: ${JSON.stringify(body)}`);
-  return body.access_token;
-}
 
 const { child, info } = await startSimulatorChild<ServerInfo>(new URL('./server.ts', import.meta.url), [
   String(LINES),

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { resolveSettings, SettingsError, type SimulatorOptions } from './config.ts';
 import { startSimulator } from './index.ts';
+import { StateFileError } from './state/state-file.ts';
 
 const USAGE = `Usage: exact-sim [options]
 
@@ -16,6 +17,8 @@ const USAGE = `Usage: exact-sim [options]
                         (default http://127.0.0.1:3000/oauth/exact/callback)
   --control-token <t>   require Authorization: Bearer <t> on /_sim/*
   --frozen-clock        simulated time moves only through POST /_sim/clock
+  --state <file>        keep apps, users, divisions' changes, tokens, webhook
+                        subscriptions and the clock in this JSON file across restarts
   --help                show this text
 `;
 
@@ -56,6 +59,7 @@ async function main(): Promise<void> {
         'redirect-uri': { type: 'string' },
         'control-token': { type: 'string' },
         'frozen-clock': { type: 'boolean' },
+        state: { type: 'string' },
         help: { type: 'boolean' },
       },
       strict: true,
@@ -79,12 +83,13 @@ async function main(): Promise<void> {
     fromFlags.defaultApp = { redirectUri: flags['redirect-uri'] };
   if (typeof flags['control-token'] === 'string') fromFlags.controlToken = flags['control-token'];
   if (flags['frozen-clock']) fromFlags.clock = { frozen: true };
+  if (typeof flags.state === 'string') fromFlags.stateFile = flags.state;
 
   let sim: Awaited<ReturnType<typeof startSimulator>>;
   try {
     sim = await startSimulator(resolveSettings(fromFile, fromFlags));
   } catch (error) {
-    if (error instanceof SettingsError) fail(error.message);
+    if (error instanceof SettingsError || error instanceof StateFileError) fail(error.message);
     fail(`could not start: ${(error as Error).message}`);
   }
   const { app, user, divisions } = sim.defaults;
@@ -105,6 +110,7 @@ async function main(): Promise<void> {
       `  password       ${user.password}`,
       `divisions        ${divisions.join(', ')}`,
       `clock            ${new Date(sim.clock.now()).toISOString()}${sim.clock.frozen ? ' (frozen)' : ''}`,
+      ...(sim.settings.stateFile === undefined ? [] : [`state file       ${sim.settings.stateFile}`]),
       '',
     ].join('\n'),
   );

@@ -103,6 +103,13 @@ export interface SimulatorSettings {
   behaviour: DataPlaneBehaviour;
   /** Largest accepted request body. */
   maxBodyBytes: number;
+  /**
+   * JSON file that keeps apps, users, divisions with their changes, tokens, webhook
+   * subscriptions and the clock across restarts: loaded at start, saved after changes and on stop.
+   */
+  stateFile?: string;
+  /** How long after a change the state file is saved (changes in between share one save). */
+  stateSaveDelayMs: number;
 }
 
 type DeepPartial<T> = {
@@ -148,7 +155,7 @@ export function defaultSettings(): SimulatorSettings {
       validateCallbacks: true,
     },
     defaultApp: {
-      name: 'Koppel development app',
+      name: 'Exact Online sandbox (exact-sim)',
       clientId: '3f1c2a4e-8b7d-4e21-9a6f-5c0d1e2b3a47',
       clientSecret: 'exact-sim-client-secret',
       webhookSecret: 'exact-sim-webhook-secret',
@@ -161,6 +168,7 @@ export function defaultSettings(): SimulatorSettings {
     ],
     behaviour: { ...defaultBehaviour },
     maxBodyBytes: 38 * 1024 * 1024,
+    stateSaveDelayMs: 250,
   };
 }
 
@@ -352,6 +360,8 @@ const SHAPE: Shape = {
   defaultVolumes: (value, path) => checkVolumes(value, path),
   behaviour: behaviourShape(),
   maxBodyBytes: integer(1),
+  stateFile: text,
+  stateSaveDelayMs: integer(0),
 };
 
 function merge(target: Record<string, unknown>, patch: unknown, shape: Shape, path: string): void {

@@ -125,6 +125,27 @@ export interface WebhookSubscriptionView {
   callbackUrl: string;
 }
 
+/**
+ * A division's state as the data plane saves it for `--state`: enough to generate it again
+ * (spec, creation time) plus every change made since. JSON-safe.
+ */
+export interface DivisionState {
+  info: DivisionInfo;
+  volumes: Record<string, number>;
+  createdAt: number;
+  counter: number;
+  writeSequence: number;
+  deletedLog: Record<string, unknown>[];
+  tables: Record<string, unknown>;
+}
+
+/** Everything the data plane holds that is not regenerated from the seed. JSON-safe. */
+export interface DataPlaneState {
+  divisions: DivisionState[];
+  hidSequence: number;
+  webhookSubscriptions: unknown;
+}
+
 export interface DataPlaneOptions {
   seed: number;
   clock: Clock;
@@ -153,4 +174,8 @@ export interface DataPlane {
   onChange(listener: (event: ChangeEvent) => void): void;
   /** Drops every division, record and subscription. */
   reset(): void;
+  /** The state to save for a restart (divisions, their changes, webhook subscriptions). */
+  exportState(): DataPlaneState;
+  /** Replaces everything with a saved state; throws `DivisionSpecError` when it does not fit. */
+  importState(state: DataPlaneState): void;
 }

@@ -1,6 +1,8 @@
 // Who exists in the simulated Exact Online: apps (OAuth clients), users with their
 // licensed divisions, and the block switches the control API flips to provoke Exact's
 // 403 reasons.
+
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { AppSettings } from './config.ts';
 import { SeededRandom } from './random.ts';
 
@@ -16,6 +18,22 @@ export interface SimUser {
   divisions: number[];
   blocked: boolean;
   licenseExpired: boolean;
+}
+
+/** Fresh credentials for a newly registered app (unguessable, unlike the seeded user ids). */
+export function newAppCredentials(): Pick<SimApp, 'clientId' | 'clientSecret' | 'webhookSecret'> {
+  return {
+    clientId: randomUUID(),
+    clientSecret: randomBytes(18).toString('base64url'),
+    webhookSecret: randomBytes(12).toString('base64url'),
+  };
+}
+
+/** Apps, users and blocked divisions as saved in a `--state` file. */
+export interface DirectoryState {
+  apps: SimApp[];
+  users: SimUser[];
+  blockedDivisions: number[];
 }
 
 export class DirectoryError extends Error {
@@ -47,6 +65,20 @@ export class Directory {
     }
     this.#apps.set(app.clientId, app);
     return app;
+  }
+
+  /** Changes an app's settings in place (its client id stays). */
+  updateApp(clientId: string, patch: Partial<Omit<SimApp, 'clientId'>>): SimApp {
+    const app = this.#apps.get(clientId);
+    if (!app) throw new DirectoryError('not_found', `no app with client id ${clientId}`);
+    Object.assign(app, patch);
+    return app;
+  }
+
+  removeApp(clientId: string): void {
+    if (!this.#apps.delete(clientId)) {
+      throw new DirectoryError('not_found', `no app with client id ${clientId}`);
+    }
   }
 
   app(clientId: string): SimApp | undefined {
@@ -96,6 +128,28 @@ export class Directory {
 
   isDivisionBlocked(code: number): boolean {
     return this.#blockedDivisions.has(code);
+  }
+
+  exportState(): DirectoryState {
+    return {
+      apps: this.apps().map((app) => ({ ...app })),
+      users: this.users().map((user) => ({ ...user, divisions: [...user.divisions] })),
+      blockedDivisions: [...this.#blockedDivisions],
+    };
+  }
+
+  /** Replaces everything with a saved state; new users keep getting fresh seeded ids. */
+  importState(state: DirectoryState): void {
+    this.clear();
+    for (const app of state.apps) this.addApp({ ...app });
+    for (const user of state.users) {
+      // Draw the id this user took, so the next user created gets the id it would have had.
+      this.#random.guid();
+      const copy = { ...user, divisions: [...user.divisions] };
+      this.#users.set(user.username.toLowerCase(), copy);
+      this.#usersById.set(user.id, copy);
+    }
+    for (const code of state.blockedDivisions) this.#blockedDivisions.add(code);
   }
 
   clear(): void {

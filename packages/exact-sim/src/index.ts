@@ -16,7 +16,15 @@ export type {
 } from './config.ts';
 export { DEFAULT_REDIRECT_URI, defaultSettings, resolveSettings, SettingsError } from './config.ts';
 export type { ChangeEvent, DivisionInfo, DivisionSpec, DivisionVolumes } from './contract.ts';
+export {
+  type AuthorizedClient,
+  type ExactSim,
+  type ExactSimOptions,
+  type ExactSimTokens,
+  startExactSim,
+} from './fixture.ts';
 export type { RunningSimulator, SimulatorDefaults } from './simulator.ts';
+export { StateFileError } from './state/state-file.ts';
 export { hashCode, signedNotification } from './webhooks/signing.ts';
 
 /**

@@ -1,6 +1,8 @@
 // Composition root: builds the clock, directory, token store, limiters, webhooks and the
 // control API around a data plane, and serves them all from one node:http server.
 
+import { createAppCenterHandler } from './appcenter/app-center.ts';
+import { APP_CENTER_PATH } from './appcenter/app-center-pages.ts';
 import { SimClock } from './clock.ts';
 import type { SimulatorSettings } from './config.ts';
 import type { DataPlane, DataPlaneOptions, DivisionInfo, DivisionSpec } from './contract.ts';
@@ -19,6 +21,8 @@ import { RateLimiter } from './rate-limit/rate-limiter.ts';
 import { exactError } from './server/exact-error.ts';
 import { startHttpServer } from './server/http-server.ts';
 import { htmlReply, type Outcome, type SimRequest } from './server/http-types.ts';
+import { type SimState, STATE_FORMAT, STATE_VERSION } from './state/sim-state.ts';
+import { readStateFile, StateFileError, StateWriter } from './state/state-file.ts';
 import { SimStats } from './stats.ts';
 import { WebhookDispatcher } from './webhooks/dispatcher.ts';
 
@@ -62,7 +66,13 @@ export async function runSimulator(
   deps: SimulatorDeps,
 ): Promise<RunningSimulator> {
   const log = deps.log ?? ((line: string) => process.stderr.write(`${line}\n`));
-  const clock = new SimClock({ startMs: startMs(settings), frozen: settings.clock.frozen });
+  const saved =
+    settings.stateFile === undefined ? undefined : readStateFile(settings.stateFile, settings.seed);
+  // A restored clock resumes where it stopped, or later: simulated time never runs backwards.
+  const clock = new SimClock({
+    startMs: Math.max(startMs(settings), saved?.clock ?? Number.NEGATIVE_INFINITY),
+    frozen: settings.clock.frozen,
+  });
   const directory = new Directory(settings.seed);
   const tokens = new TokenStore(settings.oauth);
   const sessions = new SessionStore(settings.oauth.sessionLifetimeMs);
@@ -97,11 +107,8 @@ export async function runSimulator(
     return currentDataPlane().createDivision(volumes === undefined ? spec : { ...spec, volumes });
   };
 
-  const seedDefaults = (): SimulatorDefaults => {
-    const divisions = settings.defaultDivisions.map((spec) => createDivision(spec).code);
+  const defaultsWith = (divisions: number[]): SimulatorDefaults => {
     const { defaultApp, defaultUser } = settings;
-    directory.addApp({ ...defaultApp });
-    directory.addUser({ ...defaultUser, divisions });
     return {
       app: {
         clientId: defaultApp.clientId,
@@ -112,6 +119,13 @@ export async function runSimulator(
       user: { username: defaultUser.username, password: defaultUser.password },
       divisions,
     };
+  };
+
+  const seedDefaults = (): SimulatorDefaults => {
+    const divisions = settings.defaultDivisions.map((spec) => createDivision(spec).code);
+    directory.addApp({ ...settings.defaultApp });
+    directory.addUser({ ...settings.defaultUser, divisions });
+    return defaultsWith(divisions);
   };
 
   const reset = (): void => {
@@ -128,7 +142,44 @@ export async function runSimulator(
     seedDefaults();
   };
 
-  const defaults = seedDefaults();
+  const restore = (state: SimState, path: string): SimulatorDefaults => {
+    try {
+      currentDataPlane().importState(state.dataPlane);
+      directory.importState(state.directory);
+      tokens.importState(state.tokens);
+    } catch (error) {
+      throw new StateFileError(
+        path,
+        `does not fit this simulator (${(error as Error).message}); move it away to start afresh.`,
+      );
+    }
+    // The settings win for the default app (e.g. the hub's redirect URI may have moved).
+    const { defaultApp } = settings;
+    if (directory.app(defaultApp.clientId)) directory.updateApp(defaultApp.clientId, { ...defaultApp });
+    else directory.addApp({ ...defaultApp });
+    return defaultsWith(state.defaultDivisions);
+  };
+  const defaults = saved ? restore(saved, settings.stateFile as string) : seedDefaults();
+  const stateWriter =
+    settings.stateFile === undefined
+      ? undefined
+      : new StateWriter(
+          settings.stateFile,
+          (): SimState => ({
+            format: STATE_FORMAT,
+            version: STATE_VERSION,
+            seed: settings.seed,
+            savedAt: new Date().toISOString(),
+            clock: clock.now(),
+            defaultDivisions: defaults.divisions,
+            directory: directory.exportState(),
+            tokens: tokens.exportState(),
+            dataPlane: currentDataPlane().exportState(),
+          }),
+          settings.stateSaveDelayMs,
+          log,
+        );
+  stateWriter?.flush();
 
   const authorize = createAuthorizeHandler({
     clock,
@@ -165,6 +216,7 @@ export async function runSimulator(
       };
     },
   });
+  const appCenter = createAppCenterHandler({ clock, directory, sessions, stats });
   const control = createControlHandler({
     settings,
     clock,
@@ -178,7 +230,14 @@ export async function runSimulator(
     reset,
   });
 
+  // Only requests other than GET change the world (writes, grants, control calls, the clock).
   const handler = async (request: SimRequest): Promise<Outcome> => {
+    const outcome = await route(request);
+    if (request.method !== 'GET' && request.method !== 'HEAD') stateWriter?.schedule();
+    return outcome;
+  };
+
+  const route = async (request: SimRequest): Promise<Outcome> => {
     const { path } = request;
     if (path.startsWith('/api/v1/')) {
       lastApiBaseUrl = request.baseUrl;
@@ -187,12 +246,14 @@ export async function runSimulator(
     if (path === '/api/oauth2/token') return token(request);
     if (path === '/api/oauth2/auth') return authorize(request);
     if (path === '/_sim' || path.startsWith('/_sim/')) return control(request);
+    if (path === APP_CENTER_PATH || path.startsWith(`${APP_CENTER_PATH}/`)) return appCenter(request);
     if (path === '/' && request.method === 'GET') {
       return htmlReply(
         200,
         '<!doctype html><title>exact-sim</title><h1>exact-sim</h1><p>A local Exact Online simulator. ' +
           'OAuth at <code>/api/oauth2/auth</code> and <code>/api/oauth2/token</code>, the REST API under ' +
-          '<code>/api/v1</code>, the test control API at <a href="/_sim/info">/_sim/info</a>.</p>',
+          '<code>/api/v1</code>, the test control API at <a href="/_sim/info">/_sim/info</a>. Register apps in the ' +
+          `<a href="${APP_CENTER_PATH}">App Center</a>.</p>`,
       );
     }
     return exactError(404, `Nothing at ${path}.`);
@@ -230,6 +291,7 @@ export async function runSimulator(
     close: async () => {
       webhooks.stop();
       await http.close();
+      stateWriter?.flush();
     },
   };
 }

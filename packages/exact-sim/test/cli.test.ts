@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -68,6 +68,36 @@ describe('exact-sim CLI', () => {
     expect(info.apps[0]!.redirectUri).toBe('http://localhost:9999/cb');
     proc.kill('SIGTERM');
     expect(await exited).toBe(0);
+  });
+
+  it('keeps the simulated world in the --state file across a stop and a start', async () => {
+    const state = join(tmpdir(), `exact-sim-cli-state-${process.pid}.json`);
+    rmSync(state, { force: true });
+    const first = run(['--port', '0', '--frozen-clock', '--state', state]);
+    const [, url] = await waitFor(first.output, /listening on (http:\/\/\S+)\n/);
+    await waitFor(first.output, /state file +\S+/);
+    const created = await fetch(`${url}/_sim/apps`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Survives Restarts', redirectUri: 'http://127.0.0.1:9/cb' }),
+    });
+    expect(created.status).toBe(201);
+    first.proc.kill('SIGTERM');
+    expect(await first.exited).toBe(0);
+    expect(readFileSync(state, 'utf8')).toContain('Survives Restarts');
+
+    const second = run(['--port', '0', '--frozen-clock', '--state', state]);
+    const [, again] = await waitFor(second.output, /listening on (http:\/\/\S+)\n/);
+    const info = (await (await fetch(`${again}/_sim/info`)).json()) as { apps: { name: string }[] };
+    expect(info.apps.map((app) => app.name)).toContain('Survives Restarts');
+    second.proc.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
+
+    writeFileSync(state, 'not json');
+    const damaged = run(['--port', '0', '--state', state]);
+    expect(await damaged.exited).toBe(2);
+    expect(damaged.output()).toContain(`exact-sim state file ${state}: is not valid JSON`);
+    rmSync(state, { force: true });
   });
 
   it('exits with status 2 and the reason for a bad flag or setting', async () => {

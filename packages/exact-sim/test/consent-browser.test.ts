@@ -1,29 +1,21 @@
 // A person's path through the authorize pages, in a real browser: login form, consent page
 // with division checkboxes, Allow / Deny, and the redirect back to the app.
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningSimulator } from '../src/simulator.ts';
+import { type AppCallback, startAppCallback } from './support/app-callback.ts';
 import { launchBrowser } from './support/browser.ts';
 import { startTestSim } from './support/sim.ts';
 
 let sim: RunningSimulator;
 let browser: Browser;
-let receiver: Server;
+let app: AppCallback;
 let redirectUri: string;
-const callbacks: URL[] = [];
+let callbacks: URL[];
 
 beforeAll(async () => {
-  receiver = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    if (url.pathname === '/oauth/exact/callback') callbacks.push(url);
-    res
-      .writeHead(200, { 'content-type': 'text/html' })
-      .end('<title>back in the app</title><h1>Back in the app</h1>');
-  });
-  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-  redirectUri = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/oauth/exact/callback`;
+  app = await startAppCallback('/oauth/exact/callback', 'back in the app');
+  ({ redirectUri, callbacks } = app);
   sim = await startTestSim({ defaultApp: { redirectUri } });
   browser = await launchBrowser();
 });
@@ -31,7 +23,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await sim?.close();
-  await new Promise((resolve) => receiver.close(resolve));
+  await app?.close();
 });
 
 function authorizeUrl(state: string): string {

@@ -148,12 +148,12 @@ describe('publicUrl', () => {
       const page = (await (
         await api(local, token.access_token, `${div}/crm/Accounts?$select=ID&$top=2`)
       ).json()) as {
-        d: { results: { __metadata: { uri: string } }[] };
+        d: { __metadata: { uri: string } }[];
       };
-      expect(page.d.results).toHaveLength(2);
-      expect(
-        page.d.results[0]!.__metadata.uri.startsWith(`https://exact-sim.example.test/api/v1/${div}/`),
-      ).toBe(true);
+      expect(page.d).toHaveLength(2);
+      expect(page.d[0]!.__metadata.uri.startsWith(`https://exact-sim.example.test/api/v1/${div}/`)).toBe(
+        true,
+      );
       const subscribe = await api(local, token.access_token, `${div}/webhooks/WebhookSubscriptions`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },

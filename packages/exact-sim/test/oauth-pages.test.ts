@@ -160,14 +160,18 @@ describe('authorize pages', () => {
     });
     expect(unknown.status).toBe(400);
     expect(unknown.headers.get('location')).toBeNull();
-    expect(await unknown.text()).toContain('Unknown application');
+    const unknownPage = await unknown.text();
+    expect(unknownPage).toContain('Unknown application');
+    expect(unknownPage).toContain('<a href="/appcenter">Open the App Center to register an app</a>');
 
     const mismatch = await fetch(authorizeUrl({ redirect_uri: 'https://evil.example/cb' }), {
       redirect: 'manual',
     });
     expect(mismatch.status).toBe(400);
     expect(mismatch.headers.get('location')).toBeNull();
-    expect(await mismatch.text()).toContain('Redirect URI mismatch');
+    const mismatchPage = await mismatch.text();
+    expect(mismatchPage).toContain('Redirect URI mismatch');
+    expect(mismatchPage).toContain(`<a href="/appcenter/apps/${sim.defaults.app.clientId}">`);
 
     const post = await authorizePost(sim, { redirectUri: 'https://evil.example/cb' });
     expect(post.status).toBe(400);

@@ -12,13 +12,17 @@ import { freePort } from './support/free-port.ts';
 import { BACKENDS, signUpOwner, startTestHub } from './support/test-hub.ts';
 
 const CLI = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
+// The CLI runs from sources: resolve the workspace packages to theirs as well (the env below is minimal).
+const SOURCES = '--conditions=koppel-source';
 
 function run(
   args: string[],
   env: Record<string, string>,
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH ?? '', ...env } });
+    const child = spawn(process.execPath, [SOURCES, CLI, ...args], {
+      env: { PATH: process.env.PATH ?? '', ...env },
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => {
@@ -38,7 +42,9 @@ function startCommand(
   upMessage: string,
 ): Promise<{ child: ChildProcess; line: Record<string, unknown>; exited: Promise<number | null> }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH ?? '', ...env } });
+    const child = spawn(process.execPath, [SOURCES, CLI, ...args], {
+      env: { PATH: process.env.PATH ?? '', ...env },
+    });
     const exited = new Promise<number | null>((done) => child.on('close', done));
     let buffer = '';
     child.stdout.on('data', (d) => {
@@ -198,7 +204,7 @@ describe('koppel CLI', () => {
   it('runs `koppel worker` as a separate process on Postgres, taking jobs a server sends', async () => {
     const postgres = BACKENDS.find((b) => b.name === 'postgres')!;
     const t = await startTestHub(postgres);
-    const worker = spawn(process.execPath, [CLI, 'worker'], {
+    const worker = spawn(process.execPath, [SOURCES, CLI, 'worker'], {
       env: {
         PATH: process.env.PATH ?? '',
         DATABASE_URL: t.config.databaseUrl!,

@@ -1,7 +1,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureWebBuilt } from '../scripts/ensure-built.ts';
-import { authenticatorCode, launchBrowser, registerSimApp, type Stack, startStack } from './support.ts';
+import { authenticatorCode, launchBrowser, registerInAppCenter, type Stack, startStack } from './support.ts';
 
 const OWNER = { email: 'olga@example.nl', name: 'Olga Owner', password: 'dashboard-password-1' };
 const shot = (page: Page, name: string) =>
@@ -28,12 +28,18 @@ describe('the dashboard in a real browser', { timeout: 60_000 }, () => {
   });
 
   /** Exact's side: log in on exact-sim, then allow or deny on its consent screen. */
-  async function answerExact(consent: 'allow' | 'deny') {
+  async function answerExact(consent: 'allow' | 'deny', appName?: string) {
     await page.waitForURL(`${stack.sim.url}/**`);
     await page.fill('input[name=username]', stack.sim.defaults.user.username);
     await page.fill('input[name=password]', stack.sim.defaults.user.password);
     await page.click('button[type=submit]');
     await page.waitForSelector('input[name=divisions]');
+    if (appName) {
+      // Exact's consent screen names the app as registered in the App Center.
+      await expect(page.locator('main').textContent()).resolves.toContain(
+        `${appName} wants to read and write`,
+      );
+    }
     await shot(page, `exact-consent-${consent}`);
     await page.click(`button[value=${consent}]`);
   }
@@ -54,7 +60,7 @@ describe('the dashboard in a real browser', { timeout: 60_000 }, () => {
     expect(redirectUri).toBe(`${stack.base}/oauth/exact/callback`);
     await expect(page.getByLabel('Copy redirect URI').isVisible()).resolves.toBe(true);
     await shot(page, 'wizard-app');
-    const credentials = await registerSimApp(stack.sim, redirectUri!);
+    const credentials = await registerInAppCenter(browser, stack.sim, 'Acme koppeling', redirectUri!);
 
     await page.fill('input[name=title]', 'Acme Exact app');
     await page.fill('input[name=clientId]', credentials.clientId);
@@ -73,7 +79,7 @@ describe('the dashboard in a real browser', { timeout: 60_000 }, () => {
     await shot(page, 'wizard-authorize');
     await page.getByRole('link', { name: 'Authorize' }).click();
 
-    await answerExact('allow');
+    await answerExact('allow', 'Acme koppeling');
     // The hub's own page confirms, then leads back into the wizard.
     await page.getByRole('heading', { name: 'Connection authorized' }).waitFor();
     await shot(page, 'hub-authorized');

@@ -12,6 +12,7 @@ import {
   STANDARD_FEATURES,
 } from '@koppel/hub';
 import { demoAppsPlugin } from '../../hub/src/connections/demo-sandbox.ts';
+import type { Browser } from 'playwright-core';
 import { freePort } from '../../hub/test/support/free-port.ts';
 
 export { launchBrowser } from '../../exact-sim/test/support/browser.ts';
@@ -83,19 +84,36 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   };
 }
 
-/** Registers an app in exact-sim's App Center whose redirect URI is the one the dashboard showed. */
-export async function registerSimApp(
+/**
+ * Registers an app the way a person does: on exact-sim's App Center page, signed in as the
+ * simulated user in a browser context of its own, with the redirect URI the dashboard showed.
+ */
+export async function registerInAppCenter(
+  browser: Browser,
   sim: RunningSimulator,
+  name: string,
   redirectUri: string,
 ): Promise<{ clientId: string; clientSecret: string; webhookSecret: string }> {
-  const response = await fetch(`${sim.url}/_sim/apps`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ name: 'Koppel dashboard test', redirectUri }),
-  });
-  if (!response.ok)
-    throw new Error(`exact-sim POST /_sim/apps → ${response.status}: ${await response.text()}`);
-  return (await response.json()) as { clientId: string; clientSecret: string; webhookSecret: string };
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    await page.goto(`${sim.url}/appcenter`);
+    await page.fill('input[name=username]', sim.defaults.user.username);
+    await page.fill('input[name=password]', sim.defaults.user.password);
+    await page.click('button[type=submit]');
+    await page.fill('input[name=name]', name);
+    await page.fill('input[name=redirect_uri]', redirectUri);
+    await page.getByRole('button', { name: 'Register app' }).click();
+    const text = async (selector: string) => ((await page.locator(selector).textContent()) ?? '').trim();
+    await page.locator('#client-secret').waitFor();
+    return {
+      clientId: await text('#client-id'),
+      clientSecret: await text('#client-secret'),
+      webhookSecret: await text('#webhook-secret'),
+    };
+  } finally {
+    await context.close();
+  }
 }
 
 const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';

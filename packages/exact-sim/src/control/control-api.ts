@@ -1,13 +1,19 @@
 // The test control API under /_sim: inspect and shape the simulated world (apps, users,
 // divisions, records), move the clock, inject faults, read statistics, reset. Documented
 // in the package README; bad input gets a 400 naming what to fix.
-import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import type { SimClock } from '../clock.ts';
 import { ClockError } from '../clock.ts';
 import { checkDivisionSpec, SettingsError, type SimulatorSettings } from '../config.ts';
 import type { DataPlane, DivisionInfo, DivisionSpec } from '../contract.ts';
 import { DivisionSpecError } from '../data/division-spec-error.ts';
-import { type Directory, DirectoryError, type SimApp, type SimUser } from '../directory.ts';
+import {
+  type Directory,
+  DirectoryError,
+  newAppCredentials,
+  type SimApp,
+  type SimUser,
+} from '../directory.ts';
 import type { FaultSettings, Faults } from '../faults.ts';
 import type { TokenStore } from '../oauth/token-store.ts';
 import { jsonReply, type Reply, type SimRequest } from '../server/http-types.ts';
@@ -139,12 +145,13 @@ export function createControlHandler(deps: ControlDeps): (request: SimRequest) =
       const redirectUri = requiredString(body, 'redirectUri');
       if (!URL.canParse(redirectUri))
         throw new ControlInputError(`"redirectUri" must be an absolute URL, got ${redirectUri}.`);
+      const generated = newAppCredentials();
       const app: SimApp = {
         name: requiredString(body, 'name'),
         redirectUri,
-        clientId: optionalString(body, 'clientId') ?? randomUUID(),
-        clientSecret: optionalString(body, 'clientSecret') ?? randomBytes(18).toString('base64url'),
-        webhookSecret: optionalString(body, 'webhookSecret') ?? randomBytes(12).toString('base64url'),
+        clientId: optionalString(body, 'clientId') ?? generated.clientId,
+        clientSecret: optionalString(body, 'clientSecret') ?? generated.clientSecret,
+        webhookSecret: optionalString(body, 'webhookSecret') ?? generated.webhookSecret,
       };
       const minutelyLimit = optionalInteger(body, 'minutelyLimit', 1);
       const dailyLimit = optionalInteger(body, 'dailyLimit', 1);

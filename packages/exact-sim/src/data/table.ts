@@ -13,6 +13,19 @@ export interface RowGenerator {
   indexOf?(key: string): number;
 }
 
+/**
+ * Everything a table changed since generation, in a JSON-safe form (for `--state` files):
+ * the change log after the generated entries, the written rows and the deleted indices.
+ */
+export interface TableChanges {
+  /** Timestamp of generated row 0: where the table's generated Timestamps started. */
+  firstTimestamp: number;
+  size: number;
+  log: [timestamp: number, index: number][];
+  written: [index: number, row: Row][];
+  deleted: number[];
+}
+
 /** Tables at or below this size keep generated rows in memory after first use. */
 const MEMO_LIMIT = 200_000;
 
@@ -49,6 +62,9 @@ export class Table {
   private readonly createdKeys = new Map<string, number>();
   private sqlOrder: number[] | null = null;
   private readonly childIndexes = new Map<string, Map<string, number[]>>();
+  private changes = 0;
+  /** Timestamp of generated row 0 (generated rows are stamped from here on). */
+  readonly firstTimestamp: number;
 
   constructor(entity: EntityDef, generator: RowGenerator, firstTimestamp: number) {
     this.entity = entity;
@@ -68,6 +84,59 @@ export class Table {
       this.logIndex[i] = i;
     }
     this.logLength = n;
+    this.firstTimestamp = firstTimestamp;
+  }
+
+  /** Grows by one with every insert, replace and remove: lets derived indexes see they are stale. */
+  get changeCount(): number {
+    return this.changes;
+  }
+
+  /** Row indices changed by log entries `from`…end (inserts and replaces; removals are not logged). */
+  loggedSince(from: number): { indices: number[]; next: number } {
+    const indices: number[] = [];
+    for (let k = Math.max(from, this.generator.count); k < this.logLength; k++) {
+      indices.push(this.logIndex[k] as number);
+    }
+    return { indices, next: this.logLength };
+  }
+
+  exportChanges(): TableChanges {
+    const log: [number, number][] = [];
+    for (let k = this.generator.count; k < this.logLength; k++) {
+      log.push([this.logTs[k] as number, this.logIndex[k] as number]);
+    }
+    const deleted: number[] = [];
+    for (let i = 0; i < this.size; i++) if (this.deletedFlags[i] !== 0) deleted.push(i);
+    return {
+      firstTimestamp: this.firstTimestamp,
+      size: this.size,
+      log,
+      written: [...this.written.entries()],
+      deleted,
+    };
+  }
+
+  /** Replays `exportChanges()` of a table generated from the same generator. */
+  importChanges(changes: TableChanges): void {
+    this.size = Math.max(this.generator.count, changes.size);
+    this.ts = grow(this.ts, this.size);
+    this.deletedFlags = grow(this.deletedFlags, this.size);
+    for (const [timestamp, index] of changes.log) {
+      this.ts[index] = timestamp;
+      this.appendLog(timestamp, index);
+    }
+    for (const [index, row] of changes.written) {
+      this.written.set(index, row);
+      if (index >= this.generator.count) this.createdKeys.set(row[this.entity.key] as string, index);
+    }
+    for (const index of changes.deleted) this.deletedFlags[index] = 1;
+    this.liveCount = this.size - changes.deleted.length;
+    if (this.memo) this.memo = new Array(this.generator.count);
+    this.keyIndex = null;
+    this.sqlOrder = null;
+    this.childIndexes.clear();
+    this.changes++;
   }
 
   isLive(index: number): boolean {
@@ -153,6 +222,7 @@ export class Table {
       order.splice(lo, 0, index);
     }
     this.childIndexes.clear();
+    this.changes++;
     return index;
   }
 
@@ -163,6 +233,7 @@ export class Table {
     this.ts[index] = timestamp;
     this.appendLog(timestamp, index);
     this.childIndexes.clear();
+    this.changes++;
   }
 
   remove(index: number): void {
@@ -173,6 +244,7 @@ export class Table {
     // A written row stays in `written`: its key keeps its place in the key order.
     if (this.memo) this.memo[index] = undefined;
     this.childIndexes.clear();
+    this.changes++;
   }
 
   private appendLog(timestamp: number, index: number): void {

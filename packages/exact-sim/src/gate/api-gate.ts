@@ -115,6 +115,13 @@ export function createApiHandler(deps: ApiGateDeps): (request: SimRequest) => Pr
         'AccessTokenInvalid',
       );
 
+    if (!directory.app(chain.clientId)) {
+      return unauthorized(
+        'Unauthorized - The app of this access token was deleted in the App Center.',
+        'AccessTokenInvalid',
+      );
+    }
+
     const { division, resource } = target;
     const accountDivision = division ?? user.divisions[0] ?? 0;
     const blockKey = `${chain.clientId}\n${user.id}\n${accountDivision}\n${endpointOf(resource)}`;

@@ -3,6 +3,8 @@
 // a redirect URI other than the registered one gets an error page, never a redirect.
 // A single POST carrying username, password and consent does the whole flow at once
 // (for tests and CI).
+
+import { APP_CENTER_PATH } from '../appcenter/app-center-pages.ts';
 import type { Clock } from '../contract.ts';
 import type { Directory, SimApp, SimUser } from '../directory.ts';
 import { type FormFields, field, parseCookies, parseForm } from '../server/form.ts';
@@ -10,6 +12,7 @@ import { htmlReply, type Reply, redirectReply, type SimRequest } from '../server
 import type { SimStats } from '../stats.ts';
 import { type AuthorizeParams, consentPage, errorPage, loginPage } from './pages.ts';
 import { SESSION_COOKIE, type SessionStore } from './sessions.ts';
+import { signIn } from './sign-in.ts';
 import type { TokenStore } from './token-store.ts';
 
 export interface AuthorizeDeps {
@@ -36,8 +39,9 @@ function resolveParams(fields: FormFields, directory: Directory): Resolved {
         errorPage(
           'Unknown application',
           clientId
-            ? `No app is registered with client_id ${clientId}. Register it through POST /_sim/apps or use the default app shown at start-up.`
+            ? `No app is registered with client_id ${clientId}. Register it in the App Center (or through POST /_sim/apps), or use the default app shown at start-up.`
             : 'The request has no client_id parameter.',
+          { href: APP_CENTER_PATH, text: 'Open the App Center to register an app' },
         ),
       ),
     };
@@ -50,6 +54,10 @@ function resolveParams(fields: FormFields, directory: Directory): Resolved {
         errorPage(
           'Redirect URI mismatch',
           `The redirect_uri ${redirectUri === undefined ? '(missing)' : JSON.stringify(redirectUri)} does not match the redirect URI registered for ${app.name}: ${JSON.stringify(app.redirectUri)}.`,
+          {
+            href: `${APP_CENTER_PATH}/apps/${encodeURIComponent(app.clientId)}`,
+            text: `Edit ${app.name} in the App Center`,
+          },
         ),
       ),
     };
@@ -146,21 +154,6 @@ export function createAuthorizeHandler(deps: AuthorizeDeps): (request: SimReques
     return backToApp(params, { error: 'access_denied', error_description: 'The user denied access.' });
   };
 
-  /** Checks username and password; returns the user or the reason to show on the login page. */
-  const signIn = (fields: FormFields): SimUser | string => {
-    const username = field(fields, 'username') ?? '';
-    const user = directory.user(username);
-    if (!user || user.password !== (field(fields, 'password') ?? '')) {
-      stats.failedLogin();
-      return 'The username or password is incorrect.';
-    }
-    if (user.blocked) {
-      stats.failedLogin();
-      return 'This user account is blocked.';
-    }
-    return user;
-  };
-
   return async (request) => {
     const now = clock.now();
     const isPost = request.method === 'POST';
@@ -192,7 +185,7 @@ export function createAuthorizeHandler(deps: AuthorizeDeps): (request: SimReques
     }
 
     if (fields.has('username')) {
-      const user = signIn(fields);
+      const user = signIn(fields, directory, stats);
       if (typeof user === 'string') return login(app, params, 401, user);
       const choice = field(fields, 'consent');
       if (choice === undefined) {

@@ -9,9 +9,10 @@ export interface AuthorizeParams {
   state: string | undefined;
 }
 
-const escapeHtml = (value: string): string => value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+export const escapeHtml = (value: string): string =>
+  value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-function layout(title: string, content: string): string {
+export function layout(title: string, content: string): string {
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -25,6 +26,8 @@ h1{font-size:1.4rem;margin-top:0}label{display:block;margin:.8rem 0 .2rem}
 input[type=text],input[type=password]{width:100%;padding:.5rem;box-sizing:border-box}
 button{margin:1rem .5rem 0 0;padding:.5rem 1.2rem}.error{color:#b00020;font-weight:600}
 fieldset{border:1px solid #ccd;margin-top:1rem}.note{color:#667;font-size:.85rem}
+table{border-collapse:collapse;font-size:.85rem}th,td{padding:.25rem .4rem;text-align:left;word-break:break-all}
+dd{margin:0 0 .6rem;word-break:break-all}
 </style>
 </head>
 <body>
@@ -49,8 +52,15 @@ function hiddenFields(params: AuthorizeParams): string {
     .join('\n');
 }
 
-const errorLine = (error: string | undefined): string =>
+export const errorLine = (error: string | undefined): string =>
   error ? `<p class="error" role="alert">${escapeHtml(error)}</p>` : '';
+
+/** Username and password inputs and the submit button of a login form. */
+export const credentialFields = `<label for="username">Username</label>
+<input type="text" id="username" name="username" autocomplete="username" required>
+<label for="password">Password</label>
+<input type="password" id="password" name="password" autocomplete="current-password" required>
+<button type="submit">Log in</button>`;
 
 export function loginPage(params: AuthorizeParams, appName: string, error?: string): string {
   return layout(
@@ -60,11 +70,7 @@ export function loginPage(params: AuthorizeParams, appName: string, error?: stri
 ${errorLine(error)}
 <form method="post" action="/api/oauth2/auth">
 ${hiddenFields(params)}
-<label for="username">Username</label>
-<input type="text" id="username" name="username" autocomplete="username" required>
-<label for="password">Password</label>
-<input type="password" id="password" name="password" autocomplete="current-password" required>
-<button type="submit">Log in</button>
+${credentialFields}
 </form>`,
   );
 }
@@ -107,6 +113,8 @@ ${boxes}
   );
 }
 
-export function errorPage(title: string, message: string): string {
-  return layout(title, `<h1>${escapeHtml(title)}</h1>\n${errorLine(message)}`);
+/** An error page; `link` adds one way forward (e.g. to the App Center). */
+export function errorPage(title: string, message: string, link?: { href: string; text: string }): string {
+  const forward = link ? `\n<p><a href="${escapeHtml(link.href)}">${escapeHtml(link.text)}</a></p>` : '';
+  return layout(title, `<h1>${escapeHtml(title)}</h1>\n${errorLine(message)}${forward}`);
 }

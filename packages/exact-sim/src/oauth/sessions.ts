@@ -43,7 +43,18 @@ export class SessionStore {
   }
 
   cookie(session: LoginSession): string {
-    return `${SESSION_COOKIE}=${session.id}; Path=/api/oauth2; HttpOnly; SameSite=Lax`;
+    // Path=/: one login serves both the authorize pages and the App Center, as on Exact.
+    return `${SESSION_COOKIE}=${session.id}; Path=/; HttpOnly; SameSite=Lax`;
+  }
+
+  /** Ends a session (log out). */
+  close(id: string | undefined): void {
+    if (id !== undefined) this.#sessions.delete(id);
+  }
+
+  /** A cookie that makes the browser forget the session. */
+  clearingCookie(): string {
+    return `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0`;
   }
 
   clear(): void {

@@ -66,6 +66,15 @@ export type AccessCheck =
   | { ok: true; chain: TokenChain }
   | { ok: false; reason: 'unknown' | 'expired' | 'revoked'; expiredAt?: number };
 
+/** Codes and token chains as saved in a `--state` file (token values are the map keys). */
+export interface TokenStoreState {
+  chainCounter: number;
+  codes: [string, CodeRecord][];
+  chains: TokenChain[];
+  access: [string, AccessRecord][];
+  refresh: [string, RefreshRecord][];
+}
+
 export class TokenStore {
   readonly #settings: OAuthSettings;
   readonly #codes = new Map<string, CodeRecord>();
@@ -179,6 +188,25 @@ export class TokenStore {
     for (const access of this.#access.values())
       if (!access.revoked && now < access.expiresAt) activeAccessTokens += 1;
     return { chains: this.#chains.size, activeAccessTokens };
+  }
+
+  exportState(): TokenStoreState {
+    return {
+      chainCounter: this.#chainCounter,
+      codes: [...this.#codes.entries()],
+      chains: [...this.#chains.values()],
+      access: [...this.#access.entries()],
+      refresh: [...this.#refresh.entries()],
+    };
+  }
+
+  importState(state: TokenStoreState): void {
+    this.clear();
+    this.#chainCounter = state.chainCounter;
+    for (const [code, record] of state.codes) this.#codes.set(code, record);
+    for (const chain of state.chains) this.#chains.set(chain.id, chain);
+    for (const [token, record] of state.access) this.#access.set(token, record);
+    for (const [token, record] of state.refresh) this.#refresh.set(token, record);
   }
 
   clear(): void {

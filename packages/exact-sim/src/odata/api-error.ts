@@ -4,6 +4,7 @@ export type ApiErrorCode =
   | 'unknown_property'
   | 'invalid_query_option'
   | 'select_required'
+  | 'filter_required'
   | 'not_found'
   | 'method_not_allowed'
   | 'malformed_body'

@@ -12,10 +12,12 @@ import {
   timestampLowerBound,
 } from '../odata/filter-compiler.ts';
 import { type FilterExpr, parseFilter } from '../odata/filter-parser.ts';
-import { compareSqlGuids } from '../odata/guid-order.ts';
 import { buildNextLink, type QueryOptions } from '../odata/query-options.ts';
 import { parseSkipToken, skipTokenLiteral } from '../odata/skiptoken.ts';
 import type { DataPlaneBehaviour } from './behaviour.ts';
+import { candidateRows, filteredByIndex, orderedByIndex } from './indexed-rows.ts';
+import { checkMandatoryFilter } from './mandatory-filtering.ts';
+import { compareSortValues, type SortValue, sortValue } from './order-index.ts';
 import { jsonResponse, textResponse } from './responses.ts';
 import type { RowSource } from './row-source.ts';
 import { type EntitySerializer, fieldGetter, planSelection, type Selection } from './serializer.ts';
@@ -63,6 +65,7 @@ export function checkEndpointRules(
       '$select=* is not supported on sync endpoints: list the fields you need in $select.',
     );
   }
+  if (behaviour.mandatoryFiltering && kind !== 'sync') checkMandatoryFilter(endpoint, options);
   if (kind === 'sync' && options.orderby.length > 0) {
     throw new ApiError(
       400,
@@ -93,26 +96,8 @@ export function compileRequestFilter(
   return { predicate: compileFilter(expr, fieldResolver(endpoint, store), endpoint.entity.typeName), expr };
 }
 
-function compareValues(type: EdmType, a: unknown, b: unknown): number {
-  if (a == null || b == null) return a == null ? (b == null ? 0 : -1) : 1;
-  switch (type) {
-    case 'Edm.Guid':
-      return compareSqlGuids(a as string, b as string);
-    case 'Edm.String': {
-      const x = (a as string).toLowerCase();
-      const y = (b as string).toLowerCase();
-      return x < y ? -1 : x > y ? 1 : 0;
-    }
-    case 'Edm.Boolean':
-      return Number(a) - Number(b);
-    default:
-      return (a as number) - (b as number);
-  }
-}
-
 interface OrderPlan {
-  terms: { type: EdmType; get: (row: Row) => unknown; descending: boolean }[];
-  keyGet: (row: Row) => unknown;
+  terms: { field: string; type: EdmType; get: (row: Row) => unknown; descending: boolean; lookup: boolean }[];
   keyType: EdmType;
 }
 
@@ -129,37 +114,61 @@ function planOrder(read: CollectionRead): OrderPlan | null {
         `No property '${term.field}' exists in type '${endpoint.entity.typeName}' at position 0.`,
       );
     }
-    return { type: field.type, get: field.get, descending: term.descending };
+    const lookup = endpoint.entity.fields.some((f) => f.name === term.field && f.lookup !== undefined);
+    return { field: term.field, type: field.type, get: field.get, descending: term.descending, lookup };
   });
-  const keyField = source.keyField;
-  return { terms, keyGet: (row) => row[keyField], keyType: source.keyType };
+  return { terms, keyType: source.keyType };
 }
 
-function orderedRows(read: CollectionRead, plan: OrderPlan, predicate: RowPredicate | null): Iterable<Row> {
-  const rows: Row[] = [];
-  for (const row of read.source.all()) {
-    if (!predicate || predicate(row)) rows.push(row);
-  }
-  const compareTuple = (values: unknown[], key: unknown, row: Row): number => {
-    for (let t = 0; t < plan.terms.length; t++) {
-      const term = plan.terms[t] as OrderPlan['terms'][number];
-      const c = compareValues(term.type, values[t], term.get(row));
-      if (c !== 0) return term.descending ? -c : c;
-    }
-    return compareValues(plan.keyType, key, plan.keyGet(row));
-  };
-  const tuples = new Map<Row, unknown[]>();
-  for (const row of rows)
-    tuples.set(
-      row,
-      plan.terms.map((term) => term.get(row)),
-    );
-  rows.sort((a, b) => compareTuple(tuples.get(a) as unknown[], plan.keyGet(a), b));
+/** The `$skiptoken` of an ordered read: the order-by values of the last row, then its key. */
+function orderedSkipToken(read: CollectionRead, plan: OrderPlan): { values: unknown[]; key: unknown } | null {
   const token = read.options.skiptoken;
-  if (token === null) return rows;
+  if (token === null) return null;
   const values = parseSkipToken(token, plan.terms.length + 1);
   const key = values.pop();
-  return rows.filter((row) => compareTuple(values, key, row) < 0);
+  return { values, key };
+}
+
+/** Small sources (and derived order-by fields) are sorted in memory on each read. */
+function sortedRows(read: CollectionRead, plan: OrderPlan): Iterable<Row> {
+  const tupleOf = (row: Row): SortValue[] => [
+    ...plan.terms.map((term) => sortValue(term.type, term.get(row))),
+    sortValue(plan.keyType, row[read.source.keyField]),
+  ];
+  const compare = (a: SortValue[], b: SortValue[]): number => {
+    for (let t = 0; t < a.length; t++) {
+      const c = compareSortValues(a[t] as SortValue, b[t] as SortValue);
+      if (c !== 0) return plan.terms[t]?.descending ? -c : c;
+    }
+    return 0;
+  };
+  const entries = [...read.source.all()].map((row) => ({ row, tuple: tupleOf(row) }));
+  entries.sort((a, b) => compare(a.tuple, b.tuple));
+  const after = orderedSkipToken(read, plan);
+  if (!after) return entries.map((entry) => entry.row);
+  const position = [...after.values, after.key].map((value, t) =>
+    sortValue(t < plan.terms.length ? (plan.terms[t]?.type as EdmType) : plan.keyType, value),
+  );
+  return entries.filter((entry) => compare(position, entry.tuple) < 0).map((entry) => entry.row);
+}
+
+/** The rows an ordered read walks, from the `$skiptoken` on. */
+function orderedRows(read: CollectionRead, plan: OrderPlan, expr: FilterExpr | null): Iterable<Row> {
+  const table = read.source.table;
+  if (!table || plan.terms.some((term) => term.lookup)) return sortedRows(read, plan);
+  return orderedByIndex(
+    table,
+    plan.terms.map(({ field, type, descending }) => ({ field, type, descending })),
+    expr,
+    orderedSkipToken(read, plan),
+  );
+}
+
+/** Fields of the entity an index can narrow a filter on: stored on the row, not derived. */
+function indexableFields(endpoint: EndpointDef): { field: string; type: EdmType }[] {
+  return endpoint.entity.fields
+    .filter((f) => f.type !== 'nav' && f.lookup === undefined)
+    .map((f) => ({ field: f.name, type: f.type as EdmType }));
 }
 
 function skipTokenFor(read: CollectionRead, plan: OrderPlan | null, row: Row): string {
@@ -180,18 +189,21 @@ export function readCollection(read: CollectionRead): ApiResponse {
 
   let rows: Iterable<Row>;
   if (plan) {
-    rows = orderedRows(read, plan, predicate);
+    rows = orderedRows(read, plan, expr);
   } else {
     let afterKey: unknown;
     if (options.skiptoken !== null) [afterKey] = parseSkipToken(options.skiptoken, 1);
     const pinned = read.source.byKey ? keyEquality(expr, read.source.keyField) : undefined;
+    const table = read.source.table;
     if (pinned !== undefined && afterKey === undefined) {
       // `ID eq guid'…'`: one lookup instead of a scan of a possibly huge table.
       const row = read.source.byKey?.(pinned);
       rows = row ? [row] : [];
     } else {
+      const indexed =
+        table && expr ? filteredByIndex(table, indexableFields(endpoint), expr, afterKey, pageSize) : null;
       const lower = endpoint.kind === 'sync' ? timestampLowerBound(expr) : Number.NEGATIVE_INFINITY;
-      rows = read.source.rows(afterKey, lower);
+      rows = indexed ?? read.source.rows(afterKey, lower);
     }
   }
 
@@ -201,9 +213,8 @@ export function readCollection(read: CollectionRead): ApiResponse {
   const parts: string[] = [];
   let last: Row | null = null;
   let more = false;
-  const filtered = !plan && predicate !== null;
   for (const row of rows) {
-    if (filtered && !(predicate as RowPredicate)(row)) continue;
+    if (predicate && !predicate(row)) continue;
     if (toSkip > 0) {
       toSkip--;
       continue;
@@ -218,11 +229,18 @@ export function readCollection(read: CollectionRead): ApiResponse {
   const remaining = top === null ? null : top - parts.length;
   const hasNext = more && last !== null && (remaining === null || remaining > 0);
 
-  if (behaviour.bareArrayForSmallTop && top !== null && top <= pageSize && !options.inlineCount) {
+  if (
+    behaviour.bareArrayForSmallTop &&
+    endpoint.kind === 'standard' &&
+    endpoint.source.type !== 'me' &&
+    top !== null &&
+    top <= pageSize &&
+    !options.inlineCount
+  ) {
     return jsonResponse(200, `{"d":[${parts.join(',')}]}`);
   }
   let body = '{"d":{';
-  if (options.inlineCount) body += `"__count":"${countMatches(read, predicate)}",`;
+  if (options.inlineCount) body += `"__count":"${countMatches(read, predicate, expr)}",`;
   body += `"results":[${parts.join(',')}]`;
   if (hasNext) {
     const next = buildNextLink(
@@ -236,10 +254,12 @@ export function readCollection(read: CollectionRead): ApiResponse {
   return jsonResponse(200, `${body}}}`);
 }
 
-function countMatches(read: CollectionRead, predicate: RowPredicate | null): number {
+function countMatches(read: CollectionRead, predicate: RowPredicate | null, expr: FilterExpr | null): number {
   if (!predicate) return read.source.size();
+  const table = read.source.table;
+  const rows = (table && candidateRows(table, indexableFields(read.endpoint), expr)) ?? read.source.all();
   let count = 0;
-  for (const row of read.source.all()) if (predicate(row)) count++;
+  for (const row of rows) if (predicate(row)) count++;
   return count;
 }
 
@@ -248,8 +268,8 @@ export function countCollection(read: CollectionRead): ApiResponse {
   const { options, endpoint } = read;
   if (endpoint.kind !== 'standard' && options.skip !== null)
     checkEndpointRules(endpoint, options, read.behaviour);
-  const { predicate } = compileRequestFilter(endpoint, read.store, options.filter);
-  let count = countMatches(read, predicate);
+  const { predicate, expr } = compileRequestFilter(endpoint, read.store, options.filter);
+  let count = countMatches(read, predicate, expr);
   if (options.skip !== null) count = Math.max(0, count - options.skip);
   if (options.top !== null) count = Math.min(count, options.top);
   return textResponse(200, String(count));

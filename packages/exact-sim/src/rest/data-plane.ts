@@ -14,6 +14,7 @@ import type {
   ChangeEvent,
   DataPlane,
   DataPlaneOptions,
+  DataPlaneState,
   DivisionInfo,
   DivisionSpec,
   MutationRequest,
@@ -21,13 +22,13 @@ import type {
   WebhookSubscriptionView,
 } from '../contract.ts';
 import { DivisionSpecError } from '../data/division-spec-error.ts';
-import { DivisionStore } from '../data/division-store.ts';
+import { type DeletedRow, DivisionStore } from '../data/division-store.ts';
 import { firstNames, surnames } from '../data/dutch-vocabulary.ts';
 import { defaultVolumes, GenerationContext, tableSalt, type Volumes } from '../data/generation-context.ts';
 import { applyMutations } from '../data/mutations.ts';
 import { hash, Rand } from '../data/random.ts';
 import { type Actor, RecordWriter } from '../data/record-writer.ts';
-import type { Row } from '../data/table.ts';
+import type { Row, Table, TableChanges } from '../data/table.ts';
 import { ApiError } from '../odata/api-error.ts';
 import { startOfDay, toWallClock } from '../odata/dutch-time.ts';
 import { parseFilter } from '../odata/filter-parser.ts';
@@ -110,6 +111,14 @@ function parseKey(literal: string, type: EdmType): unknown {
   );
 }
 
+/** The tables of a division built so far (a table can be built on its first use). */
+function materializedTables(store: DivisionStore): [string, Table][] {
+  return Object.keys(store.tables).flatMap((name): [string, Table][] => {
+    const property = Object.getOwnPropertyDescriptor(store.tables, name);
+    return property && 'value' in property ? [[name, property.value as Table]] : [];
+  });
+}
+
 /** Builds the data plane: catalogue, seeded divisions, OData reads and writes. */
 export function createDataPlane(options: DataPlaneFactoryOptions): DataPlane {
   const behaviour: DataPlaneBehaviour = { ...defaultBehaviour, ...options.behaviour };
@@ -145,7 +154,7 @@ export function createDataPlane(options: DataPlaneFactoryOptions): DataPlane {
     return store;
   }
 
-  function createDivision(spec: DivisionSpec): DivisionInfo {
+  function createDivision(spec: DivisionSpec, createdAt = wallNow()): DivisionInfo {
     const volumes = resolveVolumes(spec);
     let code = spec.code;
     if (code === undefined) {
@@ -171,10 +180,66 @@ export function createDataPlane(options: DataPlaneFactoryOptions): DataPlane {
     };
     const r = new Rand(hash(seed, code, tableSalt.User, 1));
     const owner = `${r.pick(firstNames).name} ${r.pick(surnames)}`;
-    const now = wallNow();
-    const ctx = new GenerationContext(seed, code, volumes, startOfDay(now), owner);
-    divisions.set(code, new DivisionStore(info, ctx, now));
+    const ctx = new GenerationContext(seed, code, volumes, startOfDay(createdAt), owner);
+    divisions.set(code, new DivisionStore(info, ctx, createdAt));
     return { ...info };
+  }
+
+  function exportState(): DataPlaneState {
+    return {
+      hidSequence,
+      webhookSubscriptions: webhooks.exportState(),
+      divisions: [...divisions.values()].map((store) => ({
+        info: { ...store.info },
+        volumes: { ...store.ctx.volumes },
+        createdAt: store.createdAt,
+        counter: store.counter,
+        writeSequence: store.writeSequence,
+        deletedLog: store.deletedLog,
+        tables: Object.fromEntries(
+          materializedTables(store).map(([name, table]) => [name, table.exportChanges()]),
+        ),
+      })),
+    };
+  }
+
+  function importState(state: DataPlaneState): void {
+    divisions.clear();
+    webhooks.clear();
+    for (const saved of state.divisions) {
+      const { info } = saved;
+      createDivision(
+        { code: info.code, description: info.description, country: info.country, volumes: saved.volumes },
+        saved.createdAt,
+      );
+      const store = divisions.get(info.code) as DivisionStore;
+      Object.assign(store.info, info);
+      store.writeSequence = saved.writeSequence;
+      store.deletedLog.push(...(saved.deletedLog as DeletedRow[]));
+      // Tables built on first use take the next Timestamps then: build them again in the same
+      // order from the same counter, so their generated rows get the Timestamps they had.
+      const tables = Object.entries(saved.tables as Record<string, TableChanges>).sort(
+        ([, a], [, b]) => a.firstTimestamp - b.firstTimestamp,
+      );
+      for (const [name, changes] of tables) {
+        if (!(name in store.tables)) {
+          throw new DivisionSpecError(
+            `Saved division ${info.code} has a table ${name} this simulator does not know.`,
+          );
+        }
+        store.counter = changes.firstTimestamp - 1;
+        const table = store.tables[name as TableName];
+        if (table.firstTimestamp !== changes.firstTimestamp) {
+          throw new DivisionSpecError(
+            `Saved division ${info.code}: table ${name} was generated differently (Timestamps from ${changes.firstTimestamp}, now ${table.firstTimestamp}).`,
+          );
+        }
+        table.importChanges(changes);
+      }
+      store.counter = saved.counter;
+    }
+    hidSequence = state.hidSequence;
+    webhooks.importState(state.webhookSubscriptions);
   }
 
   function serializerFactory(
@@ -443,7 +508,8 @@ export function createDataPlane(options: DataPlaneFactoryOptions): DataPlane {
       store,
       resourceUrl,
       options,
-      behaviour,
+      // The parent's key already narrows a navigation read: no mandatory filter.
+      behaviour: { ...behaviour, mandatoryFiltering: false },
       serializer: serializerFactory(childEndpoint, store, resourceUrl, divisionUrl),
     };
     return readCollection(collection);
@@ -461,7 +527,7 @@ export function createDataPlane(options: DataPlaneFactoryOptions): DataPlane {
   }
 
   return {
-    createDivision,
+    createDivision: (spec) => createDivision(spec),
     getDivision: (code) => {
       const info = divisions.get(code)?.info;
       return info ? { ...info } : undefined;
@@ -481,5 +547,7 @@ export function createDataPlane(options: DataPlaneFactoryOptions): DataPlane {
       webhooks.clear();
       hidSequence = 0;
     },
+    exportState,
+    importState,
   };
 }

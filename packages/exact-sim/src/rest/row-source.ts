@@ -22,6 +22,8 @@ export interface RowSource {
   all(): Iterable<Row>;
   /** Number of rows when no filter applies. */
   size(): number;
+  /** The table behind a source in key order (standard and bulk endpoints): reads may use its indexes. */
+  table?: Table;
 }
 
 function* liveRows(table: Table): Generator<Row> {
@@ -54,6 +56,7 @@ export function tableKeyOrderSource(table: Table): RowSource {
     },
     all: () => liveRows(table),
     size: () => table.liveCount,
+    table,
   };
 }
 

@@ -139,4 +139,22 @@ export class WebhookSubscriptions {
     this.byDivision.clear();
     this.sequence = 0;
   }
+
+  exportState(): { sequence: number; subscriptions: Subscription[] } {
+    const subscriptions: Subscription[] = [];
+    for (const map of this.byDivision.values()) subscriptions.push(...map.values());
+    return { sequence: this.sequence, subscriptions };
+  }
+
+  importState(state: unknown): void {
+    const saved = state as { sequence?: unknown; subscriptions?: unknown } | null;
+    if (typeof saved?.sequence !== 'number' || !Array.isArray(saved.subscriptions)) {
+      throw new TypeError('webhook subscriptions: expected {sequence, subscriptions[]}');
+    }
+    this.clear();
+    this.sequence = saved.sequence;
+    for (const subscription of saved.subscriptions as Subscription[]) {
+      this.division(subscription.division).set(subscription.id, subscription);
+    }
+  }
 }

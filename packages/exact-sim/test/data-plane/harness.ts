@@ -110,6 +110,7 @@ export function errorMessage(response: ApiResponse): string {
 
 export type Rows = Record<string, unknown>[];
 
-export function results(d: Record<string, unknown>): Rows {
-  return d.results as Rows;
+/** The rows of a collection `d`, in either envelope: `{"results":[…]}` or the bare array. */
+export function results(d: Record<string, unknown> | unknown[]): Rows {
+  return (Array.isArray(d) ? d : d.results) as Rows;
 }

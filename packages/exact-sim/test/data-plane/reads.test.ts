@@ -264,13 +264,80 @@ describe('current/Me and divisions', () => {
 });
 
 describe('optional envelope behaviour', () => {
-  it('answers {"d":[…]} for a small $top when bareArrayForSmallTop is on', async () => {
-    const h = harness({ behaviour: { bareArrayForSmallTop: true } });
+  it('answers a standard read with $top up to the page size as a bare {"d":[…]}, as Exact does', async () => {
+    const h = harness();
     const body = json(await h.get('crm/Accounts', '$top=2&$select=ID')) as { d: unknown };
     expect(Array.isArray(body.d)).toBe(true);
     expect((body.d as unknown[]).length).toBe(2);
+    const atPageSize = json(await h.get('crm/Accounts', '$top=60&$select=ID')) as { d: unknown };
+    expect(Array.isArray(atPageSize.d)).toBe(true);
     const big = json(await h.get('crm/Accounts', '$top=100&$select=ID')) as { d: { results: unknown[] } };
     expect(Array.isArray(big.d.results)).toBe(true);
+    const noTop = json(await h.get('crm/Accounts', '$select=ID')) as { d: { results: unknown[] } };
+    expect(Array.isArray(noTop.d.results)).toBe(true);
+    const counted = json(await h.get('crm/Accounts', '$top=2&$select=ID&$inlinecount=allpages')) as {
+      d: { results: unknown[]; __count: string };
+    };
+    expect(counted.d.results).toHaveLength(2);
+    const sync = json(await h.get('sync/CRM/Accounts', '$top=5&$select=ID&$filter=Timestamp gt 0L')) as {
+      d: { results: unknown[] };
+    };
+    expect(sync.d.results).toHaveLength(5);
+    const bulk = json(await h.get('bulk/CRM/Accounts', '$top=5&$select=ID')) as { d: { results: unknown[] } };
+    expect(bulk.d.results).toHaveLength(5);
+    const empty = json(await h.get('crm/Accounts', "$top=1&$filter=Name eq 'nobody here'")) as { d: unknown };
+    expect(empty.d).toEqual([]);
+  });
+
+  it('serves salesorder/SalesOrderLines with rows that belong to existing orders', async () => {
+    const h = harness();
+    const lines = results(await h.d('salesorder/SalesOrderLines', '$select=ID,OrderID,LineNumber'));
+    expect(lines.length).toBeGreaterThan(15);
+    const orders = new Set(
+      results(await h.d('salesorder/SalesOrders', '$select=OrderID')).map((row) => row.OrderID),
+    );
+    for (const line of lines) expect(orders.has(line.OrderID)).toBe(true);
+  });
+
+  it('finds by key with $filter=ID eq guid and $top=1 as {"d":[record]} (picqer find())', async () => {
+    const h = harness();
+    const [first] = results(await h.d('crm/Accounts', '$select=ID,Name&$top=3'));
+    const id = (first as Record<string, unknown>).ID as string;
+    const body = json(await h.get('crm/Accounts', `$filter=ID eq guid'${id}'&$top=1`)) as {
+      d: Record<string, unknown>[];
+    };
+    expect(Array.isArray(body.d)).toBe(true);
+    expect(body.d).toHaveLength(1);
+    expect(body.d[0]?.ID).toBe(id);
+    expect(body.d[0]?.Name).toBe((first as Record<string, unknown>).Name);
+    expect(body.d[0]?.__metadata).toEqual({
+      uri: `${BASE}/api/v1/7/crm/Accounts(guid'${id}')`,
+      type: 'Exact.Web.Api.Models.Account',
+    });
+  });
+
+  it('keeps {"d":{"results":[…]}} for a small $top when bareArrayForSmallTop is off', async () => {
+    const h = harness({ behaviour: { bareArrayForSmallTop: false } });
+    const body = json(await h.get('crm/Accounts', '$top=2&$select=ID')) as { d: { results: unknown[] } };
+    expect(body.d.results).toHaveLength(2);
+  });
+
+  it('refuses unfiltered reads of endpoints with a sync twin when mandatoryFiltering is on', async () => {
+    const on = harness({ behaviour: { mandatoryFiltering: true } });
+    const refused = await on.get('crm/Accounts', '$select=ID');
+    expect(refused.status).toBe(400);
+    expect(errorMessage(refused)).toMatch(/^Mandatory filtering: add a \$filter .*sync\/CRM\/Accounts/);
+    const bulk = await on.get('bulk/Financial/TransactionLines', '$select=ID');
+    expect(bulk.status).toBe(400);
+    expect(errorMessage(bulk)).toContain('sync/Financial/TransactionLines');
+    expect((await on.get('crm/Accounts', "$select=ID&$filter=Name ne ''")).status).toBe(200);
+    // No sync twin: no filter needed.
+    expect((await on.get('system/Divisions', '$select=Code')).status).toBe(200);
+    expect((await on.get('webhooks/WebhookSubscriptions', '$select=ID')).status).toBe(200);
+    // Sync endpoints themselves keep their own rules.
+    expect((await on.get('sync/CRM/Accounts', '$select=ID')).status).toBe(200);
+    const off = harness();
+    expect((await off.get('crm/Accounts', '$select=ID')).status).toBe(200);
   });
 
   it('requires $select on standard endpoints when requireSelectOnStandard is on', async () => {

@@ -1,11 +1,12 @@
 #!/usr/bin/env node
+import { join } from 'node:path';
 // `npm start`: the hub on the embedded database, an Exact Online simulator beside it, and the
 // simulator's default app registered in every workspace, so a newcomer can sign up and
 // authorize at once. For a real Exact account run `koppel start` instead.
 import { type AppServices, buildAppServices } from '../app/app-services.ts';
 import { STANDARD_FEATURES } from '../app/features.ts';
-import { loadConfig } from '../config/config.ts';
-import { demoAppsPlugin, ensureDemoApps } from '../connections/demo-sandbox.ts';
+import { IN_MEMORY_DATA_DIR, loadConfig } from '../config/config.ts';
+import { DEMO_APP_TITLE, demoAppsPlugin, ensureDemoApps } from '../connections/demo-sandbox.ts';
 import { exactRedirectUri } from '../connections/redirect-uri.ts';
 import { ConfigError } from '../errors/hub-error.ts';
 import { ensureDemoFlows } from '../flows/demo-flows.ts';
@@ -30,10 +31,15 @@ async function main(): Promise<void> {
   }
   // A development dependency: imported only when the demo runs, so the hub does not need it installed.
   const { startSimulator } = await import('@koppel/exact-sim');
+  // The simulator keeps its world (apps, tokens, changes, clock) beside the hub's data, so the
+  // connections the hub shows stay authorized across restarts.
+  const simState =
+    config.dataDir === IN_MEMORY_DATA_DIR ? undefined : join(config.dataDir, 'exact-sim-state.json');
   const sim = await startSimulator({
     port: simPort,
     host: config.host,
-    defaultApp: { redirectUri: exactRedirectUri(PublicUrl.fromConfig(config).value) },
+    defaultApp: { name: DEMO_APP_TITLE, redirectUri: exactRedirectUri(PublicUrl.fromConfig(config).value) },
+    ...(simState === undefined ? {} : { stateFile: simState }),
   });
   const features = [
     ...STANDARD_FEATURES,
@@ -69,6 +75,7 @@ and an Exact Online simulator with a ready demo app.
 
   Hub             ${hubUrl}   (API reference: ${hubUrl}/api/openapi.json)
   exact-sim       ${sim.url}   (divisions ${sim.defaults.divisions.join(', ')})
+  App Center      ${sim.url}/appcenter   (register more Exact apps on the simulator)
   Exact login     ${user.username} / ${user.password}   (on exact-sim's consent screen)
 
 Next steps
@@ -82,8 +89,7 @@ Next steps
      database, every 15 minutes): press Run now, watch the run's row counts, and see the
      tables on the Data page. README.md "Try it" does the same with curl.
 
-Stop with Ctrl+C. Data stays in ${config.dataDir}; exact-sim starts fresh each time, so
-authorize again after a restart.
+Stop with Ctrl+C. Data stays in ${config.dataDir}${simState === undefined ? '; exact-sim starts fresh each time, so authorize again after a restart' : `, exact-sim's in ${simState}, so connections stay authorized across restarts`}.
 `);
 }
 
