@@ -11,8 +11,8 @@ import {
   loadConfig,
   STANDARD_FEATURES,
 } from '@koppel/hub';
-import { demoAppsPlugin } from '../../hub/src/connections/demo-sandbox.ts';
 import type { Browser } from 'playwright-core';
+import { demoAppsPlugin } from '../../hub/src/connections/demo-sandbox.ts';
 import { freePort } from '../../hub/test/support/free-port.ts';
 
 export { launchBrowser } from '../../exact-sim/test/support/browser.ts';
