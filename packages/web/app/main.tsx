@@ -34,7 +34,12 @@ import { AcceptInvitationPage } from './pages/accept-invitation-page.tsx';
 import { AppsPage } from './pages/apps-page.tsx';
 import { ConnectionPage } from './pages/connection-page.tsx';
 import { ConnectionsPage } from './pages/connections-page.tsx';
+import { DataPage } from './pages/data-page.tsx';
+import { DestinationsPage } from './pages/destinations-page.tsx';
+import { FlowPage } from './pages/flow-page.tsx';
+import { FlowsPage } from './pages/flows-page.tsx';
 import { MembersPage } from './pages/members-page.tsx';
+import { NewFlowPage } from './pages/new-flow-page.tsx';
 import { SecurityPage } from './pages/security-page.tsx';
 import { SetupWizardPage } from './pages/setup-wizard-page.tsx';
 import { SignInPage } from './pages/sign-in-page.tsx';
@@ -81,6 +86,11 @@ function Root() {
           <Route path="/" element={<Home />} />
           <Route path="/connections" element={<ConnectionsPage />} />
           <Route path="/connections/:connectionId" element={<ConnectionPage />} />
+          <Route path="/flows" element={<FlowsPage />} />
+          <Route path="/flows/new" element={<NewFlowPage />} />
+          <Route path="/flows/:flowId" element={<FlowPage />} />
+          <Route path="/data" element={<DataPage />} />
+          <Route path="/destinations" element={<DestinationsPage />} />
           <Route path="/apps" element={<AppsPage />} />
           <Route path="/setup" element={<SetupWizardPage />} />
           <Route path="/members" element={<MembersPage />} />

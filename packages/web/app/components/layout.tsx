@@ -8,6 +8,9 @@ import { ErrorAlert } from './error-alert.tsx';
 
 const NAV = [
   { to: '/connections', label: 'Connections' },
+  { to: '/flows', label: 'Flows' },
+  { to: '/data', label: 'Data' },
+  { to: '/destinations', label: 'Destinations' },
   { to: '/apps', label: 'Exact apps' },
   { to: '/setup', label: 'Guided set-up', adminOnly: true },
   { to: '/members', label: 'Members' },

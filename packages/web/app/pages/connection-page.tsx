@@ -16,13 +16,14 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { del, patch } from '../api/client.ts';
-import { authorizeUrl, keys, useApps, useConnection, useEvents } from '../api/queries.ts';
+import { authorizeUrl, keys, useApps, useConnection, useConnectionFlows, useEvents } from '../api/queries.ts';
 import type { Connection } from '../api/types.ts';
 import { ConfirmDeleteModal } from '../components/confirm-delete-modal.tsx';
 import { DivisionsPanel } from '../components/divisions-panel.tsx';
 import { ErrorAlert } from '../components/error-alert.tsx';
 import { Loading } from '../components/loading.tsx';
 import { notifyDone } from '../components/notify.ts';
+import { FlowStateBadges } from '../components/run-status-badge.tsx';
 import { StatusBadge } from '../components/status-badge.tsx';
 import { TestPanel } from '../components/test-panel.tsx';
 import { useSession } from '../session.tsx';
@@ -162,6 +163,13 @@ function ConnectionDetails({ connection, canAdmin }: { connection: Connection; c
 
       <Card withBorder>
         <Stack gap="xs">
+          <Title order={4}>Flows</Title>
+          <ConnectionFlows connection={connection} canAdmin={canAdmin} />
+        </Stack>
+      </Card>
+
+      <Card withBorder>
+        <Stack gap="xs">
           <Title order={4}>Events</Title>
           <EventList connectionId={connection.id} />
         </Stack>
@@ -188,6 +196,48 @@ function ConnectionDetails({ connection, canAdmin }: { connection: Connection; c
         Delete <b>{connection.name}</b> with its stored tokens? Exact keeps the app; you can authorize a new
         connection later.
       </ConfirmDeleteModal>
+    </Stack>
+  );
+}
+
+/** The flows on this connection, and the way into the set-up's package step once the test passed. */
+function ConnectionFlows({ connection, canAdmin }: { connection: Connection; canAdmin: boolean }) {
+  const flows = useConnectionFlows(connection.id);
+  if (flows.isPending) return <Loading />;
+  const tested = connection.lastTest?.ok === true;
+  return (
+    <Stack gap="xs">
+      <ErrorAlert error={flows.error} title="Could not load the flows" />
+      {flows.data?.length === 0 && (
+        <Text size="sm" c="dimmed">
+          No flows yet: choose packages to move this connection's data.
+        </Text>
+      )}
+      {flows.data?.map((flow) => (
+        <Group key={flow.id} gap="xs">
+          <Anchor component={Link} to={`/flows/${flow.id}`} size="sm">
+            {flow.name}
+          </Anchor>
+          <FlowStateBadges status={flow.status} enabled={flow.enabled} />
+        </Group>
+      ))}
+      {canAdmin && (
+        <Group gap="sm">
+          <Button
+            variant={flows.data?.length ? 'default' : 'filled'}
+            component={Link}
+            to={`/setup?connection=${connection.id}&step=packages`}
+            disabled={!tested}
+          >
+            Choose packages
+          </Button>
+          {!tested && (
+            <Text size="sm" c="dimmed">
+              Test the connection first.
+            </Text>
+          )}
+        </Group>
+      )}
     </Stack>
   );
 }
