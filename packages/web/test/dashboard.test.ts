@@ -204,10 +204,12 @@ describe('the dashboard in a real browser', { timeout: 60_000 }, () => {
     expect(page.url()).toContain('/oauth/exact/callback');
     await expect(page.locator('code').textContent()).resolves.toMatch(/denied|access_denied/);
     await shot(page, 'hub-denied');
+    // Back where the authorization started: the connection's own page.
     await page.getByRole('link', { name: 'Back to Koppel' }).click();
-    await page.getByRole('heading', { name: 'Connections' }).waitFor();
-    const denied = page.getByRole('row', { name: /Denied BV/ });
-    await expect(denied.locator('[data-status]').getAttribute('data-status')).resolves.toBe('not_authorized');
+    await page.getByRole('heading', { name: 'Denied BV' }).waitFor();
+    await expect(page.locator('[data-status]').first().getAttribute('data-status')).resolves.toBe(
+      'not_authorized',
+    );
   });
 
   it('refuses a wrong password at sign-in with the hub message, then signs in', async () => {

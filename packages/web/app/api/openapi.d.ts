@@ -915,7 +915,14 @@ export interface paths {
                 };
                 cookie?: never;
             };
-            requestBody?: never;
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description A division ticked on the consent screen, to read the list through when Exact refuses it through the current division */
+                        via?: number;
+                    };
+                };
+            };
             responses: {
                 /** @description Client error */
                 "4XX": {

@@ -89,7 +89,13 @@ function ConnectionDetails({ connection, canAdmin }: { connection: Connection; c
         </div>
         {canAdmin && (
           <Group gap="xs">
-            <Button component="a" href={authorizeHref} color={connection.authorized ? 'gray' : 'blue'}>
+            <Button
+              component="a"
+              href={authorizeHref}
+              // The needed action is the primary button: first authorization, or a broken one.
+              variant={connection.authorized && connection.status !== 'needs_reauth' ? 'default' : 'filled'}
+              data-primary={!connection.authorized || connection.status === 'needs_reauth'}
+            >
               {connection.authorized ? 'Authorize again' : 'Authorize'}
             </Button>
             <Button variant="default" onClick={() => setRenaming(true)}>
@@ -150,6 +156,7 @@ function ConnectionDetails({ connection, canAdmin }: { connection: Connection; c
             connectionId={connection.id}
             canAdmin={canAdmin}
             authorized={connection.authorized}
+            returnTo={`/connections/${connection.id}`}
           />
         </Stack>
       </Card>

@@ -183,9 +183,10 @@ export function SetupWizardPage() {
                   connectionId={connection.data.id}
                   canAdmin
                   authorized={connection.data.authorized}
+                  returnTo={`/setup?connection=${connection.data.id}`}
                 />
                 <Group justify="flex-end">
-                  <Button variant="light" disabled={linkedCount === 0} onClick={() => setStep(STEP.test)}>
+                  <Button disabled={linkedCount === 0} onClick={() => setStep(STEP.test)}>
                     Continue to the test
                   </Button>
                 </Group>
