@@ -34,9 +34,13 @@ describe('the dashboard as a new user meets it (issue 13)', { timeout: 90_000 },
     await stack?.close();
   });
 
-  it('signs up on the only tab while sign-up is open', async () => {
+  it('item 6: a fresh hub opens on sign-up', async () => {
     await page.goto(stack.base);
-    await page.getByText('Create the first account').click();
+    // No tab to find: while the hub has no users the sign-up form is what the page shows.
+    await page.getByRole('button', { name: 'Create account' }).waitFor();
+    // Item 3: limits are in the inputs themselves.
+    await expect(page.locator('input[name=name]').getAttribute('maxlength')).resolves.toBe('200');
+    await shot(page, 'signup-open');
     await page.fill('input[name=email]', OWNER.email);
     await page.fill('input[name=name]', OWNER.name);
     await page.fill('input[name=password]', OWNER.password);
@@ -104,5 +108,119 @@ describe('the dashboard as a new user meets it (issue 13)', { timeout: 90_000 },
     await page.getByRole('link', { name: 'Back to Koppel' }).click();
     await page.waitForURL(connectionUrl);
     await page.getByRole('heading', { name: 'Sandbox connection' }).waitFor();
+  });
+
+  it('item 3: a refused rename says why in plain words, next to the field, inside the dialog', async () => {
+    await page.getByRole('button', { name: 'Rename' }).click();
+    const dialog = page.getByRole('dialog');
+    const input = dialog.locator('input[name=connectionName]');
+    await input.fill('x'.repeat(250));
+    expect((await input.inputValue()).length).toBe(200);
+    await input.fill('   ');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await dialog.getByText('This field is required.').waitFor();
+    expect(await page.getByText(/request body is invalid/i).count()).toBe(0);
+    await shot(page, 'rename-refused');
+    await input.fill('Sandbox BV');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('heading', { name: 'Sandbox BV' }).waitFor();
+  });
+
+  it('item 4: an API token expiry of -5 days is refused with a message', async () => {
+    await page.getByRole('link', { name: 'API tokens' }).click();
+    await page.fill('input[name=tokenName]', 'script');
+    const days = page.locator('input[name=expiresInDays]');
+    await days.fill('-5');
+    await days.blur();
+    await page.getByText('Enter a whole number of days from 1 to 3650').waitFor();
+    await expect(days.inputValue()).resolves.toBe('-5');
+    await expect(page.getByRole('button', { name: 'Create token' }).isDisabled()).resolves.toBe(true);
+    await shot(page, 'token-days-refused');
+    await days.fill('30');
+    await page.getByRole('button', { name: 'Create token' }).click();
+    await page.getByRole('cell', { name: 'script' }).waitFor();
+  });
+
+  it('item 6 + 7: sign-up is gone once the hub has users; an admin sees only what an admin may do, and Leave asks first', async () => {
+    await page.getByRole('link', { name: 'Members' }).click();
+    const csrf = (await context.cookies()).find((c) => c.name === 'koppel_csrf')!.value;
+    const link = await page.evaluate(async (csrf) => {
+      const me = (await (await fetch('/api/v1/me')).json()) as { workspaces: { id: string }[] };
+      const response = await fetch(`/api/v1/workspaces/${me.workspaces[0]!.id}/invitations`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-koppel-csrf': decodeURIComponent(csrf) },
+        body: JSON.stringify({ email: 'adam@example.nl', role: 'admin' }),
+      });
+      return ((await response.json()) as { url: string }).url;
+    }, csrf);
+
+    const admin = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    try {
+      const theirs = await admin.newPage();
+      theirs.setDefaultTimeout(20_000);
+      await theirs.goto(stack.base);
+      await theirs.getByRole('button', { name: 'Sign in' }).waitFor();
+      expect(await theirs.getByText('Create the first account').count()).toBe(0);
+      await shot(theirs, 'signin-closed');
+      await theirs.goto(link);
+      await theirs.fill('input[name=name]', 'Adam Admin');
+      await theirs.fill('input[name=password]', 'admin-password-1234');
+      await theirs.getByRole('button', { name: 'Accept invitation' }).click();
+      await theirs.getByText('Adam Admin · admin').waitFor();
+      await theirs.getByRole('link', { name: 'Members' }).click();
+      const ownerRow = theirs.getByRole('row', { name: new RegExp(OWNER.email) });
+      await ownerRow.waitFor();
+      // The owner can be neither removed nor re-roled by an admin: no control for it.
+      expect(await ownerRow.getByRole('button').count()).toBe(0);
+      expect(await ownerRow.getByRole('textbox').count()).toBe(0);
+      const ownRow = theirs.getByRole('row', { name: /adam@example.nl/ });
+      await ownRow.getByRole('button', { name: 'Leave' }).click();
+      await theirs.getByRole('dialog').getByText('You lose access to this workspace').waitFor();
+      await shot(theirs, 'leave-confirm');
+      await theirs.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
+      await theirs.getByText('Adam Admin · admin').waitFor();
+    } finally {
+      await admin.close();
+    }
+    // The owner's Remove asks first too.
+    await page.reload();
+    await page
+      .getByRole('row', { name: /adam@example.nl/ })
+      .getByRole('button', { name: 'Remove' })
+      .click();
+    await page.getByRole('dialog').getByText('They lose access at once').waitFor();
+    await page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
+  });
+
+  it('item 12: favicon, whole badges at phone width, and the dark theme when the system asks for it', async () => {
+    const icon = await fetch(`${stack.base}/favicon.svg`);
+    expect(icon.status).toBe(200);
+    expect(icon.headers.get('content-type')).toContain('image/svg+xml');
+    await expect(page.locator('link[rel=icon]').getAttribute('href')).resolves.toBe('/favicon.svg');
+
+    const phone = await browser.newContext({
+      viewport: { width: 375, height: 740 },
+      colorScheme: 'dark',
+      storageState: await context.storageState(),
+    });
+    try {
+      const small = await phone.newPage();
+      small.setDefaultTimeout(20_000);
+      await small.goto(`${stack.base}/connections`);
+      const badge = small.locator('[data-status]').first();
+      await badge.waitFor();
+      const cut = await badge.evaluate((el) => {
+        const label = el.querySelector('.mantine-Badge-label') ?? el;
+        return label.scrollWidth > label.clientWidth + 1;
+      });
+      expect(cut).toBe(false);
+      await expect(small.locator('html').getAttribute('data-mantine-color-scheme')).resolves.toBe('dark');
+      await shot(small, 'phone-dark-connections');
+      await small.goto(connectionUrl);
+      await small.getByRole('heading', { name: 'Sandbox BV' }).waitFor();
+      await shot(small, 'phone-dark-connection');
+    } finally {
+      await phone.close();
+    }
   });
 });

@@ -4,6 +4,8 @@ import { useState } from 'react';
 import { patch, post } from '../api/client.ts';
 import { keys } from '../api/queries.ts';
 import { type ExactApp, REGIONS, type Region } from '../api/types.ts';
+import { fieldError } from './field-errors.ts';
+import { LIMITS } from './field-limits.ts';
 import { SubmitRow } from './submit-row.tsx';
 import { submitWith } from './submit-with.ts';
 
@@ -79,6 +81,8 @@ export function AppForm({
       <TextInput
         label="Display title"
         name="title"
+        maxLength={LIMITS.name}
+        error={fieldError(save.error, 'title')}
         description="How this app is called in Koppel"
         required
         value={title}
@@ -87,6 +91,8 @@ export function AppForm({
       <TextInput
         label="Client ID"
         name="clientId"
+        maxLength={LIMITS.clientId}
+        error={fieldError(save.error, 'clientId')}
         description="From the app's page in Exact's App Center"
         required
         value={clientId}
@@ -95,6 +101,8 @@ export function AppForm({
       <PasswordInput
         label="Client secret"
         name="clientSecret"
+        maxLength={LIMITS.secret}
+        error={fieldError(save.error, 'clientSecret')}
         required={!existing}
         description={existing ? 'Leave empty to keep the stored secret' : undefined}
         value={clientSecret}
@@ -103,6 +111,8 @@ export function AppForm({
       <PasswordInput
         label="Webhook secret"
         name="webhookSecret"
+        maxLength={LIMITS.secret}
+        error={fieldError(save.error, 'webhookSecret')}
         description={
           existing?.hasWebhookSecret
             ? 'Stored; leave empty to keep it'
@@ -123,13 +133,19 @@ export function AppForm({
         <TextInput
           label="Base URL"
           name="baseUrl"
+          maxLength={LIMITS.baseUrl}
+          error={fieldError(save.error, 'baseUrl')}
           description="An Exact-compatible host instead of the region's, e.g. http://127.0.0.1:5080"
           required
           value={baseUrl}
           onChange={(e) => setBaseUrl(e.currentTarget.value)}
         />
       )}
-      <SubmitRow error={save.error} pending={save.isPending}>
+      <SubmitRow
+        error={save.error}
+        fields={['title', 'clientId', 'clientSecret', 'webhookSecret', 'baseUrl']}
+        pending={save.isPending}
+      >
         {submitLabel ?? (existing ? 'Save app' : 'Create app')}
       </SubmitRow>
       {!existing && (

@@ -21,6 +21,8 @@ import type { Connection } from '../api/types.ts';
 import { ConfirmDeleteModal } from '../components/confirm-delete-modal.tsx';
 import { DivisionsPanel } from '../components/divisions-panel.tsx';
 import { ErrorAlert } from '../components/error-alert.tsx';
+import { fieldError } from '../components/field-errors.ts';
+import { LIMITS } from '../components/field-limits.ts';
 import { Loading } from '../components/loading.tsx';
 import { notifyDone } from '../components/notify.ts';
 import { FlowStateBadges } from '../components/run-status-badge.tsx';
@@ -117,7 +119,7 @@ function ConnectionDetails({ connection, canAdmin }: { connection: Connection; c
           }
         />
       )}
-      <ErrorAlert error={update.error} />
+      {!renaming && <ErrorAlert error={update.error} />}
 
       <Card withBorder>
         <Stack gap="xs">
@@ -182,11 +184,34 @@ function ConnectionDetails({ connection, canAdmin }: { connection: Connection; c
         </Stack>
       </Card>
 
-      <Modal opened={renaming} onClose={() => setRenaming(false)} title="Rename connection">
-        <Stack>
-          <TextInput label="Name" value={name} onChange={(e) => setName(e.currentTarget.value)} />
+      <Modal
+        opened={renaming}
+        onClose={() => {
+          setRenaming(false);
+          update.reset();
+        }}
+        title="Rename connection"
+      >
+        <Stack
+          component="form"
+          onSubmit={(event) => {
+            event.preventDefault();
+            update.mutate({ name });
+          }}
+        >
+          <TextInput
+            label="Name"
+            name="connectionName"
+            required
+            maxLength={LIMITS.name}
+            error={fieldError(update.error, 'name')}
+            value={name}
+            onChange={(e) => setName(e.currentTarget.value)}
+          />
+          {/* The dialog's own error, inside it: behind the dialog nobody sees it. */}
+          {renaming && <ErrorAlert error={update.error} fields={['name']} />}
           <Group justify="flex-end">
-            <Button loading={update.isPending} onClick={() => update.mutate({ name })}>
+            <Button type="submit" loading={update.isPending}>
               Save
             </Button>
           </Group>
