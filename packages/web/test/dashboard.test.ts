@@ -224,7 +224,8 @@ describe('the dashboard in a real browser', { timeout: 60_000 }, () => {
     await shot(page, 'signin-wrong');
     await page.fill('input[name=password]', OWNER.password);
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Connections' }).waitFor();
+    // Back on the page where the session ended (the denied connection's).
+    await page.getByRole('heading', { name: 'Denied BV' }).waitFor();
   });
 
   it('turns on two-factor sign-in and then asks for the authenticator code at sign-in', async () => {

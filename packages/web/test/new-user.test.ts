@@ -223,4 +223,27 @@ describe('the dashboard as a new user meets it (issue 13)', { timeout: 90_000 },
       await phone.close();
     }
   });
+
+  it("item 10: the app form says where Exact's App Center keeps each value, per region, with the redirect URI", async () => {
+    await page.getByRole('link', { name: 'Exact apps' }).click();
+    await page.getByRole('button', { name: 'New app' }).click();
+    const dialog = page.getByRole('dialog');
+    const help = dialog.getByTestId('app-center-help');
+    await help.waitFor();
+    await dialog.locator('select[name=region]').selectOption('be');
+    await expect(help.getByTestId('app-center-link').getAttribute('href')).resolves.toBe(
+      'https://apps.exactonline.com/be/nl-BE/V2/Manage',
+    );
+    await expect(help.textContent()).resolves.toContain(`${stack.base}/oauth/exact/callback`);
+    await dialog.locator('select[name=region]').selectOption('custom');
+    // The simulator's real address, not a made-up example port.
+    await expect(dialog.textContent()).resolves.toContain(
+      `the simulator this hub runs answers on ${stack.sim.url}`,
+    );
+    await expect(help.getByTestId('app-center-link').getAttribute('href')).resolves.toBe(
+      `${stack.sim.url}/appcenter`,
+    );
+    await shot(page, 'app-form-help');
+    await page.keyboard.press('Escape');
+  });
 });

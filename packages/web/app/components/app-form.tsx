@@ -2,10 +2,12 @@ import { NativeSelect, PasswordInput, Stack, Text, TextInput } from '@mantine/co
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { patch, post } from '../api/client.ts';
-import { keys } from '../api/queries.ts';
+import { keys, useApps } from '../api/queries.ts';
 import { type ExactApp, REGIONS, type Region } from '../api/types.ts';
+import { APP_CENTER_URLS, AppCenterHelp } from './app-center-help.tsx';
 import { fieldError } from './field-errors.ts';
 import { LIMITS } from './field-limits.ts';
+import { redirectUriOf } from './redirect-uri.tsx';
 import { SubmitRow } from './submit-row.tsx';
 import { submitWith } from './submit-with.ts';
 
@@ -30,7 +32,10 @@ export function AppForm({
   existing,
   onSaved,
   submitLabel,
+  redirectUriShown,
 }: {
+  /** The page shows the redirect URI already (the guided set-up). */
+  redirectUriShown?: boolean;
   workspaceId: string;
   existing?: ExactApp;
   onSaved(app: ExactApp): void;
@@ -75,9 +80,19 @@ export function AppForm({
   });
 
   const submit = submitWith(save);
+  const apps = useApps(workspaceId);
+  // The simulator `npm start` runs is registered as an app with its base URL: show that address.
+  const simulatorUrl = apps.data?.find((app) => app.baseUrl)?.baseUrl ?? undefined;
+  const customBase = region === CUSTOM ? baseUrl.trim().replace(/\/+$/, '') : '';
+  const appCenterUrl =
+    region === CUSTOM ? `${customBase || simulatorUrl || ''}/appcenter` : APP_CENTER_URLS[region as Region];
 
   return (
     <Stack component="form" onSubmit={submit} gap="sm">
+      <AppCenterHelp
+        appCenterUrl={appCenterUrl}
+        redirectUri={redirectUriShown ? undefined : redirectUriOf(apps.data)}
+      />
       <TextInput
         label="Display title"
         name="title"
@@ -135,7 +150,11 @@ export function AppForm({
           name="baseUrl"
           maxLength={LIMITS.baseUrl}
           error={fieldError(save.error, 'baseUrl')}
-          description="An Exact-compatible host instead of the region's, e.g. http://127.0.0.1:5080"
+          description={
+            simulatorUrl
+              ? `An Exact-compatible host instead of the region's; the simulator this hub runs answers on ${simulatorUrl}`
+              : "An Exact-compatible host instead of the region's, e.g. exact-sim's address as it prints at start"
+          }
           required
           value={baseUrl}
           onChange={(e) => setBaseUrl(e.currentTarget.value)}

@@ -114,6 +114,7 @@ export function SetupWizardPage() {
                 <AppForm
                   workspaceId={workspace.id}
                   submitLabel="Create app and continue"
+                  redirectUriShown
                   onSaved={(app) => {
                     setAppChoice(app.id);
                     setStep(STEP.connection);

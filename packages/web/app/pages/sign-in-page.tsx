@@ -59,7 +59,11 @@ export function SignInPage() {
         password,
         ...(workspaceName.trim() ? { workspaceName } : {}),
       }),
-    onSuccess: signedIn,
+    onSuccess: async () => {
+      // The hub has its first user now: after signing out this page offers sign-in only.
+      queryClient.setQueryData(['signup-open'], { open: false });
+      await signedIn();
+    },
   });
   const totp = useMutation({
     mutationFn: () => post('/auth/login/totp', { code }),
