@@ -3,6 +3,7 @@
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import QRCode from 'qrcode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_APP_TITLE } from '../../hub/src/connections/demo-sandbox.ts';
 import { ensureWebBuilt } from '../scripts/ensure-built.ts';
@@ -245,5 +246,19 @@ describe('the dashboard as a new user meets it (issue 13)', { timeout: 90_000 },
     );
     await shot(page, 'app-form-help');
     await page.keyboard.press('Escape');
+  });
+
+  it('item 9: two-factor set-up shows a QR code of the setup URI beside the secret', async () => {
+    await page.getByRole('link', { name: 'Security' }).click();
+    await page.getByRole('button', { name: 'Set up two-factor sign-in' }).click();
+    const uri = (await page.getByTestId('copy-otpauth URI').textContent())!.trim();
+    const qr = page.getByTestId('totp-qr');
+    await qr.waitFor();
+    const src = (await qr.getAttribute('src'))!;
+    expect(src.startsWith('data:image/svg+xml;utf8,')).toBe(true);
+    // The picture is the QR code of exactly this URI (what an authenticator app scans).
+    const expected = await QRCode.toString(uri, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
+    expect(decodeURIComponent(src.slice('data:image/svg+xml;utf8,'.length))).toBe(expected);
+    await shot(page, 'totp-qr');
   });
 });
