@@ -1,6 +1,7 @@
 import '@mantine/core/styles.css';
 import '@mantine/notifications/styles.css';
 import {
+  Badge,
   Button,
   Center,
   createTheme,
@@ -143,11 +144,20 @@ function NoWorkspace() {
   );
 }
 
-const theme = createTheme({ primaryColor: 'blue', defaultRadius: 'sm' });
+const theme = createTheme({
+  primaryColor: 'blue',
+  defaultRadius: 'sm',
+  components: {
+    // A status must be read whole at phone width: never squeezed or cut off with an ellipsis.
+    Badge: Badge.extend({
+      styles: { root: { flexShrink: 0, maxWidth: 'none' }, label: { overflow: 'visible' } },
+    }),
+  },
+});
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <MantineProvider theme={theme}>
+    <MantineProvider theme={theme} defaultColorScheme="auto">
       <Notifications position="top-right" />
       <QueryClientProvider client={queryClient}>
         <BrowserRouter>

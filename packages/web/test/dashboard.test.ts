@@ -213,10 +213,12 @@ describe('the dashboard in a real browser', { timeout: 60_000 }, () => {
     expect(page.url()).toContain('/oauth/exact/callback');
     await expect(page.locator('code').textContent()).resolves.toMatch(/denied|access_denied/);
     await shot(page, 'hub-denied');
+    // Back where the authorization started: the connection's own page.
     await page.getByRole('link', { name: 'Back to Koppel' }).click();
-    await page.getByRole('heading', { name: 'Connections' }).waitFor();
-    const denied = page.getByRole('row', { name: /Denied BV/ });
-    await expect(denied.locator('[data-status]').getAttribute('data-status')).resolves.toBe('not_authorized');
+    await page.getByRole('heading', { name: 'Denied BV' }).waitFor();
+    await expect(page.locator('[data-status]').first().getAttribute('data-status')).resolves.toBe(
+      'not_authorized',
+    );
   });
 
   it('refuses a wrong password at sign-in with the hub message, then signs in', async () => {
@@ -231,7 +233,8 @@ describe('the dashboard in a real browser', { timeout: 60_000 }, () => {
     await shot(page, 'signin-wrong');
     await page.fill('input[name=password]', OWNER.password);
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Connections' }).waitFor();
+    // Back on the page where the session ended (the denied connection's).
+    await page.getByRole('heading', { name: 'Denied BV' }).waitFor();
   });
 
   it('turns on two-factor sign-in and then asks for the authenticator code at sign-in', async () => {

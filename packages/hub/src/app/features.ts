@@ -1,6 +1,7 @@
 import { authJobs } from '../auth/auth-jobs.ts';
 import { authRoutes } from '../auth/auth-routes.ts';
 import { meRoutes } from '../auth/me-routes.ts';
+import { signupStatusRoutes } from '../auth/signup-status-routes.ts';
 import { appsRoutes } from '../connections/apps-routes.ts';
 import { connectionsJobs } from '../connections/connections-jobs.ts';
 import { connectionsRoutes } from '../connections/connections-routes.ts';
@@ -18,7 +19,11 @@ import type { Feature } from './feature.ts';
 /** Users, sessions, API tokens and two-factor sign-in; the platform's doctor checks. */
 export const authFeature: Feature = {
   name: 'auth',
-  apiRoutes: (s) => [authRoutes(s.auth, s.platform.publicUrl), meRoutes(s.account, s.workspaces)],
+  apiRoutes: (s) => [
+    authRoutes(s.auth, s.platform.publicUrl),
+    meRoutes(s.account, s.workspaces),
+    signupStatusRoutes(async () => (await s.repositories.users.count()) === 0),
+  ],
   jobs: (s) =>
     Object.values(authJobs({ ...s.repositories, clock: s.platform.clock, logger: s.platform.logger })),
   doctorChecks: (s) => platformDoctorChecks(s.platform),

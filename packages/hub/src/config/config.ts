@@ -83,6 +83,11 @@ const SETTINGS = {
     z.enum(LOG_LEVELS).default('info'),
     `one of ${LOG_LEVELS.join(', ')} (default info)`,
   ),
+  logFormat: setting(
+    'KOPPEL_LOG_FORMAT',
+    z.enum(['auto', 'pretty', 'json']).default('auto'),
+    'auto (pretty on a terminal, JSON lines otherwise), pretty or json (default auto)',
+  ),
   trustProxy: setting(
     'KOPPEL_TRUST_PROXY',
     bool.default(false),

@@ -57,7 +57,7 @@ export class ConnectionsService {
   }
 
   /** Re-reads the divisions Exact grants; a failing call to Exact is a 502 with its reason. */
-  async refreshDivisions(connection: ConnectionRow): Promise<ConnectionDivisionRow[]> {
+  async refreshDivisions(connection: ConnectionRow, via?: number): Promise<ConnectionDivisionRow[]> {
     if (connection.status === 'needs_reauth') {
       // Its tokens were refused, or dropped when the app moved: no call goes out until then.
       throw new HubError(
@@ -71,7 +71,7 @@ export class ConnectionsService {
         'Authorize the connection before reading its divisions.',
       );
     }
-    return refreshDivisions(this.#deps, connection).catch(exactCallFailed);
+    return refreshDivisions(this.#deps, connection, via).catch(exactCallFailed);
   }
 
   linkDivisions(connection: ConnectionRow, codes: number[]): Promise<ConnectionDivisionRow[]> {

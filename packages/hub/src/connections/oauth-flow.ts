@@ -5,9 +5,10 @@ import { roleAtLeast } from '../http/access.ts';
 import { hashOpaqueToken, newOpaqueToken, TOKEN_PREFIX } from '../secrets/opaque-tokens.ts';
 import type { ConnectionsDeps } from './connections-deps.ts';
 import type { ConnectionRow, ExactDivision } from './connections-repository.ts';
-import { divisionRoute, readExactDivisions } from './divisions.ts';
+import { divisionRoute, isOutsideDivisionScope, readExactDivisions } from './divisions.ts';
 import { INTERACTIVE_CALLS } from './exact-access.ts';
 import { describeExactFailure } from './exact-failure.ts';
+import type { OAuthStateRow } from './oauth-states-repository.ts';
 import { REAUTH_ALERT_KIND } from './token-failure.ts';
 
 /** How long a user may take on Exact's login and consent screens (two-factor included). */
@@ -21,6 +22,9 @@ export class AuthorizationFailure extends HubError {
   readonly title: string;
   readonly action: string;
 
+  /** Where the user started (wizard step or connection page), once the state told us. */
+  returnTo: string | null = null;
+
   constructor(code: ErrorCode, title: string, message: string, action: string) {
     super(code, message, { details: { title, action } });
     this.title = title;
@@ -31,7 +35,10 @@ export class AuthorizationFailure extends HubError {
 export interface AuthorizationResult {
   connection: ConnectionRow;
   exactUser: { id: string | null; name: string | null };
-  divisions: ExactDivision[];
+  /** `null` when Exact refused every way of listing them (see `isOutsideDivisionScope`). */
+  divisions: ExactDivision[] | null;
+  /** The user's current division in Exact, which the fixes for unknown divisions refer to. */
+  currentDivision: number | null;
   returnTo: string | null;
 }
 
@@ -118,6 +125,23 @@ export async function completeAuthorization(
   const consumed = await deps.exact.oauthStates.consume(stateHash, now);
   if (!consumed.ok) throw consumed.problem === 'reused' ? stateReused() : stateInvalid();
   const state = consumed.state;
+  try {
+    return await completeWithState(deps, query, sessionToken, state);
+  } catch (error) {
+    if (error instanceof AuthorizationFailure)
+      error.returnTo = state.returnTo ?? `/connections/${state.connectionId}`;
+    throw error;
+  }
+}
+
+async function completeWithState(
+  deps: ConnectionsDeps,
+  query: Record<string, string | undefined>,
+  sessionToken: string | undefined,
+  state: OAuthStateRow,
+): Promise<AuthorizationResult> {
+  const now = deps.clock.now();
+  const access = deps.exact;
   if (state.expiresAt.getTime() <= now.getTime()) {
     throw new AuthorizationFailure(
       'oauth_state_expired',
@@ -193,14 +217,21 @@ export async function completeAuthorization(
   await memory.save(connection.id, tokens);
   const client = access.client(app, connection.id, { ...INTERACTIVE_CALLS, tokenStore: memory });
   let exactUser: AuthorizationResult['exactUser'];
-  let divisions: ExactDivision[];
+  let currentDivision: number | null;
+  let divisions: ExactDivision[] | null;
   try {
     const me = await client.me();
     exactUser = { id: me.UserID, name: me.FullName ?? me.UserName };
+    currentDivision = me.CurrentDivision;
     divisions = await readExactDivisions(
       client,
       await divisionRoute(deps, connection.id, me.CurrentDivision),
-    );
+    ).catch((error: unknown) => {
+      // Exact's quirk (exact-online-api.md §7): with the current division left unticked every
+      // listing is refused, yet the tokens work for the ticked divisions. Keep them.
+      if (isOutsideDivisionScope(error)) return null;
+      throw error;
+    });
   } catch (error) {
     const reason = error instanceof HubError ? error.message : describeExactFailure(error).message;
     throw new AuthorizationFailure(
@@ -223,17 +254,27 @@ export async function completeAuthorization(
       locked.active,
       tx,
     );
-    await access.connections.syncDivisions(connection.id, divisions, tx);
+    if (divisions) await access.connections.syncDivisions(connection.id, divisions, tx);
     await access.connections.resolveAlerts(connection.id, REAUTH_ALERT_KIND, tx);
+    const by = `Authorized by Exact user ${exactUser.name ?? exactUser.id ?? 'unknown'}`;
     await access.connections.recordEvent(
-      {
-        workspaceId: locked.workspaceId,
-        connectionId: connection.id,
-        kind: 'authorized',
-        level: 'info',
-        message: `Authorized by Exact user ${exactUser.name ?? exactUser.id ?? 'unknown'}; ${divisions.length} division(s) available`,
-        details: { exactUserId: exactUser.id, divisions: divisions.map((d) => d.code) },
-      },
+      divisions
+        ? {
+            workspaceId: locked.workspaceId,
+            connectionId: connection.id,
+            kind: 'authorized',
+            level: 'info',
+            message: `${by}; ${divisions.length} division(s) available`,
+            details: { exactUserId: exactUser.id, divisions: divisions.map((d) => d.code) },
+          }
+        : {
+            workspaceId: locked.workspaceId,
+            connectionId: connection.id,
+            kind: 'authorized',
+            level: 'warning',
+            message: `${by}; Exact refused to list the granted divisions because the current division ${currentDivision ?? '(none)'} was not ticked`,
+            details: { exactUserId: exactUser.id, divisions: null, currentDivision },
+          },
       tx,
     );
     return access.connections.findById(connection.id, tx);
@@ -246,8 +287,11 @@ export async function completeAuthorization(
       'Create the connection again and authorize it.',
     );
   }
-  deps.logger.info({ connectionId: connection.id, divisions: divisions.length }, 'connection authorized');
-  return { connection: stored, exactUser, divisions, returnTo: state.returnTo };
+  deps.logger.info(
+    { connectionId: connection.id, divisions: divisions?.length ?? 'unknown' },
+    'connection authorized',
+  );
+  return { connection: stored, exactUser, divisions, currentDivision, returnTo: state.returnTo };
 }
 
 function exchangeFailure(error: unknown, redirectUri: string): AuthorizationFailure {

@@ -434,7 +434,48 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** Whether the first account can still be created */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Client error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Server error */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description True while the hub has no users: the first account may be created */
+                            open: boolean;
+                        };
+                    };
+                };
+            };
+        };
         put?: never;
         /** Create the first user (owner of a first workspace); later users join through invitations */
         post: {
@@ -915,7 +956,14 @@ export interface paths {
                 };
                 cookie?: never;
             };
-            requestBody?: never;
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description A division ticked on the consent screen, to read the list through when Exact refuses it through the current division */
+                        via?: number;
+                    };
+                };
+            };
             responses: {
                 /** @description Client error */
                 "4XX": {

@@ -4,6 +4,8 @@ import { useState } from 'react';
 import { patch, post } from '../api/client.ts';
 import { flowKeys } from '../api/queries.ts';
 import type { Destination } from '../api/types.ts';
+import { fieldError } from './field-errors.ts';
+import { LIMITS } from './field-limits.ts';
 import { SubmitRow } from './submit-row.tsx';
 import { submitWith } from './submit-with.ts';
 
@@ -40,6 +42,8 @@ export function DestinationForm({
       <TextInput
         label="Name"
         name="destinationName"
+        maxLength={LIMITS.name}
+        error={fieldError(save.error, 'name')}
         required
         placeholder="Warehouse"
         value={name}
@@ -48,6 +52,8 @@ export function DestinationForm({
       <PasswordInput
         label="Connection string"
         name="connectionString"
+        maxLength={LIMITS.connectionString}
+        error={fieldError(save.error, 'connectionString')}
         required={!existing}
         placeholder="postgres://user:password@db.example.nl:5432/warehouse"
         description={
@@ -58,7 +64,7 @@ export function DestinationForm({
         value={connectionString}
         onChange={(event) => setConnectionString(event.currentTarget.value)}
       />
-      <SubmitRow error={save.error} pending={save.isPending}>
+      <SubmitRow error={save.error} fields={['name', 'connectionString']} pending={save.isPending}>
         {existing ? 'Save destination' : 'Create destination'}
       </SubmitRow>
     </Stack>

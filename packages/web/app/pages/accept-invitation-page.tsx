@@ -42,7 +42,7 @@ export function AcceptInvitationPage() {
   });
   const submit = submitWith(accept);
   return (
-    <Center mih="100vh" bg="gray.0" p="md">
+    <Center mih="100vh" bg="light-dark(var(--mantine-color-gray-0), var(--mantine-color-dark-8))" p="md">
       <Paper withBorder shadow="sm" p="xl" radius="md" w={440}>
         <Stack component="form" onSubmit={submit}>
           <Title order={3}>Join a workspace</Title>

@@ -21,6 +21,8 @@ import type { Connection } from '../api/types.ts';
 import { ConfirmDeleteModal } from '../components/confirm-delete-modal.tsx';
 import { DivisionsPanel } from '../components/divisions-panel.tsx';
 import { ErrorAlert } from '../components/error-alert.tsx';
+import { fieldError } from '../components/field-errors.ts';
+import { LIMITS } from '../components/field-limits.ts';
 import { Loading } from '../components/loading.tsx';
 import { notifyDone } from '../components/notify.ts';
 import { FlowStateBadges } from '../components/run-status-badge.tsx';
@@ -89,7 +91,13 @@ function ConnectionDetails({ connection, canAdmin }: { connection: Connection; c
         </div>
         {canAdmin && (
           <Group gap="xs">
-            <Button component="a" href={authorizeHref} color={connection.authorized ? 'gray' : 'blue'}>
+            <Button
+              component="a"
+              href={authorizeHref}
+              // The needed action is the primary button: first authorization, or a broken one.
+              variant={connection.authorized && connection.status !== 'needs_reauth' ? 'default' : 'filled'}
+              data-primary={!connection.authorized || connection.status === 'needs_reauth'}
+            >
               {connection.authorized ? 'Authorize again' : 'Authorize'}
             </Button>
             <Button variant="default" onClick={() => setRenaming(true)}>
@@ -111,7 +119,7 @@ function ConnectionDetails({ connection, canAdmin }: { connection: Connection; c
           }
         />
       )}
-      <ErrorAlert error={update.error} />
+      {!renaming && <ErrorAlert error={update.error} />}
 
       <Card withBorder>
         <Stack gap="xs">
@@ -150,6 +158,7 @@ function ConnectionDetails({ connection, canAdmin }: { connection: Connection; c
             connectionId={connection.id}
             canAdmin={canAdmin}
             authorized={connection.authorized}
+            returnTo={`/connections/${connection.id}`}
           />
         </Stack>
       </Card>
@@ -175,11 +184,34 @@ function ConnectionDetails({ connection, canAdmin }: { connection: Connection; c
         </Stack>
       </Card>
 
-      <Modal opened={renaming} onClose={() => setRenaming(false)} title="Rename connection">
-        <Stack>
-          <TextInput label="Name" value={name} onChange={(e) => setName(e.currentTarget.value)} />
+      <Modal
+        opened={renaming}
+        onClose={() => {
+          setRenaming(false);
+          update.reset();
+        }}
+        title="Rename connection"
+      >
+        <Stack
+          component="form"
+          onSubmit={(event) => {
+            event.preventDefault();
+            update.mutate({ name });
+          }}
+        >
+          <TextInput
+            label="Name"
+            name="connectionName"
+            required
+            maxLength={LIMITS.name}
+            error={fieldError(update.error, 'name')}
+            value={name}
+            onChange={(e) => setName(e.currentTarget.value)}
+          />
+          {/* The dialog's own error, inside it: behind the dialog nobody sees it. */}
+          {renaming && <ErrorAlert error={update.error} fields={['name']} />}
           <Group justify="flex-end">
-            <Button loading={update.isPending} onClick={() => update.mutate({ name })}>
+            <Button type="submit" loading={update.isPending}>
               Save
             </Button>
           </Group>

@@ -114,6 +114,7 @@ export function SetupWizardPage() {
                 <AppForm
                   workspaceId={workspace.id}
                   submitLabel="Create app and continue"
+                  redirectUriShown
                   onSaved={(app) => {
                     setAppChoice(app.id);
                     setStep(STEP.connection);
@@ -183,9 +184,10 @@ export function SetupWizardPage() {
                   connectionId={connection.data.id}
                   canAdmin
                   authorized={connection.data.authorized}
+                  returnTo={`/setup?connection=${connection.data.id}`}
                 />
                 <Group justify="flex-end">
-                  <Button variant="light" disabled={linkedCount === 0} onClick={() => setStep(STEP.test)}>
+                  <Button disabled={linkedCount === 0} onClick={() => setStep(STEP.test)}>
                     Continue to the test
                   </Button>
                 </Group>
