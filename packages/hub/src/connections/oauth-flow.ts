@@ -126,7 +126,7 @@ export async function completeAuthorization(
   if (!consumed.ok) throw consumed.problem === 'reused' ? stateReused() : stateInvalid();
   const state = consumed.state;
   try {
-    return await completeWithState(deps, query, sessionToken, state);
+    return await completeWithState(deps, query, session.userId, state);
   } catch (error) {
     if (error instanceof AuthorizationFailure)
       error.returnTo = state.returnTo ?? `/connections/${state.connectionId}`;
@@ -137,7 +137,7 @@ export async function completeAuthorization(
 async function completeWithState(
   deps: ConnectionsDeps,
   query: Record<string, string | undefined>,
-  sessionToken: string | undefined,
+  userId: string,
   state: OAuthStateRow,
 ): Promise<AuthorizationResult> {
   const now = deps.clock.now();
@@ -150,7 +150,7 @@ async function completeWithState(
       START_AGAIN,
     );
   }
-  const role = await deps.workspaces.roleOf(state.workspaceId, session.userId);
+  const role = await deps.workspaces.roleOf(state.workspaceId, userId);
   if (!role || !roleAtLeast(role, 'admin')) {
     throw new AuthorizationFailure(
       'oauth_not_allowed',
