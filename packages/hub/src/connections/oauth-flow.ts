@@ -98,7 +98,6 @@ export async function completeAuthorization(
   sessionToken: string | undefined,
 ): Promise<AuthorizationResult> {
   const now = deps.clock.now();
-  const access = deps.exact;
   if (!query.state) {
     throw new AuthorizationFailure(
       'oauth_state_missing',
