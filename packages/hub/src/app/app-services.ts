@@ -12,6 +12,8 @@ import { ExactAccess } from '../connections/exact-access.ts';
 import { assembleFlows, type Flows } from '../flows/flows-assembly.ts';
 import { JobQueue } from '../jobs/job-queue.ts';
 import { type OpenPlatformOptions, openPlatform, type Platform } from '../platform/platform.ts';
+import { RunsRepository } from '../watcher/runs-repository.ts';
+import { WatcherService } from '../watcher/watcher-service.ts';
 import { InvitationsRepository } from '../workspaces/invitations-repository.ts';
 import { InvitationsService } from '../workspaces/invitations-service.ts';
 import { WorkspacesRepository } from '../workspaces/workspaces-repository.ts';
@@ -50,6 +52,8 @@ export interface AppServices {
   connections: ConnectionsService;
   /** Packages, flows, runs, destinations and Exact's webhooks for flows. */
   flows: Flows;
+  /** Runs across flows, per-record errors, retry and resolve. */
+  watcher: WatcherService;
   /** The features whose routes, jobs and checks this process serves. */
   features: readonly Feature[];
   /** Stops the jobs and closes the database. */
@@ -124,6 +128,11 @@ export async function buildAppServices(
     apps: new AppsService(exact),
     connections: new ConnectionsService(connectionsDeps),
     flows,
+    watcher: new WatcherService({
+      runs: new RunsRepository(db),
+      errors: flows.recordErrors,
+      flows: flows.service,
+    }),
     features: options.features,
     async close() {
       if (closed) return;

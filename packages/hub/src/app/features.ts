@@ -10,6 +10,7 @@ import { destinationsRoutes } from '../destinations/destinations-routes.ts';
 import { platformDoctorChecks } from '../doctor/doctor.ts';
 import { flowsRoutes } from '../flows/flows-routes.ts';
 import { webhookRoutes } from '../flows/webhook-routes.ts';
+import { watcherRoutes } from '../watcher/watcher-routes.ts';
 import { webUiRoutes } from '../web-ui/web-ui-routes.ts';
 import { invitationsRoutes } from '../workspaces/invitations-routes.ts';
 import { workspacesRoutes } from '../workspaces/workspaces-routes.ts';
@@ -53,6 +54,12 @@ export const flowsFeature: Feature = {
   jobs: (s) => s.flows.jobs,
 };
 
+/** The watcher: runs across flows, per-record errors, retry and resolve. */
+export const watcherFeature: Feature = {
+  name: 'watcher',
+  apiRoutes: (s) => [watcherRoutes(s.watcher)],
+};
+
 /** The built dashboard at `/` (last: its catch-all route must not shadow anything). */
 export const webUiFeature: Feature = {
   name: 'web-ui',
@@ -67,5 +74,6 @@ export const STANDARD_FEATURES: readonly Feature[] = [
   ...CORE_FEATURES,
   connectionsFeature,
   flowsFeature,
+  watcherFeature,
   webUiFeature,
 ];

@@ -1,5 +1,6 @@
 // Shared by the flows API tests: waiting on observable state (a run's status, a condition).
 import { expect } from 'vitest';
+import type { Feature } from '../../src/app/feature.ts';
 import { flowsFeature } from '../../src/app/features.ts';
 import { exactRedirectUri } from '../../src/connections/redirect-uri.ts';
 import {
@@ -27,8 +28,12 @@ export interface FlowHub {
  * exact-sim and a hub with the flows feature and a worker: an owner, a connection on the sim
  * authorized and with its first division linked.
  */
-export async function startFlowHub(backend: Backend, env: Record<string, string> = {}): Promise<FlowHub> {
-  const [sim, t] = await Promise.all([startSim(), startExactHub(backend, { env, features: [flowsFeature] })]);
+export async function startFlowHub(
+  backend: Backend,
+  env: Record<string, string> = {},
+  features: readonly Feature[] = [flowsFeature],
+): Promise<FlowHub> {
+  const [sim, t] = await Promise.all([startSim(), startExactHub(backend, { env, features: [...features] })]);
   const { client: owner, workspaceId } = await signUpOwner(t.base);
   const simApp = await registerSimApp(sim, exactRedirectUri(t.publicUrl));
   const { connectionId } = await createAppAndConnection(owner, workspaceId, sim, simApp);

@@ -1601,7 +1601,7 @@ export interface paths {
                                 rowsWritten: number;
                             };
                             /** @enum {string} */
-                            trigger: "schedule" | "manual" | "resync" | "webhook";
+                            trigger: "schedule" | "manual" | "resync" | "webhook" | "retry";
                         };
                     };
                 };
@@ -1709,7 +1709,7 @@ export interface paths {
                                 rowsWritten: number;
                             };
                             /** @enum {string} */
-                            trigger: "schedule" | "manual" | "resync" | "webhook";
+                            trigger: "schedule" | "manual" | "resync" | "webhook" | "retry";
                         };
                     };
                 };
@@ -1817,7 +1817,7 @@ export interface paths {
                                 rowsWritten: number;
                             };
                             /** @enum {string} */
-                            trigger: "schedule" | "manual" | "resync" | "webhook";
+                            trigger: "schedule" | "manual" | "resync" | "webhook" | "retry";
                         }[];
                     };
                 };
@@ -2777,7 +2777,7 @@ export interface paths {
                                 rowsWritten: number;
                             };
                             /** @enum {string} */
-                            trigger: "schedule" | "manual" | "resync" | "webhook";
+                            trigger: "schedule" | "manual" | "resync" | "webhook" | "retry";
                         };
                     };
                 };
@@ -4101,6 +4101,419 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/workspaces/{workspaceId}/errors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Per-record errors, latest first (resolved ones stay as history) */
+        get: {
+            parameters: {
+                query?: {
+                    division?: number;
+                    entity?: string;
+                    flowId?: string;
+                    limit?: number;
+                    runId?: string;
+                    status?: "open" | "retrying" | "resolved";
+                };
+                header?: never;
+                path: {
+                    workspaceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Client error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Server error */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            attempts: number;
+                            code: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            division: number;
+                            entity: string;
+                            /** Format: uuid */
+                            flowId: string;
+                            /** Format: uuid */
+                            id: string;
+                            message: string;
+                            /** @description The record as it was sent */
+                            payload: unknown;
+                            /** @description Exact's Reason, or the destination's detail (constraint, column) */
+                            reason: string | null;
+                            /** @description The record's key in Exact (its ID) */
+                            recordKey: string;
+                            /** @description The record's code or name */
+                            recordLabel: string | null;
+                            resolution: ("retried" | "manual") | null;
+                            resolvedAt: string | null;
+                            resolvedBy: string | null;
+                            /** @description The run that last tried the record */
+                            runId: string | null;
+                            /** @enum {string} */
+                            status: "open" | "retrying" | "resolved";
+                            /** Format: date-time */
+                            updatedAt: string;
+                        }[];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workspaces/{workspaceId}/errors/groups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Errors grouped by flow, entity and message, with counts (most frequent first) */
+        get: {
+            parameters: {
+                query?: {
+                    division?: number;
+                    entity?: string;
+                    flowId?: string;
+                    runId?: string;
+                    status?: "open" | "retrying" | "resolved";
+                };
+                header?: never;
+                path: {
+                    workspaceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Client error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Server error */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            count: number;
+                            entity: string;
+                            /** Format: date-time */
+                            firstAt: string;
+                            /** Format: uuid */
+                            flowId: string;
+                            /** Format: date-time */
+                            lastAt: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workspaces/{workspaceId}/errors/resolve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Marks unresolved errors (by ids or a group) resolved; they stay in the history */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    workspaceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        entity?: string;
+                        /** Format: uuid */
+                        flowId?: string;
+                        ids?: string[];
+                        /** @description A group: every error with this message */
+                        message?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Client error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Server error */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            attempts: number;
+                            code: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            division: number;
+                            entity: string;
+                            /** Format: uuid */
+                            flowId: string;
+                            /** Format: uuid */
+                            id: string;
+                            message: string;
+                            /** @description The record as it was sent */
+                            payload: unknown;
+                            /** @description Exact's Reason, or the destination's detail (constraint, column) */
+                            reason: string | null;
+                            /** @description The record's key in Exact (its ID) */
+                            recordKey: string;
+                            /** @description The record's code or name */
+                            recordLabel: string | null;
+                            resolution: ("retried" | "manual") | null;
+                            resolvedAt: string | null;
+                            resolvedBy: string | null;
+                            /** @description The run that last tried the record */
+                            runId: string | null;
+                            /** @enum {string} */
+                            status: "open" | "retrying" | "resolved";
+                            /** Format: date-time */
+                            updatedAt: string;
+                        }[];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workspaces/{workspaceId}/errors/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Retries open errors (by ids or a group): one run per flow sends them again */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    workspaceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        entity?: string;
+                        /** Format: uuid */
+                        flowId?: string;
+                        ids?: string[];
+                        /** @description A group: every error with this message */
+                        message?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Client error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Server error */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            errors: {
+                                attempts: number;
+                                code: string;
+                                /** Format: date-time */
+                                createdAt: string;
+                                division: number;
+                                entity: string;
+                                /** Format: uuid */
+                                flowId: string;
+                                /** Format: uuid */
+                                id: string;
+                                message: string;
+                                /** @description The record as it was sent */
+                                payload: unknown;
+                                /** @description Exact's Reason, or the destination's detail (constraint, column) */
+                                reason: string | null;
+                                /** @description The record's key in Exact (its ID) */
+                                recordKey: string;
+                                /** @description The record's code or name */
+                                recordLabel: string | null;
+                                resolution: ("retried" | "manual") | null;
+                                resolvedAt: string | null;
+                                resolvedBy: string | null;
+                                /** @description The run that last tried the record */
+                                runId: string | null;
+                                /** @enum {string} */
+                                status: "open" | "retrying" | "resolved";
+                                /** Format: date-time */
+                                updatedAt: string;
+                            }[];
+                            /** @description The runs queued to send the errors again */
+                            runs: {
+                                error: {
+                                    code: string;
+                                    message: string;
+                                } | null;
+                                finishedAt: string | null;
+                                /** Format: uuid */
+                                flowId: string;
+                                /** Format: uuid */
+                                id: string;
+                                /** @description Streams (`division/entity`) the run is limited to */
+                                only: string[] | null;
+                                /** Format: date-time */
+                                queuedAt: string;
+                                resync: boolean;
+                                startedAt: string | null;
+                                /** @enum {string} */
+                                status: "queued" | "running" | "succeeded" | "failed" | "needs_reauth";
+                                streams: {
+                                    apiCalls: number;
+                                    cursorAfter: {
+                                        deleted: string;
+                                        rows: string;
+                                    } | null;
+                                    /** @description Highest Timestamp applied from the sync and deleted feeds */
+                                    cursorBefore: {
+                                        deleted: string;
+                                        rows: string;
+                                    } | null;
+                                    division: number;
+                                    durationMs: number;
+                                    entity: string;
+                                    error: {
+                                        code: string;
+                                        message: string;
+                                    } | null;
+                                    /** Format: date-time */
+                                    finishedAt: string;
+                                    rowsDeleted: number;
+                                    rowsRead: number;
+                                    rowsWritten: number;
+                                    /** @enum {string} */
+                                    status: "succeeded" | "failed" | "skipped";
+                                }[];
+                                totals: {
+                                    apiCalls: number;
+                                    rowsDeleted: number;
+                                    rowsRead: number;
+                                    rowsWritten: number;
+                                };
+                                /** @enum {string} */
+                                trigger: "schedule" | "manual" | "resync" | "webhook" | "retry";
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/workspaces/{workspaceId}/flows": {
         parameters: {
             query?: never;
@@ -4549,6 +4962,373 @@ export interface paths {
                 };
             };
         };
+        trace?: never;
+    };
+    "/api/v1/workspaces/{workspaceId}/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Runs of every flow, newest first, filterable by status, flow, connection, division, entity, time */
+        get: {
+            parameters: {
+                query?: {
+                    connectionId?: string;
+                    division?: number;
+                    entity?: string;
+                    flowId?: string;
+                    /** @description Queued at or after */
+                    from?: string;
+                    limit?: number;
+                    status?: "queued" | "running" | "succeeded" | "failed" | "needs_reauth";
+                    /** @description Queued at or before */
+                    to?: string;
+                };
+                header?: never;
+                path: {
+                    workspaceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Client error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Server error */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                            } | null;
+                            finishedAt: string | null;
+                            /** Format: uuid */
+                            flowId: string;
+                            /** Format: uuid */
+                            id: string;
+                            /** @description Streams (`division/entity`) the run is limited to */
+                            only: string[] | null;
+                            /** Format: date-time */
+                            queuedAt: string;
+                            resync: boolean;
+                            startedAt: string | null;
+                            /** @enum {string} */
+                            status: "queued" | "running" | "succeeded" | "failed" | "needs_reauth";
+                            streams: {
+                                apiCalls: number;
+                                cursorAfter: {
+                                    deleted: string;
+                                    rows: string;
+                                } | null;
+                                /** @description Highest Timestamp applied from the sync and deleted feeds */
+                                cursorBefore: {
+                                    deleted: string;
+                                    rows: string;
+                                } | null;
+                                division: number;
+                                durationMs: number;
+                                entity: string;
+                                error: {
+                                    code: string;
+                                    message: string;
+                                } | null;
+                                /** Format: date-time */
+                                finishedAt: string;
+                                rowsDeleted: number;
+                                rowsRead: number;
+                                rowsWritten: number;
+                                /** @enum {string} */
+                                status: "succeeded" | "failed" | "skipped";
+                            }[];
+                            totals: {
+                                apiCalls: number;
+                                rowsDeleted: number;
+                                rowsRead: number;
+                                rowsWritten: number;
+                            };
+                            /** @enum {string} */
+                            trigger: "schedule" | "manual" | "resync" | "webhook" | "retry";
+                        }[];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workspaces/{workspaceId}/runs/{runId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A run with its streams and the per-record errors it recorded */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    runId: string;
+                    workspaceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Client error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Server error */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                            } | null;
+                            errors: {
+                                attempts: number;
+                                code: string;
+                                /** Format: date-time */
+                                createdAt: string;
+                                division: number;
+                                entity: string;
+                                /** Format: uuid */
+                                flowId: string;
+                                /** Format: uuid */
+                                id: string;
+                                message: string;
+                                /** @description The record as it was sent */
+                                payload: unknown;
+                                /** @description Exact's Reason, or the destination's detail (constraint, column) */
+                                reason: string | null;
+                                /** @description The record's key in Exact (its ID) */
+                                recordKey: string;
+                                /** @description The record's code or name */
+                                recordLabel: string | null;
+                                resolution: ("retried" | "manual") | null;
+                                resolvedAt: string | null;
+                                resolvedBy: string | null;
+                                /** @description The run that last tried the record */
+                                runId: string | null;
+                                /** @enum {string} */
+                                status: "open" | "retrying" | "resolved";
+                                /** Format: date-time */
+                                updatedAt: string;
+                            }[];
+                            finishedAt: string | null;
+                            /** Format: uuid */
+                            flowId: string;
+                            /** Format: uuid */
+                            id: string;
+                            /** @description Streams (`division/entity`) the run is limited to */
+                            only: string[] | null;
+                            /** Format: date-time */
+                            queuedAt: string;
+                            resync: boolean;
+                            startedAt: string | null;
+                            /** @enum {string} */
+                            status: "queued" | "running" | "succeeded" | "failed" | "needs_reauth";
+                            streams: {
+                                apiCalls: number;
+                                cursorAfter: {
+                                    deleted: string;
+                                    rows: string;
+                                } | null;
+                                /** @description Highest Timestamp applied from the sync and deleted feeds */
+                                cursorBefore: {
+                                    deleted: string;
+                                    rows: string;
+                                } | null;
+                                division: number;
+                                durationMs: number;
+                                entity: string;
+                                error: {
+                                    code: string;
+                                    message: string;
+                                } | null;
+                                /** Format: date-time */
+                                finishedAt: string;
+                                rowsDeleted: number;
+                                rowsRead: number;
+                                rowsWritten: number;
+                                /** @enum {string} */
+                                status: "succeeded" | "failed" | "skipped";
+                            }[];
+                            totals: {
+                                apiCalls: number;
+                                rowsDeleted: number;
+                                rowsRead: number;
+                                rowsWritten: number;
+                            };
+                            /** @enum {string} */
+                            trigger: "schedule" | "manual" | "resync" | "webhook" | "retry";
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workspaces/{workspaceId}/runs/{runId}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Runs the run's streams again; its unresolved errors are sent again first */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    runId: string;
+                    workspaceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Client error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Server error */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                            } | null;
+                            finishedAt: string | null;
+                            /** Format: uuid */
+                            flowId: string;
+                            /** Format: uuid */
+                            id: string;
+                            /** @description Streams (`division/entity`) the run is limited to */
+                            only: string[] | null;
+                            /** Format: date-time */
+                            queuedAt: string;
+                            resync: boolean;
+                            startedAt: string | null;
+                            /** @enum {string} */
+                            status: "queued" | "running" | "succeeded" | "failed" | "needs_reauth";
+                            streams: {
+                                apiCalls: number;
+                                cursorAfter: {
+                                    deleted: string;
+                                    rows: string;
+                                } | null;
+                                /** @description Highest Timestamp applied from the sync and deleted feeds */
+                                cursorBefore: {
+                                    deleted: string;
+                                    rows: string;
+                                } | null;
+                                division: number;
+                                durationMs: number;
+                                entity: string;
+                                error: {
+                                    code: string;
+                                    message: string;
+                                } | null;
+                                /** Format: date-time */
+                                finishedAt: string;
+                                rowsDeleted: number;
+                                rowsRead: number;
+                                rowsWritten: number;
+                                /** @enum {string} */
+                                status: "succeeded" | "failed" | "skipped";
+                            }[];
+                            totals: {
+                                apiCalls: number;
+                                rowsDeleted: number;
+                                rowsRead: number;
+                                rowsWritten: number;
+                            };
+                            /** @enum {string} */
+                            trigger: "schedule" | "manual" | "resync" | "webhook" | "retry";
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/healthz": {
