@@ -10,6 +10,7 @@ import { destinationsRoutes } from '../destinations/destinations-routes.ts';
 import { platformDoctorChecks } from '../doctor/doctor.ts';
 import { flowsRoutes } from '../flows/flows-routes.ts';
 import { webhookRoutes } from '../flows/webhook-routes.ts';
+import { watcherJobs } from '../watcher/watcher-jobs.ts';
 import { watcherRoutes } from '../watcher/watcher-routes.ts';
 import { webUiRoutes } from '../web-ui/web-ui-routes.ts';
 import { invitationsRoutes } from '../workspaces/invitations-routes.ts';
@@ -58,6 +59,7 @@ export const flowsFeature: Feature = {
 export const watcherFeature: Feature = {
   name: 'watcher',
   apiRoutes: (s) => [watcherRoutes(s.watcher)],
+  jobs: (s) => Object.values(watcherJobs({ exact: s.exact, queue: s.jobs, logger: s.platform.logger })),
 };
 
 /** The built dashboard at `/` (last: its catch-all route must not shadow anything). */
