@@ -8,8 +8,13 @@ import { launchBrowser, type Stack, startStack } from './support.ts';
 
 const OWNER = { email: 'fleur@example.nl', name: 'Fleur Flows', password: 'flows-password-123' };
 const SHOTS = fileURLToPath(new URL('../test-results/', import.meta.url));
-const shot = (page: Page, name: string) =>
-  page.screenshot({ path: `${SHOTS}flows-${name}.png`, fullPage: true });
+/** A screenshot once every transition on the page (a dialog fading in) has ended or been cancelled. */
+async function shot(page: Page, name: string): Promise<void> {
+  await page.evaluate(
+    'Promise.all(document.getAnimations().map((animation) => animation.finished.catch(() => undefined)))',
+  );
+  await page.screenshot({ path: `${SHOTS}flows-${name}.png`, fullPage: true });
+}
 
 interface ApiRun {
   id: string;
