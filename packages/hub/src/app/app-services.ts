@@ -12,6 +12,9 @@ import { ExactAccess } from '../connections/exact-access.ts';
 import { assembleFlows, type Flows } from '../flows/flows-assembly.ts';
 import { JobQueue } from '../jobs/job-queue.ts';
 import { type OpenPlatformOptions, openPlatform, type Platform } from '../platform/platform.ts';
+import { EmailSender } from '../watcher/alert-delivery.ts';
+import { AlertsRepository } from '../watcher/alerts-repository.ts';
+import { AlertsService } from '../watcher/alerts-service.ts';
 import { RunsRepository } from '../watcher/runs-repository.ts';
 import { WatcherService } from '../watcher/watcher-service.ts';
 import { InvitationsRepository } from '../workspaces/invitations-repository.ts';
@@ -54,6 +57,8 @@ export interface AppServices {
   flows: Flows;
   /** Runs across flows, per-record errors, retry and resolve. */
   watcher: WatcherService;
+  /** Alert rules, channels (e-mail, signed webhook) and incidents. */
+  alerts: AlertsService;
   /** The features whose routes, jobs and checks this process serves. */
   features: readonly Feature[];
   /** Stops the jobs and closes the database. */
@@ -114,6 +119,7 @@ export async function buildAppServices(
     workspaces: repositories.workspaces,
   };
   const flows = assembleFlows({ platform, exact, queue: jobs });
+  const email = new EmailSender(config.smtpUrl, config.smtpFrom);
   let closed = false;
   const services: AppServices = {
     platform,
@@ -133,10 +139,24 @@ export async function buildAppServices(
       errors: flows.recordErrors,
       flows: flows.service,
     }),
+    alerts: new AlertsService({
+      repository: new AlertsRepository(db),
+      email,
+      secrets,
+      clock,
+      logger,
+      thresholds: {
+        failedRuns: config.alertFailedRuns,
+        staleHours: config.alertStaleHours,
+        budgetPercent: config.alertBudgetPercent,
+      },
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+    }),
     features: options.features,
     async close() {
       if (closed) return;
       closed = true;
+      email.close();
       await jobs.stop();
       await flows.close();
       await platform.database.close();

@@ -10,6 +10,7 @@ import { destinationsRoutes } from '../destinations/destinations-routes.ts';
 import { platformDoctorChecks } from '../doctor/doctor.ts';
 import { flowsRoutes } from '../flows/flows-routes.ts';
 import { webhookRoutes } from '../flows/webhook-routes.ts';
+import { alertsRoutes } from '../watcher/alerts-routes.ts';
 import { watcherJobs } from '../watcher/watcher-jobs.ts';
 import { watcherRoutes } from '../watcher/watcher-routes.ts';
 import { webUiRoutes } from '../web-ui/web-ui-routes.ts';
@@ -55,11 +56,14 @@ export const flowsFeature: Feature = {
   jobs: (s) => s.flows.jobs,
 };
 
-/** The watcher: runs across flows, per-record errors, retry and resolve. */
+/** The watcher: runs across flows, per-record errors, retry and resolve, connection health, alerts. */
 export const watcherFeature: Feature = {
   name: 'watcher',
-  apiRoutes: (s) => [watcherRoutes(s.watcher)],
-  jobs: (s) => Object.values(watcherJobs({ exact: s.exact, queue: s.jobs, logger: s.platform.logger })),
+  apiRoutes: (s) => [watcherRoutes(s.watcher), alertsRoutes(s.alerts)],
+  jobs: (s) =>
+    Object.values(
+      watcherJobs({ exact: s.exact, queue: s.jobs, logger: s.platform.logger, alerts: s.alerts }),
+    ),
 };
 
 /** The built dashboard at `/` (last: its catch-all route must not shadow anything). */

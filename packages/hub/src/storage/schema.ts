@@ -478,3 +478,49 @@ export const flowRecordErrors = pgTable(
     check('flow_record_errors_status_check', sql`${t.status} in ('open', 'retrying', 'resolved')`),
   ],
 );
+
+export const ALERT_CHANNEL_KINDS = ['email', 'webhook'] as const;
+export type AlertChannelKind = (typeof ALERT_CHANNEL_KINDS)[number];
+
+/** Where a workspace's alerts go: e-mail addresses (over the hub's SMTP) or a signed webhook. */
+export const alertChannels = pgTable(
+  'alert_channels',
+  {
+    id: uuid('id').primaryKey(),
+    workspaceId: workspaceId(),
+    kind: text('kind').$type<AlertChannelKind>().notNull(),
+    /** Comma-separated e-mail addresses, or the webhook's URL. */
+    target: text('target').notNull(),
+    /** The webhook's signing secret (sealed); null for e-mail. */
+    secretEnc: text('secret_enc'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('alert_channels_workspace_idx').on(t.workspaceId),
+    check('alert_channels_kind_check', sql`${t.kind} in ('email', 'webhook')`),
+  ],
+);
+
+/**
+ * One incident per (rule, subject) while its condition holds: opened (and announced) once,
+ * recovered (and announced) once, so a condition that stays true never sends twice.
+ */
+export const alertIncidents = pgTable(
+  'alert_incidents',
+  {
+    id: uuid('id').primaryKey(),
+    workspaceId: workspaceId(),
+    rule: text('rule').notNull(),
+    /** What the rule is about: a flow, a stream, a connection, a division's budget. */
+    subject: text('subject').notNull(),
+    message: text('message').notNull(),
+    openedAt: timestamp('opened_at', { withTimezone: true }).notNull().defaultNow(),
+    recoveredAt: timestamp('recovered_at', { withTimezone: true }),
+  },
+  (t) => [
+    index('alert_incidents_workspace_idx').on(t.workspaceId, t.openedAt),
+    uniqueIndex('alert_incidents_open_idx')
+      .on(t.workspaceId, t.rule, t.subject)
+      .where(sql`${t.recoveredAt} is null`),
+  ],
+);

@@ -3,13 +3,20 @@ import { z } from 'zod';
 import type { ExactAccess } from '../connections/exact-access.ts';
 import { defineJob } from '../jobs/job-definition.ts';
 import type { JobQueue } from '../jobs/job-queue.ts';
+import type { AlertsService } from './alerts-service.ts';
 import { checkConnectionHealth, connectionsToCheck } from './connection-health.ts';
 
 /**
  * The watcher's background jobs: a connection health sweep when a worker starts and every
- * 30 minutes, one job per connection so a slow one does not hold up the rest.
+ * 30 minutes, one job per connection so a slow one does not hold up the rest; the alert
+ * rules every minute.
  */
-export function watcherJobs(deps: { exact: ExactAccess; queue: JobQueue; logger: Logger }) {
+export function watcherJobs(deps: {
+  exact: ExactAccess;
+  queue: JobQueue;
+  logger: Logger;
+  alerts: AlertsService;
+}) {
   const checkConnection = defineJob({
     name: 'watcher-connection-health',
     payload: z.object({ connectionId: z.uuid() }),
@@ -31,5 +38,16 @@ export function watcherJobs(deps: { exact: ExactAccess; queue: JobQueue; logger:
       }
     },
   });
-  return { checkConnection, sweep };
+  const evaluateAlerts = defineJob({
+    name: 'watcher-alerts',
+    payload: z.object({}),
+    cron: '* * * * *',
+    options: { policy: 'short', retryLimit: 0 },
+    async handler() {
+      const { opened, recovered } = await deps.alerts.evaluate();
+      if (opened.length + recovered.length > 0)
+        deps.logger.info({ opened: opened.length, recovered: recovered.length }, 'alerts evaluated');
+    },
+  });
+  return { checkConnection, sweep, evaluateAlerts };
 }

@@ -3235,6 +3235,316 @@ export interface paths {
         };
         trace?: never;
     };
+    "/api/v1/workspaces/{workspaceId}/alert-channels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Where alerts go */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    workspaceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Client error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Server error */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: uuid */
+                            id: string;
+                            /** @enum {string} */
+                            kind: "email" | "webhook";
+                            /** @description E-mail addresses (comma-separated) or the webhook URL */
+                            target: string;
+                        }[];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Adds an e-mail or webhook channel; a webhook channel answers its signing secret, once */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    workspaceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        kind: "email";
+                        target: string;
+                    } | {
+                        /** @enum {string} */
+                        kind: "webhook";
+                        /** Format: uri */
+                        target: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Client error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Server error */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: uuid */
+                            id: string;
+                            /** @enum {string} */
+                            kind: "email" | "webhook";
+                            secret: string | null;
+                            /** @description E-mail addresses (comma-separated) or the webhook URL */
+                            target: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workspaces/{workspaceId}/alert-channels/{channelId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    channelId: string;
+                    workspaceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Client error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Server error */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description No content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workspaces/{workspaceId}/alert-channels/test-email": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send test e-mail: proves the SMTP settings */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    workspaceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: email */
+                        to: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Client error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Server error */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description No content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workspaces/{workspaceId}/alerts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Alert incidents, newest first (open ones have no recoveredAt) */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                };
+                header?: never;
+                path: {
+                    workspaceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Client error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Server error */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            message: string;
+                            /** Format: date-time */
+                            openedAt: string;
+                            recoveredAt: string | null;
+                            rule: string;
+                            subject: string;
+                        }[];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/workspaces/{workspaceId}/apps": {
         parameters: {
             query?: never;
@@ -5712,6 +6022,9 @@ export interface components {
          *     - `invalid_settings` (400): The settings do not fit the package's settings schema.
          *     - `invalid_schedule` (400): The schedule must be a five-field cron expression in UTC.
          *     - `flow_not_found` (404): No flow with this id, or you are not a member of its workspace.
+         *     - `smtp_not_configured` (409): No SMTP server is configured: set KOPPEL_SMTP_URL (and KOPPEL_SMTP_FROM) and restart the hub.
+         *     - `smtp_failed` (502): The SMTP server did not take the e-mail.
+         *     - `alert_channel_not_found` (404): No alert channel with this id in this workspace.
          *     - `run_not_found` (404): No run with this id, or you are not a member of its workspace.
          *     - `table_not_found` (404): The flow has no such table yet; run the flow first.
          *     - `destination_not_found` (404): No destination with this id in the workspace.
@@ -5731,7 +6044,7 @@ export interface components {
          *     - `job_payload_invalid` (500): The payload of a job is invalid.
          * @enum {string}
          */
-        ErrorCode: "invalid_request" | "invalid_json" | "invalid_url" | "bad_request" | "uri_too_long" | "payload_too_large" | "unsupported_media_type" | "route_not_found" | "already_exists" | "internal_error" | "unauthenticated" | "csrf_token_invalid" | "session_required" | "insufficient_role" | "signup_closed" | "too_many_attempts" | "weak_password" | "name_required" | "totp_already_enabled" | "totp_not_enrolling" | "totp_code_invalid" | "totp_not_enabled" | "session_not_found" | "token_not_found" | "workspace_not_found" | "member_not_found" | "last_owner" | "already_member" | "invitation_invalid" | "invitation_not_found" | "app_not_found" | "app_in_use" | "connection_not_found" | "connection_not_authorized" | "connection_unavailable" | "division_unknown" | "division_out_of_scope" | "exact_call_failed" | "exact_no_division" | "oauth_state_missing" | "oauth_state_reused" | "oauth_state_invalid" | "oauth_state_expired" | "oauth_session_mismatch" | "oauth_not_allowed" | "oauth_consent_denied" | "oauth_exact_error" | "oauth_code_missing" | "oauth_code_rejected" | "oauth_client_rejected" | "oauth_redirect_mismatch" | "oauth_exact_read_failed" | "oauth_exact_unavailable" | "package_not_found" | "invalid_entities" | "division_not_linked" | "invalid_settings" | "invalid_schedule" | "flow_not_found" | "run_not_found" | "table_not_found" | "destination_not_found" | "destination_in_use" | "invalid_connection_string" | "webhook_secret_missing" | "webhook_signature_invalid" | "webhook_payload_invalid" | "metrics_disabled" | "metrics_unauthorized" | "web_ui_not_built" | "file_not_found" | "data_dir_in_use" | "database_open_failed" | "invalid_secret_key" | "secret_decrypt_failed" | "job_payload_invalid";
+        ErrorCode: "invalid_request" | "invalid_json" | "invalid_url" | "bad_request" | "uri_too_long" | "payload_too_large" | "unsupported_media_type" | "route_not_found" | "already_exists" | "internal_error" | "unauthenticated" | "csrf_token_invalid" | "session_required" | "insufficient_role" | "signup_closed" | "too_many_attempts" | "weak_password" | "name_required" | "totp_already_enabled" | "totp_not_enrolling" | "totp_code_invalid" | "totp_not_enabled" | "session_not_found" | "token_not_found" | "workspace_not_found" | "member_not_found" | "last_owner" | "already_member" | "invitation_invalid" | "invitation_not_found" | "app_not_found" | "app_in_use" | "connection_not_found" | "connection_not_authorized" | "connection_unavailable" | "division_unknown" | "division_out_of_scope" | "exact_call_failed" | "exact_no_division" | "oauth_state_missing" | "oauth_state_reused" | "oauth_state_invalid" | "oauth_state_expired" | "oauth_session_mismatch" | "oauth_not_allowed" | "oauth_consent_denied" | "oauth_exact_error" | "oauth_code_missing" | "oauth_code_rejected" | "oauth_client_rejected" | "oauth_redirect_mismatch" | "oauth_exact_read_failed" | "oauth_exact_unavailable" | "package_not_found" | "invalid_entities" | "division_not_linked" | "invalid_settings" | "invalid_schedule" | "flow_not_found" | "smtp_not_configured" | "smtp_failed" | "alert_channel_not_found" | "run_not_found" | "table_not_found" | "destination_not_found" | "destination_in_use" | "invalid_connection_string" | "webhook_secret_missing" | "webhook_signature_invalid" | "webhook_payload_invalid" | "metrics_disabled" | "metrics_unauthorized" | "web_ui_not_built" | "file_not_found" | "data_dir_in_use" | "database_open_failed" | "invalid_secret_key" | "secret_decrypt_failed" | "job_payload_invalid";
     };
     responses: never;
     parameters: never;
