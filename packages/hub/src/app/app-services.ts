@@ -1,3 +1,5 @@
+import { AuditRepository } from '../audit/audit-repository.ts';
+import { AuditService } from '../audit/audit-service.ts';
 import { AccountService } from '../auth/account-service.ts';
 import { ApiTokensRepository } from '../auth/api-tokens-repository.ts';
 import { AuthService } from '../auth/auth-service.ts';
@@ -59,6 +61,8 @@ export interface AppServices {
   watcher: WatcherService;
   /** Alert rules, channels (e-mail, signed webhook) and incidents. */
   alerts: AlertsService;
+  /** Who changed what. */
+  audit: AuditService;
   /** The features whose routes, jobs and checks this process serves. */
   features: readonly Feature[];
   /** Stops the jobs and closes the database. */
@@ -152,6 +156,7 @@ export async function buildAppServices(
       },
       ...(options.fetch ? { fetch: options.fetch } : {}),
     }),
+    audit: new AuditService({ repository: new AuditRepository(db), logger }),
     features: options.features,
     async close() {
       if (closed) return;

@@ -1,3 +1,4 @@
+import { auditRoutes } from '../audit/audit-routes.ts';
 import { authJobs } from '../auth/auth-jobs.ts';
 import { authRoutes } from '../auth/auth-routes.ts';
 import { meRoutes } from '../auth/me-routes.ts';
@@ -66,6 +67,12 @@ export const watcherFeature: Feature = {
     ),
 };
 
+/** The audit log's API (the entries are written by the server's hook for every feature). */
+export const auditFeature: Feature = {
+  name: 'audit',
+  apiRoutes: (s) => [auditRoutes(s.audit)],
+};
+
 /** The built dashboard at `/` (last: its catch-all route must not shadow anything). */
 export const webUiFeature: Feature = {
   name: 'web-ui',
@@ -81,5 +88,6 @@ export const STANDARD_FEATURES: readonly Feature[] = [
   connectionsFeature,
   flowsFeature,
   watcherFeature,
+  auditFeature,
   webUiFeature,
 ];

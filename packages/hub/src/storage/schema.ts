@@ -524,3 +524,26 @@ export const alertIncidents = pgTable(
       .where(sql`${t.recoveredAt} is null`),
   ],
 );
+
+/**
+ * Who changed what: every state-changing API request (also refused ones), its actor, the
+ * resource ids from its URL and its body with secrets replaced. Kept when the actor goes.
+ */
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    id: uuid('id').primaryKey(),
+    workspaceId: uuid('workspace_id').references(() => workspaces.id, { onDelete: 'cascade' }),
+    actorUserId: uuid('actor_user_id'),
+    actorEmail: text('actor_email'),
+    /** `session` or `api_token`; null for an anonymous request (sign-up, sign-in). */
+    via: text('via'),
+    /** `METHOD /route/:param`, e.g. `PATCH /api/v1/flows/:flowId`. */
+    action: text('action').notNull(),
+    params: jsonb('params'),
+    changes: jsonb('changes'),
+    status: integer('status').notNull(),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('audit_log_workspace_idx').on(t.workspaceId, t.at), index('audit_log_at_idx').on(t.at)],
+);

@@ -3694,6 +3694,84 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/workspaces/{workspaceId}/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Who changed what in the workspace, newest first (secrets never shown) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Older than (paging) */
+                    before?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path: {
+                    workspaceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Client error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Server error */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description METHOD /route, e.g. PATCH /api/v1/flows/:flowId */
+                            action: string;
+                            actorEmail: string | null;
+                            actorUserId: string | null;
+                            /** Format: date-time */
+                            at: string;
+                            /** @description The request body, secrets replaced by [redacted] */
+                            changes: unknown;
+                            /** Format: uuid */
+                            id: string;
+                            params: {
+                                [key: string]: string;
+                            } | null;
+                            /** @description The answer: 2xx done, 4xx refused */
+                            status: number;
+                            /** @description session or api_token */
+                            via: string | null;
+                        }[];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/workspaces/{workspaceId}/connections": {
         parameters: {
             query?: never;
