@@ -17,6 +17,7 @@ import { type OpenPlatformOptions, openPlatform, type Platform } from '../platfo
 import { EmailSender } from '../watcher/alert-delivery.ts';
 import { AlertsRepository } from '../watcher/alerts-repository.ts';
 import { AlertsService } from '../watcher/alerts-service.ts';
+import { FlowMetricsRepository } from '../watcher/flow-metrics-repository.ts';
 import { RunsRepository } from '../watcher/runs-repository.ts';
 import { WatcherService } from '../watcher/watcher-service.ts';
 import { InvitationsRepository } from '../workspaces/invitations-repository.ts';
@@ -63,6 +64,8 @@ export interface AppServices {
   alerts: AlertsService;
   /** Who changed what. */
   audit: AuditService;
+  /** The per-flow and per-stream series on /metrics. */
+  flowMetrics: FlowMetricsRepository;
   /** The features whose routes, jobs and checks this process serves. */
   features: readonly Feature[];
   /** Stops the jobs and closes the database. */
@@ -157,6 +160,7 @@ export async function buildAppServices(
       ...(options.fetch ? { fetch: options.fetch } : {}),
     }),
     audit: new AuditService({ repository: new AuditRepository(db), logger }),
+    flowMetrics: new FlowMetricsRepository(db),
     features: options.features,
     async close() {
       if (closed) return;

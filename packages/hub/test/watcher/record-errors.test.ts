@@ -7,6 +7,7 @@ import { type ApiClient, BACKENDS, type LooseJson } from '../support/test-hub.ts
 /** Refuses rows whose id ends in an odd byte: about half of any set of records. */
 const REFUSE_ODD_IDS =
   'alter table exact.accounts add constraint refuse_odd_ids check (get_byte(uuid_send(id), 15) % 2 = 0) not valid';
+const METRICS_TOKEN = 'metrics-token-for-the-watcher-test';
 const oddId = (id: string) => Number.parseInt(id.slice(-2), 16) % 2 === 1;
 
 describe.each(BACKENDS)('per-record errors in the watcher on $name', (backend) => {
@@ -18,10 +19,11 @@ describe.each(BACKENDS)('per-record errors in the watcher on $name', (backend) =
   let division: number;
 
   beforeAll(async () => {
-    ({ sim, t, owner, workspaceId, connectionId, division } = await startFlowHub(backend, {}, [
-      flowsFeature,
-      watcherFeature,
-    ]));
+    ({ sim, t, owner, workspaceId, connectionId, division } = await startFlowHub(
+      backend,
+      { KOPPEL_METRICS_TOKEN: METRICS_TOKEN },
+      [flowsFeature, watcherFeature],
+    ));
   });
   afterAll(async () => {
     await t?.close();
@@ -69,6 +71,17 @@ describe.each(BACKENDS)('per-record errors in the watcher on $name', (backend) =
       expect(error.payload.ID).toBe(error.recordKey);
       expect(error.recordLabel).toEqual(expect.any(String));
     }
+
+    // Per-stream series on /metrics, from the run history.
+    const metrics = await (
+      await fetch(`${t.base}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })
+    ).text();
+    const labels = `{flow="${flow.id}",package="replicate",entity="accounts"}`;
+    expect(metrics).toContain(`koppel_stream_rows_written_total${labels} ${loaded + 20 - errors.length}`);
+    expect(metrics).toContain(`koppel_stream_open_errors${labels} ${errors.length}`);
+    expect(metrics).toMatch(
+      new RegExp(`koppel_stream_seconds_since_success${labels.replace(/[{}]/g, '\\$&')} \\d`),
+    );
 
     const groups = (await owner.get(ws('/errors/groups?status=open'))).body;
     expect(groups).toEqual([
