@@ -44,6 +44,7 @@ import { SecurityPage } from './pages/security-page.tsx';
 import { SetupWizardPage } from './pages/setup-wizard-page.tsx';
 import { SignInPage } from './pages/sign-in-page.tsx';
 import { TokensPage } from './pages/tokens-page.tsx';
+import { WatcherPage } from './pages/watcher-page.tsx';
 import { ME_KEY, SessionProvider, useMe, useSession } from './session.tsx';
 
 /** A 401 on any call means the session ended (expired, signed out elsewhere): ask /me again. */
@@ -90,6 +91,7 @@ function Root() {
           <Route path="/flows/new" element={<NewFlowPage />} />
           <Route path="/flows/:flowId" element={<FlowPage />} />
           <Route path="/data" element={<DataPage />} />
+          <Route path="/watcher" element={<WatcherPage />} />
           <Route path="/destinations" element={<DestinationsPage />} />
           <Route path="/apps" element={<AppsPage />} />
           <Route path="/setup" element={<SetupWizardPage />} />

@@ -9,6 +9,7 @@ import { ErrorAlert } from './error-alert.tsx';
 const NAV = [
   { to: '/connections', label: 'Connections' },
   { to: '/flows', label: 'Flows' },
+  { to: '/watcher', label: 'Watcher' },
   { to: '/data', label: 'Data' },
   { to: '/destinations', label: 'Destinations' },
   { to: '/apps', label: 'Exact apps' },
