@@ -10,6 +10,22 @@ import { notifyDone } from '../components/notify.ts';
 import { RunStatusBadge } from '../components/run-status-badge.tsx';
 import { useSession } from '../session.tsx';
 
+type ErrorAction = 'retry' | 'resolve';
+
+/** Retry (send again) and Resolve (close by hand) for one error or a group of them. */
+function RetryResolve({ onAct, suffix = '' }: { onAct: (verb: ErrorAction) => void; suffix?: string }) {
+  return (
+    <Group gap="xs" wrap="nowrap">
+      <Button size="xs" onClick={() => onAct('retry')}>
+        Retry{suffix}
+      </Button>
+      <Button size="xs" variant="default" onClick={() => onAct('resolve')}>
+        Resolve{suffix}
+      </Button>
+    </Group>
+  );
+}
+
 const RUN_STATUSES: RunStatus[] = ['queued', 'running', 'succeeded', 'failed', 'needs_reauth'];
 const watcherKey = (workspaceId: string) => ['workspace', workspaceId, 'watcher'] as const;
 
@@ -44,7 +60,7 @@ export function WatcherPage() {
   });
   const refresh = () => queryClient.invalidateQueries({ queryKey: watcherKey(workspace.id) });
   const act = useMutation({
-    mutationFn: (action: { verb: 'retry' | 'resolve'; body: Record<string, unknown> }) =>
+    mutationFn: (action: { verb: ErrorAction; body: Record<string, unknown> }) =>
       post(`${base}/errors/${action.verb}`, action.body),
     onSuccess: async (_, action) => {
       notifyDone(action.verb === 'retry' ? 'Retry queued' : 'Errors resolved');
@@ -106,31 +122,12 @@ export function WatcherPage() {
                   <Table.Td>{group.count}</Table.Td>
                   {canAdmin && (
                     <Table.Td>
-                      <Group gap="xs" wrap="nowrap">
-                        <Button
-                          size="xs"
-                          onClick={() =>
-                            act.mutate({
-                              verb: 'retry',
-                              body: { flowId: group.flowId, message: group.message },
-                            })
-                          }
-                        >
-                          Retry all
-                        </Button>
-                        <Button
-                          size="xs"
-                          variant="default"
-                          onClick={() =>
-                            act.mutate({
-                              verb: 'resolve',
-                              body: { flowId: group.flowId, message: group.message },
-                            })
-                          }
-                        >
-                          Resolve all
-                        </Button>
-                      </Group>
+                      <RetryResolve
+                        suffix=" all"
+                        onAct={(verb) =>
+                          act.mutate({ verb, body: { flowId: group.flowId, message: group.message } })
+                        }
+                      />
                     </Table.Td>
                   )}
                 </Table.Tr>
@@ -251,21 +248,7 @@ export function WatcherPage() {
                 {canAdmin && (
                   <Table.Td>
                     {error.status === 'open' && (
-                      <Group gap="xs" wrap="nowrap">
-                        <Button
-                          size="xs"
-                          onClick={() => act.mutate({ verb: 'retry', body: { ids: [error.id] } })}
-                        >
-                          Retry
-                        </Button>
-                        <Button
-                          size="xs"
-                          variant="default"
-                          onClick={() => act.mutate({ verb: 'resolve', body: { ids: [error.id] } })}
-                        >
-                          Resolve
-                        </Button>
-                      </Group>
+                      <RetryResolve onAct={(verb) => act.mutate({ verb, body: { ids: [error.id] } })} />
                     )}
                   </Table.Td>
                 )}
