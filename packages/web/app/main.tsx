@@ -32,6 +32,7 @@ import { Loading } from './components/loading.tsx';
 import { submitWith } from './components/submit-with.ts';
 import { AcceptInvitationPage } from './pages/accept-invitation-page.tsx';
 import { AppsPage } from './pages/apps-page.tsx';
+import { AuditPage } from './pages/audit-page.tsx';
 import { ConnectionPage } from './pages/connection-page.tsx';
 import { ConnectionsPage } from './pages/connections-page.tsx';
 import { DataPage } from './pages/data-page.tsx';
@@ -92,6 +93,7 @@ function Root() {
           <Route path="/flows/:flowId" element={<FlowPage />} />
           <Route path="/data" element={<DataPage />} />
           <Route path="/watcher" element={<WatcherPage />} />
+          <Route path="/audit" element={<AuditPage />} />
           <Route path="/destinations" element={<DestinationsPage />} />
           <Route path="/apps" element={<AppsPage />} />
           <Route path="/setup" element={<SetupWizardPage />} />

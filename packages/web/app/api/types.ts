@@ -96,3 +96,4 @@ export type DestinationTest = Answer<
 export type WatchedRunDetail = Answer<'/api/v1/workspaces/{workspaceId}/runs/{runId}', 'get'>;
 export type RecordError = Answer<'/api/v1/workspaces/{workspaceId}/errors', 'get'>[number];
 export type ErrorGroup = Answer<'/api/v1/workspaces/{workspaceId}/errors/groups', 'get'>[number];
+export type AuditEntry = Answer<'/api/v1/workspaces/{workspaceId}/audit', 'get'>[number];

@@ -15,6 +15,7 @@ const NAV = [
   { to: '/apps', label: 'Exact apps' },
   { to: '/setup', label: 'Guided set-up', adminOnly: true },
   { to: '/members', label: 'Members' },
+  { to: '/audit', label: 'Audit log', adminOnly: true },
   { to: '/tokens', label: 'API tokens' },
   { to: '/security', label: 'Security' },
 ];
