@@ -22,6 +22,9 @@ import { type ApiClient, type ApiResponse, addMember, BACKENDS, signUpOwner } fr
  */
 const NOT_TRIGGERED_HERE: Partial<Record<ErrorCode, string>> = {
   bad_request: 'fallback for a Fastify 4xx without its own code',
+  smtp_not_configured: 'needs a hub without KOPPEL_SMTP_URL; test/watcher/alerts.test.ts',
+  smtp_failed: 'needs an SMTP server refusing mail; test/watcher/alerts.test.ts runs one',
+  alert_channel_not_found: 'deleting an unknown alert channel; test/watcher/alerts.test.ts',
   already_exists: 'a unique-key race; test/workspaces.test.ts races it',
   internal_error: 'an unexpected exception; it never carries its text',
   connection_unavailable:

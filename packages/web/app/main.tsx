@@ -33,6 +33,7 @@ import { Loading } from './components/loading.tsx';
 import { submitWith } from './components/submit-with.ts';
 import { AcceptInvitationPage } from './pages/accept-invitation-page.tsx';
 import { AppsPage } from './pages/apps-page.tsx';
+import { AuditPage } from './pages/audit-page.tsx';
 import { ConnectionPage } from './pages/connection-page.tsx';
 import { ConnectionsPage } from './pages/connections-page.tsx';
 import { DataPage } from './pages/data-page.tsx';
@@ -45,6 +46,7 @@ import { SecurityPage } from './pages/security-page.tsx';
 import { SetupWizardPage } from './pages/setup-wizard-page.tsx';
 import { SignInPage } from './pages/sign-in-page.tsx';
 import { TokensPage } from './pages/tokens-page.tsx';
+import { WatcherPage } from './pages/watcher-page.tsx';
 import { ME_KEY, SessionProvider, useMe, useSession } from './session.tsx';
 
 /** A 401 on any call means the session ended (expired, signed out elsewhere): ask /me again. */
@@ -91,6 +93,8 @@ function Root() {
           <Route path="/flows/new" element={<NewFlowPage />} />
           <Route path="/flows/:flowId" element={<FlowPage />} />
           <Route path="/data" element={<DataPage />} />
+          <Route path="/watcher" element={<WatcherPage />} />
+          <Route path="/audit" element={<AuditPage />} />
           <Route path="/destinations" element={<DestinationsPage />} />
           <Route path="/apps" element={<AppsPage />} />
           <Route path="/setup" element={<SetupWizardPage />} />

@@ -1,3 +1,4 @@
+import { auditRoutes } from '../audit/audit-routes.ts';
 import { authJobs } from '../auth/auth-jobs.ts';
 import { authRoutes } from '../auth/auth-routes.ts';
 import { meRoutes } from '../auth/me-routes.ts';
@@ -11,6 +12,9 @@ import { destinationsRoutes } from '../destinations/destinations-routes.ts';
 import { platformDoctorChecks } from '../doctor/doctor.ts';
 import { flowsRoutes } from '../flows/flows-routes.ts';
 import { webhookRoutes } from '../flows/webhook-routes.ts';
+import { alertsRoutes } from '../watcher/alerts-routes.ts';
+import { watcherJobs } from '../watcher/watcher-jobs.ts';
+import { watcherRoutes } from '../watcher/watcher-routes.ts';
 import { webUiRoutes } from '../web-ui/web-ui-routes.ts';
 import { invitationsRoutes } from '../workspaces/invitations-routes.ts';
 import { workspacesRoutes } from '../workspaces/workspaces-routes.ts';
@@ -58,6 +62,22 @@ export const flowsFeature: Feature = {
   jobs: (s) => s.flows.jobs,
 };
 
+/** The watcher: runs across flows, per-record errors, retry and resolve, connection health, alerts. */
+export const watcherFeature: Feature = {
+  name: 'watcher',
+  apiRoutes: (s) => [watcherRoutes(s.watcher), alertsRoutes(s.alerts)],
+  jobs: (s) =>
+    Object.values(
+      watcherJobs({ exact: s.exact, queue: s.jobs, logger: s.platform.logger, alerts: s.alerts }),
+    ),
+};
+
+/** The audit log's API (the entries are written by the server's hook for every feature). */
+export const auditFeature: Feature = {
+  name: 'audit',
+  apiRoutes: (s) => [auditRoutes(s.audit)],
+};
+
 /** The built dashboard at `/` (last: its catch-all route must not shadow anything). */
 export const webUiFeature: Feature = {
   name: 'web-ui',
@@ -72,5 +92,7 @@ export const STANDARD_FEATURES: readonly Feature[] = [
   ...CORE_FEATURES,
   connectionsFeature,
   flowsFeature,
+  watcherFeature,
+  auditFeature,
   webUiFeature,
 ];

@@ -113,6 +113,31 @@ const SETTINGS = {
     z.coerce.number().int().min(1).max(65535).optional(),
     'a TCP port on 127.0.0.1 where `koppel start` serves the embedded database to psql and BI tools (unset: off)',
   ),
+  smtpUrl: setting(
+    'KOPPEL_SMTP_URL',
+    z.url({ protocol: /^smtps?$/ }).optional(),
+    'the SMTP server alerts and invitations are e-mailed through, e.g. smtp://user:password@mail.example.nl:587 (smtps:// for TLS on connect); unset: no e-mail',
+  ),
+  smtpFrom: setting(
+    'KOPPEL_SMTP_FROM',
+    z.string().min(3).default('Koppel <koppel@localhost>'),
+    'the From address of the hub\'s e-mails (default "Koppel <koppel@localhost>")',
+  ),
+  alertFailedRuns: setting(
+    'KOPPEL_ALERT_FAILED_RUNS',
+    positiveInt.default(3),
+    'alert when a flow failed this many runs in a row (default 3)',
+  ),
+  alertStaleHours: setting(
+    'KOPPEL_ALERT_STALE_HOURS',
+    positiveInt.default(24),
+    'alert when a stream of an enabled flow has not succeeded for this many hours (default 24)',
+  ),
+  alertBudgetPercent: setting(
+    'KOPPEL_ALERT_BUDGET_PERCENT',
+    z.coerce.number().min(1).max(100).default(90),
+    "alert when this share of a division's daily API calls is spent (default 90)",
+  ),
   invitationTtlHours: setting(
     'KOPPEL_INVITATION_TTL_HOURS',
     positiveInt.default(24 * 7),
@@ -250,7 +275,7 @@ export function describeConfig(config: HubConfig): { env: string; value: string 
     if (value === undefined) return '(unset)';
     if (name === 'secretKey' || name === 'metricsToken') return '[redacted]';
     if (name === 'previousSecretKeys') return `[${config.previousSecretKeys.length} redacted]`;
-    if (name === 'databaseUrl') return describeDatabaseUrl(String(value));
+    if (name === 'databaseUrl' || name === 'smtpUrl') return describeDatabaseUrl(String(value));
     return String(value);
   };
   return SETTING_NAMES.map((name) => ({ env: SETTINGS[name].env, value: shown(name) }));

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { TokenSet } from '@koppel/exact';
-import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, notInArray, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, ne, notInArray, or, sql } from 'drizzle-orm';
 import { secretContext } from '../secrets/rotate-secrets.ts';
 import type { SecretBox } from '../secrets/secret-box.ts';
 import type { Db } from '../storage/database.ts';
@@ -183,6 +183,16 @@ export class ConnectionsRepository {
       .update(connections)
       .set({ ...user, status: active ? 'active' : 'inactive', lastTest: null, updatedAt: new Date() })
       .where(eq(connections.id, id));
+  }
+
+  /** Moves the connection to `needs_reauth`; false when it already was (or is gone). */
+  async markNeedsReauth(id: string): Promise<boolean> {
+    const rows = await this.#db
+      .update(connections)
+      .set({ status: 'needs_reauth', updatedAt: new Date() })
+      .where(and(eq(connections.id, id), ne(connections.status, 'needs_reauth')))
+      .returning({ id: connections.id });
+    return rows.length > 0;
   }
 
   async setStatus(id: string, status: ConnectionStatus, db: Db = this.#db): Promise<void> {

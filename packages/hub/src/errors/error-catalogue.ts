@@ -147,6 +147,12 @@ export const ERROR_CATALOGUE = {
   invalid_settings: { status: 400, message: "The settings do not fit the package's settings schema." },
   invalid_schedule: { status: 400, message: 'The schedule must be a five-field cron expression in UTC.' },
   flow_not_found: { status: 404, message: 'No flow with this id, or you are not a member of its workspace.' },
+  smtp_not_configured: {
+    status: 409,
+    message: 'No SMTP server is configured: set KOPPEL_SMTP_URL (and KOPPEL_SMTP_FROM) and restart the hub.',
+  },
+  smtp_failed: { status: 502, message: 'The SMTP server did not take the e-mail.' },
+  alert_channel_not_found: { status: 404, message: 'No alert channel with this id in this workspace.' },
   run_not_found: { status: 404, message: 'No run with this id, or you are not a member of its workspace.' },
   table_not_found: { status: 404, message: 'The flow has no such table yet; run the flow first.' },
   destination_not_found: { status: 404, message: 'No destination with this id in the workspace.' },

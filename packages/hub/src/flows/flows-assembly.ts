@@ -10,6 +10,7 @@ import { FlowWebhooks } from './flow-webhooks.ts';
 import { flowsJobs } from './flows-jobs.ts';
 import { FlowsRepository } from './flows-repository.ts';
 import { FlowsService } from './flows-service.ts';
+import { RecordErrorsRepository } from './record-errors-repository.ts';
 import { InProcessStreamLocks, PostgresStreamLocks, type StreamLocks } from './stream-lock.ts';
 
 /** The flows and destinations features, built once per process. */
@@ -18,6 +19,7 @@ export interface Flows {
   destinations: DestinationsService;
   executor: FlowRunExecutor;
   webhooks: FlowWebhooks;
+  recordErrors: RecordErrorsRepository;
   jobs: JobDefinition[];
   close(): Promise<void>;
 }
@@ -45,8 +47,10 @@ export function assembleFlows(deps: { platform: Platform; exact: ExactAccess; qu
   lockPool?.on('error', () => {});
   const locks: StreamLocks = lockPool ? new PostgresStreamLocks(lockPool) : new InProcessStreamLocks();
   let service: FlowsService | undefined;
+  const recordErrors = new RecordErrorsRepository(platform.db);
   const executor = new FlowRunExecutor({
     flows: repository,
+    recordErrors,
     destinations,
     connections: exact.connections,
     exact,
@@ -86,6 +90,7 @@ export function assembleFlows(deps: { platform: Platform; exact: ExactAccess; qu
     destinations,
     executor,
     webhooks,
+    recordErrors,
     jobs: Object.values(jobs),
     close: async () => {
       await lockPool?.end();

@@ -24,10 +24,12 @@ export const REDACT_PATHS = [
   '*.secret',
   '*.secretKey',
   '*.databaseUrl',
+  '*.smtpUrl',
   'password',
   'token',
   'secret',
   'databaseUrl',
+  'smtpUrl',
 ];
 
 const SENSITIVE_QUERY_PARAMS = new Set([

@@ -90,3 +90,10 @@ export type DestinationTest = Answer<
   '/api/v1/workspaces/{workspaceId}/destinations/{destinationId}/test',
   'post'
 >;
+
+// The watcher (issue 9): runs across flows, per-record errors.
+
+export type WatchedRunDetail = Answer<'/api/v1/workspaces/{workspaceId}/runs/{runId}', 'get'>;
+export type RecordError = Answer<'/api/v1/workspaces/{workspaceId}/errors', 'get'>[number];
+export type ErrorGroup = Answer<'/api/v1/workspaces/{workspaceId}/errors/groups', 'get'>[number];
+export type AuditEntry = Answer<'/api/v1/workspaces/{workspaceId}/audit', 'get'>[number];

@@ -203,6 +203,7 @@ const TRIGGER = {
   manual: 'Run now',
   resync: 'Full resync',
   webhook: 'Webhook',
+  retry: 'Retry',
 } as const;
 
 /** The flow's runs, newest first, each opening onto its streams; followed while one works. */
