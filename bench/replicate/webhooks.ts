@@ -17,7 +17,7 @@ const port = await freePort();
 const { sim, t, owner, connectionId, division } = await startFlowHub(
   postgres,
   { KOPPEL_PORT: String(port), KOPPEL_PUBLIC_URL: `http://127.0.0.1:${port}`, KOPPEL_LOG_LEVEL: 'warn' },
-  { minutelyLimit: 100_000, dailyLimit: 10_000_000 },
+  { appLimits: { minutelyLimit: 100_000, dailyLimit: 10_000_000 } },
 );
 try {
   const flow = (

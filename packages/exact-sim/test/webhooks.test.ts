@@ -147,7 +147,18 @@ describe('webhooks', () => {
       entity: 'crm/Accounts',
       creates: 1,
     });
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(receiver.received).toHaveLength(0);
+    const queued = await control<{ pending: number }>(sim, 'GET', 'webhooks');
+    expect(queued.body.pending).toBe(0);
+    // A marker change in the subscribed division is queued after the first one with the same
+    // delay, so once its notification arrives, any notification for the first would have too.
+    const marker = await control<{ created: string[] }>(sim, 'POST', 'mutations', {
+      division,
+      entity: 'crm/Accounts',
+      creates: 1,
+    });
+    const notes = await eventually(() => (receiver.received.length >= 1 ? receiver.received : undefined));
+    expect(notes).toHaveLength(1);
+    const content = (JSON.parse(notes[0]!.body) as { Content: { Key: string; Division: number } }).Content;
+    expect(content).toMatchObject({ Key: marker.body.created[0], Division: division });
   });
 });

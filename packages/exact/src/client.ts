@@ -1,8 +1,9 @@
-import { me } from './catalogue/current-me.ts';
-import { allDivisions, divisions } from './catalogue/divisions.ts';
 import type { EntityDef, Input, Row } from './catalogue/entity.ts';
 import { fieldsOf } from './catalogue/entity.ts';
-import { webhookSubscriptions } from './catalogue/webhook-subscriptions.ts';
+import { me } from './catalogue/generated/current-me.ts';
+import { allDivisions } from './catalogue/generated/system-all-divisions.ts';
+import { divisions } from './catalogue/generated/system-divisions.ts';
+import { webhookSubscriptions } from './catalogue/generated/webhooks-webhook-subscriptions.ts';
 import { ExactApiError, ExactInputError } from './errors.ts';
 import { type ApiRequest, type ApiResponse, ExactHttp, type RetryOptions } from './http/exact-http.ts';
 import { OAuthClient } from './oauth/oauth-client.ts';
@@ -186,13 +187,13 @@ function invalidBody(
  * sequential, and the next page is only parsed when the caller asks for it, so one parsed
  * page and one page of text are held at most.
  */
-function pageReader(http: ExactHttp, division: number | null, background: boolean): PageReader {
+function pageReader(http: ExactHttp, division: number | null, background: boolean, beta = false): PageReader {
   return async function* read(resource: string, query: string): AsyncGenerator<RawPage> {
     const request = (url?: string): Promise<ApiResponse> => {
       const sent = http.send(
         url === undefined
-          ? { method: 'GET', division, resource, query, background }
-          : { method: 'GET', division, resource, url, background },
+          ? { method: 'GET', division, resource, query, background, beta }
+          : { method: 'GET', division, resource, url, background, beta },
       );
       // Rejections surface when the caller asks for that page; a caller that stops early never does.
       sent.catch(() => {});
@@ -218,7 +219,7 @@ function pageReader(http: ExactHttp, division: number | null, background: boolea
 }
 
 /** `…/$count` answers a bare integer as text, asked for without `Accept` (facts §3.5). */
-function rowCounter(http: ExactHttp, division: number, background: boolean): RowCounter {
+function rowCounter(http: ExactHttp, division: number, background: boolean, beta = false): RowCounter {
   return async (resource, query) => {
     const endpoint = `${resource}/$count`;
     const response = await http.send({
@@ -228,6 +229,7 @@ function rowCounter(http: ExactHttp, division: number, background: boolean): Row
       query,
       background,
       plainText: true,
+      beta,
     });
     const text = response.text.trim();
     if (!/^\d+$/.test(text)) {
@@ -278,6 +280,9 @@ export class DivisionClient {
   readonly #background: boolean;
   readonly #read: PageReader;
   readonly #count: RowCounter;
+  /** Readers for beta endpoints (`/api/v1/beta/{division}/…`). */
+  readonly #betaRead: PageReader;
+  readonly #betaCount: RowCounter;
 
   constructor(http: ExactHttp, governor: RateGovernor, division: number, background: boolean) {
     this.division = division;
@@ -286,6 +291,12 @@ export class DivisionClient {
     this.#background = background;
     this.#read = pageReader(http, division, background);
     this.#count = rowCounter(http, division, background);
+    this.#betaRead = pageReader(http, division, background, true);
+    this.#betaCount = rowCounter(http, division, background, true);
+  }
+
+  #readerOf(entity: EntityDef): PageReader {
+    return entity.beta === true ? this.#betaRead : this.#read;
   }
 
   #send(request: Omit<ApiRequest, 'division' | 'background'>): Promise<ApiResponse> {
@@ -308,13 +319,19 @@ export class DivisionClient {
   /** A typed OData query on the entity's standard endpoint; `count()` asks `…/$count`. */
   query<E extends EntityDef>(entity: E): Query<E> {
     this.#check(entity, 'GET');
-    return new Query(entity, this.#read, {}, entity.path, this.#count);
+    return new Query(
+      entity,
+      this.#readerOf(entity),
+      {},
+      entity.path,
+      entity.beta === true ? this.#betaCount : this.#count,
+    );
   }
 
   /** A full read: the `bulk/` endpoint (1,000 rows a call) where Exact has one, else the standard one. */
   readAll<E extends EntityDef>(entity: E): Query<E> {
     this.#check(entity, 'GET');
-    return new Query(entity, this.#read, {}, entity.bulkPath ?? entity.path);
+    return new Query(entity, this.#readerOf(entity), {}, entity.bulkPath ?? entity.path);
   }
 
   /** One record by key; `ExactApiError` `not_found` when absent. */
@@ -329,7 +346,7 @@ export class DivisionClient {
       ...(options.select ? { select: options.select } : {}),
       ...(options.expand ? { expand: options.expand } : {}),
     }).toString();
-    const response = await this.#send({ method: 'GET', resource, query });
+    const response = await this.#send({ method: 'GET', resource, query, beta: entity.beta });
     const body = response.json();
     const record = readSingle(body) ?? readCollection(body)?.records[0];
     if (record === undefined)
@@ -347,6 +364,7 @@ export class DivisionClient {
     const response = await this.#send({
       method: 'POST',
       resource: entity.path,
+      beta: entity.beta,
       body: toWire(entity, input as Record<string, unknown>),
       headers: { Prefer: 'return=representation' },
     });
@@ -362,13 +380,14 @@ export class DivisionClient {
     await this.#send({
       method: 'PUT',
       resource: this.#keyPath(entity, key),
+      beta: entity.beta,
       body: toWire(entity, changes as Record<string, unknown>),
     });
   }
 
   async delete(entity: EntityDef, key: string | number): Promise<void> {
     this.#check(entity, 'DELETE');
-    await this.#send({ method: 'DELETE', resource: this.#keyPath(entity, key) });
+    await this.#send({ method: 'DELETE', resource: this.#keyPath(entity, key), beta: entity.beta });
   }
 
   /**

@@ -3,6 +3,7 @@ export type {
   EntityDef,
   FieldSpec,
   FilterValue,
+  HttpMethod,
   Input,
   NavSpec,
   RawRecord,
@@ -45,6 +46,7 @@ export { ACCOUNT_CODE_WIDTH, padAccountCode } from './values/codes.ts';
 export { dutchWallToUtc, utcToDutchWall } from './values/dutch-time.ts';
 export { formatDutchLocal, formatExactDate, parseExactDate } from './values/exact-date.ts';
 export { parseInt64 } from './values/int64.ts';
+export { readRow } from './values/row-reader.ts';
 export {
   isWebhookValidationRequest,
   verifyWebhook,

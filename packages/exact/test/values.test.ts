@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { fromWallClock, toWallClock } from '../../exact-sim/src/odata/dutch-time.ts';
 import {
   dutchWallToUtc,
   formatDutchLocal,
@@ -42,6 +43,24 @@ describe('Dutch wall-clock time', () => {
       if (utcToDutchWall(t) !== intlWall(t)) mismatches++;
     }
     expect(mismatches).toBe(0);
+  });
+
+  it('agrees with the simulator every 3 hours from 1960 to 2040, both ways', () => {
+    const step = 3 * 3_600_000;
+    const disagreements: string[] = [];
+    for (let t = Date.UTC(1960, 0, 1); t < Date.UTC(2040, 0, 1); t += step) {
+      if (toWallClock(t) !== utcToDutchWall(t) || fromWallClock(t) !== dutchWallToUtc(t)) {
+        disagreements.push(new Date(t).toISOString());
+      }
+    }
+    expect(disagreements).toEqual([]);
+  });
+
+  it('ends summer time on the last Sunday of September before 1996', () => {
+    const autumnSwitch = Date.UTC(1995, 8, 24, 1);
+    expect(toWallClock(autumnSwitch - 1) - (autumnSwitch - 1)).toBe(7_200_000);
+    expect(toWallClock(autumnSwitch) - autumnSwitch).toBe(3_600_000);
+    expect(utcToDutchWall(autumnSwitch) - autumnSwitch).toBe(3_600_000);
   });
 
   it('switches exactly at 01:00 UTC on the last Sundays of March and October', () => {

@@ -28,6 +28,8 @@ const PUBLIC_ALLOW_LIST = [
   'GET /metrics',
   'GET /api/openapi.json',
   'POST /api/v1/auth/signup',
+  // Whether the first account may still be created, so the sign-in page offers it only then.
+  'GET /api/v1/auth/signup',
   'POST /api/v1/auth/login',
   'POST /api/v1/invitations/lookup',
   'POST /api/v1/invitations/accept',

@@ -213,8 +213,8 @@ describe.each(BACKENDS)('two-factor login and throttling on $name', (backend) =>
     expect(disable.body.totpEnabled).toBe(false);
   });
 
-  it('throttles failed logins per account, in the database, and lets them through after the window', async () => {
-    await t.hub.services.repositories.rateLimits.reset('login:account:owner@example.nl');
+  it('throttles failed logins per account and address, in the database, and lets them through after the window', async () => {
+    await t.hub.services.repositories.rateLimits.reset('login:pair:owner@example.nl|127.0.0.1');
     const attacker = new ApiClient(t.base);
     const statuses: number[] = [];
     for (let i = 0; i < 11; i++) {
@@ -224,7 +224,7 @@ describe.each(BACKENDS)('two-factor login and throttling on $name', (backend) =>
     }
     expect(statuses.slice(0, 10).every((s) => s === 401)).toBe(true);
     expect(statuses[10]).toBe(429);
-    // Even the right password is refused while the account is locked.
+    // Even the right password is refused from this address until the window ends.
     const locked = await attacker.post('/api/v1/auth/login', {
       email: OWNER.email,
       password: OWNER.password,
@@ -232,7 +232,7 @@ describe.each(BACKENDS)('two-factor login and throttling on $name', (backend) =>
     expect(locked.status).toBe(429);
     expect(locked.headers.get('retry-after')).toMatch(/^\d+$/);
     const stored = await t.hub.services.repositories.rateLimits.current(
-      'login:account:owner@example.nl',
+      'login:pair:owner@example.nl|127.0.0.1',
       t.clock.now(),
       15 * 60_000,
     );

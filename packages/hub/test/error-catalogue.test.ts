@@ -22,6 +22,9 @@ import { type ApiClient, type ApiResponse, addMember, BACKENDS, signUpOwner } fr
  */
 const NOT_TRIGGERED_HERE: Partial<Record<ErrorCode, string>> = {
   bad_request: 'fallback for a Fastify 4xx without its own code',
+  smtp_not_configured: 'needs a hub without KOPPEL_SMTP_URL; test/watcher/alerts.test.ts',
+  smtp_failed: 'needs an SMTP server refusing mail; test/watcher/alerts.test.ts runs one',
+  alert_channel_not_found: 'deleting an unknown alert channel; test/watcher/alerts.test.ts',
   already_exists: 'a unique-key race; test/workspaces.test.ts races it',
   internal_error: 'an unexpected exception; it never carries its text',
   connection_unavailable:
@@ -96,12 +99,11 @@ describe('the error catalogue', () => {
   };
 
   beforeAll(async () => {
-    [sim, t] = await Promise.all([
-      startSim(),
-      startExactHub(pglite, {
-        env: { KOPPEL_BODY_LIMIT_BYTES: String(BODY_LIMIT), KOPPEL_METRICS_TOKEN: METRICS_TOKEN },
-      }),
-    ]);
+    sim = await startSim();
+    t = await startExactHub(pglite, {
+      sim,
+      env: { KOPPEL_BODY_LIMIT_BYTES: String(BODY_LIMIT), KOPPEL_METRICS_TOKEN: METRICS_TOKEN },
+    });
     ({ client: owner, workspaceId } = await signUpOwner(t.base));
     const simApp = await registerSimApp(sim, exactRedirectUri(t.publicUrl));
     ({ appId, connectionId } = await createAppAndConnection(owner, workspaceId, sim, simApp));
@@ -160,6 +162,10 @@ describe('the error catalogue', () => {
     expectError(await owner.delete(`/api/v1/tokens/${randomUUID()}`), 'token_not_found');
 
     const viewer = (await addMember(owner, workspaceId, 'viewer@example.nl', 'viewer')).client;
+    expectError(
+      await viewer.post('/api/v1/workspaces', { name: 'Not mine to make' }),
+      'workspace_creation_not_allowed',
+    );
     expectError(
       await viewer.patch(`/api/v1/workspaces/${workspaceId}`, { name: 'Mine' }),
       'insufficient_role',
@@ -227,7 +233,7 @@ describe('the error catalogue', () => {
         token: invite.body.token,
         password: 'long-enough-pass-1',
       }),
-      'name_required',
+      'unauthenticated',
     );
   });
 
@@ -241,6 +247,15 @@ describe('the error catalogue', () => {
       'app_not_found',
     );
     expectError(await owner.delete(`/api/v1/apps/${appId}`), 'app_in_use');
+    expectError(
+      await owner.post(`/api/v1/workspaces/${workspaceId}/apps`, {
+        title: 'Elsewhere',
+        clientId: 'c',
+        clientSecret: 's',
+        baseUrl: 'http://127.0.0.1:9',
+      }),
+      'exact_host_not_allowed',
+    );
     expectError(await owner.get(`/api/v1/connections/${randomUUID()}`), 'connection_not_found');
     expectError(
       await owner.post(`/api/v1/connections/${connectionId}/divisions/refresh`),

@@ -1,6 +1,7 @@
 import '@mantine/core/styles.css';
 import '@mantine/notifications/styles.css';
 import {
+  Badge,
   Button,
   Center,
   createTheme,
@@ -32,13 +33,20 @@ import { Loading } from './components/loading.tsx';
 import { submitWith } from './components/submit-with.ts';
 import { AcceptInvitationPage } from './pages/accept-invitation-page.tsx';
 import { AppsPage } from './pages/apps-page.tsx';
+import { AuditPage } from './pages/audit-page.tsx';
 import { ConnectionPage } from './pages/connection-page.tsx';
 import { ConnectionsPage } from './pages/connections-page.tsx';
+import { DataPage } from './pages/data-page.tsx';
+import { DestinationsPage } from './pages/destinations-page.tsx';
+import { FlowPage } from './pages/flow-page.tsx';
+import { FlowsPage } from './pages/flows-page.tsx';
 import { MembersPage } from './pages/members-page.tsx';
+import { NewFlowPage } from './pages/new-flow-page.tsx';
 import { SecurityPage } from './pages/security-page.tsx';
 import { SetupWizardPage } from './pages/setup-wizard-page.tsx';
 import { SignInPage } from './pages/sign-in-page.tsx';
 import { TokensPage } from './pages/tokens-page.tsx';
+import { WatcherPage } from './pages/watcher-page.tsx';
 import { ME_KEY, SessionProvider, useMe, useSession } from './session.tsx';
 
 /** A 401 on any call means the session ended (expired, signed out elsewhere): ask /me again. */
@@ -81,6 +89,13 @@ function Root() {
           <Route path="/" element={<Home />} />
           <Route path="/connections" element={<ConnectionsPage />} />
           <Route path="/connections/:connectionId" element={<ConnectionPage />} />
+          <Route path="/flows" element={<FlowsPage />} />
+          <Route path="/flows/new" element={<NewFlowPage />} />
+          <Route path="/flows/:flowId" element={<FlowPage />} />
+          <Route path="/data" element={<DataPage />} />
+          <Route path="/watcher" element={<WatcherPage />} />
+          <Route path="/audit" element={<AuditPage />} />
+          <Route path="/destinations" element={<DestinationsPage />} />
           <Route path="/apps" element={<AppsPage />} />
           <Route path="/setup" element={<SetupWizardPage />} />
           <Route path="/members" element={<MembersPage />} />
@@ -133,11 +148,20 @@ function NoWorkspace() {
   );
 }
 
-const theme = createTheme({ primaryColor: 'blue', defaultRadius: 'sm' });
+const theme = createTheme({
+  primaryColor: 'blue',
+  defaultRadius: 'sm',
+  components: {
+    // A status must be read whole at phone width: never squeezed or cut off with an ellipsis.
+    Badge: Badge.extend({
+      styles: { root: { flexShrink: 0, maxWidth: 'none' }, label: { overflow: 'visible' } },
+    }),
+  },
+});
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <MantineProvider theme={theme}>
+    <MantineProvider theme={theme} defaultColorScheme="auto">
       <Notifications position="top-right" />
       <QueryClientProvider client={queryClient}>
         <BrowserRouter>

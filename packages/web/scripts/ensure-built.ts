@@ -6,7 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const WEB_DIR = fileURLToPath(new URL('..', import.meta.url));
-const SOURCES = ['app', 'index.html', 'vite.config.ts', 'tsconfig.json', 'package.json'];
+const SOURCES = ['app', 'public', 'index.html', 'vite.config.ts', 'tsconfig.json', 'package.json'];
 const BUILT_MARKER = path.join(WEB_DIR, 'dist', 'index.html');
 
 function newestChange(entry: string): number {

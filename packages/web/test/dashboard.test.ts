@@ -13,11 +13,20 @@ describe('the dashboard in a real browser', { timeout: 60_000 }, () => {
   let browser: Browser;
   let context: BrowserContext;
   let page: Page;
+  const cspViolations: string[] = [];
 
   beforeAll(async () => {
     ensureWebBuilt(() => {});
     [stack, browser] = await Promise.all([startStack(), launchBrowser()]);
     context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    // Every Content-Security-Policy violation on any page of the run, checked at the end.
+    await context.exposeBinding('reportCspViolation', ({ page: from }, violation: string) => {
+      cspViolations.push(`${from.url()}: ${violation}`);
+    });
+    await context.addInitScript({
+      content: `document.addEventListener('securitypolicyviolation', (event) =>
+        window.reportCspViolation(event.violatedDirective + ' blocked ' + (event.blockedURI || 'inline')));`,
+    });
     page = await context.newPage();
     page.setDefaultTimeout(15_000);
   }, 120_000);
@@ -204,10 +213,12 @@ describe('the dashboard in a real browser', { timeout: 60_000 }, () => {
     expect(page.url()).toContain('/oauth/exact/callback');
     await expect(page.locator('code').textContent()).resolves.toMatch(/denied|access_denied/);
     await shot(page, 'hub-denied');
+    // Back where the authorization started: the connection's own page.
     await page.getByRole('link', { name: 'Back to Koppel' }).click();
-    await page.getByRole('heading', { name: 'Connections' }).waitFor();
-    const denied = page.getByRole('row', { name: /Denied BV/ });
-    await expect(denied.locator('[data-status]').getAttribute('data-status')).resolves.toBe('not_authorized');
+    await page.getByRole('heading', { name: 'Denied BV' }).waitFor();
+    await expect(page.locator('[data-status]').first().getAttribute('data-status')).resolves.toBe(
+      'not_authorized',
+    );
   });
 
   it('refuses a wrong password at sign-in with the hub message, then signs in', async () => {
@@ -222,7 +233,8 @@ describe('the dashboard in a real browser', { timeout: 60_000 }, () => {
     await shot(page, 'signin-wrong');
     await page.fill('input[name=password]', OWNER.password);
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Connections' }).waitFor();
+    // Back on the page where the session ended (the denied connection's).
+    await page.getByRole('heading', { name: 'Denied BV' }).waitFor();
   });
 
   it('turns on two-factor sign-in and then asks for the authenticator code at sign-in', async () => {
@@ -294,5 +306,15 @@ describe('the dashboard in a real browser', { timeout: 60_000 }, () => {
     } finally {
       await invitee.close();
     }
+  });
+
+  it('serves the dashboard with a Content-Security-Policy it runs under without a violation', async () => {
+    const response = await fetch(`${stack.base}/`);
+    const policy = response.headers.get('content-security-policy') ?? '';
+    expect(policy).toContain("script-src 'self'");
+    expect(policy).toContain("frame-ancestors 'none'");
+    expect(policy).toContain("object-src 'none'");
+    const ownPages = cspViolations.filter((v) => v.startsWith(stack.base));
+    expect(ownPages).toEqual([]);
   });
 });

@@ -3,8 +3,16 @@
 import { createHmac } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { type RunningSimulator, startSimulator } from '@koppel/exact-sim';
-import { createHub, type Hub, loadConfig, STANDARD_FEATURES } from '@koppel/hub';
+import {
+  type AppServices,
+  createHub,
+  type Feature,
+  type Hub,
+  loadConfig,
+  STANDARD_FEATURES,
+} from '@koppel/hub';
 import type { Browser } from 'playwright-core';
+import { demoAppsPlugin } from '../../hub/src/connections/demo-sandbox.ts';
 import { freePort } from '../../hub/test/support/free-port.ts';
 
 export { launchBrowser } from '../../exact-sim/test/support/browser.ts';
@@ -26,21 +34,45 @@ export interface Stack {
   close(): Promise<void>;
 }
 
+export interface StackOptions {
+  /**
+   * As `npm start` runs it: exact-sim's default app registered with the hub's redirect URI,
+   * every new workspace gets the sandbox app and connection, and a worker runs the flows. Unlike
+   * `npm start` the connection gets no ready-made flow, so a test chooses the package itself.
+   */
+  sandbox?: boolean;
+}
+
 /**
  * exact-sim plus a hub on an in-memory PGlite, both on random ports. The hub gets a fixed port
  * and public URL, as in production: its OAuth failure page links back to the URL it had at start.
  */
-export async function startStack(): Promise<Stack> {
-  const sim = await startSimulator({ port: 0 }, { log: () => {} });
-  const logs = new LogLines();
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const port = await freePort();
+  const sim = await startSimulator(
+    {
+      port: 0,
+      ...(options.sandbox
+        ? { defaultApp: { redirectUri: `http://127.0.0.1:${port}/oauth/exact/callback` } }
+        : {}),
+    },
+    { log: () => {} },
+  );
+  const logs = new LogLines();
   const config = loadConfig({
     KOPPEL_PORT: String(port),
     KOPPEL_PUBLIC_URL: `http://127.0.0.1:${port}`,
     KOPPEL_DATA_DIR: 'memory://',
     KOPPEL_LOG_LEVEL: 'info',
+    KOPPEL_EXACT_BASE_URLS: sim.url,
   });
-  const hub = await createHub(config, { features: STANDARD_FEATURES, logDestination: logs });
+  const sandbox: Feature = {
+    name: 'sandbox',
+    rootRoutes: (s: AppServices) => [demoAppsPlugin(s.connectionsDeps, sim)],
+  };
+  const features = options.sandbox ? [...STANDARD_FEATURES, sandbox] : STANDARD_FEATURES;
+  const hub = await createHub(config, { features, logDestination: logs });
+  if (options.sandbox) await hub.startWorker({ pollingIntervalSeconds: 0.5 });
   const base = await hub.listen();
   return {
     hub,

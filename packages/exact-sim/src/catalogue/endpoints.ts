@@ -1,24 +1,11 @@
-import { account } from './account.ts';
-import { address } from './address.ts';
-import { contact } from './contact.ts';
-import { deleted, deletedEntityType } from './deleted.ts';
-import { allDivision, division } from './division.ts';
-import { glAccount } from './gl-account.ts';
-import { item } from './item.ts';
-import { me } from './me.ts';
-import { salesInvoice } from './sales-invoice.ts';
-import { salesInvoiceLine } from './sales-invoice-line.ts';
-import { salesOrder } from './sales-order.ts';
-import { salesOrderLine } from './sales-order-line.ts';
-import { syncSalesInvoice } from './sync-sales-invoice.ts';
-import { syncSalesOrderLineLevel } from './sync-sales-order.ts';
-import { syncTwin } from './sync-twin.ts';
-import { transactionLine } from './transaction-line.ts';
-import type { EntityDef } from './types.ts';
-import { webhookSubscription } from './webhook-subscription.ts';
+import { deletedEntityType } from './deleted-entity-types.ts';
+import { fieldHints } from './field-hints.ts';
+import type { GeneratedTablePath } from './generated/table-paths.ts';
+import { type GeneratedEndpoint, type GeneratedField, generatedEndpoints } from './generated-catalogue.ts';
+import type { EntityDef, FieldDef } from './types.ts';
 
-/** The stored tables of a division (one per writable entity). */
-export type TableName =
+/** The tables with hand-made generators; their generators win over the generic one. */
+export type CoreTableName =
   | 'Account'
   | 'Contact'
   | 'Address'
@@ -30,18 +17,36 @@ export type TableName =
   | 'SalesOrderLine'
   | 'TransactionLine';
 
-export const tableEntities: Record<TableName, EntityDef> = {
-  Account: account,
-  Contact: contact,
-  Address: address,
-  Item: item,
-  GLAccount: glAccount,
-  SalesInvoice: salesInvoice,
-  SalesInvoiceLine: salesInvoiceLine,
-  SalesOrder: salesOrder,
-  SalesOrderLine: salesOrderLine,
-  TransactionLine: transactionLine,
-};
+/**
+ * A stored table of a division. The tables Koppel moves have hand-made generators and short
+ * names (`Account`); every other table is named by its endpoint's path.
+ */
+export type TableName = CoreTableName | Exclude<GeneratedTablePath, (typeof corePaths)[CoreTableName]>;
+
+/** Standard endpoint path of each core table. */
+const corePaths = {
+  Account: 'crm/Accounts',
+  Contact: 'crm/Contacts',
+  Address: 'crm/Addresses',
+  Item: 'logistics/Items',
+  GLAccount: 'financial/GLAccounts',
+  SalesInvoice: 'salesinvoice/SalesInvoices',
+  SalesInvoiceLine: 'salesinvoice/SalesInvoiceLines',
+  SalesOrder: 'salesorder/SalesOrders',
+  SalesOrderLine: 'salesorder/SalesOrderLines',
+  TransactionLine: 'financialtransaction/TransactionLines',
+} as const satisfies Record<CoreTableName, GeneratedTablePath>;
+
+export const coreTableNames = Object.keys(corePaths) as CoreTableName[];
+
+const coreByPath = new Map<string, CoreTableName>(
+  coreTableNames.map((name) => [corePaths[name].toLowerCase(), name]),
+);
+
+/** The table behind a standard endpoint path. */
+function tableOf(path: string): TableName {
+  return coreByPath.get(path.toLowerCase()) ?? (path as TableName);
+}
 
 export type EndpointKind = 'standard' | 'sync' | 'bulk';
 export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -64,171 +69,131 @@ export interface EndpointDef {
   entity: EntityDef;
   source: EndpointSource;
   methods: readonly Method[];
+  /** Exact's scope name (the app permission the endpoint needs). */
+  scope: string;
 }
 
-const crud: readonly Method[] = ['GET', 'POST', 'PUT', 'DELETE'];
-const readOnly: readonly Method[] = ['GET'];
+const generatedByPath = new Map(generatedEndpoints.map((e) => [e.path.toLowerCase(), e]));
 
-function standard(path: string, table: TableName, methods: readonly Method[] = crud): EndpointDef {
-  return { path, kind: 'standard', entity: tableEntities[table], source: { type: 'table', table }, methods };
+function singular(name: string): string {
+  if (name.endsWith('ies')) return `${name.slice(0, -3)}y`;
+  if (name.endsWith('s')) return name.slice(0, -1);
+  return name;
 }
 
-function sync(path: string, table: TableName, typeName: string): EndpointDef {
+/** The child field pointing back at a parent record: the parent's key name, else its singular name. */
+function foreignKeyOf(parent: GeneratedEndpoint, childPath: string): string {
+  const child = generatedByPath.get(childPath.toLowerCase());
+  const names = new Set(child?.fields.map((f) => f.name));
+  if (parent.key !== 'ID' && names.has(parent.key)) return parent.key;
+  const own = singular(parent.path.split('/').at(-1) ?? '');
+  return names.has(own) ? own : parent.key;
+}
+
+function fieldOf(
+  field: GeneratedField,
+  owner: GeneratedEndpoint,
+  hints: Record<string, Partial<FieldDef>>,
+): FieldDef {
+  const def: FieldDef = { name: field.name, type: field.type, methods: field.methods };
+  if (field.key && field.name === owner.key) def.key = true;
+  if (!field.key && !/[PU]/.test(field.methods)) def.readOnly = true;
+  if (field.pad) def.pad = field.pad;
+  if (field.nav) def.nav = { entity: tableOf(field.nav), foreignKey: foreignKeyOf(owner, field.nav) };
+  return { ...def, ...hints[field.name] };
+}
+
+function entityOf(endpoint: GeneratedEndpoint, name: string): EntityDef {
+  const hints = fieldHints[endpoint.twinOf ?? endpoint.path] ?? fieldHints[endpoint.path] ?? {};
   return {
-    path,
-    kind: 'sync',
-    entity: syncTwin(tableEntities[table], typeName),
-    source: { type: 'table', table },
-    methods: readOnly,
+    name,
+    typeName: endpoint.typeName,
+    key: endpoint.key,
+    fields: endpoint.fields.map((field) => fieldOf(field, endpoint, hints)),
   };
 }
 
-function bulk(path: string, table: TableName): EndpointDef {
+/** The entity of every table: the core ones and one per other standard or standalone endpoint. */
+export const tableEntities = {} as Record<TableName, EntityDef>;
+/** The standard endpoint of each table: used for `__metadata.uri` and webhook `ExactOnlineEndpoint`. */
+export const tableEndpointPath = {} as Record<TableName, string>;
+/** Webhook topic per table (§6.2); `null` where Exact has none. */
+export const tableTopic = {} as Record<TableName, string | null>;
+
+const specialSources: Record<string, EndpointSource> = {
+  'current/me': { type: 'me' },
+  'system/divisions': { type: 'divisions' },
+  'system/alldivisions': { type: 'allDivisions' },
+  'webhooks/webhooksubscriptions': { type: 'webhookSubscriptions' },
+  'sync/deleted': { type: 'deleted' },
+};
+
+function isTable(endpoint: GeneratedEndpoint): boolean {
+  return !endpoint.twinOf && !endpoint.lineLevel && !(endpoint.path.toLowerCase() in specialSources);
+}
+
+for (const endpoint of generatedEndpoints) {
+  if (!isTable(endpoint)) continue;
+  const table = tableOf(endpoint.path);
+  tableEntities[table] = entityOf(endpoint, table);
+  tableEndpointPath[table] = endpoint.path;
+  tableTopic[table] = endpoint.webhookTopic ?? null;
+}
+
+/** `sync/Deleted` EntityType codes written when a row of the table is deleted. */
+export const tableDeletedTypes = {} as Record<TableName, readonly number[]>;
+for (const endpoint of generatedEndpoints) {
+  if (isTable(endpoint)) tableDeletedTypes[tableOf(endpoint.path)] = endpoint.deletedEntityTypes ?? [];
+}
+Object.assign(tableDeletedTypes, {
+  // An invoice's sync rows are its lines; deleting an invoice deletes (and logs) each line.
+  SalesInvoice: [],
+  SalesInvoiceLine: [deletedEntityType.SalesInvoices],
+  SalesOrderLine: [deletedEntityType.SalesOrderLines, deletedEntityType.SalesOrders],
+});
+
+/** Stored (not looked-up) scalar column names of a table. */
+function storedColumns(table: TableName): Set<string> {
+  return new Set(
+    (tableEntities[table]?.fields ?? []).filter((f) => f.type !== 'nav' && !f.lookup).map((f) => f.name),
+  );
+}
+
+function sourceOf(endpoint: GeneratedEndpoint, entity: EntityDef): EndpointSource {
+  const special = specialSources[endpoint.path.toLowerCase()];
+  if (special) return special;
+  if (endpoint.lineLevel) {
+    const { header, lines, foreignKey } = endpoint.lineLevel;
+    const lineColumns = storedColumns(tableOf(lines));
+    const headerColumns = storedColumns(tableOf(header));
+    const headerOnly = entity.fields
+      .map((f) => f.name)
+      .filter((name) => headerColumns.has(name) && !lineColumns.has(name));
+    return { type: 'lines', lines: tableOf(lines), header: tableOf(header), foreignKey, headerOnly };
+  }
+  return { type: 'table', table: tableOf(endpoint.twinOf ?? endpoint.path) };
+}
+
+function endpointOf(endpoint: GeneratedEndpoint): EndpointDef {
+  const entity = isTable(endpoint)
+    ? (tableEntities[tableOf(endpoint.path)] as EntityDef)
+    : entityOf(endpoint, endpoint.name);
+  let methods: readonly Method[] = endpoint.kind === 'standard' ? endpoint.methods : ['GET'];
+  // Subscriptions cannot be updated, although the reference lists PUT (§6.1).
+  if (endpoint.path === 'webhooks/WebhookSubscriptions') methods = methods.filter((m) => m !== 'PUT');
   return {
-    path,
-    kind: 'bulk',
-    entity: tableEntities[table],
-    source: { type: 'table', table },
-    methods: readOnly,
+    path: endpoint.path,
+    kind: endpoint.kind,
+    entity,
+    source: sourceOf(endpoint, entity),
+    methods,
+    scope: endpoint.scope,
   };
 }
 
-export const endpoints: readonly EndpointDef[] = [
-  { path: 'current/Me', kind: 'standard', entity: me, source: { type: 'me' }, methods: readOnly },
-  {
-    path: 'system/Divisions',
-    kind: 'standard',
-    entity: division,
-    source: { type: 'divisions' },
-    methods: readOnly,
-  },
-  {
-    path: 'system/AllDivisions',
-    kind: 'standard',
-    entity: allDivision,
-    source: { type: 'allDivisions' },
-    methods: readOnly,
-  },
-  {
-    path: 'webhooks/WebhookSubscriptions',
-    kind: 'standard',
-    entity: webhookSubscription,
-    source: { type: 'webhookSubscriptions' },
-    methods: ['GET', 'POST', 'DELETE'],
-  },
-  standard('crm/Accounts', 'Account'),
-  standard('crm/Contacts', 'Contact'),
-  standard('crm/Addresses', 'Address'),
-  standard('logistics/Items', 'Item'),
-  standard('financial/GLAccounts', 'GLAccount'),
-  standard('salesinvoice/SalesInvoices', 'SalesInvoice'),
-  standard('salesinvoice/SalesInvoiceLines', 'SalesInvoiceLine'),
-  standard('salesorder/SalesOrders', 'SalesOrder'),
-  standard('salesorder/SalesOrderLines', 'SalesOrderLine'),
-  standard('financialtransaction/TransactionLines', 'TransactionLine', readOnly),
-  sync('sync/CRM/Accounts', 'Account', 'Exact.Web.Api.Models.Sync.CRM.Account'),
-  sync('sync/CRM/Contacts', 'Contact', 'Exact.Web.Api.Models.Sync.CRM.Contact'),
-  sync('sync/CRM/Addresses', 'Address', 'Exact.Web.Api.Models.Sync.CRM.Address'),
-  sync('sync/Logistics/Items', 'Item', 'Exact.Web.Api.Models.Sync.Logistics.Item'),
-  sync('sync/Financial/GLAccounts', 'GLAccount', 'Exact.Web.Api.Models.Sync.Financial.GLAccount'),
-  sync(
-    'sync/Financial/TransactionLines',
-    'TransactionLine',
-    'Exact.Web.Api.Models.Sync.Financial.TransactionLine',
-  ),
-  sync(
-    'sync/SalesOrder/SalesOrderHeaders',
-    'SalesOrder',
-    'Exact.Web.Api.Models.Sync.SalesOrder.SalesOrderHeader',
-  ),
-  sync(
-    'sync/SalesOrder/SalesOrderLines',
-    'SalesOrderLine',
-    'Exact.Web.Api.Models.Sync.SalesOrder.SalesOrderLine',
-  ),
-  {
-    path: 'sync/SalesInvoice/SalesInvoices',
-    kind: 'sync',
-    entity: syncSalesInvoice.entity,
-    source: {
-      type: 'lines',
-      lines: 'SalesInvoiceLine',
-      header: 'SalesInvoice',
-      foreignKey: 'InvoiceID',
-      headerOnly: syncSalesInvoice.headerOnly,
-    },
-    methods: readOnly,
-  },
-  {
-    path: 'sync/SalesOrder/SalesOrders',
-    kind: 'sync',
-    entity: syncSalesOrderLineLevel.entity,
-    source: {
-      type: 'lines',
-      lines: 'SalesOrderLine',
-      header: 'SalesOrder',
-      foreignKey: 'OrderID',
-      headerOnly: syncSalesOrderLineLevel.headerOnly,
-    },
-    methods: readOnly,
-  },
-  { path: 'sync/Deleted', kind: 'sync', entity: deleted, source: { type: 'deleted' }, methods: readOnly },
-  bulk('bulk/CRM/Accounts', 'Account'),
-  bulk('bulk/CRM/Contacts', 'Contact'),
-  bulk('bulk/CRM/Addresses', 'Address'),
-  bulk('bulk/Logistics/Items', 'Item'),
-  bulk('bulk/Financial/GLAccounts', 'GLAccount'),
-  bulk('bulk/Financial/TransactionLines', 'TransactionLine'),
-  bulk('bulk/SalesInvoice/SalesInvoices', 'SalesInvoice'),
-  bulk('bulk/SalesInvoice/SalesInvoiceLines', 'SalesInvoiceLine'),
-  bulk('bulk/SalesOrder/SalesOrders', 'SalesOrder'),
-  bulk('bulk/SalesOrder/SalesOrderLines', 'SalesOrderLine'),
-];
+export const endpoints: readonly EndpointDef[] = generatedEndpoints.map(endpointOf);
 
 /** Endpoint path (case-insensitive, as Exact's routing is) → definition. */
 export const endpointsByPath: ReadonlyMap<string, EndpointDef> = new Map(
   endpoints.map((endpoint) => [endpoint.path.toLowerCase(), endpoint]),
 );
-
-/** The standard endpoint of each table: used for `__metadata.uri` and webhook `ExactOnlineEndpoint`. */
-export const tableEndpointPath: Record<TableName, string> = {
-  Account: 'crm/Accounts',
-  Contact: 'crm/Contacts',
-  Address: 'crm/Addresses',
-  Item: 'logistics/Items',
-  GLAccount: 'financial/GLAccounts',
-  SalesInvoice: 'salesinvoice/SalesInvoices',
-  SalesInvoiceLine: 'salesinvoice/SalesInvoiceLines',
-  SalesOrder: 'salesorder/SalesOrders',
-  SalesOrderLine: 'salesorder/SalesOrderLines',
-  TransactionLine: 'financialtransaction/TransactionLines',
-};
-
-/** Webhook topic per table (§6.2); `null` where Exact has none. */
-export const tableTopic: Record<TableName, string | null> = {
-  Account: 'Accounts',
-  Contact: 'Contacts',
-  Address: null,
-  Item: 'Items',
-  GLAccount: null,
-  SalesInvoice: 'SalesInvoices',
-  SalesInvoiceLine: null,
-  SalesOrder: 'SalesOrders',
-  SalesOrderLine: null,
-  TransactionLine: 'FinancialTransactions',
-};
-
-/** `sync/Deleted` EntityType codes written when a row of the table is deleted. */
-export const tableDeletedTypes: Record<TableName, readonly number[]> = {
-  Account: [deletedEntityType.Accounts],
-  Contact: [deletedEntityType.Contacts],
-  Address: [deletedEntityType.Addresses],
-  Item: [deletedEntityType.Items],
-  GLAccount: [deletedEntityType.GLAccounts],
-  // An invoice's sync rows are its lines; deleting an invoice deletes (and logs) each line.
-  SalesInvoice: [],
-  SalesInvoiceLine: [deletedEntityType.SalesInvoices],
-  SalesOrder: [deletedEntityType.SalesOrderHeaders],
-  SalesOrderLine: [deletedEntityType.SalesOrderLines, deletedEntityType.SalesOrders],
-  TransactionLine: [deletedEntityType.TransactionLines],
-};

@@ -1,7 +1,9 @@
 // The entity catalogue is plain data: field names, Edm types, keys, read-only flags and
-// property order exactly as Exact returns them. The SDK mirrors these files.
+// property order exactly as Exact returns them, built from generated/endpoints.json (the
+// same generator and metadata as the SDK's catalogue) plus field-hints.ts.
 
 export type EdmType =
+  | 'Edm.Binary'
   | 'Edm.Guid'
   | 'Edm.String'
   | 'Edm.Byte'
@@ -28,6 +30,8 @@ export interface FieldDef {
   key?: true;
   /** Not accepted on POST/PUT; values sent for it are ignored. */
   readOnly?: true;
+  /** Methods the property takes part in, as Exact's reference gives them: `G`, `P` post, `U` put. */
+  methods?: string;
   /** Fixed-width char column: Exact keeps the padding in output. `right` aligns right (leading spaces). */
   pad?: { width: number; align: 'left' | 'right' };
   /** Date-only field: always midnight. */

@@ -104,7 +104,7 @@ function dateOnly(row: Row, ...fields: string[]): void {
   }
 }
 
-const rules: Record<TableName, (row: Row, ctx: RuleContext) => void> = {
+const rules: Partial<Record<TableName, (row: Row, ctx: RuleContext) => void>> = {
   Account(row, ctx) {
     mandatory(row, 'Name');
     if (row.Code === undefined || row.Code === null || String(row.Code).trim() === '')
@@ -252,7 +252,7 @@ function salesLine(row: Row, ctx: RuleContext, vatField: string): void {
   defaults(row, {
     Description: item.Description,
     Quantity: 1,
-    UnitCode: typeof item.Unit === 'string' ? item.Unit.trim() : 'pc',
+    UnitCode: typeof item.Unit === 'string' ? item.Unit : 'pc      ',
     UnitPrice: item.StandardSalesPrice ?? 0,
     Discount: 0,
     VATCode: item.SalesVatCode ?? '2  ',
@@ -267,6 +267,7 @@ function salesLine(row: Row, ctx: RuleContext, vatField: string): void {
 }
 
 /** Applies defaults, derived values and validation for a write to `table`; throws a 500 validation error. */
+/** Tables without hand-written rules (generic endpoints) take what the client sent. */
 export function applyRules(table: TableName, row: Row, ctx: RuleContext): void {
-  rules[table](row, ctx);
+  rules[table]?.(row, ctx);
 }

@@ -1,6 +1,6 @@
-import type { TableName } from '../catalogue/endpoints.ts';
-import { tableEntities } from '../catalogue/endpoints.ts';
+import { type CoreTableName, coreTableNames, type TableName, tableEntities } from '../catalogue/endpoints.ts';
 import type { MutationRequest, MutationResult } from '../contract.ts';
+import { DivisionSpecError } from './division-spec-error.ts';
 import type { DivisionStore } from './division-store.ts';
 import { landline, mobile, roundCents, streetAddress } from './dutch-values.ts';
 import { cities, jobTitles } from './dutch-vocabulary.ts';
@@ -51,7 +51,11 @@ export interface MutationCreate {
  * Realistic input for a new record, drawn from the same generators as the seed data (at an
  * index past the generated ones), so mutations look like what users type.
  */
-export function mutationCreateInput(store: DivisionStore, table: TableName, r: Rand): MutationCreate | null {
+export function mutationCreateInput(
+  store: DivisionStore,
+  table: CoreTableName,
+  r: Rand,
+): MutationCreate | null {
   const ctx = store.ctx;
   const virtual = ctx.volumes[volumeKey(table)] + store.writeSequence + r.int(1000);
   switch (table) {
@@ -141,7 +145,7 @@ export function mutationCreateInput(store: DivisionStore, table: TableName, r: R
 }
 
 /** A realistic small edit of an existing record. */
-export function mutationUpdatePatch(_store: DivisionStore, table: TableName, r: Rand): Row {
+export function mutationUpdatePatch(_store: DivisionStore, table: CoreTableName, r: Rand): Row {
   switch (table) {
     case 'Account':
       return r.chance(0.5)
@@ -166,7 +170,7 @@ export function mutationUpdatePatch(_store: DivisionStore, table: TableName, r: 
   }
 }
 
-function volumeKey(table: TableName): keyof DivisionStore['ctx']['volumes'] {
+function volumeKey(table: CoreTableName): keyof DivisionStore['ctx']['volumes'] {
   switch (table) {
     case 'Account':
       return 'accounts';
@@ -189,6 +193,10 @@ function volumeKey(table: TableName): keyof DivisionStore['ctx']['volumes'] {
   }
 }
 
+function isCoreTable(table: TableName): table is CoreTableName {
+  return (coreTableNames as readonly string[]).includes(table);
+}
+
 /**
  * `/_sim/mutations`: creates, updates and deletes random records of one table through the
  * API write path (same rules, timestamps, deleted log and change events), by the division
@@ -200,6 +208,11 @@ export function applyMutations(
   request: MutationRequest,
   writer: RecordWriter,
 ): MutationResult {
+  if (!isCoreTable(tableName)) {
+    throw new DivisionSpecError(
+      `Cannot mutate '${tableName}': random mutations exist for ${coreTableNames.join(', ')}; write other endpoints through the API.`,
+    );
+  }
   const table = store.tables[tableName];
   const actor: Actor = { userId: store.ctx.ownerId, fullName: store.ctx.ownerName };
   const r = new Rand(

@@ -57,9 +57,11 @@ export class Table {
   size: number;
   liveCount: number;
   /** Key → index for small tables (built on first use); big tables invert the generator instead. */
-  private keyIndex: Map<string, number> | null = null;
+  private keyIndex: Map<unknown, number> | null = null;
   /** Keys of rows created after generation, for big tables. */
-  private readonly createdKeys = new Map<string, number>();
+  private readonly createdKeys = new Map<unknown, number>();
+  /** GUID keys sort in SQL Server order; integer and code keys (a few endpoints) by value. */
+  private readonly guidKeys: boolean;
   private sqlOrder: number[] | null = null;
   private readonly childIndexes = new Map<string, Map<string, number[]>>();
   private changes = 0;
@@ -69,6 +71,7 @@ export class Table {
   constructor(entity: EntityDef, generator: RowGenerator, firstTimestamp: number) {
     this.entity = entity;
     this.generator = generator;
+    this.guidKeys = entity.fields.find((f) => f.name === entity.key)?.type === 'Edm.Guid';
     const n = generator.count;
     this.size = n;
     this.liveCount = n;
@@ -176,10 +179,10 @@ export class Table {
 
   /** Index of the live row with this key, or -1. */
   indexOf(key: unknown): number {
-    if (typeof key !== 'string') return -1;
-    if (this.memo || !this.generator.indexOf) {
+    if (typeof key !== 'string' && typeof key !== 'number') return -1;
+    if (this.memo || !this.generator.indexOf || typeof key !== 'string') {
       if (!this.keyIndex) {
-        const map = new Map<string, number>();
+        const map = new Map<unknown, number>();
         for (let i = 0; i < this.size; i++) {
           if (this.deletedFlags[i] === 0) map.set(this.keyOf(i), i);
         }
@@ -211,12 +214,12 @@ export class Table {
     if (!this.keyIndex) this.createdKeys.set(key, index);
     if (this.sqlOrder) {
       const order = this.sqlOrder;
-      const sortKey = sqlGuidSortKey(key);
+      const sortKey = this.sortKeyOf(key);
       let lo = 0;
       let hi = order.length;
       while (lo < hi) {
         const mid = (lo + hi) >>> 1;
-        if (sqlGuidSortKey(this.keyOf(order[mid] as number)) < sortKey) lo = mid + 1;
+        if (this.sortKeyOf(this.keyOf(order[mid] as number)) < sortKey) lo = mid + 1;
         else hi = mid;
       }
       order.splice(lo, 0, index);
@@ -275,8 +278,23 @@ export class Table {
 
   /** All allocated indices in SQL Server uniqueidentifier order of the key (deleted ones included; check `isLive`). */
   keyOrder(): readonly number[] {
-    if (!this.sqlOrder) this.sqlOrder = this.sortByKey();
+    if (!this.sqlOrder) {
+      this.sqlOrder = this.guidKeys ? this.sortByKey() : this.sortByValue();
+    }
     return this.sqlOrder;
+  }
+
+  /** What keys compare on: the SQL Server byte order of a GUID, else the value itself. */
+  private sortKeyOf(key: unknown): string | number {
+    return this.guidKeys ? sqlGuidSortKey(key as string) : (key as string | number);
+  }
+
+  private sortByValue(): number[] {
+    return Array.from({ length: this.size }, (_, i) => i).sort((a, b) => {
+      const ka = this.keyOf(a) as string | number;
+      const kb = this.keyOf(b) as string | number;
+      return ka < kb ? -1 : ka > kb ? 1 : 0;
+    });
   }
 
   /**
@@ -338,14 +356,14 @@ export class Table {
   }
 
   /** Position in `keyOrder()` of the first row whose key sorts after `key`. */
-  positionAfterKey(key: string): number {
+  positionAfterKey(key: unknown): number {
     const order = this.keyOrder();
-    const sortKey = sqlGuidSortKey(key);
+    const sortKey = this.sortKeyOf(key);
     let lo = 0;
     let hi = order.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (sqlGuidSortKey(this.keyOf(order[mid] as number)) <= sortKey) lo = mid + 1;
+      if (this.sortKeyOf(this.keyOf(order[mid] as number)) <= sortKey) lo = mid + 1;
       else hi = mid;
     }
     return lo;

@@ -38,7 +38,8 @@ function parseTarget(path: string): Target {
     return { error: exactError(400, 'Bad Request - Error in query syntax.') };
   }
   if (/^current\/me(\(|\/|$)/i.test(rest)) return { division: null, resource: rest };
-  const match = /^(\d{1,10})\/(.+)$/.exec(rest);
+  // Beta endpoints live under /api/v1/beta/{division}/… (facts §3.1); the catalogue serves them alike.
+  const match = /^(?:beta\/)?(\d{1,10})\/(.+)$/.exec(rest);
   if (!match) {
     return {
       error: exactError(

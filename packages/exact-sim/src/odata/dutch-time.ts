@@ -14,18 +14,37 @@ function lastSundayAt0100Utc(year: number, month: number): number {
 
 const offsetCache = new Map<number, [number, number]>();
 
+/**
+ * Summer-time window of a year (switches at 01:00 UTC): 1981–1995 last Sunday of March to
+ * last Sunday of September; since 1996 (EU directive) to the last Sunday of October. The
+ * SDK's `values/dutch-time.ts` applies the same rules; a test compares the two.
+ */
 function summerWindow(year: number): [number, number] {
   let window = offsetCache.get(year);
   if (!window) {
-    window = [lastSundayAt0100Utc(year, 2), lastSundayAt0100Utc(year, 9)];
+    window = [lastSundayAt0100Utc(year, 2), lastSundayAt0100Utc(year, year >= 1996 ? 9 : 8)];
     offsetCache.set(year, window);
   }
   return window;
 }
 
-/** Offset of Amsterdam time from UTC at the given instant, in ms (3,600,000 or 7,200,000). */
+let historic: Intl.DateTimeFormat | undefined;
+
+/** Offset before 1981 (irregular years) from the platform's tz database. */
+function historicOffsetMs(utcMs: number): number {
+  historic ??= new Intl.DateTimeFormat('en-US', { timeZone: 'Europe/Amsterdam', timeZoneName: 'longOffset' });
+  const name =
+    historic.formatToParts(new Date(utcMs)).find((part) => part.type === 'timeZoneName')?.value ?? '';
+  const match = /GMT([+-])(\d{2}):(\d{2})/.exec(name);
+  if (match === null) return HOUR;
+  const minutes = Number(match[2]) * 60 + Number(match[3]);
+  return (match[1] === '-' ? -minutes : minutes) * 60_000;
+}
+
+/** Offset of Amsterdam time from UTC at the given instant, in ms. */
 export function amsterdamOffsetMs(utcMs: number): number {
   const year = new Date(utcMs).getUTCFullYear();
+  if (year < 1981) return historicOffsetMs(utcMs);
   const [start, end] = summerWindow(year);
   return utcMs >= start && utcMs < end ? 2 * HOUR : HOUR;
 }

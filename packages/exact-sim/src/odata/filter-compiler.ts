@@ -25,6 +25,7 @@ interface Compiled {
 }
 
 const EDM_KIND: Record<EdmType, ValueKind> = {
+  'Edm.Binary': 'string',
   'Edm.Guid': 'guid',
   'Edm.String': 'string',
   'Edm.Byte': 'number',

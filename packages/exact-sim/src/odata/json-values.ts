@@ -23,6 +23,7 @@ export function encoderFor(type: EdmType): ValueEncoder {
     case 'Edm.Guid':
       return guid;
     case 'Edm.String':
+    case 'Edm.Binary':
       return string;
     case 'Edm.Int64':
       return int64;
@@ -39,5 +40,6 @@ export function encoderFor(type: EdmType): ValueEncoder {
 export function keyLiteral(type: EdmType, value: unknown): string {
   if (type === 'Edm.Guid') return `guid'${value as string}'`;
   if (type === 'Edm.Int64') return `${value as number}L`;
+  if (type === 'Edm.String') return `'${String(value).replaceAll("'", "''")}'`;
   return String(value);
 }

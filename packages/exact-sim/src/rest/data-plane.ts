@@ -383,7 +383,7 @@ export function createDataPlane(options: DataPlaneFactoryOptions): DataPlane {
     const table = store.tables[source.table];
     const writer = writerFor(store);
     if (method === 'POST') {
-      const parsed = parseEntityBody(endpoint.entity, parseJsonBody(request.body));
+      const parsed = parseEntityBody(endpoint.entity, parseJsonBody(request.body), 'POST');
       // Deep insert: the lines posted inside the header (only tables with a line collection).
       const navField = endpoint.entity.fields.find((f) => f.nav && parsed.navs.has(f.name));
       const nav = navField?.nav;
@@ -391,7 +391,7 @@ export function createDataPlane(options: DataPlaneFactoryOptions): DataPlane {
       if (navField && nav && nav.entity in tableEntities) {
         const lineEntity = tableEntities[nav.entity as TableName];
         lines = (parsed.navs.get(navField.name) ?? []).map((item) => {
-          const line = parseEntityBody(lineEntity, item).row;
+          const line = parseEntityBody(lineEntity, item, 'POST').row;
           delete line[nav.foreignKey];
           return line;
         });
@@ -419,7 +419,7 @@ export function createDataPlane(options: DataPlaneFactoryOptions): DataPlane {
     const index = table.indexOf(key);
     if (index < 0) throw notFoundKey(endpoint, key);
     if (method === 'PUT') {
-      const parsed = parseEntityBody(endpoint.entity, parseJsonBody(request.body));
+      const parsed = parseEntityBody(endpoint.entity, parseJsonBody(request.body), 'PUT');
       writer.update(source.table, index, parsed.row, actor);
     } else {
       writer.delete(source.table, index, actor);

@@ -101,9 +101,12 @@ export function coerceValue(field: FieldDef, value: unknown): unknown {
 
 /**
  * Maps a JSON entity onto the catalogue: unknown properties are refused (400), read-only
- * ones ignored, values converted; navigation collections are returned separately.
+ * ones ignored, values converted; navigation collections are returned separately. With a
+ * method, a property the reference does not allow for it (`OrderedBy` on PUT: set at
+ * creation only) is ignored as a read-only one is.
  */
-export function parseEntityBody(entity: EntityDef, json: unknown): ParsedBody {
+export function parseEntityBody(entity: EntityDef, json: unknown, method?: 'POST' | 'PUT'): ParsedBody {
+  const letter = method === 'POST' ? 'P' : method === 'PUT' ? 'U' : null;
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
     throw malformed(`The request body must be a JSON object describing one ${entity.typeName}.`);
   }
@@ -131,6 +134,7 @@ export function parseEntityBody(entity: EntityDef, json: unknown): ParsedBody {
       continue;
     }
     if (field.readOnly) continue;
+    if (letter && field.methods !== undefined && !field.methods.includes(letter)) continue;
     row[name] = coerceValue(field, value);
   }
   return { row, navs };

@@ -38,13 +38,19 @@ function timestampAfter(afterKey: unknown, lowerTimestamp: number): number {
   return Math.max(typeof afterKey === 'number' ? afterKey : Number.NEGATIVE_INFINITY, lowerTimestamp);
 }
 
+/** Most tables have GUID keys; a few generic endpoints have integer or code keys. */
+function keyTypeOf(table: Table): EdmType {
+  const key = table.entity.fields.find((field) => field.name === table.entity.key);
+  return key && key.type !== 'nav' ? key.type : 'Edm.Guid';
+}
+
 export function tableKeyOrderSource(table: Table): RowSource {
   return {
     keyField: table.entity.key,
-    keyType: 'Edm.Guid',
+    keyType: keyTypeOf(table),
     *rows(afterKey) {
       const order = table.keyOrder();
-      const start = typeof afterKey === 'string' ? table.positionAfterKey(afterKey) : 0;
+      const start = afterKey === undefined ? 0 : table.positionAfterKey(afterKey);
       for (let p = start; p < order.length; p++) {
         const index = order[p] as number;
         if (table.isLive(index)) yield table.row(index);

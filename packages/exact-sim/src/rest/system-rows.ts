@@ -30,7 +30,7 @@ export function meRow(caller: ApiCaller, current: DivisionStore | undefined, utc
     Email: caller.email,
     UserName: caller.username,
     LanguageCode: 'nl-NL',
-    Language: 'NL',
+    Language: 'NL'.padEnd(10, ' '),
     Legislation: 1,
     Mobile: null,
     Phone: null,
@@ -56,7 +56,7 @@ export function meRow(caller: ApiCaller, current: DivisionStore | undefined, utc
 /** A `system/Divisions` / `system/AllDivisions` row. */
 export function divisionRow(store: DivisionStore, current: boolean, main: boolean): Row {
   const { info, ctx } = store;
-  return {
+  return store.completed('system/Divisions', {
     Code: info.code,
     Description: info.description,
     Hid: info.hid,
@@ -64,7 +64,7 @@ export function divisionRow(store: DivisionStore, current: boolean, main: boolea
     Customer: ctx.key(9000, 0),
     CustomerCode: '                 1',
     CustomerName: info.description,
-    Country: info.country,
+    Country: info.country.padEnd(3, ' '),
     Currency: info.currency,
     Legislation: info.country.padEnd(3, ' '),
     Status: info.status,
@@ -77,5 +77,5 @@ export function divisionRow(store: DivisionStore, current: boolean, main: boolea
     TemplateCode: null,
     Created: store.createdAt,
     Modified: store.createdAt,
-  };
+  });
 }

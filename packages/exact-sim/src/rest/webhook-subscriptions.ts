@@ -1,4 +1,4 @@
-import { webhookTopics } from '../catalogue/webhook-subscription.ts';
+import { webhookTopics } from '../catalogue/webhook-topics.ts';
 import type { ApiCaller, Clock, WebhookSubscriptionView } from '../contract.ts';
 import { tableSalt } from '../data/generation-context.ts';
 import { rowGuid } from '../data/random.ts';

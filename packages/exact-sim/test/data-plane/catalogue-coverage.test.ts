@@ -11,7 +11,8 @@ describe('every catalogued endpoint', () => {
       CallbackURL: 'https://a.nl/hook',
       Topic: 'Items',
     });
-    for (const endpoint of endpoints) {
+    // Thirteen endpoints are POST-only actions (e.g. cashflow/ProcessPayments).
+    for (const endpoint of endpoints.filter((e) => e.methods.includes('GET'))) {
       const scalar = endpoint.entity.fields.filter((f) => f.type !== 'nav');
       const select = scalar.map((f) => f.name).join(',');
       const query =

@@ -114,3 +114,8 @@ export type Rows = Record<string, unknown>[];
 export function results(d: Record<string, unknown> | unknown[]): Rows {
   return (Array.isArray(d) ? d : d.results) as Rows;
 }
+
+/** Rows of a collection answer in either envelope: `d.results` or a bare `d` array. */
+export function rowsOf(d: unknown): Rows {
+  return (Array.isArray(d) ? d : (d as { results: Rows }).results) as Rows;
+}

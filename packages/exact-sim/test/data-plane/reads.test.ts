@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { account } from '../../src/catalogue/account.ts';
+import { tableEntities } from '../../src/catalogue/endpoints.ts';
+
+const account = tableEntities.Account;
+
 import { BASE, caller, errorMessage, harness, json, type Rows, results } from './harness.ts';
 
 describe('standard reads', () => {

@@ -1,5 +1,6 @@
 /** The Edm types Exact uses on the entities in this catalogue. */
 export type EdmType =
+  | 'Binary'
   | 'Guid'
   | 'String'
   | 'Int16'
@@ -17,9 +18,13 @@ export type EdmType =
  */
 export type ScalarSpec = EdmType | `${EdmType} ${string}`;
 
-/** A navigation collection (e.g. invoice lines): deferred unless `$expand`ed; deep insert on POST. */
+/**
+ * A navigation collection (e.g. invoice lines): deferred unless `$expand`ed; deep insert on
+ * POST unless `readOnly` (e.g. an account's bank accounts).
+ */
 export interface NavSpec {
   readonly nav: EntityDef;
+  readonly readOnly?: boolean;
 }
 
 export type FieldSpec = ScalarSpec | NavSpec;
@@ -39,18 +44,23 @@ export interface EntityDef {
   readonly key: string;
   /** Whether the URL carries a division (`current/Me` does not). */
   readonly divisionScoped: boolean;
+  /** Beta endpoint: the URL is `/api/v1/beta/{division}/…`, not for production use. */
+  readonly beta?: boolean;
   readonly methods: readonly HttpMethod[];
   /** `EntityType` code in `sync/Deleted` (§4.1). */
   readonly deletedEntityTypes?: readonly number[];
   /** Webhook topic (§6.2). */
   readonly webhookTopic?: string;
+  /** Exact's scope name: the app permission the endpoint needs (`-` for none). */
+  readonly scope?: string;
   /** Exact's `__metadata.type`, for documentation and checks. */
+  readonly typeName?: string;
   readonly fields: Readonly<Record<string, FieldSpec>>;
 }
 
 type EdmOf<S> = S extends `${infer T extends EdmType} ${string}` ? T : S;
 
-type ScalarValue<T> = T extends 'Guid' | 'String'
+type ScalarValue<T> = T extends 'Guid' | 'String' | 'Binary'
   ? string
   : T extends 'Int16' | 'Int32' | 'Byte' | 'Double'
     ? number
@@ -87,7 +97,9 @@ export type ScalarField<E extends EntityDef> = {
 
 /** Names of fields that may be sent on POST/PUT. */
 type WritableField<E extends EntityDef> = {
-  [P in keyof E['fields']]: E['fields'][P] extends `${string} ro${string}` ? never : P;
+  [P in keyof E['fields']]: E['fields'][P] extends `${string} ro${string}` | { readonly readOnly: true }
+    ? never
+    : P;
 }[keyof E['fields']] &
   string;
 
@@ -132,7 +144,7 @@ export function fieldsOf(entity: EntityDef): Map<string, ParsedField> {
       fields.set(name, {
         name,
         type: 'Nav',
-        readOnly: false,
+        readOnly: spec.readOnly === true,
         padded: false,
         accountCode: false,
         nav: spec.nav,

@@ -46,6 +46,8 @@ export interface ApiRequest {
   plainText?: boolean;
   /** Background work may be refused to keep the daily reserve. */
   background?: boolean;
+  /** A beta endpoint: the URL is `/api/v1/beta/{division}/…`. */
+  beta?: boolean;
 }
 
 export interface ApiResponse {
@@ -106,7 +108,7 @@ export class ExactHttp {
       }
       return request.url;
     }
-    const scope = request.division === null ? '' : `${request.division}/`;
+    const scope = request.division === null ? '' : `${request.beta ? 'beta/' : ''}${request.division}/`;
     const query = request.query ? `?${request.query}` : '';
     return `${this.baseUrl}/api/v1/${scope}${request.resource}${query}`;
   }

@@ -73,6 +73,10 @@ export function fieldLiteral(field: ParsedField, value: unknown): string {
     case 'Boolean':
       if (typeof value !== 'boolean') throw wrong();
       return literal.boolean(value);
+    case 'Binary':
+      throw new ExactInputError(`Field ${field.name} is Edm.Binary and cannot be filtered on`, {
+        field: field.name,
+      });
     default:
       throw new ExactInputError(`Field ${field.name} is a navigation collection and cannot be filtered on`, {
         field: field.name,

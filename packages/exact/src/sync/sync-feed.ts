@@ -1,5 +1,5 @@
-import { deletedRecords } from '../catalogue/deleted.ts';
 import type { EntityDef, Row } from '../catalogue/entity.ts';
+import { deletedRecords } from '../catalogue/generated/sync-deleted.ts';
 import { entityForDeletedType } from '../catalogue/index.ts';
 import { ExactInputError } from '../errors.ts';
 import type { PageReader } from '../odata/query.ts';

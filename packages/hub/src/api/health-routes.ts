@@ -1,4 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { HubError } from '../errors/hub-error.ts';
 import { access } from '../http/access.ts';
@@ -10,10 +11,16 @@ import type { HubMetrics } from './metrics.ts';
 
 const Readiness = z.object({
   status: z.enum(['ready', 'not_ready']),
-  checks: z.object({
-    database: z.object({ ok: z.boolean(), message: z.string() }),
-    migrations: z.object({ ok: z.boolean(), message: z.string() }),
-  }),
+  checks: z
+    .object({
+      database: z.object({ ok: z.boolean(), message: z.string() }),
+      migrations: z.object({ ok: z.boolean(), message: z.string() }),
+    })
+    .optional()
+    .meta({
+      description:
+        'Only for the metrics token (Authorization: Bearer) or a signed-in workspace owner or admin: they name the database location',
+    }),
 });
 
 const sha256 = (text: string): Buffer => createHash('sha256').update(text).digest();
@@ -31,7 +38,11 @@ function hasMetricsToken(authorization: string | undefined, token: string): bool
  * Liveness, readiness and the OpenAPI document are public. Prometheus metrics are public
  * routes too (scrapers hold no session) but answer only with KOPPEL_METRICS_TOKEN as bearer.
  */
-export function healthRoutes(platform: Platform, metrics: HubMetrics): RoutePlugin {
+export function healthRoutes(
+  platform: Platform,
+  metrics: HubMetrics,
+  isAdmin: (request: FastifyRequest) => Promise<boolean>,
+): RoutePlugin {
   return async (app) => {
     const r = app.withTypeProvider<ZodTypeProvider>();
 
@@ -58,7 +69,7 @@ export function healthRoutes(platform: Platform, metrics: HubMetrics): RoutePlug
           response: { 200: Readiness, 503: Readiness },
         },
       },
-      async (_request, reply) => {
+      async (request, reply) => {
         const database = await pingDatabase(platform.database).then(
           () => ({ ok: true, message: `reachable (${platform.database.location})` }),
           (error: Error) => ({ ok: false, message: `unreachable: ${error.message}` }),
@@ -76,9 +87,14 @@ export function healthRoutes(platform: Platform, metrics: HubMetrics): RoutePlug
             )
           : { ok: false, message: 'not checked: database unreachable' };
         const ready = database.ok && migrations.ok;
+        const token = platform.config.metricsToken;
+        // Details name the database (path, or host and user): only for operators.
+        const detailed =
+          (token !== undefined && hasMetricsToken(request.headers.authorization, token)) ||
+          (await isAdmin(request));
         return reply.code(ready ? 200 : 503).send({
           status: ready ? ('ready' as const) : ('not_ready' as const),
-          checks: { database, migrations },
+          ...(detailed ? { checks: { database, migrations } } : {}),
         });
       },
     );

@@ -1,4 +1,10 @@
-import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { StreamMetric } from '../watcher/flow-metrics-repository.ts';
+
+/** Where the per-flow and per-stream series come from, read at each scrape. */
+export interface FlowMetricsSource {
+  streams(): Promise<StreamMetric[]>;
+}
 
 let processRegistry: Registry | undefined;
 
@@ -33,8 +39,86 @@ export class HubMetrics {
     registers: [this.registry],
   });
 
+  constructor(flows?: FlowMetricsSource, now: () => number = Date.now) {
+    if (flows) registerFlowSeries(this.registry, flows, now);
+  }
+
   async render(): Promise<{ contentType: string; body: string }> {
     const merged = Registry.merge([processMetrics(), this.registry]);
     return { contentType: merged.contentType, body: await merged.metrics() };
   }
+}
+
+/**
+ * Per-stream series labelled by flow id, package and entity (divisions are summed: an
+ * integrator's hundreds of divisions would multiply the series). Totals come from the run
+ * history in the database, so every server process reports the same numbers.
+ */
+function registerFlowSeries(registry: Registry, flows: FlowMetricsSource, now: () => number): void {
+  const labelNames = ['flow', 'package', 'entity'] as const;
+  let snapshot: Promise<StreamMetric[]> | undefined;
+  // One query per scrape, however many series read it.
+  const streams = () => {
+    snapshot ??= flows.streams().finally(() =>
+      setTimeout(() => {
+        snapshot = undefined;
+      }, 0),
+    );
+    return snapshot;
+  };
+  const counter = (name: string, help: string, value: (s: StreamMetric) => number) =>
+    new Counter({
+      name,
+      help,
+      labelNames,
+      registers: [registry],
+      async collect() {
+        const rows = await streams();
+        this.reset();
+        for (const row of rows)
+          this.inc({ flow: row.flow, package: row.package, entity: row.entity }, value(row));
+      },
+    });
+  const gauge = (name: string, help: string, value: (s: StreamMetric) => number | null) =>
+    new Gauge({
+      name,
+      help,
+      labelNames,
+      registers: [registry],
+      async collect() {
+        const rows = await streams();
+        this.reset();
+        for (const row of rows) {
+          const v = value(row);
+          if (v !== null) this.set({ flow: row.flow, package: row.package, entity: row.entity }, v);
+        }
+      },
+    });
+  counter('koppel_stream_rows_read_total', 'Rows read from Exact, per flow and entity', (s) => s.rowsRead);
+  counter(
+    'koppel_stream_rows_written_total',
+    'Rows written to the destination, per flow and entity',
+    (s) => s.rowsWritten,
+  );
+  counter(
+    'koppel_stream_rows_deleted_total',
+    'Rows deleted in the destination, per flow and entity',
+    (s) => s.rowsDeleted,
+  );
+  counter('koppel_stream_api_calls_total', 'Calls to Exact, per flow and entity', (s) => s.apiCalls);
+  counter(
+    'koppel_stream_failed_runs_total',
+    'Stream runs that failed, per flow and entity',
+    (s) => s.failedRuns,
+  );
+  gauge(
+    'koppel_stream_open_errors',
+    'Unresolved per-record errors, per flow and entity',
+    (s) => s.openErrors,
+  );
+  gauge(
+    'koppel_stream_seconds_since_success',
+    "Seconds since the stream last succeeded (its latest division's success); absent until it first succeeds",
+    (s) => (s.lastSuccess === null ? null : Math.max(0, (now() - s.lastSuccess.getTime()) / 1000)),
+  );
 }

@@ -3,8 +3,11 @@ import fastifyHelmet from '@fastify/helmet';
 import fastifySwagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, type RouteOptions } from 'fastify';
 import type { AppServices } from '../app/app-services.ts';
-import { accessHook } from '../auth/access-hook.ts';
+import { auditHook } from '../audit/audit-hook.ts';
+import { accessHook, isWorkspaceAdmin } from '../auth/access-hook.ts';
+import { UsageStamps } from '../auth/usage-stamps.ts';
 import { type Access, CSRF_HEADER, SESSION_COOKIE } from '../http/access.ts';
+import { rejectControlCharacters } from '../http/control-characters.ts';
 import { errorHandler, notFoundHandler } from '../http/error-reply.ts';
 import {
   ERROR_COMPONENTS,
@@ -89,12 +92,15 @@ export async function buildServer(
   });
   // After the cookie plugin, whose own onRequest hook parses the cookies this one reads.
   await app.register(fastifyCookie);
-  app.addHook('onRequest', accessHook({ ...services.repositories, clock }));
+  const accessDeps = { ...services.repositories, clock, touches: new UsageStamps() };
+  app.addHook('onRequest', accessHook(accessDeps));
+  app.addHook('preValidation', rejectControlCharacters);
   app.addHook('onSend', async (request, reply) => {
     // API answers may carry one-time secrets (new tokens, invitation links): never cache them.
     if (request.url.startsWith('/api/') && !reply.hasHeader('cache-control'))
       reply.header('cache-control', 'no-store');
   });
+  app.addHook('onSend', auditHook(services.audit));
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';
     metrics.httpRequests.inc({ method: request.method, route, status: String(reply.statusCode) });
@@ -121,7 +127,9 @@ export async function buildServer(
     transform: openApiTransform,
   });
 
-  await app.register(healthRoutes(services.platform, metrics));
+  await app.register(
+    healthRoutes(services.platform, metrics, (request) => isWorkspaceAdmin(request, accessDeps)),
+  );
   for (const feature of services.features) {
     for (const plugin of feature.apiRoutes?.(services) ?? [])
       await app.register(plugin, { prefix: '/api/v1' });

@@ -1,3 +1,5 @@
+import { AuditRepository } from '../audit/audit-repository.ts';
+import { AuditService } from '../audit/audit-service.ts';
 import { AccountService } from '../auth/account-service.ts';
 import { ApiTokensRepository } from '../auth/api-tokens-repository.ts';
 import { AuthService } from '../auth/auth-service.ts';
@@ -12,6 +14,12 @@ import { ExactAccess } from '../connections/exact-access.ts';
 import { assembleFlows, type Flows } from '../flows/flows-assembly.ts';
 import { JobQueue } from '../jobs/job-queue.ts';
 import { type OpenPlatformOptions, openPlatform, type Platform } from '../platform/platform.ts';
+import { EmailSender } from '../watcher/alert-delivery.ts';
+import { AlertsRepository } from '../watcher/alerts-repository.ts';
+import { AlertsService } from '../watcher/alerts-service.ts';
+import { FlowMetricsRepository } from '../watcher/flow-metrics-repository.ts';
+import { RunsRepository } from '../watcher/runs-repository.ts';
+import { WatcherService } from '../watcher/watcher-service.ts';
 import { InvitationsRepository } from '../workspaces/invitations-repository.ts';
 import { InvitationsService } from '../workspaces/invitations-service.ts';
 import { WorkspacesRepository } from '../workspaces/workspaces-repository.ts';
@@ -50,6 +58,14 @@ export interface AppServices {
   connections: ConnectionsService;
   /** Packages, flows, runs, destinations and Exact's webhooks for flows. */
   flows: Flows;
+  /** Runs across flows, per-record errors, retry and resolve. */
+  watcher: WatcherService;
+  /** Alert rules, channels (e-mail, signed webhook) and incidents. */
+  alerts: AlertsService;
+  /** Who changed what. */
+  audit: AuditService;
+  /** The per-flow and per-stream series on /metrics. */
+  flowMetrics: FlowMetricsRepository;
   /** The features whose routes, jobs and checks this process serves. */
   features: readonly Feature[];
   /** Stops the jobs and closes the database. */
@@ -99,6 +115,7 @@ export async function buildAppServices(
     clock,
     logger,
     publicUrl,
+    allowedBaseUrls: config.exactBaseUrls,
     ...(options.fetch ? { fetch: options.fetch } : {}),
   });
   const connectionsDeps: ConnectionsDeps = {
@@ -110,6 +127,7 @@ export async function buildAppServices(
     workspaces: repositories.workspaces,
   };
   const flows = assembleFlows({ platform, exact, queue: jobs });
+  const email = new EmailSender(config.smtpUrl, config.smtpFrom);
   let closed = false;
   const services: AppServices = {
     platform,
@@ -117,17 +135,42 @@ export async function buildAppServices(
     jobs,
     auth,
     account: new AccountService({ clock, secrets, ...repositories, auth }),
-    workspaces: new WorkspacesService({ db, workspaces: repositories.workspaces }),
+    workspaces: new WorkspacesService({
+      db,
+      workspaces: repositories.workspaces,
+      creators: config.workspaceCreators,
+    }),
     invitations,
     exact,
     connectionsDeps,
     apps: new AppsService(exact),
     connections: new ConnectionsService(connectionsDeps),
     flows,
+    watcher: new WatcherService({
+      runs: new RunsRepository(db),
+      errors: flows.recordErrors,
+      flows: flows.service,
+    }),
+    alerts: new AlertsService({
+      repository: new AlertsRepository(db),
+      email,
+      secrets,
+      clock,
+      logger,
+      thresholds: {
+        failedRuns: config.alertFailedRuns,
+        staleHours: config.alertStaleHours,
+        budgetPercent: config.alertBudgetPercent,
+      },
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+    }),
+    audit: new AuditService({ repository: new AuditRepository(db), logger }),
+    flowMetrics: new FlowMetricsRepository(db),
     features: options.features,
     async close() {
       if (closed) return;
       closed = true;
+      email.close();
       await jobs.stop();
       await flows.close();
       await platform.database.close();

@@ -1,6 +1,8 @@
+import { auditRoutes } from '../audit/audit-routes.ts';
 import { authJobs } from '../auth/auth-jobs.ts';
 import { authRoutes } from '../auth/auth-routes.ts';
 import { meRoutes } from '../auth/me-routes.ts';
+import { signupStatusRoutes } from '../auth/signup-status-routes.ts';
 import { appsRoutes } from '../connections/apps-routes.ts';
 import { connectionsJobs } from '../connections/connections-jobs.ts';
 import { connectionsRoutes } from '../connections/connections-routes.ts';
@@ -12,6 +14,9 @@ import { flowsRoutes } from '../flows/flows-routes.ts';
 import { changeFeedRoutes } from '../flows/packages/change-feed/change-feed-routes.ts';
 import { importRoutes } from '../flows/packages/exact-import/import-routes.ts';
 import { webhookRoutes } from '../flows/webhook-routes.ts';
+import { alertsRoutes } from '../watcher/alerts-routes.ts';
+import { watcherJobs } from '../watcher/watcher-jobs.ts';
+import { watcherRoutes } from '../watcher/watcher-routes.ts';
 import { webUiRoutes } from '../web-ui/web-ui-routes.ts';
 import { invitationsRoutes } from '../workspaces/invitations-routes.ts';
 import { workspacesRoutes } from '../workspaces/workspaces-routes.ts';
@@ -20,7 +25,11 @@ import type { Feature } from './feature.ts';
 /** Users, sessions, API tokens and two-factor sign-in; the platform's doctor checks. */
 export const authFeature: Feature = {
   name: 'auth',
-  apiRoutes: (s) => [authRoutes(s.auth, s.platform.publicUrl), meRoutes(s.account, s.workspaces)],
+  apiRoutes: (s) => [
+    authRoutes(s.auth, s.platform.publicUrl),
+    meRoutes(s.account, s.workspaces),
+    signupStatusRoutes(async () => (await s.repositories.users.count()) === 0),
+  ],
   jobs: (s) =>
     Object.values(authJobs({ ...s.repositories, clock: s.platform.clock, logger: s.platform.logger })),
   doctorChecks: (s) => platformDoctorChecks(s.platform),
@@ -57,6 +66,22 @@ export const flowsFeature: Feature = {
   jobs: (s) => s.flows.jobs,
 };
 
+/** The watcher: runs across flows, per-record errors, retry and resolve, connection health, alerts. */
+export const watcherFeature: Feature = {
+  name: 'watcher',
+  apiRoutes: (s) => [watcherRoutes(s.watcher), alertsRoutes(s.alerts)],
+  jobs: (s) =>
+    Object.values(
+      watcherJobs({ exact: s.exact, queue: s.jobs, logger: s.platform.logger, alerts: s.alerts }),
+    ),
+};
+
+/** The audit log's API (the entries are written by the server's hook for every feature). */
+export const auditFeature: Feature = {
+  name: 'audit',
+  apiRoutes: (s) => [auditRoutes(s.audit)],
+};
+
 /** The built dashboard at `/` (last: its catch-all route must not shadow anything). */
 export const webUiFeature: Feature = {
   name: 'web-ui',
@@ -71,5 +96,7 @@ export const STANDARD_FEATURES: readonly Feature[] = [
   ...CORE_FEATURES,
   connectionsFeature,
   flowsFeature,
+  watcherFeature,
+  auditFeature,
   webUiFeature,
 ];

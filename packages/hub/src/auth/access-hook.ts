@@ -6,19 +6,19 @@ import { csrfTokenFor, hashOpaqueToken, safeEqual, TOKEN_PREFIX } from '../secre
 import type { WorkspacesRepository } from '../workspaces/workspaces-repository.ts';
 import type { ApiTokensRepository } from './api-tokens-repository.ts';
 import type { SessionsRepository } from './sessions-repository.ts';
-import type { UsersRepository } from './users-repository.ts';
+import type { UsageStamps } from './usage-stamps.ts';
 
 export interface AccessHookDeps {
-  users: UsersRepository;
   sessions: SessionsRepository;
   apiTokens: ApiTokensRepository;
-  workspaces: Pick<WorkspacesRepository, 'roleOf'>;
+  workspaces: Pick<WorkspacesRepository, 'roleOf' | 'listForUser'>;
   clock: Clock;
+  /** Decides when a session's or token's "last used" stamp is written (at most once a minute). */
+  touches: UsageStamps;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
-const TOUCH_INTERVAL_MS = 60_000;
 
 /** The onRequest hook: authenticates, checks CSRF, and enforces the route's declared access. */
 export function accessHook(deps: AccessHookDeps) {
@@ -81,6 +81,17 @@ export function accessHook(deps: AccessHookDeps) {
   };
 }
 
+/**
+ * For public routes that tell operators more than strangers (readiness details): whether the
+ * request is signed in (session or API token) as an owner or admin of some workspace.
+ */
+export async function isWorkspaceAdmin(request: FastifyRequest, deps: AccessHookDeps): Promise<boolean> {
+  const principal = await authenticate(request, deps, 'active');
+  if (!principal) return false;
+  const memberships = await deps.workspaces.listForUser(principal.user.id);
+  return memberships.some((m) => roleAtLeast(m.role, 'admin'));
+}
+
 async function authenticate(
   request: FastifyRequest,
   deps: AccessHookDeps,
@@ -92,22 +103,17 @@ async function authenticate(
     // An Authorization header is decisive: a bad token is refused, never silently replaced by a cookie.
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match || sessionState !== 'active' || !match[1]!.startsWith(TOKEN_PREFIX.apiToken)) return undefined;
-    const token = await deps.apiTokens.findLive(hashOpaqueToken(match[1]!), now);
-    if (!token) return undefined;
-    const user = await deps.users.findById(token.userId);
-    if (!user) return undefined;
-    if (!token.lastUsedAt || now.getTime() - token.lastUsedAt.getTime() > TOUCH_INTERVAL_MS) {
-      await deps.apiTokens.markUsed(token.id, now);
-    }
+    const found = await deps.apiTokens.findLiveWithUser(hashOpaqueToken(match[1]!), now);
+    if (!found) return undefined;
+    const { token, user } = found;
+    if (deps.touches.due(token.id, token.lastUsedAt, now)) await deps.apiTokens.markUsed(token.id, now);
     return { user, via: 'api_token', sessionId: undefined, sessionToken: undefined, apiTokenId: token.id };
   }
   const cookie = request.cookies[SESSION_COOKIE];
   if (!cookie?.startsWith(TOKEN_PREFIX.session)) return undefined;
-  const session = await deps.sessions.findLive(hashOpaqueToken(cookie), now);
-  if (!session || session.state !== sessionState) return undefined;
-  const user = await deps.users.findById(session.userId);
-  if (!user) return undefined;
-  if (now.getTime() - session.lastSeenAt.getTime() > TOUCH_INTERVAL_MS)
-    await deps.sessions.touch(session.id, now);
+  const found = await deps.sessions.findLiveWithUser(hashOpaqueToken(cookie), now);
+  if (!found || found.session.state !== sessionState) return undefined;
+  const { session, user } = found;
+  if (deps.touches.due(session.id, session.lastSeenAt, now)) await deps.sessions.touch(session.id, now);
   return { user, via: 'session', sessionId: session.id, sessionToken: cookie, apiTokenId: undefined };
 }

@@ -44,11 +44,11 @@ export class AccountService {
   ): Promise<void> {
     const { throttle } = this.#deps.auth;
     const now = this.#deps.clock.now();
-    await throttle.assertAllowed(user.email, client.ip, now);
+    const attempt = await throttle.reserve(user.email, client.ip, now);
     if (!(await verifyPassword(user.passwordHash, input.currentPassword))) {
-      await throttle.recordFailure(user.email, client.ip, now);
       throw new HubError('unauthenticated', 'The current password is wrong.');
     }
+    await attempt.succeeded();
     assertPasswordStrength(input.newPassword, user.email);
     await this.#deps.users.update(user.id, { passwordHash: await hashPassword(input.newPassword) });
     await this.#deps.sessions.deleteForUser(user.id, { except: currentSessionId });

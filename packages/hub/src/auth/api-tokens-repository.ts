@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { and, desc, eq, gt, isNull, or } from 'drizzle-orm';
 import type { Db } from '../storage/database.ts';
-import { apiTokens } from '../storage/schema.ts';
+import { apiTokens, users } from '../storage/schema.ts';
 
 export type ApiTokenRow = typeof apiTokens.$inferSelect;
+type UserRow = typeof users.$inferSelect;
 
 export class ApiTokensRepository {
   readonly #db: Db;
@@ -34,10 +35,15 @@ export class ApiTokensRepository {
       .orderBy(desc(apiTokens.createdAt));
   }
 
-  async findLive(tokenHash: string, now: Date): Promise<ApiTokenRow | undefined> {
+  /** The live token and its user in one round trip: every request with a bearer token asks this. */
+  async findLiveWithUser(
+    tokenHash: string,
+    now: Date,
+  ): Promise<{ token: ApiTokenRow; user: UserRow } | undefined> {
     const [row] = await this.#db
-      .select()
+      .select({ token: apiTokens, user: users })
       .from(apiTokens)
+      .innerJoin(users, eq(users.id, apiTokens.userId))
       .where(
         and(
           eq(apiTokens.tokenHash, tokenHash),

@@ -36,10 +36,11 @@ const InvitationPreview = z.object({
   email: z.string(),
   role: RoleSchema,
   expiresAt: Timestamp,
-  accountExists: z.boolean().meta({ description: 'true: sign in with the existing password to accept' }),
 });
 const AcceptBody = TokenBody.extend({
-  name: z.string().trim().min(1).max(200).optional().meta({ description: 'Required for a new account' }),
+  name: z.string().trim().min(1).max(200).optional().meta({
+    description: 'For a new account (with a new password); leave out to accept with an existing account',
+  }),
   password: Password,
   totpCode: TotpCode.optional().meta({
     description: 'Required when the existing account has two-factor sign-in',

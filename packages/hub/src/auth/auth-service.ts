@@ -89,17 +89,14 @@ export class AuthService {
 
   async login(input: { email: string; password: string }, client: Client): Promise<LoginOutcome> {
     const now = this.#deps.clock.now();
-    await this.throttle.assertAllowed(input.email, client.ip, now);
+    const attempt = await this.throttle.reserve(input.email, client.ip, now);
     const user = await this.#deps.users.findByEmail(input.email);
     const valid = await verifyPassword(user?.passwordHash, input.password);
-    if (!user || !valid) {
-      await this.throttle.recordFailure(input.email, client.ip, now);
-      throw new HubError('unauthenticated', 'The e-mail address or password is wrong.');
-    }
+    if (!user || !valid) throw new HubError('unauthenticated', 'The e-mail address or password is wrong.');
+    await attempt.succeeded();
     if (user.totpEnabledAt) {
       return { status: 'totp_required', session: await this.startSession(user.id, 'totp_pending', client) };
     }
-    await this.throttle.recordSuccess(input.email);
     return { status: 'signed_in', user, session: await this.startSession(user.id, 'active', client) };
   }
 
@@ -116,19 +113,18 @@ export class AuthService {
     const { clock, sessions } = this.#deps;
     const now = clock.now();
     const sessionId = principal.sessionId!;
-    await this.throttle.assertAllowed(principal.user.email, client.ip, now);
+    const attempt = await this.throttle.reserve(principal.user.email, client.ip, now);
     if ((await sessions.countTotpAttempt(sessionId)) > MAX_TOTP_ATTEMPTS_PER_LOGIN) {
       await sessions.delete(sessionId);
       return 'session_ended';
     }
     if (!(await this.acceptTotpCode(principal.user, code))) {
-      await this.throttle.recordFailure(principal.user.email, client.ip, now);
       throw new HubError(
         'unauthenticated',
         'The authenticator code is wrong or was already used; try the next one.',
       );
     }
-    await this.throttle.recordSuccess(principal.user.email);
+    await attempt.succeeded();
     await sessions.delete(sessionId);
     return this.startSession(principal.user.id, 'active', client);
   }
@@ -137,7 +133,10 @@ export class AuthService {
     if (sessionId) await this.#deps.sessions.delete(sessionId);
   }
 
-  /** Checks a TOTP code for a user and records the step so it cannot be replayed. */
+  /**
+   * Checks a TOTP code for a user and claims its step in one conditional update, so of several
+   * parallel requests with the same code exactly one succeeds.
+   */
   async acceptTotpCode(user: UserRow, code: string): Promise<boolean> {
     if (!user.totpSecretEnc) return false;
     const secret = this.#deps.secrets.open(
@@ -146,8 +145,7 @@ export class AuthService {
     );
     const step = verifyTotp(secret, code, this.#deps.clock.now(), user.totpLastStep);
     if (step === undefined) return false;
-    await this.#deps.users.update(user.id, { totpLastStep: step });
-    return true;
+    return this.#deps.users.claimTotpStep(user.id, step);
   }
 
   async startSession(userId: string, state: SessionState, client: Client): Promise<NewSession> {
@@ -171,23 +169,23 @@ export class AuthService {
     email: string;
     role: Role;
     expiresAt: Date;
-    accountExists: boolean;
   }> {
     const invitation = await this.#deps.invitationLinks.open(token);
     const workspace = await this.#deps.workspaces.findById(invitation.workspaceId);
-    const account = await this.#deps.users.findByEmail(invitation.email);
+    // Whether the e-mail has an account is not said: whoever invites could probe addresses with it.
     return {
       workspaceName: workspace?.name ?? '',
       email: invitation.email,
       role: invitation.role,
       expiresAt: invitation.expiresAt,
-      accountExists: account !== undefined,
     };
   }
 
   /**
    * Accepts an invitation: an existing account proves itself (password, and the code when it has
-   * two-factor sign-in); otherwise a new account is created. Then joins the workspace and signs in.
+   * two-factor sign-in); otherwise a new account is created from a name and a strong password.
+   * Then joins the workspace and signs in. A refusal reads the same whether or not the account
+   * exists, so the inviter cannot learn that from it.
    */
   async acceptInvitation(
     input: { token: string; name?: string | undefined; password: string; totpCode?: string | undefined },
@@ -196,26 +194,25 @@ export class AuthService {
     const { db, clock, users, invitations, workspaces } = this.#deps;
     const now = clock.now();
     const invitation = await this.#deps.invitationLinks.open(input.token);
-    await this.throttle.assertAllowed(invitation.email, client.ip, now);
+    const attempt = await this.throttle.reserve(invitation.email, client.ip, now);
+    if (input.name) assertPasswordStrength(input.password, invitation.email);
     const existing = await users.findByEmail(invitation.email);
+    const refused = () =>
+      new HubError(
+        'unauthenticated',
+        'Send the password of your existing account (and a current authenticator code if it has two-factor sign-in), or your name and a new password to create an account.',
+      );
     if (existing) {
       const passwordOk = await verifyPassword(existing.passwordHash, input.password);
       const codeOk =
         passwordOk &&
         (!existing.totpEnabledAt ||
           (input.totpCode && (await this.acceptTotpCode(existing, input.totpCode))));
-      if (!passwordOk || !codeOk) {
-        await this.throttle.recordFailure(invitation.email, client.ip, now);
-        throw new HubError(
-          'unauthenticated',
-          existing.totpEnabledAt
-            ? 'An account with this e-mail exists: send its password and a current authenticator code.'
-            : 'An account with this e-mail exists: send its password to accept.',
-        );
-      }
-    } else {
-      if (!input.name) throw new HubError('name_required', 'Send a name for the new account.');
-      assertPasswordStrength(input.password, invitation.email);
+      if (!passwordOk || !codeOk) throw refused();
+    } else if (!input.name) {
+      // Costs the same argon2 work as checking an existing account's password.
+      await verifyPassword(undefined, input.password);
+      throw refused();
     }
     const name = input.name;
     const passwordHash = existing ? undefined : await hashPassword(input.password);
@@ -232,7 +229,7 @@ export class AuthService {
       await workspaces.addMember(invitation.workspaceId, account.id, invitation.role, tx);
       return account;
     });
-    await this.throttle.recordSuccess(invitation.email);
+    await attempt.succeeded();
     return {
       user,
       workspaceId: invitation.workspaceId,

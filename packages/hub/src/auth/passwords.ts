@@ -1,4 +1,6 @@
 import { type Algorithm, hash, verify } from '@node-rs/argon2';
+import { ZxcvbnFactory } from '@zxcvbn-ts/core';
+import { adjacencyGraphs, dictionary } from '@zxcvbn-ts/language-common';
 import { HubError } from '../errors/hub-error.ts';
 
 // Algorithm is an ambient const enum, unusable under verbatimModuleSyntax; 2 is Argon2id.
@@ -25,6 +27,16 @@ export async function verifyPassword(storedHash: string | undefined, password: s
   return verify(storedHash, password).catch(() => false);
 }
 
+/** zxcvbn's scale: 3 is "safely unguessable", enough behind argon2 and the sign-in limits. */
+const MIN_STRENGTH_SCORE = 3;
+// The estimator's cost grows with length; a longer prefix adds nothing to the verdict.
+const ESTIMATED_PREFIX = 100;
+let estimator: ZxcvbnFactory | undefined;
+
+/**
+ * Refuses short passwords and passwords an attacker would guess early (repeats, common words
+ * and patterns, the e-mail address or parts of it), estimated by zxcvbn.
+ */
 export function assertPasswordStrength(password: string, email: string): void {
   if (password.length < MIN_PASSWORD_LENGTH) {
     throw new HubError(
@@ -32,7 +44,14 @@ export function assertPasswordStrength(password: string, email: string): void {
       `The password must be at least ${MIN_PASSWORD_LENGTH} characters long.`,
     );
   }
-  if (password.toLowerCase() === email.toLowerCase()) {
-    throw new HubError('weak_password', 'The password must not be the e-mail address.');
+  estimator ??= new ZxcvbnFactory({ dictionary, graphs: adjacencyGraphs });
+  const userInputs = [email, ...email.split(/[@.+_-]/).filter((part) => part.length > 2)];
+  const { score, feedback } = estimator.check(password.slice(0, ESTIMATED_PREFIX), userInputs);
+  if (score < MIN_STRENGTH_SCORE) {
+    throw new HubError(
+      'weak_password',
+      'This password is too easy to guess (it has repeated or common words, patterns or parts of your e-mail address). Use a longer passphrase of several unrelated words.',
+      { details: { score, minimumScore: MIN_STRENGTH_SCORE, reason: feedback.warning ?? 'guessable' } },
+    );
   }
 }

@@ -22,8 +22,11 @@ export class RateLimitRepository {
     return { count: row.count, resetsAt: new Date(row.windowStartedAt.getTime() + windowMs) };
   }
 
-  /** Adds one hit atomically, starting a new window when the old one has passed. */
-  async hit(key: string, now: Date, windowMs: number): Promise<number> {
+  /**
+   * Adds one hit atomically, starting a new window when the old one has passed; returns the
+   * count including this hit, so concurrent callers each see a distinct number.
+   */
+  async hit(key: string, now: Date, windowMs: number): Promise<{ count: number; resetsAt: Date }> {
     const windowFloor = sql`${new Date(now.getTime() - windowMs).toISOString()}::timestamptz`;
     const nowValue = sql`${now.toISOString()}::timestamptz`;
     const [row] = await this.#db
@@ -36,8 +39,19 @@ export class RateLimitRepository {
           windowStartedAt: sql`case when ${rateLimits.windowStartedAt} <= ${windowFloor} then ${nowValue} else ${rateLimits.windowStartedAt} end`,
         },
       })
-      .returning({ count: rateLimits.count });
-    return row?.count ?? 1;
+      .returning({ count: rateLimits.count, windowStartedAt: rateLimits.windowStartedAt });
+    return {
+      count: row?.count ?? 1,
+      resetsAt: new Date((row?.windowStartedAt ?? now).getTime() + windowMs),
+    };
+  }
+
+  /** Takes back one hit (an attempt that turned out not to count). */
+  async release(key: string): Promise<void> {
+    await this.#db
+      .update(rateLimits)
+      .set({ count: sql`greatest(${rateLimits.count} - 1, 0)` })
+      .where(eq(rateLimits.key, key));
   }
 
   async reset(key: string): Promise<void> {

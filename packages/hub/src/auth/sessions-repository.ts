@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { and, desc, eq, gt, lt, ne, sql } from 'drizzle-orm';
 import type { Db } from '../storage/database.ts';
-import { type SessionState, sessions } from '../storage/schema.ts';
+import { type SessionState, sessions, users } from '../storage/schema.ts';
 
 export type SessionRow = typeof sessions.$inferSelect;
+type UserRow = typeof users.$inferSelect;
 
 export class SessionsRepository {
   readonly #db: Db;
@@ -39,6 +40,19 @@ export class SessionsRepository {
     const [row] = await this.#db
       .select()
       .from(sessions)
+      .where(and(eq(sessions.tokenHash, tokenHash), gt(sessions.expiresAt, now)));
+    return row;
+  }
+
+  /** The live session and its user in one round trip: every signed-in request asks this. */
+  async findLiveWithUser(
+    tokenHash: string,
+    now: Date,
+  ): Promise<{ session: SessionRow; user: UserRow } | undefined> {
+    const [row] = await this.#db
+      .select({ session: sessions, user: users })
+      .from(sessions)
+      .innerJoin(users, eq(users.id, sessions.userId))
       .where(and(eq(sessions.tokenHash, tokenHash), gt(sessions.expiresAt, now)));
     return row;
   }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { count, eq } from 'drizzle-orm';
+import { and, count, eq, isNull, lt, or } from 'drizzle-orm';
 import type { Db } from '../storage/database.ts';
 import { normalizeEmail } from '../storage/email-address.ts';
 import { users } from '../storage/schema.ts';
@@ -60,5 +60,18 @@ export class UsersRepository {
       .update(users)
       .set({ ...changes, updatedAt: new Date() })
       .where(eq(users.id, id));
+  }
+
+  /**
+   * Records `step` as the last TOTP step used, only if it is later than the stored one; false
+   * when another request claimed this step (or a later one) first.
+   */
+  async claimTotpStep(id: string, step: number): Promise<boolean> {
+    const rows = await this.#db
+      .update(users)
+      .set({ totpLastStep: step })
+      .where(and(eq(users.id, id), or(isNull(users.totpLastStep), lt(users.totpLastStep, step))))
+      .returning({ id: users.id });
+    return rows.length > 0;
   }
 }

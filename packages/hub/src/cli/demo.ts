@@ -3,6 +3,7 @@ import { join } from 'node:path';
 // `npm start`: the hub on the embedded database, an Exact Online simulator beside it, and the
 // simulator's default app registered in every workspace, so a newcomer can sign up and
 // authorize at once. For a real Exact account run `koppel start` instead.
+import { resolveBaseUrl } from '@koppel/exact';
 import { type AppServices, buildAppServices } from '../app/app-services.ts';
 import { STANDARD_FEATURES } from '../app/features.ts';
 import { IN_MEMORY_DATA_DIR, loadConfig } from '../config/config.ts';
@@ -52,7 +53,9 @@ async function main(): Promise<void> {
       ],
     },
   ];
-  const services = await buildAppServices(config, { features });
+  // The simulator is the one custom Exact host the demo's apps may use.
+  const demoConfig = { ...config, exactBaseUrls: [...config.exactBaseUrls, resolveBaseUrl(sim.url)] };
+  const services = await buildAppServices(demoConfig, { features });
   const hub = await serveHttp(services);
   let stopping = false;
   const stop = () => {
@@ -69,6 +72,13 @@ async function main(): Promise<void> {
   await ensureDemoFlows(services.flows.service, services.connectionsDeps);
   const hubUrl = services.platform.publicUrl.value;
   const user = sim.defaults.user;
+  // After a restart on the same data the hub has users: sign-up is closed, so say "sign in".
+  const firstStep =
+    (await services.repositories.users.count()) > 0
+      ? `Open ${hubUrl} in a browser and sign in with your account.`
+      : `Open ${hubUrl} in a browser and create the first account: it owns the hub and gets a
+     workspace that already holds the app "${DEMO_APP_TITLE}" and the
+     connection "Sandbox connection".`;
   process.stdout.write(`
 Koppel is running in demo mode: the hub on the embedded database (${hub.database.location})
 and an Exact Online simulator with a ready demo app.
@@ -79,9 +89,7 @@ and an Exact Online simulator with a ready demo app.
   Exact login     ${user.username} / ${user.password}   (on exact-sim's consent screen)
 
 Next steps
-  1. Open ${hubUrl} in a browser and create the first account: it owns the hub and gets a
-     workspace that already holds the app "Exact Online sandbox (exact-sim)" and the
-     connection "Sandbox connection".
+  1. ${firstStep}
   2. Open the connection, press Authorize and sign in on exact-sim's consent screen with the
      Exact login above; tick the divisions and allow.
   3. Link divisions and press Test connection.

@@ -44,7 +44,7 @@ export async function serveHttp(services: AppServices): Promise<Hub> {
   const { config, logger, database, publicUrl } = services.platform;
   let built: Awaited<ReturnType<typeof buildServer>>;
   try {
-    built = await buildServer(services, new HubMetrics());
+    built = await buildServer(services, new HubMetrics(services.flowMetrics));
     await built.app.ready();
   } catch (error) {
     // Release the database (and the data-dir lock) so the caller can fix the cause and retry.

@@ -12,6 +12,7 @@ import { rotateSecrets } from '../secrets/rotate-secrets.ts';
 import { migrateDatabase, migrationStatus, openDatabase } from '../storage/database.ts';
 import { servePgliteSocket } from '../storage/pglite-socket.ts';
 import { serveHttp } from './hub.ts';
+import { describeStartUpFailure } from './start-up-failure.ts';
 
 interface CommonOptions {
   port?: string;
@@ -20,12 +21,16 @@ interface CommonOptions {
   config?: string;
 }
 
+/** The configuration being started with, for start-up failure messages. */
+let startingConfig: HubConfig | undefined;
+
 function configFrom(options: CommonOptions): HubConfig {
   const env = { ...process.env };
   if (options.config) env.KOPPEL_CONFIG = options.config;
-  return loadConfig(env, {
+  startingConfig = loadConfig(env, {
     overrides: { port: options.port, host: options.host, dataDir: options.dataDir },
   });
+  return startingConfig;
 }
 
 function withCommonOptions(command: Command): Command {
@@ -145,7 +150,7 @@ withCommonOptions(program.command('doctor'))
       }
     } catch (error) {
       if (!(error instanceof HubError && error.code === 'data_dir_in_use')) throw error;
-      results = await runRemoteDoctor(PublicUrl.fromConfig(config).value, error.message);
+      results = await runRemoteDoctor(PublicUrl.fromConfig(config).value, error.message, config.metricsToken);
     }
     if (options.json) {
       console.log(JSON.stringify(results, null, 2));
@@ -186,8 +191,11 @@ program
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
+  const startUpFailure = describeStartUpFailure(error, startingConfig);
   if (error instanceof ConfigError || error instanceof HubError) {
     console.error(error.message);
+  } else if (startUpFailure) {
+    console.error(startUpFailure);
   } else {
     createLogger('error').error({ err: error }, 'koppel failed');
   }

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { resolveBaseUrl } from '@koppel/exact';
 import { z } from 'zod';
 import { ConfigError } from '../errors/hub-error.ts';
 import { describeDatabaseUrl } from '../logging/logger.ts';
@@ -82,6 +83,11 @@ const SETTINGS = {
     z.enum(LOG_LEVELS).default('info'),
     `one of ${LOG_LEVELS.join(', ')} (default info)`,
   ),
+  logFormat: setting(
+    'KOPPEL_LOG_FORMAT',
+    z.enum(['auto', 'pretty', 'json']).default('auto'),
+    'auto (pretty on a terminal, JSON lines otherwise), pretty or json (default auto)',
+  ),
   trustProxy: setting(
     'KOPPEL_TRUST_PROXY',
     bool.default(false),
@@ -107,10 +113,63 @@ const SETTINGS = {
     z.coerce.number().int().min(1).max(65535).optional(),
     'a TCP port on 127.0.0.1 where `koppel start` serves the embedded database to psql and BI tools (unset: off)',
   ),
+  smtpUrl: setting(
+    'KOPPEL_SMTP_URL',
+    z.url({ protocol: /^smtps?$/ }).optional(),
+    'the SMTP server alerts and invitations are e-mailed through, e.g. smtp://user:password@mail.example.nl:587 (smtps:// for TLS on connect); unset: no e-mail',
+  ),
+  smtpFrom: setting(
+    'KOPPEL_SMTP_FROM',
+    z.string().min(3).default('Koppel <koppel@localhost>'),
+    'the From address of the hub\'s e-mails (default "Koppel <koppel@localhost>")',
+  ),
+  alertFailedRuns: setting(
+    'KOPPEL_ALERT_FAILED_RUNS',
+    positiveInt.default(3),
+    'alert when a flow failed this many runs in a row (default 3)',
+  ),
+  alertStaleHours: setting(
+    'KOPPEL_ALERT_STALE_HOURS',
+    positiveInt.default(24),
+    'alert when a stream of an enabled flow has not succeeded for this many hours (default 24)',
+  ),
+  alertBudgetPercent: setting(
+    'KOPPEL_ALERT_BUDGET_PERCENT',
+    z.coerce.number().min(1).max(100).default(90),
+    "alert when this share of a division's daily API calls is spent (default 90)",
+  ),
   invitationTtlHours: setting(
     'KOPPEL_INVITATION_TTL_HOURS',
     positiveInt.default(24 * 7),
     'hours an invitation link stays valid (default 168, one week)',
+  ),
+  // The hub sends an app's client secret and its connections' tokens to the app's host, so
+  // hosts besides Exact's own regions come only from the operator.
+  exactBaseUrls: setting(
+    'KOPPEL_EXACT_BASE_URLS',
+    z
+      .union([z.string(), z.array(z.string())])
+      .default([])
+      .transform((value, context) => {
+        const entries = (Array.isArray(value) ? value : value.split(','))
+          .map((entry) => entry.trim())
+          .filter((entry) => entry !== '');
+        const urls: string[] = [];
+        for (const entry of entries) {
+          try {
+            urls.push(resolveBaseUrl(entry));
+          } catch {
+            context.addIssue({ code: 'custom', message: `"${entry}" is not an http(s) URL` });
+          }
+        }
+        return urls;
+      }),
+    "comma-separated http(s) URLs of Exact-compatible hosts apps may use besides Exact's regional hosts, e.g. an exact-sim at http://127.0.0.1:4000 (default: none)",
+  ),
+  workspaceCreators: setting(
+    'KOPPEL_WORKSPACE_CREATORS',
+    z.enum(['admins', 'everyone']).default('admins'),
+    'who may create workspaces: admins (owners and admins of some workspace, the default) or everyone signed in',
   ),
 };
 
@@ -216,7 +275,7 @@ export function describeConfig(config: HubConfig): { env: string; value: string 
     if (value === undefined) return '(unset)';
     if (name === 'secretKey' || name === 'metricsToken') return '[redacted]';
     if (name === 'previousSecretKeys') return `[${config.previousSecretKeys.length} redacted]`;
-    if (name === 'databaseUrl') return describeDatabaseUrl(String(value));
+    if (name === 'databaseUrl' || name === 'smtpUrl') return describeDatabaseUrl(String(value));
     return String(value);
   };
   return SETTING_NAMES.map((name) => ({ env: SETTINGS[name].env, value: shown(name) }));

@@ -20,6 +20,7 @@ export class AppsService {
   }
 
   create(workspaceId: string, input: ExactAppInput): Promise<ExactAppRow> {
+    if (input.baseUrl) this.#exact.assertAllowedBaseUrl(input.baseUrl);
     return this.#exact.apps.create(workspaceId, input);
   }
 
@@ -29,6 +30,7 @@ export class AppsService {
    */
   async update(app: ExactAppRow, changes: Partial<ExactAppInput>): Promise<ExactAppRow> {
     const { clientId, region, baseUrl } = changes;
+    if (baseUrl) this.#exact.assertAllowedBaseUrl(baseUrl);
     const moved =
       (clientId !== undefined && clientId !== app.clientId) ||
       (region !== undefined && region !== app.region) ||

@@ -36,7 +36,7 @@ export async function testConnection(
   connection: ConnectionRow,
 ): Promise<ConnectionTestResult> {
   const access = deps.exact;
-  if (!connection.refreshTokenEnc) {
+  if (!connection.refreshTokenEnc && connection.status !== 'needs_reauth') {
     throw new HubError(
       'connection_not_authorized',
       'The connection has not been authorized yet; press Authorize first.',
@@ -51,13 +51,18 @@ export async function testConnection(
   const user: ConnectionTestResult['user'] = { ok: false, name: null, failure: null };
   const scope: ConnectionTestResult['scope'] = { ok: false, failure: null };
   let currentDivision: number | null = null;
-  try {
-    const me = await client.me();
-    user.ok = true;
-    user.name = me.FullName ?? me.UserName;
-    currentDivision = me.CurrentDivision;
-  } catch (error) {
-    user.failure = describeExactFailure(error);
+  if (connection.status === 'needs_reauth') {
+    // Its tokens were refused or belong to another app setting: no call (and no token) goes out.
+    user.failure = NEEDS_REAUTHORIZATION;
+  } else {
+    try {
+      const me = await client.me();
+      user.ok = true;
+      user.name = me.FullName ?? me.UserName;
+      currentDivision = me.CurrentDivision;
+    } catch (error) {
+      user.failure = describeExactFailure(error);
+    }
   }
   if (user.ok) {
     try {
@@ -134,6 +139,13 @@ export async function testConnection(
   });
   return result;
 }
+
+const NEEDS_REAUTHORIZATION: ExactFailure = {
+  category: 'token',
+  code: 'needs_reauth',
+  reason: null,
+  message: 'The connection must be authorized again before Koppel calls Exact with it: press Authorize.',
+};
 
 function exactErrorOf(error: HubError): ExactFailure {
   return { category: 'exact_error', code: error.code, reason: null, message: error.message };

@@ -24,6 +24,8 @@ export async function keepConnectionAlive(
   const connection = await exact.connections.findById(connectionId);
   const cutoff = clock.now().getTime() - KEEP_ALIVE_IDLE_MS;
   if (!connection?.tokenObtainedAt || connection.tokenObtainedAt.getTime() >= cutoff) return 'skipped';
+  // Exact refused these tokens already (or the app moved): only a new authorization helps.
+  if (connection.status === 'needs_reauth') return 'skipped';
   const app = await exact.apps.findById(connection.appId);
   const tokens = exact.connections.tokensOf(connection);
   if (!app || !tokens) return 'skipped';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { TokenSet } from '@koppel/exact';
-import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, notInArray, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, ne, notInArray, or, sql } from 'drizzle-orm';
 import { secretContext } from '../secrets/rotate-secrets.ts';
 import type { SecretBox } from '../secrets/secret-box.ts';
 import type { Db } from '../storage/database.ts';
@@ -185,6 +185,16 @@ export class ConnectionsRepository {
       .where(eq(connections.id, id));
   }
 
+  /** Moves the connection to `needs_reauth`; false when it already was (or is gone). */
+  async markNeedsReauth(id: string): Promise<boolean> {
+    const rows = await this.#db
+      .update(connections)
+      .set({ status: 'needs_reauth', updatedAt: new Date() })
+      .where(and(eq(connections.id, id), ne(connections.status, 'needs_reauth')))
+      .returning({ id: connections.id });
+    return rows.length > 0;
+  }
+
   async setStatus(id: string, status: ConnectionStatus, db: Db = this.#db): Promise<void> {
     await db.update(connections).set({ status, updatedAt: new Date() }).where(eq(connections.id, id));
   }
@@ -193,10 +203,21 @@ export class ConnectionsRepository {
    * The app's client ID or Exact host changed: tokens issued before belong to the old one, so
    * every authorized connection on the app must be authorized again. Returns their ids.
    */
+  /**
+   * The app's client ID or host changed: its connections' tokens belong to the old setting, so
+   * they are dropped (never sent to the new host) and each connection waits for a new authorization.
+   */
   async requireReauthorizationForApp(appId: string, reason: string): Promise<string[]> {
     const rows = await this.#db
       .update(connections)
-      .set({ status: 'needs_reauth', updatedAt: new Date() })
+      .set({
+        status: 'needs_reauth',
+        accessTokenEnc: null,
+        refreshTokenEnc: null,
+        accessExpiresAt: null,
+        refreshUsedAt: null,
+        updatedAt: new Date(),
+      })
       .where(and(eq(connections.appId, appId), isNotNull(connections.refreshTokenEnc)))
       .returning({ id: connections.id, workspaceId: connections.workspaceId });
     for (const row of rows) {

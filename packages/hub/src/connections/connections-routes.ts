@@ -32,6 +32,14 @@ const EventView = z.object({
   details: z.unknown(),
   createdAt: Timestamp,
 });
+const RefreshDivisionsBody = z
+  .object({
+    via: z.number().int().min(1).max(2_147_483_647).optional().meta({
+      description:
+        'A division ticked on the consent screen, to read the list through when Exact refuses it through the current division',
+    }),
+  })
+  .optional();
 const EventsQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(50) });
 
 /** Connections: CRUD, divisions (list, refresh from Exact, link) and the connection test. */
@@ -123,11 +131,13 @@ export function connectionsRoutes(deps: ConnectionsDeps, connections: Connection
         'admin',
         'Re-read system/Divisions from Exact (divisions no longer granted get inScope=false)',
         {
+          body: RefreshDivisionsBody,
           response: { 200: z.array(DivisionView) },
         },
       ),
       async (request) => {
-        return (await connections.refreshDivisions(guardedConnection(request))).map(divisionView);
+        const divisions = await connections.refreshDivisions(guardedConnection(request), request.body?.via);
+        return divisions.map(divisionView);
       },
     );
 

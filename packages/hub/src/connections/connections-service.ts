@@ -57,14 +57,21 @@ export class ConnectionsService {
   }
 
   /** Re-reads the divisions Exact grants; a failing call to Exact is a 502 with its reason. */
-  async refreshDivisions(connection: ConnectionRow): Promise<ConnectionDivisionRow[]> {
+  async refreshDivisions(connection: ConnectionRow, via?: number): Promise<ConnectionDivisionRow[]> {
+    if (connection.status === 'needs_reauth') {
+      // Its tokens were refused, or dropped when the app moved: no call goes out until then.
+      throw new HubError(
+        'connection_unavailable',
+        'The connection must be authorized again before Koppel calls Exact with it: press Authorize.',
+      );
+    }
     if (!connection.refreshTokenEnc) {
       throw new HubError(
         'connection_not_authorized',
         'Authorize the connection before reading its divisions.',
       );
     }
-    return refreshDivisions(this.#deps, connection).catch(exactCallFailed);
+    return refreshDivisions(this.#deps, connection, via).catch(exactCallFailed);
   }
 
   linkDivisions(connection: ConnectionRow, codes: number[]): Promise<ConnectionDivisionRow[]> {

@@ -6,9 +6,11 @@ import { INTERACTIVE_CALLS } from './exact-access.ts';
 
 /**
  * Reads `system/Divisions`. The URL needs some division: the user's current one first (the
- * only one known before the list is read), then divisions already known for the connection,
- * because Exact refuses the call (403) when the current division is outside the consent scope.
- * None of them is linked by this.
+ * only one known before the list is read), then divisions already known for the connection or
+ * named by the user, because Exact refuses the call (403) when the URL's division is outside
+ * the consent scope (exact-online-api.md §7). `system/AllDivisions` and `hrm/Divisions` have
+ * the same constraint, so they are no way round it. A division refused as out of scope is left
+ * out of the list even when Exact names it. None of them is linked by this.
  */
 export async function readExactDivisions(
   client: ExactClient,
@@ -18,11 +20,12 @@ export async function readExactDivisions(
   if (candidates.length === 0) {
     throw new HubError('exact_no_division');
   }
+  const refused = new Set<number>();
   for (const [index, code] of candidates.entries()) {
     try {
       const rows = await client.divisions({ via: code });
       return rows
-        .filter((row) => row.Code !== null)
+        .filter((row) => row.Code !== null && !refused.has(row.Code))
         .map((row) => ({
           code: row.Code!,
           description: row.Description,
@@ -31,9 +34,19 @@ export async function readExactDivisions(
     } catch (error) {
       const last = index === candidates.length - 1;
       if (last || !(error instanceof ExactApiError && error.status === 403)) throw error;
+      if (isOutsideDivisionScope(error)) refused.add(code);
     }
   }
   throw new Error('unreachable: the loop returns or throws');
+}
+
+/** Exact's 403 for a division the consent screen left unticked. */
+export function isOutsideDivisionScope(error: unknown): boolean {
+  return (
+    error instanceof ExactApiError &&
+    error.status === 403 &&
+    (error.reason === 'DivisionNotInScope' || /division scope/i.test(error.exactMessage))
+  );
 }
 
 /** Divisions to read `system/Divisions` through: the current one, then the stored in-scope ones. */
@@ -41,15 +54,20 @@ export async function divisionRoute(
   deps: ConnectionsDeps,
   connectionId: string,
   currentDivision: number | null,
+  named: number[] = [],
 ): Promise<(number | null)[]> {
   const stored = await deps.exact.connections.listDivisions(connectionId);
-  return [currentDivision, ...stored.filter((d) => d.inScope).map((d) => d.code)];
+  return [currentDivision, ...named, ...stored.filter((d) => d.inScope).map((d) => d.code)];
 }
 
-/** Re-reads the divisions Exact grants and updates names, countries and `in_scope`. */
+/**
+ * Re-reads the divisions Exact grants and updates names, countries and `in_scope`. `via` is a
+ * division the user knows they ticked, for when Exact refuses the list through the current one.
+ */
 export async function refreshDivisions(
   deps: ConnectionsDeps,
   connection: ConnectionRow,
+  via?: number,
 ): Promise<ConnectionDivisionRow[]> {
   const access = deps.exact;
   const app = await access.apps.findById(connection.appId);
@@ -58,7 +76,7 @@ export async function refreshDivisions(
   const client = access.client(app, connection.id, INTERACTIVE_CALLS);
   const seen = await readExactDivisions(
     client,
-    await divisionRoute(deps, connection.id, (await client.me()).CurrentDivision),
+    await divisionRoute(deps, connection.id, (await client.me()).CurrentDivision, via ? [via] : []),
   );
   await access.connections.syncDivisions(connection.id, seen);
   return access.connections.listDivisions(connection.id);

@@ -1,4 +1,11 @@
-import { ExactClient, type ExactClientOptions, OAuthClient, type TokenStore } from '@koppel/exact';
+import {
+  ExactClient,
+  type ExactClientOptions,
+  OAuthClient,
+  REGION_HOSTS,
+  resolveBaseUrl,
+  type TokenStore,
+} from '@koppel/exact';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.ts';
 import { HubError } from '../errors/hub-error.ts';
@@ -29,12 +36,16 @@ export const INTERACTIVE_CALLS: ExactCallOptions = {
   retry: { attempts: 1, rateLimitAttempts: 0 },
 };
 
+const REGIONAL_HOSTS: ReadonlySet<string> = new Set(Object.values(REGION_HOSTS));
+
 export interface ExactAccessDeps {
   db: Db;
   secrets: SecretBox;
   clock: Clock;
   logger: Logger;
   publicUrl: PublicUrl;
+  /** Custom base URLs the operator allows (KOPPEL_EXACT_BASE_URLS); Exact's regions always are. */
+  allowedBaseUrls: readonly string[];
   /** `in-process` on the embedded database (one process owns it), `lease` on shared Postgres. */
   refreshExclusion: RefreshExclusion;
   /** The fetch every SDK client uses (tests may pass their own). */
@@ -56,9 +67,11 @@ export class ExactAccess {
   readonly #clock: Clock;
   readonly #publicUrl: PublicUrl;
   readonly #fetch: typeof fetch;
+  readonly #allowedBaseUrls: ReadonlySet<string>;
 
   constructor(deps: ExactAccessDeps) {
     this.#clock = deps.clock;
+    this.#allowedBaseUrls = new Set(deps.allowedBaseUrls);
     this.#publicUrl = deps.publicUrl;
     this.#fetch = deps.fetch ?? fetch;
     this.apps = new ExactAppsRepository(deps.db, deps.secrets);
@@ -78,9 +91,28 @@ export class ExactAccess {
     return exactRedirectUri(this.#publicUrl.value);
   }
 
+  /**
+   * Refuses a base URL the operator did not allow: the hub sends the app's client secret and
+   * its connections' tokens to it. Checked when an app is saved and again before every call.
+   */
+  assertAllowedBaseUrl(baseUrl: string): void {
+    let resolved: string | undefined;
+    try {
+      resolved = resolveBaseUrl(baseUrl);
+    } catch {
+      resolved = undefined;
+    }
+    const regional = resolved !== undefined && REGIONAL_HOSTS.has(resolved);
+    if (!resolved || !(regional || this.#allowedBaseUrls.has(resolved))) {
+      throw HubError.of('exact_host_not_allowed', { baseUrl: resolved ?? 'this address' });
+    }
+  }
+
   /** The app's Exact host: its custom base URL (e.g. exact-sim) or its region. */
   baseOf(app: ExactAppRow): string {
-    return app.baseUrl ?? app.region;
+    if (app.baseUrl === null) return app.region;
+    this.assertAllowedBaseUrl(app.baseUrl);
+    return app.baseUrl;
   }
 
   oauthClient(app: ExactAppRow): OAuthClient {

@@ -39,7 +39,7 @@ export function describeExactFailure(error: unknown): ExactFailure {
       reason: null,
       message: error.reauthorizationRequired
         ? `Exact no longer accepts this connection's tokens (${error.code}). Authorize the connection again.`
-        : `Exact's token endpoint failed (${error.code}): ${error.message}. Try again in a few minutes.`,
+        : `Exact's token endpoint failed (${error.code}). Try again in a few minutes.`,
     };
   }
   if (error instanceof ExactRateLimitError) {

@@ -5,9 +5,10 @@ import { roleAtLeast } from '../http/access.ts';
 import { hashOpaqueToken, newOpaqueToken, TOKEN_PREFIX } from '../secrets/opaque-tokens.ts';
 import type { ConnectionsDeps } from './connections-deps.ts';
 import type { ConnectionRow, ExactDivision } from './connections-repository.ts';
-import { divisionRoute, readExactDivisions } from './divisions.ts';
+import { divisionRoute, isOutsideDivisionScope, readExactDivisions } from './divisions.ts';
 import { INTERACTIVE_CALLS } from './exact-access.ts';
 import { describeExactFailure } from './exact-failure.ts';
+import type { OAuthStateRow } from './oauth-states-repository.ts';
 import { REAUTH_ALERT_KIND } from './token-failure.ts';
 
 /** How long a user may take on Exact's login and consent screens (two-factor included). */
@@ -21,6 +22,9 @@ export class AuthorizationFailure extends HubError {
   readonly title: string;
   readonly action: string;
 
+  /** Where the user started (wizard step or connection page), once the state told us. */
+  returnTo: string | null = null;
+
   constructor(code: ErrorCode, title: string, message: string, action: string) {
     super(code, message, { details: { title, action } });
     this.title = title;
@@ -31,7 +35,10 @@ export class AuthorizationFailure extends HubError {
 export interface AuthorizationResult {
   connection: ConnectionRow;
   exactUser: { id: string | null; name: string | null };
-  divisions: ExactDivision[];
+  /** `null` when Exact refused every way of listing them (see `isOutsideDivisionScope`). */
+  divisions: ExactDivision[] | null;
+  /** The user's current division in Exact, which the fixes for unknown divisions refer to. */
+  currentDivision: number | null;
   returnTo: string | null;
 }
 
@@ -64,6 +71,22 @@ export async function startAuthorization(
 
 const START_AGAIN = 'Open the connection in Koppel and press Authorize again.';
 
+const stateReused = () =>
+  new AuthorizationFailure(
+    'oauth_state_reused',
+    'Authorization already used',
+    'This authorization link was already used once (for example by reloading the page or pressing Back).',
+    `Nothing was changed by this attempt. ${START_AGAIN}`,
+  );
+
+const stateInvalid = () =>
+  new AuthorizationFailure(
+    'oauth_state_invalid',
+    'Authorization not recognised',
+    'The state in the link was not issued by this hub (or it was cleaned up long ago). The link may be forged or from another Koppel installation.',
+    START_AGAIN,
+  );
+
 /**
  * Handles Exact's redirect: validates the state (known, unused, unexpired, same session),
  * exchanges the code, reads `current/Me` and `system/Divisions`, then stores tokens, user
@@ -75,7 +98,6 @@ export async function completeAuthorization(
   sessionToken: string | undefined,
 ): Promise<AuthorizationResult> {
   const now = deps.clock.now();
-  const access = deps.exact;
   if (!query.state) {
     throw new AuthorizationFailure(
       'oauth_state_missing',
@@ -84,23 +106,41 @@ export async function completeAuthorization(
       START_AGAIN,
     );
   }
-  const consumed = await deps.exact.oauthStates.consume(hashOpaqueToken(query.state), now);
-  if (!consumed.ok) {
-    throw consumed.problem === 'reused'
-      ? new AuthorizationFailure(
-          'oauth_state_reused',
-          'Authorization already used',
-          'This authorization link was already used once (for example by reloading the page or pressing Back).',
-          `Nothing was changed by this attempt. ${START_AGAIN}`,
-        )
-      : new AuthorizationFailure(
-          'oauth_state_invalid',
-          'Authorization not recognised',
-          'The state in the link was not issued by this hub (or it was cleaned up long ago). The link may be forged or from another Koppel installation.',
-          START_AGAIN,
-        );
+  // The session is checked before the state is spent: a leaked callback URL opened in another
+  // browser must not cancel the authorization of the user who started it.
+  const stateHash = hashOpaqueToken(query.state);
+  const issued = await deps.exact.oauthStates.findByHash(stateHash);
+  if (!issued) throw stateInvalid();
+  if (issued.usedAt) throw stateReused();
+  const session = sessionToken ? await deps.sessions.findLive(hashOpaqueToken(sessionToken), now) : undefined;
+  if (!session || session.id !== issued.sessionId) {
+    throw new AuthorizationFailure(
+      'oauth_session_mismatch',
+      'Different browser session',
+      'The authorization was started in another browser session (or you signed out in between), so the hub refused it.',
+      `Sign in to Koppel in this browser. ${START_AGAIN}`,
+    );
   }
+  const consumed = await deps.exact.oauthStates.consume(stateHash, now);
+  if (!consumed.ok) throw consumed.problem === 'reused' ? stateReused() : stateInvalid();
   const state = consumed.state;
+  try {
+    return await completeWithState(deps, query, session.userId, state);
+  } catch (error) {
+    if (error instanceof AuthorizationFailure)
+      error.returnTo = state.returnTo ?? `/connections/${state.connectionId}`;
+    throw error;
+  }
+}
+
+async function completeWithState(
+  deps: ConnectionsDeps,
+  query: Record<string, string | undefined>,
+  userId: string,
+  state: OAuthStateRow,
+): Promise<AuthorizationResult> {
+  const now = deps.clock.now();
+  const access = deps.exact;
   if (state.expiresAt.getTime() <= now.getTime()) {
     throw new AuthorizationFailure(
       'oauth_state_expired',
@@ -109,16 +149,7 @@ export async function completeAuthorization(
       START_AGAIN,
     );
   }
-  const session = sessionToken ? await deps.sessions.findLive(hashOpaqueToken(sessionToken), now) : undefined;
-  if (!session || session.id !== state.sessionId) {
-    throw new AuthorizationFailure(
-      'oauth_session_mismatch',
-      'Different browser session',
-      'The authorization was started in another browser session (or you signed out in between), so the hub refused it.',
-      `Sign in to Koppel in this browser. ${START_AGAIN}`,
-    );
-  }
-  const role = await deps.workspaces.roleOf(state.workspaceId, session.userId);
+  const role = await deps.workspaces.roleOf(state.workspaceId, userId);
   if (!role || !roleAtLeast(role, 'admin')) {
     throw new AuthorizationFailure(
       'oauth_not_allowed',
@@ -185,14 +216,21 @@ export async function completeAuthorization(
   await memory.save(connection.id, tokens);
   const client = access.client(app, connection.id, { ...INTERACTIVE_CALLS, tokenStore: memory });
   let exactUser: AuthorizationResult['exactUser'];
-  let divisions: ExactDivision[];
+  let currentDivision: number | null;
+  let divisions: ExactDivision[] | null;
   try {
     const me = await client.me();
     exactUser = { id: me.UserID, name: me.FullName ?? me.UserName };
+    currentDivision = me.CurrentDivision;
     divisions = await readExactDivisions(
       client,
       await divisionRoute(deps, connection.id, me.CurrentDivision),
-    );
+    ).catch((error: unknown) => {
+      // Exact's quirk (exact-online-api.md §7): with the current division left unticked every
+      // listing is refused, yet the tokens work for the ticked divisions. Keep them.
+      if (isOutsideDivisionScope(error)) return null;
+      throw error;
+    });
   } catch (error) {
     const reason = error instanceof HubError ? error.message : describeExactFailure(error).message;
     throw new AuthorizationFailure(
@@ -215,17 +253,27 @@ export async function completeAuthorization(
       locked.active,
       tx,
     );
-    await access.connections.syncDivisions(connection.id, divisions, tx);
+    if (divisions) await access.connections.syncDivisions(connection.id, divisions, tx);
     await access.connections.resolveAlerts(connection.id, REAUTH_ALERT_KIND, tx);
+    const by = `Authorized by Exact user ${exactUser.name ?? exactUser.id ?? 'unknown'}`;
     await access.connections.recordEvent(
-      {
-        workspaceId: locked.workspaceId,
-        connectionId: connection.id,
-        kind: 'authorized',
-        level: 'info',
-        message: `Authorized by Exact user ${exactUser.name ?? exactUser.id ?? 'unknown'}; ${divisions.length} division(s) available`,
-        details: { exactUserId: exactUser.id, divisions: divisions.map((d) => d.code) },
-      },
+      divisions
+        ? {
+            workspaceId: locked.workspaceId,
+            connectionId: connection.id,
+            kind: 'authorized',
+            level: 'info',
+            message: `${by}; ${divisions.length} division(s) available`,
+            details: { exactUserId: exactUser.id, divisions: divisions.map((d) => d.code) },
+          }
+        : {
+            workspaceId: locked.workspaceId,
+            connectionId: connection.id,
+            kind: 'authorized',
+            level: 'warning',
+            message: `${by}; Exact refused to list the granted divisions because the current division ${currentDivision ?? '(none)'} was not ticked`,
+            details: { exactUserId: exactUser.id, divisions: null, currentDivision },
+          },
       tx,
     );
     return access.connections.findById(connection.id, tx);
@@ -238,8 +286,11 @@ export async function completeAuthorization(
       'Create the connection again and authorize it.',
     );
   }
-  deps.logger.info({ connectionId: connection.id, divisions: divisions.length }, 'connection authorized');
-  return { connection: stored, exactUser, divisions, returnTo: state.returnTo };
+  deps.logger.info(
+    { connectionId: connection.id, divisions: divisions?.length ?? 'unknown' },
+    'connection authorized',
+  );
+  return { connection: stored, exactUser, divisions, currentDivision, returnTo: state.returnTo };
 }
 
 function exchangeFailure(error: unknown, redirectUri: string): AuthorizationFailure {
@@ -247,7 +298,8 @@ function exchangeFailure(error: unknown, redirectUri: string): AuthorizationFail
     return new AuthorizationFailure(
       'oauth_exact_unavailable',
       'Exact could not be reached',
-      `Exchanging the authorization code failed: ${(error as Error).message}`,
+      // The remote answer is never repeated: it is not ours to show (and may not be Exact's).
+      `Exchanging the authorization code failed (${(error as { code?: string }).code ?? 'no answer'}).`,
       "Check the app's region or base URL, then authorize again.",
     );
   }
@@ -274,14 +326,14 @@ function exchangeFailure(error: unknown, redirectUri: string): AuthorizationFail
       return new AuthorizationFailure(
         'oauth_code_rejected',
         'Authorization code rejected',
-        `Exact rejected the authorization code (it lives only minutes and works once): ${description || error.code}.`,
+        `Exact rejected the authorization code (it lives only minutes and works once): ${error.code}.`,
         START_AGAIN,
       );
     default:
       return new AuthorizationFailure(
         'oauth_exact_unavailable',
         'Exact did not complete the authorization',
-        `Exact's token endpoint failed: ${error.message}`,
+        `Exact's token endpoint refused or failed the exchange (${error.code}).`,
         `Wait a minute. ${START_AGAIN}`,
       );
   }

@@ -15,7 +15,7 @@ import {
   safeReturnTo,
   startAuthorization,
 } from './oauth-flow.ts';
-import { failurePage, successPage } from './oauth-pages.ts';
+import { divisionsUnknownPage, failurePage, successPage } from './oauth-pages.ts';
 import { EXACT_CALLBACK_PATH, EXACT_START_PATH } from './redirect-uri.ts';
 
 const StartQuery = z.object({
@@ -37,7 +37,13 @@ const CallbackQuery = z.object({
 const AuthorizedJson = z.object({
   status: z.literal('authorized'),
   connection: ConnectionView,
-  divisions: z.array(DivisionView.pick({ code: true, description: true, country: true })),
+  divisions: z
+    .array(DivisionView.pick({ code: true, description: true, country: true }))
+    .nullable()
+    .meta({
+      description:
+        "null when Exact refused to list them because the user's current division was not ticked on the consent screen",
+    }),
   returnTo: z.string().nullable(),
 });
 
@@ -161,7 +167,8 @@ export function oauthRoutes(deps: ConnectionsDeps, publicUrl: PublicUrl): RouteP
           if (error instanceof AuthorizationFailure) {
             request.log.info({ code: error.code }, 'Exact authorization failed');
           }
-          return fail(request, reply, error, home());
+          const back = error instanceof AuthorizationFailure && error.returnTo;
+          return fail(request, reply, error, back ? `${publicUrl.value}${back}` : home());
         }
         const backUrl = result.returnTo ? `${publicUrl.value}${result.returnTo}` : home();
         if (wantsJson(request)) {
@@ -176,13 +183,17 @@ export function oauthRoutes(deps: ConnectionsDeps, publicUrl: PublicUrl): RouteP
             ),
           );
         }
+        const exactUser = result.exactUser.name ?? result.exactUser.id ?? 'unknown';
+        const connectionName = result.connection.name;
         return reply.type('text/html; charset=utf-8').send(
-          successPage({
-            connectionName: result.connection.name,
-            exactUser: result.exactUser.name ?? result.exactUser.id ?? 'unknown',
-            divisions: result.divisions,
-            backUrl,
-          }),
+          result.divisions
+            ? successPage({ connectionName, exactUser, divisions: result.divisions, backUrl })
+            : divisionsUnknownPage({
+                connectionName,
+                exactUser,
+                currentDivision: result.currentDivision,
+                backUrl,
+              }),
         );
       },
     );

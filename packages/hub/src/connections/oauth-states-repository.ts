@@ -26,6 +26,11 @@ export class OAuthStatesRepository {
     await this.#db.insert(oauthStates).values({ id: randomUUID(), ...input });
   }
 
+  async findByHash(stateHash: string): Promise<OAuthStateRow | undefined> {
+    const [row] = await this.#db.select().from(oauthStates).where(eq(oauthStates.stateHash, stateHash));
+    return row;
+  }
+
   /** Marks the state used in one statement, so two callbacks racing with one state cannot both win. */
   async consume(stateHash: string, now: Date): Promise<ConsumedState> {
     const [row] = await this.#db

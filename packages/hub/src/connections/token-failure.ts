@@ -18,7 +18,8 @@ export async function markNeedsReauthorization(
   if (!row || row.status === 'not_authorized') return;
   const message = `Exact refused the connection's tokens (${error.code}); an admin must authorize "${row.name}" again.`;
   const details = { code: error.code, exactMessage: error.message };
-  if (row.status !== 'needs_reauth') await repo.setStatus(connectionId, 'needs_reauth');
+  // The token store, a test and the health check can all meet the same refusal: recorded once.
+  if (!(await repo.markNeedsReauth(connectionId))) return;
   await repo.recordEvent({
     workspaceId: row.workspaceId,
     connectionId,

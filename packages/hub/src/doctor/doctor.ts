@@ -168,6 +168,7 @@ async function checkPublicUrl(publicUrl: string, env: DoctorEnvironment): Promis
 export async function runRemoteDoctor(
   publicUrl: string,
   lockMessage: string,
+  metricsToken: string | undefined,
   env: Partial<DoctorEnvironment> = {},
 ): Promise<DoctorResult[]> {
   const environment: DoctorEnvironment = { fetch: env.fetch ?? fetch, timeoutMs: env.timeoutMs ?? 5000 };
@@ -175,8 +176,19 @@ export async function runRemoteDoctor(
   try {
     const response = await environment.fetch(`${publicUrl}/readyz`, {
       signal: AbortSignal.timeout(environment.timeoutMs),
+      headers: metricsToken ? { authorization: `Bearer ${metricsToken}` } : {},
     });
-    const body = (await response.json()) as { checks?: Record<string, { ok: boolean; message: string }> };
+    const body = (await response.json()) as {
+      status?: string;
+      checks?: Record<string, { ok: boolean; message: string }>;
+    };
+    if (!body.checks) {
+      results.push({
+        check: 'database',
+        status: body.status === 'ready' ? 'ok' : 'fail',
+        message: `${body.status === 'ready' ? 'ready' : 'not ready'} (reported by the running hub; set KOPPEL_METRICS_TOKEN for the details)`,
+      });
+    }
     for (const [name, check] of Object.entries(body.checks ?? {})) {
       results.push({
         check: name === 'migrations' ? 'database' : name,

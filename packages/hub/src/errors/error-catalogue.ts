@@ -58,7 +58,6 @@ export const ERROR_CATALOGUE = {
   },
   too_many_attempts: { status: 429, message: 'Too many failed sign-in attempts; try again later.' },
   weak_password: { status: 400, message: 'Choose a stronger password.' },
-  name_required: { status: 400, message: 'Send a name for the new account.' },
   totp_already_enabled: {
     status: 409,
     message: 'Two-factor sign-in is already on; disable it first to enrol again.',
@@ -73,6 +72,11 @@ export const ERROR_CATALOGUE = {
   token_not_found: { status: 404, message: 'You have no API token with this id.' },
 
   // Workspaces, members, invitations
+  workspace_creation_not_allowed: {
+    status: 403,
+    message:
+      'Only owners and admins of a workspace may create workspaces on this hub (KOPPEL_WORKSPACE_CREATORS); ask one of them.',
+  },
   workspace_not_found: { status: 404, message: 'No workspace with this id, or you are not a member of it.' },
   member_not_found: { status: 404, message: 'This user is not a member of the workspace.' },
   last_owner: {
@@ -84,6 +88,11 @@ export const ERROR_CATALOGUE = {
   invitation_not_found: { status: 404, message: 'No pending invitation with this id in the workspace.' },
 
   // Exact apps and connections
+  exact_host_not_allowed: {
+    status: 400,
+    message:
+      "This hub does not talk to {baseUrl}: an app uses one of Exact's regional hosts, or a base URL the operator allowed in KOPPEL_EXACT_BASE_URLS.",
+  },
   app_not_found: {
     status: 404,
     message: 'No Exact app with this id, or you are not a member of its workspace.',
@@ -144,6 +153,12 @@ export const ERROR_CATALOGUE = {
   import_invalid: { status: 400, message: 'The upload cannot be imported.' },
   import_not_found: { status: 404, message: 'The flow has no import with this id.' },
   flow_not_found: { status: 404, message: 'No flow with this id, or you are not a member of its workspace.' },
+  smtp_not_configured: {
+    status: 409,
+    message: 'No SMTP server is configured: set KOPPEL_SMTP_URL (and KOPPEL_SMTP_FROM) and restart the hub.',
+  },
+  smtp_failed: { status: 502, message: 'The SMTP server did not take the e-mail.' },
+  alert_channel_not_found: { status: 404, message: 'No alert channel with this id in this workspace.' },
   run_not_found: { status: 404, message: 'No run with this id, or you are not a member of its workspace.' },
   table_not_found: { status: 404, message: 'The flow has no such table yet; run the flow first.' },
   destination_not_found: { status: 404, message: 'No destination with this id in the workspace.' },

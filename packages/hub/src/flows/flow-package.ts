@@ -1,6 +1,7 @@
 import type { DivisionClient, Region } from '@koppel/exact';
 import type { z } from 'zod';
 import type { PostgresDestination } from '../destinations/postgres-destination.ts';
+import type { RecordFailure } from './record-failure.ts';
 import type { StreamProgress } from './stream-stats.ts';
 
 /** One entity a package can move, as the dashboard lists it. */
@@ -30,8 +31,15 @@ export interface StreamRunInput<Settings> {
   readonly resync: boolean;
   /** Moved by the run logic as each page commits. */
   readonly progress: StreamProgress;
+  /** Reports a record that could not be moved; the stream goes on past it. */
+  readonly reject: (failure: RecordFailure) => void;
   readonly signal?: AbortSignal;
 }
+
+/** What a retry of a stream's failed records gets: the stream, and the records as they were sent. */
+export type RecordRetryInput<Settings> = Omit<StreamRunInput<Settings>, 'progress' | 'resync' | 'reject'> & {
+  readonly payloads: readonly unknown[];
+};
 
 /**
  * A flow template ("package"): what it moves, its settings (a zod object whose every field
@@ -52,4 +60,9 @@ export interface FlowPackage<Settings extends z.ZodObject = z.ZodObject> {
   ): { schema: string; table: string; entity: string }[];
   /** Moves one stream, committing as it goes; throws when it cannot go on (what committed stays). */
   runStream(input: StreamRunInput<z.output<Settings>>): Promise<void>;
+  /**
+   * Sends failed records again; returns the failures of those that still fail (matched by
+   * `key`). Without it a retry only runs the stream again.
+   */
+  retryRecords?(input: RecordRetryInput<z.output<Settings>>): Promise<RecordFailure[]>;
 }

@@ -10,6 +10,8 @@ import { ApiCallCounter } from './api-call-counter.ts';
 import type { FlowPackage } from './flow-package.ts';
 import type { FlowRow, FlowRunRow, FlowsRepository } from './flows-repository.ts';
 import { requirePackage, streamKey } from './flows-service.ts';
+import type { RecordErrorsRepository } from './record-errors-repository.ts';
+import type { RecordFailure } from './record-failure.ts';
 import type { SecretSettings } from './secret-settings.ts';
 import type { StreamLocks } from './stream-lock.ts';
 import { runStream } from './stream-runner.ts';
@@ -40,12 +42,14 @@ export class FlowRunExecutor {
   readonly #connections: ConnectionsRepository;
   readonly #exact: ExactAccess;
   readonly #locks: StreamLocks;
+  readonly #recordErrors: RecordErrorsRepository;
   readonly #logger: Logger;
   readonly #secretSettings: SecretSettings;
   readonly #retryLater: (flow: FlowRow, streams: string[]) => Promise<void>;
 
   constructor(deps: {
     flows: FlowsRepository;
+    recordErrors: RecordErrorsRepository;
     destinations: DestinationsService;
     connections: ConnectionsRepository;
     exact: ExactAccess;
@@ -61,6 +65,7 @@ export class FlowRunExecutor {
     this.#connections = deps.connections;
     this.#exact = deps.exact;
     this.#locks = deps.locks;
+    this.#recordErrors = deps.recordErrors;
     this.#logger = deps.logger;
     this.#secretSettings = deps.secretSettings;
   }
@@ -174,22 +179,32 @@ export class FlowRunExecutor {
     const results: (StreamStats & { stream: string })[] = [];
     for (const entity of item.entities) {
       signal?.throwIfAborted();
+      const stream = {
+        streamId: `${flow.id}/${item.division}/${entity}`,
+        division: item.division,
+        entity,
+        settings: this.#secretSettings.open(pkg, flow.settings as Record<string, unknown>),
+        exact,
+        region: app.region as Region,
+        destination,
+        ...(signal ? { signal } : {}),
+      };
+      const failures: RecordFailure[] = [];
+      await this.#retryRecords(flow, run, pkg, stream, failures);
       const stats = await runStream(
         pkg,
         {
-          streamId: `${flow.id}/${item.division}/${entity}`,
-          division: item.division,
-          entity,
-          settings: this.#secretSettings.open(pkg, flow.settings as Record<string, unknown>),
-          exact,
-          region: app.region as Region,
-          destination,
+          ...stream,
           resync: run.resync,
+          reject: (failure) => failures.push(failure),
           apiCalls: () => counter.calls,
           lockWaitMs: run.trigger === 'schedule' ? 0 : BUSY_STREAM_WAIT_MS,
-          ...(signal ? { signal } : {}),
         },
         this.#locks,
+      );
+      await this.#recordErrors.record(
+        { workspaceId: flow.workspaceId, flowId: flow.id, runId: run.id, division: item.division, entity },
+        failures,
       );
       await this.#flows.saveRunStream(run.id, item.division, entity, stats);
       await this.#flows.saveStream(flow.id, item.division, entity, {
@@ -202,5 +217,30 @@ export class FlowRunExecutor {
       if (stats.error?.reauthorize) break;
     }
     return results;
+  }
+
+  /**
+   * Sends the stream's errors that someone asked to retry again, before the stream runs:
+   * those that go through are resolved, those that fail again join this run's failures.
+   */
+  async #retryRecords(
+    flow: FlowRow,
+    run: FlowRunRow,
+    pkg: FlowPackage,
+    stream: Omit<Parameters<NonNullable<FlowPackage['retryRecords']>>[0], 'payloads'>,
+    failures: RecordFailure[],
+  ): Promise<void> {
+    const waiting = await this.#recordErrors.retrying(flow.id, stream.division, stream.entity);
+    if (waiting.length === 0) return;
+    const still =
+      pkg.retryRecords === undefined
+        ? []
+        : await pkg.retryRecords({ ...stream, payloads: waiting.map((error) => error.payload) });
+    const failed = new Set(still.map((failure) => failure.key));
+    failures.push(...still);
+    await this.#recordErrors.resolveRetried(
+      waiting.filter((error) => !failed.has(error.recordKey)).map((error) => error.id),
+      run.id,
+    );
   }
 }

@@ -12,6 +12,7 @@ import { FlowsRepository } from './flows-repository.ts';
 import { FlowsService } from './flows-service.ts';
 import { ChangeFeedService } from './packages/change-feed/change-feed-service.ts';
 import { ImportService } from './packages/exact-import/import-service.ts';
+import { RecordErrorsRepository } from './record-errors-repository.ts';
 import { SecretSettings } from './secret-settings.ts';
 import { InProcessStreamLocks, PostgresStreamLocks, type StreamLocks } from './stream-lock.ts';
 
@@ -25,6 +26,7 @@ export interface Flows {
   changeFeed: ChangeFeedService;
   /** Uploads into "Import into Exact" flows and their results. */
   imports: ImportService;
+  recordErrors: RecordErrorsRepository;
   jobs: JobDefinition[];
   close(): Promise<void>;
 }
@@ -53,9 +55,11 @@ export function assembleFlows(deps: { platform: Platform; exact: ExactAccess; qu
   const locks: StreamLocks = lockPool ? new PostgresStreamLocks(lockPool) : new InProcessStreamLocks();
   const secretSettings = new SecretSettings(platform.secrets);
   let service: FlowsService | undefined;
+  const recordErrors = new RecordErrorsRepository(platform.db);
   const executor = new FlowRunExecutor({
     secretSettings,
     flows: repository,
+    recordErrors,
     destinations,
     connections: exact.connections,
     exact,
@@ -112,6 +116,7 @@ export function assembleFlows(deps: { platform: Platform; exact: ExactAccess; qu
     imports,
     executor,
     webhooks,
+    recordErrors,
     jobs: Object.values(jobs),
     close: async () => {
       await lockPool?.end();

@@ -1,10 +1,11 @@
 import { ExactTokenError } from '@koppel/exact';
 import type { z } from 'zod';
 import type { FlowPackage, StreamRunInput } from './flow-package.ts';
+import type { RecordFailure } from './record-failure.ts';
 import type { StreamLocks } from './stream-lock.ts';
 import { emptyProgress, type StreamError, type StreamStats } from './stream-stats.ts';
 
-export type StreamRunRequest<Settings> = Omit<StreamRunInput<Settings>, 'progress'> & {
+export type StreamRunRequest<Settings> = Omit<StreamRunInput<Settings>, 'progress' | 'reject'> & {
   /** Calls made to Exact's API so far (the run's counter; the stream reports its share). */
   apiCalls: () => number;
   /**
@@ -12,6 +13,8 @@ export type StreamRunRequest<Settings> = Omit<StreamRunInput<Settings>, 'progres
    * webhook asked for waits: the run holding the stream may have read past the change.
    */
   lockWaitMs?: number;
+  /** Where refused records go; without it the first refused record fails the stream. */
+  reject?: (failure: RecordFailure) => void;
 };
 
 /** How often a waiting run asks for a busy stream's lock again. */
@@ -24,6 +27,13 @@ async function acquire(locks: StreamLocks, streamId: string, waitMs: number, sig
     if (lease !== null || Date.now() >= deadline || signal?.aborted) return lease;
     await new Promise((resolve) => setTimeout(resolve, LOCK_POLL_MS));
   }
+}
+
+/** A refused record where no one collects refused records: the stream stops at it. */
+function failOnReject(failure: RecordFailure): never {
+  throw Object.assign(new Error(`Record ${failure.key} was refused: ${failure.message}`), {
+    code: failure.code,
+  });
 }
 
 /** A stable code and a message from whatever a stream threw (SDK and hub errors carry codes). */
@@ -66,8 +76,8 @@ export async function runStream<S extends z.ZodObject>(
     });
   }
   try {
-    const { apiCalls: _calls, lockWaitMs: _wait, ...input } = request;
-    await pkg.runStream({ ...input, progress });
+    const { apiCalls: _calls, lockWaitMs: _wait, reject = failOnReject, ...input } = request;
+    await pkg.runStream({ ...input, reject, progress });
     return finish('succeeded', null);
   } catch (error) {
     if (request.signal?.aborted) {

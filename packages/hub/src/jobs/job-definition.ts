@@ -53,6 +53,8 @@ export interface JobDefinition<S extends z.ZodType = z.ZodType> {
   options?: JobOptions;
   /** One schedule for the job as a whole (UTC, five fields); per-instance schedules use JobQueue.schedule. */
   cron?: string;
+  /** Also queued once whenever a worker starts: a check that must not wait for the first tick. */
+  atStart?: boolean;
   handler(data: z.output<S>, run: JobRun): Promise<void>;
 }
 

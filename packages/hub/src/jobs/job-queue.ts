@@ -120,6 +120,9 @@ export class JobQueue {
       );
       if (definition.cron) await boss.schedule(definition.name, definition.cron, {}, { tz: 'UTC' });
     }
+    for (const definition of this.#definitions.values()) {
+      if (definition.atStart) await this.send(definition, {}, { singletonKey: 'worker-start' });
+    }
   }
 
   /** Stops taking jobs, tells running handlers through their signal, and waits for them briefly. */

@@ -24,10 +24,12 @@ export const REDACT_PATHS = [
   '*.secret',
   '*.secretKey',
   '*.databaseUrl',
+  '*.smtpUrl',
   'password',
   'token',
   'secret',
   'databaseUrl',
+  'smtpUrl',
 ];
 
 const SENSITIVE_QUERY_PARAMS = new Set([
@@ -50,6 +52,26 @@ export function redactUrl(url: string): string {
   return `${url.slice(0, q)}?${params.toString()}`;
 }
 
+// Database drivers attach the statement's parameters to their errors (PGlite: `params`,
+// Drizzle: `params` and a message that lists them); parameters hold user data and hashes.
+// Postgres' `detail` quotes row values too (`Key (email)=(…) already exists`).
+const PARAMETER_FIELDS = ['params', 'parameters', 'queryOptions', 'detail'];
+
+/** pino's error serializer without query parameters, at any depth of `cause`. */
+export function serializeError(error: unknown): unknown {
+  if (!(error instanceof Error)) return error;
+  const serialized = pino.stdSerializers.err(error) as unknown as Record<string, unknown>;
+  for (const field of PARAMETER_FIELDS) delete serialized[field];
+  if (typeof serialized.message === 'string') {
+    serialized.message = serialized.message.replace(/\nparams: [\s\S]*$/, '');
+  }
+  if (typeof serialized.stack === 'string') {
+    serialized.stack = serialized.stack.replace(/\nparams: [\s\S]*?(?=\n\s+at |\ncaused by|$)/g, '');
+  }
+  if ('cause' in error) serialized.cause = serializeError(error.cause);
+  return serialized;
+}
+
 interface LoggedRequest {
   method: string;
   url: string;
@@ -65,6 +87,7 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
       timestamp: pino.stdTimeFunctions.isoTime,
       serializers: {
+        err: serializeError,
         req: (req: LoggedRequest) => ({
           id: req.id,
           method: req.method,

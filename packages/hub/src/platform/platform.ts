@@ -2,6 +2,7 @@ import type { DestinationStream, Logger } from 'pino';
 import { type Clock, systemClock } from '../clock.ts';
 import { type HubConfig, IN_MEMORY_DATA_DIR } from '../config/config.ts';
 import { createLogger } from '../logging/logger.ts';
+import { prettyLogStream, resolveLogFormat } from '../logging/pretty-log.ts';
 import { loadSecretBox, type SecretBox } from '../secrets/secret-box.ts';
 import { type Database, type Db, migrateDatabase, openDatabase } from '../storage/database.ts';
 import { PublicUrl } from './public-url.ts';
@@ -33,7 +34,13 @@ export interface OpenPlatformOptions {
 
 /** Opens the database (migrated unless `migrate: false`), loads the secret key, creates the logger. */
 export async function openPlatform(config: HubConfig, options: OpenPlatformOptions = {}): Promise<Platform> {
-  const logger = createLogger(config.logLevel, options.logDestination);
+  const logger = createLogger(
+    config.logLevel,
+    options.logDestination ??
+      (resolveLogFormat(config.logFormat, process.stdout.isTTY === true) === 'pretty'
+        ? prettyLogStream(process.stdout, config.logLevel)
+        : undefined),
+  );
   const { box: secrets, origin } = loadSecretBox(config, config.dataDir === IN_MEMORY_DATA_DIR);
   const database = await openDatabase({
     databaseUrl: config.databaseUrl,

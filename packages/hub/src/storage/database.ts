@@ -12,7 +12,7 @@ import pg from 'pg';
 import { IN_MEMORY_DATA_DIR } from '../config/config.ts';
 import { HubError } from '../errors/hub-error.ts';
 import { describeDatabaseUrl } from '../logging/logger.ts';
-import { processIsAlive } from './process-liveness.ts';
+import { processIsAlive, processStartTime } from './process-liveness.ts';
 import * as schema from './schema.ts';
 
 export type Schema = typeof schema;
@@ -115,25 +115,65 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
 
 export const DATA_DIR_LOCK_FILE = 'koppel.lock';
 
+/** Data dirs this process holds, so a second open from the same process is refused too. */
+const heldByThisProcess = new Set<string>();
+
+interface LockOwner {
+  pid: number;
+  /** See processStartTime; absent in lock files from older versions or without /proc. */
+  startedAt?: string | undefined;
+}
+
+function readLockOwner(file: string): LockOwner | undefined {
+  const text = readFileSync(file, 'utf8').trim();
+  try {
+    const parsed = JSON.parse(text) as LockOwner;
+    if (Number.isInteger(parsed.pid) && parsed.pid > 0) return parsed;
+  } catch {
+    const pid = Number.parseInt(text, 10);
+    if (Number.isInteger(pid) && pid > 0) return { pid };
+  }
+  return undefined;
+}
+
 /**
- * PGlite is single-process: two processes on one data dir would corrupt it. A lock file holding
- * the owner's pid refuses a second opener; a lock left by a dead process is taken over.
+ * Whether the process that wrote the lock still runs. A lock naming this process's own pid is
+ * left over from an earlier process (a container's PID 1 restarts with the same pid), unless this
+ * process holds the dir itself; another pid counts only while it runs with the same start time.
+ */
+function lockOwnerIsRunning(owner: LockOwner): boolean {
+  if (owner.pid === process.pid) return false;
+  if (!processIsAlive(owner.pid)) return false;
+  const startedAt = processStartTime(owner.pid);
+  return owner.startedAt === undefined || startedAt === undefined || startedAt === owner.startedAt;
+}
+
+/**
+ * PGlite is single-process: two processes on one data dir would corrupt it. A lock file names
+ * the owner by pid and start time and refuses a second opener; a lock left by a process that is
+ * gone (even if its pid now belongs to another process, or to this one) is taken over.
  */
 export function acquireDataDirLock(dataDir: string): () => void {
   const file = path.join(dataDir, DATA_DIR_LOCK_FILE);
+  const inUse = (pid: number) =>
+    new HubError(
+      'data_dir_in_use',
+      `The data dir ${dataDir} is in use by process ${pid}${pid === process.pid ? ' (this process)' : ''}. The embedded database allows one process; stop it first, or set DATABASE_URL to run several processes on Postgres.`,
+    );
+  if (heldByThisProcess.has(file)) throw inUse(process.pid);
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
-      writeFileSync(file, String(process.pid), { flag: 'wx', mode: 0o600 });
-      return () => rmSync(file, { force: true });
+      const owner: LockOwner = { pid: process.pid, startedAt: processStartTime(process.pid) };
+      writeFileSync(file, JSON.stringify(owner), { flag: 'wx', mode: 0o600 });
+      heldByThisProcess.add(file);
+      return () => {
+        heldByThisProcess.delete(file);
+        rmSync(file, { force: true });
+      };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const owner = Number.parseInt(readFileSync(file, 'utf8'), 10);
-      if (Number.isInteger(owner) && owner > 0 && processIsAlive(owner)) {
-        throw new HubError(
-          'data_dir_in_use',
-          `The data dir ${dataDir} is in use by process ${owner}${owner === process.pid ? ' (this process)' : ''}. The embedded database allows one process; stop it first, or set DATABASE_URL to run several processes on Postgres.`,
-        );
-      }
+      const owner = readLockOwner(file);
+      if (owner && lockOwnerIsRunning(owner)) throw inUse(owner.pid);
       rmSync(file, { force: true });
     }
   }

@@ -10,6 +10,7 @@ import {
   primaryKey,
   text,
   timestamp,
+  uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
 
@@ -371,7 +372,7 @@ export const flowStreams = pgTable(
   (t) => [primaryKey({ columns: [t.flowId, t.division, t.entity] })],
 );
 
-export const RUN_TRIGGERS = ['schedule', 'manual', 'resync', 'webhook'] as const;
+export const RUN_TRIGGERS = ['schedule', 'manual', 'resync', 'webhook', 'retry'] as const;
 export type RunTrigger = (typeof RUN_TRIGGERS)[number];
 export const RUN_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'needs_reauth'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
@@ -400,7 +401,10 @@ export const flowRuns = pgTable(
       'flow_runs_status_check',
       sql`${t.status} in ('queued', 'running', 'succeeded', 'failed', 'needs_reauth')`,
     ),
-    check('flow_runs_trigger_check', sql`${t.trigger} in ('schedule', 'manual', 'resync', 'webhook')`),
+    check(
+      'flow_runs_trigger_check',
+      sql`${t.trigger} in ('schedule', 'manual', 'resync', 'webhook', 'retry')`,
+    ),
   ],
 );
 
@@ -425,4 +429,121 @@ export const flowRunStreams = pgTable(
     finishedAt: timestamp('finished_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.runId, t.division, t.entity] })],
+);
+
+export const RECORD_ERROR_STATUSES = ['open', 'retrying', 'resolved'] as const;
+export type RecordErrorStatus = (typeof RECORD_ERROR_STATUSES)[number];
+
+/**
+ * A record a flow could not move (a row the destination refused, a record Exact rejected):
+ * open until a retry moves it or someone resolves it; resolved errors stay as history. One
+ * unresolved error per record of a stream: a record failing again updates it.
+ */
+export const flowRecordErrors = pgTable(
+  'flow_record_errors',
+  {
+    id: uuid('id').primaryKey(),
+    workspaceId: workspaceId(),
+    flowId: uuid('flow_id')
+      .notNull()
+      .references(() => flows.id, { onDelete: 'cascade' }),
+    /** The run that last tried the record. */
+    runId: uuid('run_id').references(() => flowRuns.id, { onDelete: 'set null' }),
+    division: integer('division').notNull(),
+    entity: text('entity').notNull(),
+    recordKey: text('record_key').notNull(),
+    /** The record's code or name, so a person recognises it. */
+    recordLabel: text('record_label'),
+    code: text('code').notNull(),
+    message: text('message').notNull(),
+    /** Exact's `Reason` (or the destination's detail) when the refusal came with one. */
+    reason: text('reason'),
+    /** The record as it was sent; what a retry sends again. */
+    payload: jsonb('payload'),
+    status: text('status').$type<RecordErrorStatus>().notNull().default('open'),
+    attempts: integer('attempts').notNull().default(1),
+    /** `retried` (a retry moved it) or `manual` (someone resolved it). */
+    resolution: text('resolution'),
+    resolvedBy: uuid('resolved_by'),
+    resolvedAt: timestamp('resolved_at', { withTimezone: true }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index('flow_record_errors_workspace_idx').on(t.workspaceId, t.status, t.createdAt),
+    index('flow_record_errors_run_idx').on(t.runId),
+    uniqueIndex('flow_record_errors_unresolved_idx')
+      .on(t.flowId, t.division, t.entity, t.recordKey)
+      .where(sql`${t.status} <> 'resolved'`),
+    check('flow_record_errors_status_check', sql`${t.status} in ('open', 'retrying', 'resolved')`),
+  ],
+);
+
+export const ALERT_CHANNEL_KINDS = ['email', 'webhook'] as const;
+export type AlertChannelKind = (typeof ALERT_CHANNEL_KINDS)[number];
+
+/** Where a workspace's alerts go: e-mail addresses (over the hub's SMTP) or a signed webhook. */
+export const alertChannels = pgTable(
+  'alert_channels',
+  {
+    id: uuid('id').primaryKey(),
+    workspaceId: workspaceId(),
+    kind: text('kind').$type<AlertChannelKind>().notNull(),
+    /** Comma-separated e-mail addresses, or the webhook's URL. */
+    target: text('target').notNull(),
+    /** The webhook's signing secret (sealed); null for e-mail. */
+    secretEnc: text('secret_enc'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('alert_channels_workspace_idx').on(t.workspaceId),
+    check('alert_channels_kind_check', sql`${t.kind} in ('email', 'webhook')`),
+  ],
+);
+
+/**
+ * One incident per (rule, subject) while its condition holds: opened (and announced) once,
+ * recovered (and announced) once, so a condition that stays true never sends twice.
+ */
+export const alertIncidents = pgTable(
+  'alert_incidents',
+  {
+    id: uuid('id').primaryKey(),
+    workspaceId: workspaceId(),
+    rule: text('rule').notNull(),
+    /** What the rule is about: a flow, a stream, a connection, a division's budget. */
+    subject: text('subject').notNull(),
+    message: text('message').notNull(),
+    openedAt: timestamp('opened_at', { withTimezone: true }).notNull().defaultNow(),
+    recoveredAt: timestamp('recovered_at', { withTimezone: true }),
+  },
+  (t) => [
+    index('alert_incidents_workspace_idx').on(t.workspaceId, t.openedAt),
+    uniqueIndex('alert_incidents_open_idx')
+      .on(t.workspaceId, t.rule, t.subject)
+      .where(sql`${t.recoveredAt} is null`),
+  ],
+);
+
+/**
+ * Who changed what: every state-changing API request (also refused ones), its actor, the
+ * resource ids from its URL and its body with secrets replaced. Kept when the actor goes.
+ */
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    id: uuid('id').primaryKey(),
+    workspaceId: uuid('workspace_id').references(() => workspaces.id, { onDelete: 'cascade' }),
+    actorUserId: uuid('actor_user_id'),
+    actorEmail: text('actor_email'),
+    /** `session` or `api_token`; null for an anonymous request (sign-up, sign-in). */
+    via: text('via'),
+    /** `METHOD /route/:param`, e.g. `PATCH /api/v1/flows/:flowId`. */
+    action: text('action').notNull(),
+    params: jsonb('params'),
+    changes: jsonb('changes'),
+    status: integer('status').notNull(),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('audit_log_workspace_idx').on(t.workspaceId, t.at), index('audit_log_at_idx').on(t.at)],
 );

@@ -14,10 +14,12 @@ export interface Actor {
 export class WorkspacesService {
   readonly #db: Db;
   readonly #workspaces: WorkspacesRepository;
+  readonly #creators: 'admins' | 'everyone';
 
-  constructor(deps: { db: Db; workspaces: WorkspacesRepository }) {
+  constructor(deps: { db: Db; workspaces: WorkspacesRepository; creators: 'admins' | 'everyone' }) {
     this.#db = deps.db;
     this.#workspaces = deps.workspaces;
+    this.#creators = deps.creators;
   }
 
   listForUser(userId: string): Promise<(WorkspaceRow & { role: Role })[]> {
@@ -28,8 +30,15 @@ export class WorkspacesService {
     return this.#workspaces.roleOf(workspaceId, userId);
   }
 
-  /** A new workspace owned by `ownerId`. */
-  create(name: string, ownerId: string): Promise<WorkspaceRow> {
+  /**
+   * A new workspace owned by `ownerId`. By default only owners and admins of some workspace may
+   * create one: a workspace's admin registers Exact apps, so creating one is a privilege.
+   */
+  async create(name: string, ownerId: string): Promise<WorkspaceRow> {
+    const roles = this.#creators === 'admins' ? await this.#workspaces.listForUser(ownerId) : [];
+    if (this.#creators === 'admins' && !roles.some((w) => roleAtLeast(w.role, 'admin'))) {
+      throw new HubError('workspace_creation_not_allowed');
+    }
     return this.#db.transaction((tx) => this.#workspaces.create(name, ownerId, tx));
   }
 

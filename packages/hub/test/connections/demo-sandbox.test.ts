@@ -21,6 +21,7 @@ describe('npm start demo: a ready exact-sim app in every workspace', () => {
     const publicUrl = 'http://koppel.test';
     sim = await startSim({ defaultApp: { redirectUri: exactRedirectUri(publicUrl) } });
     t = await startExactHub(pglite, {
+      sim,
       env: { KOPPEL_PUBLIC_URL: publicUrl },
       features: [{ name: 'demo', rootRoutes: (s) => [demoAppsPlugin(s.connectionsDeps, sim)] }],
     });

@@ -46,7 +46,8 @@ describe.each(BACKENDS)('access control on every Exact route ($name)', (backend)
     route.method === 'GET' || route.method === 'DELETE' ? undefined : {};
 
   beforeAll(async () => {
-    [sim, t] = await Promise.all([startSim(), startExactHub(backend)]);
+    sim = await startSim();
+    t = await startExactHub(backend, { sim });
     const signedUp = await signUpOwner(t.base);
     owner = signedUp.client;
     workspaceId = signedUp.workspaceId;

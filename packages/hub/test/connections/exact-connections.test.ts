@@ -52,7 +52,8 @@ describe.each(BACKENDS)('Exact apps, connections, OAuth and divisions on $name',
   const plaintextSecrets = new Set<string>();
 
   beforeAll(async () => {
-    [sim, t] = await Promise.all([startSim(), startExactHub(backend)]);
+    sim = await startSim();
+    t = await startExactHub(backend, { sim });
     ({ client: owner, workspaceId } = await signUpOwner(t.base));
     redirectUri = exactRedirectUri(t.publicUrl);
     simApp = await registerSimApp(sim, redirectUri);
@@ -241,6 +242,16 @@ describe.each(BACKENDS)('Exact apps, connections, OAuth and divisions on $name',
       expect(result.status).toBe(403);
       expect(result.body.error.code).toBe('oauth_session_mismatch');
       await expectUntouched();
+    });
+
+    it('a leaked callback URL opened in another session does not cancel the authorization', async () => {
+      const leaked = await createAppAndConnection(owner, workspaceId, sim, simApp, 'Leaked link');
+      const url = await startAuthorize(owner, leaked.connectionId);
+      const back = await consent(url, { ...sim.defaults.user, divisions: [d1] });
+      expect((await callback(new ApiClient(t.base), back)).body.error.code).toBe('oauth_session_mismatch');
+      const finished = await callback(owner, back);
+      expect(finished.body.error).toBeUndefined();
+      expect((await connectionRow(t, leaked.connectionId)).status).toBe('active');
     });
 
     it('the user lost the admin role while on Exact', async () => {
@@ -443,7 +454,12 @@ describe.each(BACKENDS)('Exact apps, connections, OAuth and divisions on $name',
     it('refreshes once when many clients in this process find the token expired', async () => {
       const connection = await connectionRow(t, connectionId);
       // The lease in the connection row is what keeps separate processes apart.
-      const separate = () => new ExactAccess({ ...t.hub.services.platform, refreshExclusion: 'lease' });
+      const separate = () =>
+        new ExactAccess({
+          ...t.hub.services.platform,
+          refreshExclusion: 'lease',
+          allowedBaseUrls: [sim.url],
+        });
       const app = await separate().apps.findById(connection.appId);
       t.clock.advance(11 * MINUTE);
       await simControl(sim, 'POST', '/clock', { advanceMs: 11 * MINUTE });
@@ -463,12 +479,23 @@ describe.each(BACKENDS)('Exact apps, connections, OAuth and divisions on $name',
         200,
       );
       expect((await owner.get(`/api/v1/connections/${created.connectionId}`)).body.status).toBe('active');
-      await owner.patch(`/api/v1/apps/${created.appId}`, { baseUrl: 'https://start.exactonline.example' });
+      const before = await simControl(sim, 'GET', '/stats');
+      await owner.patch(`/api/v1/apps/${created.appId}`, { baseUrl: 'https://start.exactonline.be' });
       expect((await owner.get(`/api/v1/connections/${created.connectionId}`)).body.status).toBe(
         'needs_reauth',
       );
       const events = await owner.get(`/api/v1/connections/${created.connectionId}/events`);
       expect(events.body[0].kind).toBe('app_changed');
+      // The old host's tokens are gone, and nothing is sent anywhere until a new authorization.
+      const row = await connectionRow(t, created.connectionId);
+      expect(row.refreshTokenEnc).toBeNull();
+      expect(row.accessTokenEnc).toBeNull();
+      const test = await owner.post(`/api/v1/connections/${created.connectionId}/test`);
+      expect(test.body.user.failure).toMatchObject({ category: 'token', code: 'needs_reauth' });
+      const refresh = await owner.post(`/api/v1/connections/${created.connectionId}/divisions/refresh`);
+      expect(refresh.body.error.code).toBe('connection_unavailable');
+      const after = await simControl(sim, 'GET', '/stats');
+      expect(after.token.calls).toBe(before.token.calls);
       await owner.delete(`/api/v1/connections/${created.connectionId}`);
     });
 

@@ -13,13 +13,18 @@ import {
   type TestHub,
 } from '../support/test-hub.ts';
 
-/** A hub with the Exact half registered, plus an exact-sim with a frozen clock. */
+/** A hub with the Exact half registered; `sim` is added to the hosts its apps may use. */
 export async function startExactHub(
   backend: Backend,
-  options: { env?: Record<string, string>; features?: Feature[]; fetch?: typeof fetch } = {},
+  options: {
+    env?: Record<string, string>;
+    features?: Feature[];
+    fetch?: typeof fetch;
+    sim?: RunningSimulator;
+  } = {},
 ): Promise<TestHub> {
   return startTestHub(backend, {
-    ...(options.env ? { env: options.env } : {}),
+    env: { ...(options.sim ? { KOPPEL_EXACT_BASE_URLS: options.sim.url } : {}), ...options.env },
     hub: {
       features: [...CORE_FEATURES, connectionsFeature, ...(options.features ?? [])],
       ...(options.fetch ? { fetch: options.fetch } : {}),
@@ -167,7 +172,8 @@ export async function startAuthorizedConnection(
   name: string,
   options: { fetch?: typeof fetch } = {},
 ): Promise<{ sim: RunningSimulator; t: TestHub; connectionId: string; authorized: { status: number } }> {
-  const [sim, t] = await Promise.all([startSim(), startExactHub(backend, options)]);
+  const sim = await startSim();
+  const t = await startExactHub(backend, { ...options, sim });
   try {
     const { client, workspaceId } = await signUpOwner(t.base);
     const simApp = await registerSimApp(sim, exactRedirectUri(t.publicUrl));

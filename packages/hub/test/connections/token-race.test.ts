@@ -76,6 +76,7 @@ describe('one connection shared by several processes on Postgres', () => {
       DATABASE_URL: t.config.databaseUrl!,
       KOPPEL_SECRET_KEY: t.config.secretKey!,
       KOPPEL_PUBLIC_URL: t.publicUrl,
+      KOPPEL_EXACT_BASE_URLS: sim.url,
       CONNECTION_ID: connectionId,
       CLOCK_OFFSET_MS: String(clock.now - Date.now()),
       CALLS_PER_PROCESS: '3',

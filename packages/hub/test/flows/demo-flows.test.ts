@@ -26,6 +26,7 @@ describe('npm start demo: the sandbox connection replicates into the embedded da
     const publicUrl = `http://127.0.0.1:${port}`;
     sim = await startSim({ defaultApp: { redirectUri: exactRedirectUri(publicUrl) } });
     t = await startExactHub(pglite, {
+      sim,
       env: { KOPPEL_PORT: String(port), KOPPEL_PUBLIC_URL: publicUrl },
       features: [
         flowsFeature,

@@ -39,8 +39,7 @@ describe.each(BACKENDS)('import into Exact on $name', (backend) => {
     ({ sim, t, owner, connectionId } = await startFlowHub(
       backend,
       {},
-      {},
-      { rateLimits: { enabled: false } },
+      { simOptions: { rateLimits: { enabled: false } } },
     ));
   });
   afterAll(async () => {

@@ -1,6 +1,7 @@
 // Shared by the flows API tests: waiting on observable state (a run's status, a condition).
 import type { SimulatorOptions } from '@koppel/exact-sim';
 import { expect } from 'vitest';
+import type { Feature } from '../../src/app/feature.ts';
 import { flowsFeature } from '../../src/app/features.ts';
 import { exactRedirectUri } from '../../src/connections/redirect-uri.ts';
 import {
@@ -31,19 +32,20 @@ export interface FlowHub {
 export async function startFlowHub(
   backend: Backend,
   env: Record<string, string> = {},
-  appLimits: { minutelyLimit?: number; dailyLimit?: number } = {},
-  simOptions: SimulatorOptions = {},
+  options: {
+    features?: readonly Feature[];
+    appLimits?: { minutelyLimit?: number; dailyLimit?: number };
+    simOptions?: SimulatorOptions;
+  } = {},
 ): Promise<FlowHub> {
-  const [sim, t] = await Promise.all([
-    startSim(simOptions),
-    startExactHub(backend, { env, features: [flowsFeature] }),
-  ]);
+  const sim = await startSim(options.simOptions ?? {});
+  const t = await startExactHub(backend, { env, features: [...(options.features ?? [flowsFeature])], sim });
   const { client: owner, workspaceId } = await signUpOwner(t.base);
   const simApp = await simControl<{ clientId: string; clientSecret: string; webhookSecret: string }>(
     sim,
     'POST',
     '/apps',
-    { name: 'Flows test app', redirectUri: exactRedirectUri(t.publicUrl), ...appLimits },
+    { name: 'Flows test app', redirectUri: exactRedirectUri(t.publicUrl), ...options.appLimits },
   );
   const { connectionId } = await createAppAndConnection(owner, workspaceId, sim, simApp);
   expect((await authorize(owner, connectionId, sim)).status).toBe(200);

@@ -65,19 +65,17 @@ describe('three koppel worker processes replicating several divisions on Postgre
   const workers: Worker[] = [];
 
   beforeAll(async () => {
-    [sim, t] = await Promise.all([
-      startSim({
-        // Real time: rate-limit windows and token lifetimes pass as they do at Exact.
-        clock: { frozen: false },
-        oauth: { accessTokenLifetimeMs: TOKEN_LIFETIME_MS, refreshMinAgeMs: REFRESH_MIN_AGE_MS },
-        defaultDivisions: DIVISIONS.map((code) => ({
-          code,
-          description: `Werkmaatschappij ${code}`,
-          volumes: { accounts: ACCOUNTS, contacts: 30, items: 20, transactionLines: 1_500 },
-        })),
-      }),
-      startExactHub(postgres, { features: [flowsFeature] }),
-    ]);
+    sim = await startSim({
+      // Real time: rate-limit windows and token lifetimes pass as they do at Exact.
+      clock: { frozen: false },
+      oauth: { accessTokenLifetimeMs: TOKEN_LIFETIME_MS, refreshMinAgeMs: REFRESH_MIN_AGE_MS },
+      defaultDivisions: DIVISIONS.map((code) => ({
+        code,
+        description: `Werkmaatschappij ${code}`,
+        volumes: { accounts: ACCOUNTS, contacts: 30, items: 20, transactionLines: 1_500 },
+      })),
+    });
+    t = await startExactHub(postgres, { features: [flowsFeature], sim });
     let workspaceId: string;
     ({ client: owner, workspaceId } = await signUpOwner(t.base));
     const simApp = await simControl<{ clientId: string; clientSecret: string; webhookSecret: string }>(
@@ -93,6 +91,7 @@ describe('three koppel worker processes replicating several divisions on Postgre
       DATABASE_URL: t.config.databaseUrl!,
       KOPPEL_SECRET_KEY: t.config.secretKey!,
       KOPPEL_LOG_LEVEL: 'info',
+      KOPPEL_EXACT_BASE_URLS: sim.url,
     };
     workers.push(...(await Promise.all([startWorker(env), startWorker(env), startWorker(env)])));
   }, 120_000);

@@ -434,7 +434,48 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** Whether the first account can still be created */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Client error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Server error */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description True while the hub has no users: the first account may be created */
+                            open: boolean;
+                        };
+                    };
+                };
+            };
+        };
         put?: never;
         /** Create the first user (owner of a first workspace); later users join through invitations */
         post: {
@@ -915,7 +956,14 @@ export interface paths {
                 };
                 cookie?: never;
             };
-            requestBody?: never;
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description A division ticked on the consent screen, to read the list through when Exact refuses it through the current division */
+                        via?: number;
+                    };
+                };
+            };
             responses: {
                 /** @description Client error */
                 "4XX": {
@@ -1693,7 +1741,7 @@ export interface paths {
                                     rowsWritten: number;
                                 };
                                 /** @enum {string} */
-                                trigger: "schedule" | "manual" | "resync" | "webhook";
+                                trigger: "schedule" | "manual" | "resync" | "webhook" | "retry";
                             } | null;
                         };
                     };
@@ -1889,7 +1937,7 @@ export interface paths {
                                     rowsWritten: number;
                                 };
                                 /** @enum {string} */
-                                trigger: "schedule" | "manual" | "resync" | "webhook";
+                                trigger: "schedule" | "manual" | "resync" | "webhook" | "retry";
                             };
                         };
                     };
@@ -2134,7 +2182,7 @@ export interface paths {
                                 rowsWritten: number;
                             };
                             /** @enum {string} */
-                            trigger: "schedule" | "manual" | "resync" | "webhook";
+                            trigger: "schedule" | "manual" | "resync" | "webhook" | "retry";
                         };
                     };
                 };
@@ -2242,7 +2290,7 @@ export interface paths {
                                 rowsWritten: number;
                             };
                             /** @enum {string} */
-                            trigger: "schedule" | "manual" | "resync" | "webhook";
+                            trigger: "schedule" | "manual" | "resync" | "webhook" | "retry";
                         };
                     };
                 };
@@ -2350,7 +2398,7 @@ export interface paths {
                                 rowsWritten: number;
                             };
                             /** @enum {string} */
-                            trigger: "schedule" | "manual" | "resync" | "webhook";
+                            trigger: "schedule" | "manual" | "resync" | "webhook" | "retry";
                         }[];
                     };
                 };
@@ -2513,7 +2561,7 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        /** @description Required for a new account */
+                        /** @description For a new account (with a new password); leave out to accept with an existing account */
                         name?: string;
                         password: string;
                         token: string;
@@ -2623,8 +2671,6 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            /** @description true: sign in with the existing password to accept */
-                            accountExists: boolean;
                             email: string;
                             /** Format: date-time */
                             expiresAt: string;
@@ -3310,7 +3356,7 @@ export interface paths {
                                 rowsWritten: number;
                             };
                             /** @enum {string} */
-                            trigger: "schedule" | "manual" | "resync" | "webhook";
+                            trigger: "schedule" | "manual" | "resync" | "webhook" | "retry";
                         };
                     };
                 };
@@ -3768,6 +3814,316 @@ export interface paths {
         };
         trace?: never;
     };
+    "/api/v1/workspaces/{workspaceId}/alert-channels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Where alerts go */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    workspaceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Client error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Server error */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: uuid */
+                            id: string;
+                            /** @enum {string} */
+                            kind: "email" | "webhook";
+                            /** @description E-mail addresses (comma-separated) or the webhook URL */
+                            target: string;
+                        }[];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Adds an e-mail or webhook channel; a webhook channel answers its signing secret, once */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    workspaceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        kind: "email";
+                        target: string;
+                    } | {
+                        /** @enum {string} */
+                        kind: "webhook";
+                        /** Format: uri */
+                        target: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Client error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Server error */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: uuid */
+                            id: string;
+                            /** @enum {string} */
+                            kind: "email" | "webhook";
+                            secret: string | null;
+                            /** @description E-mail addresses (comma-separated) or the webhook URL */
+                            target: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workspaces/{workspaceId}/alert-channels/{channelId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    channelId: string;
+                    workspaceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Client error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Server error */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description No content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workspaces/{workspaceId}/alert-channels/test-email": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send test e-mail: proves the SMTP settings */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    workspaceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: email */
+                        to: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Client error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Server error */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description No content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workspaces/{workspaceId}/alerts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Alert incidents, newest first (open ones have no recoveredAt) */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                };
+                header?: never;
+                path: {
+                    workspaceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Client error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Server error */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            message: string;
+                            /** Format: date-time */
+                            openedAt: string;
+                            recoveredAt: string | null;
+                            rule: string;
+                            subject: string;
+                        }[];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/workspaces/{workspaceId}/apps": {
         parameters: {
             query?: never;
@@ -3911,6 +4267,84 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workspaces/{workspaceId}/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Who changed what in the workspace, newest first (secrets never shown) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Older than (paging) */
+                    before?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path: {
+                    workspaceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Client error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Server error */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description METHOD /route, e.g. PATCH /api/v1/flows/:flowId */
+                            action: string;
+                            actorEmail: string | null;
+                            actorUserId: string | null;
+                            /** Format: date-time */
+                            at: string;
+                            /** @description The request body, secrets replaced by [redacted] */
+                            changes: unknown;
+                            /** Format: uuid */
+                            id: string;
+                            params: {
+                                [key: string]: string;
+                            } | null;
+                            /** @description The answer: 2xx done, 4xx refused */
+                            status: number;
+                            /** @description session or api_token */
+                            via: string | null;
+                        }[];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -4634,6 +5068,419 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/workspaces/{workspaceId}/errors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Per-record errors, latest first (resolved ones stay as history) */
+        get: {
+            parameters: {
+                query?: {
+                    division?: number;
+                    entity?: string;
+                    flowId?: string;
+                    limit?: number;
+                    runId?: string;
+                    status?: "open" | "retrying" | "resolved";
+                };
+                header?: never;
+                path: {
+                    workspaceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Client error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Server error */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            attempts: number;
+                            code: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            division: number;
+                            entity: string;
+                            /** Format: uuid */
+                            flowId: string;
+                            /** Format: uuid */
+                            id: string;
+                            message: string;
+                            /** @description The record as it was sent */
+                            payload: unknown;
+                            /** @description Exact's Reason, or the destination's detail (constraint, column) */
+                            reason: string | null;
+                            /** @description The record's key in Exact (its ID) */
+                            recordKey: string;
+                            /** @description The record's code or name */
+                            recordLabel: string | null;
+                            resolution: ("retried" | "manual") | null;
+                            resolvedAt: string | null;
+                            resolvedBy: string | null;
+                            /** @description The run that last tried the record */
+                            runId: string | null;
+                            /** @enum {string} */
+                            status: "open" | "retrying" | "resolved";
+                            /** Format: date-time */
+                            updatedAt: string;
+                        }[];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workspaces/{workspaceId}/errors/groups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Errors grouped by flow, entity and message, with counts (most frequent first) */
+        get: {
+            parameters: {
+                query?: {
+                    division?: number;
+                    entity?: string;
+                    flowId?: string;
+                    runId?: string;
+                    status?: "open" | "retrying" | "resolved";
+                };
+                header?: never;
+                path: {
+                    workspaceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Client error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Server error */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            count: number;
+                            entity: string;
+                            /** Format: date-time */
+                            firstAt: string;
+                            /** Format: uuid */
+                            flowId: string;
+                            /** Format: date-time */
+                            lastAt: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workspaces/{workspaceId}/errors/resolve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Marks unresolved errors (by ids or a group) resolved; they stay in the history */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    workspaceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        entity?: string;
+                        /** Format: uuid */
+                        flowId?: string;
+                        ids?: string[];
+                        /** @description A group: every error with this message */
+                        message?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Client error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Server error */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            attempts: number;
+                            code: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            division: number;
+                            entity: string;
+                            /** Format: uuid */
+                            flowId: string;
+                            /** Format: uuid */
+                            id: string;
+                            message: string;
+                            /** @description The record as it was sent */
+                            payload: unknown;
+                            /** @description Exact's Reason, or the destination's detail (constraint, column) */
+                            reason: string | null;
+                            /** @description The record's key in Exact (its ID) */
+                            recordKey: string;
+                            /** @description The record's code or name */
+                            recordLabel: string | null;
+                            resolution: ("retried" | "manual") | null;
+                            resolvedAt: string | null;
+                            resolvedBy: string | null;
+                            /** @description The run that last tried the record */
+                            runId: string | null;
+                            /** @enum {string} */
+                            status: "open" | "retrying" | "resolved";
+                            /** Format: date-time */
+                            updatedAt: string;
+                        }[];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workspaces/{workspaceId}/errors/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Retries open errors (by ids or a group): one run per flow sends them again */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    workspaceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        entity?: string;
+                        /** Format: uuid */
+                        flowId?: string;
+                        ids?: string[];
+                        /** @description A group: every error with this message */
+                        message?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Client error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Server error */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            errors: {
+                                attempts: number;
+                                code: string;
+                                /** Format: date-time */
+                                createdAt: string;
+                                division: number;
+                                entity: string;
+                                /** Format: uuid */
+                                flowId: string;
+                                /** Format: uuid */
+                                id: string;
+                                message: string;
+                                /** @description The record as it was sent */
+                                payload: unknown;
+                                /** @description Exact's Reason, or the destination's detail (constraint, column) */
+                                reason: string | null;
+                                /** @description The record's key in Exact (its ID) */
+                                recordKey: string;
+                                /** @description The record's code or name */
+                                recordLabel: string | null;
+                                resolution: ("retried" | "manual") | null;
+                                resolvedAt: string | null;
+                                resolvedBy: string | null;
+                                /** @description The run that last tried the record */
+                                runId: string | null;
+                                /** @enum {string} */
+                                status: "open" | "retrying" | "resolved";
+                                /** Format: date-time */
+                                updatedAt: string;
+                            }[];
+                            /** @description The runs queued to send the errors again */
+                            runs: {
+                                error: {
+                                    code: string;
+                                    message: string;
+                                } | null;
+                                finishedAt: string | null;
+                                /** Format: uuid */
+                                flowId: string;
+                                /** Format: uuid */
+                                id: string;
+                                /** @description Streams (`division/entity`) the run is limited to */
+                                only: string[] | null;
+                                /** Format: date-time */
+                                queuedAt: string;
+                                resync: boolean;
+                                startedAt: string | null;
+                                /** @enum {string} */
+                                status: "queued" | "running" | "succeeded" | "failed" | "needs_reauth";
+                                streams: {
+                                    apiCalls: number;
+                                    cursorAfter: {
+                                        deleted: string;
+                                        rows: string;
+                                    } | null;
+                                    /** @description Highest Timestamp applied from the sync and deleted feeds */
+                                    cursorBefore: {
+                                        deleted: string;
+                                        rows: string;
+                                    } | null;
+                                    division: number;
+                                    durationMs: number;
+                                    entity: string;
+                                    error: {
+                                        code: string;
+                                        message: string;
+                                    } | null;
+                                    /** Format: date-time */
+                                    finishedAt: string;
+                                    rowsDeleted: number;
+                                    rowsRead: number;
+                                    rowsWritten: number;
+                                    /** @enum {string} */
+                                    status: "succeeded" | "failed" | "skipped";
+                                }[];
+                                totals: {
+                                    apiCalls: number;
+                                    rowsDeleted: number;
+                                    rowsRead: number;
+                                    rowsWritten: number;
+                                };
+                                /** @enum {string} */
+                                trigger: "schedule" | "manual" | "resync" | "webhook" | "retry";
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/workspaces/{workspaceId}/flows": {
         parameters: {
             query?: never;
@@ -5087,6 +5934,373 @@ export interface paths {
         };
         trace?: never;
     };
+    "/api/v1/workspaces/{workspaceId}/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Runs of every flow, newest first, filterable by status, flow, connection, division, entity, time */
+        get: {
+            parameters: {
+                query?: {
+                    connectionId?: string;
+                    division?: number;
+                    entity?: string;
+                    flowId?: string;
+                    /** @description Queued at or after */
+                    from?: string;
+                    limit?: number;
+                    status?: "queued" | "running" | "succeeded" | "failed" | "needs_reauth";
+                    /** @description Queued at or before */
+                    to?: string;
+                };
+                header?: never;
+                path: {
+                    workspaceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Client error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Server error */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                            } | null;
+                            finishedAt: string | null;
+                            /** Format: uuid */
+                            flowId: string;
+                            /** Format: uuid */
+                            id: string;
+                            /** @description Streams (`division/entity`) the run is limited to */
+                            only: string[] | null;
+                            /** Format: date-time */
+                            queuedAt: string;
+                            resync: boolean;
+                            startedAt: string | null;
+                            /** @enum {string} */
+                            status: "queued" | "running" | "succeeded" | "failed" | "needs_reauth";
+                            streams: {
+                                apiCalls: number;
+                                cursorAfter: {
+                                    deleted: string;
+                                    rows: string;
+                                } | null;
+                                /** @description Highest Timestamp applied from the sync and deleted feeds */
+                                cursorBefore: {
+                                    deleted: string;
+                                    rows: string;
+                                } | null;
+                                division: number;
+                                durationMs: number;
+                                entity: string;
+                                error: {
+                                    code: string;
+                                    message: string;
+                                } | null;
+                                /** Format: date-time */
+                                finishedAt: string;
+                                rowsDeleted: number;
+                                rowsRead: number;
+                                rowsWritten: number;
+                                /** @enum {string} */
+                                status: "succeeded" | "failed" | "skipped";
+                            }[];
+                            totals: {
+                                apiCalls: number;
+                                rowsDeleted: number;
+                                rowsRead: number;
+                                rowsWritten: number;
+                            };
+                            /** @enum {string} */
+                            trigger: "schedule" | "manual" | "resync" | "webhook" | "retry";
+                        }[];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workspaces/{workspaceId}/runs/{runId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A run with its streams and the per-record errors it recorded */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    runId: string;
+                    workspaceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Client error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Server error */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                            } | null;
+                            errors: {
+                                attempts: number;
+                                code: string;
+                                /** Format: date-time */
+                                createdAt: string;
+                                division: number;
+                                entity: string;
+                                /** Format: uuid */
+                                flowId: string;
+                                /** Format: uuid */
+                                id: string;
+                                message: string;
+                                /** @description The record as it was sent */
+                                payload: unknown;
+                                /** @description Exact's Reason, or the destination's detail (constraint, column) */
+                                reason: string | null;
+                                /** @description The record's key in Exact (its ID) */
+                                recordKey: string;
+                                /** @description The record's code or name */
+                                recordLabel: string | null;
+                                resolution: ("retried" | "manual") | null;
+                                resolvedAt: string | null;
+                                resolvedBy: string | null;
+                                /** @description The run that last tried the record */
+                                runId: string | null;
+                                /** @enum {string} */
+                                status: "open" | "retrying" | "resolved";
+                                /** Format: date-time */
+                                updatedAt: string;
+                            }[];
+                            finishedAt: string | null;
+                            /** Format: uuid */
+                            flowId: string;
+                            /** Format: uuid */
+                            id: string;
+                            /** @description Streams (`division/entity`) the run is limited to */
+                            only: string[] | null;
+                            /** Format: date-time */
+                            queuedAt: string;
+                            resync: boolean;
+                            startedAt: string | null;
+                            /** @enum {string} */
+                            status: "queued" | "running" | "succeeded" | "failed" | "needs_reauth";
+                            streams: {
+                                apiCalls: number;
+                                cursorAfter: {
+                                    deleted: string;
+                                    rows: string;
+                                } | null;
+                                /** @description Highest Timestamp applied from the sync and deleted feeds */
+                                cursorBefore: {
+                                    deleted: string;
+                                    rows: string;
+                                } | null;
+                                division: number;
+                                durationMs: number;
+                                entity: string;
+                                error: {
+                                    code: string;
+                                    message: string;
+                                } | null;
+                                /** Format: date-time */
+                                finishedAt: string;
+                                rowsDeleted: number;
+                                rowsRead: number;
+                                rowsWritten: number;
+                                /** @enum {string} */
+                                status: "succeeded" | "failed" | "skipped";
+                            }[];
+                            totals: {
+                                apiCalls: number;
+                                rowsDeleted: number;
+                                rowsRead: number;
+                                rowsWritten: number;
+                            };
+                            /** @enum {string} */
+                            trigger: "schedule" | "manual" | "resync" | "webhook" | "retry";
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workspaces/{workspaceId}/runs/{runId}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Runs the run's streams again; its unresolved errors are sent again first */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    runId: string;
+                    workspaceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Client error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Server error */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                message: string;
+                            } | null;
+                            finishedAt: string | null;
+                            /** Format: uuid */
+                            flowId: string;
+                            /** Format: uuid */
+                            id: string;
+                            /** @description Streams (`division/entity`) the run is limited to */
+                            only: string[] | null;
+                            /** Format: date-time */
+                            queuedAt: string;
+                            resync: boolean;
+                            startedAt: string | null;
+                            /** @enum {string} */
+                            status: "queued" | "running" | "succeeded" | "failed" | "needs_reauth";
+                            streams: {
+                                apiCalls: number;
+                                cursorAfter: {
+                                    deleted: string;
+                                    rows: string;
+                                } | null;
+                                /** @description Highest Timestamp applied from the sync and deleted feeds */
+                                cursorBefore: {
+                                    deleted: string;
+                                    rows: string;
+                                } | null;
+                                division: number;
+                                durationMs: number;
+                                entity: string;
+                                error: {
+                                    code: string;
+                                    message: string;
+                                } | null;
+                                /** Format: date-time */
+                                finishedAt: string;
+                                rowsDeleted: number;
+                                rowsRead: number;
+                                rowsWritten: number;
+                                /** @enum {string} */
+                                status: "succeeded" | "failed" | "skipped";
+                            }[];
+                            totals: {
+                                apiCalls: number;
+                                rowsDeleted: number;
+                                rowsRead: number;
+                                rowsWritten: number;
+                            };
+                            /** @enum {string} */
+                            trigger: "schedule" | "manual" | "resync" | "webhook" | "retry";
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -5289,7 +6503,8 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            checks: {
+                            /** @description Only for the metrics token (Authorization: Bearer) or a signed-in workspace owner or admin: they name the database location */
+                            checks?: {
                                 database: {
                                     message: string;
                                     ok: boolean;
@@ -5311,7 +6526,8 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            checks: {
+                            /** @description Only for the metrics token (Authorization: Bearer) or a signed-in workspace owner or admin: they name the database location */
+                            checks?: {
                                 database: {
                                     message: string;
                                     ok: boolean;
@@ -5426,19 +6642,20 @@ export interface components {
          *     - `signup_closed` (403): Sign-up is closed: this hub has users. Ask an admin for an invitation.
          *     - `too_many_attempts` (429): Too many failed sign-in attempts; try again later.
          *     - `weak_password` (400): Choose a stronger password.
-         *     - `name_required` (400): Send a name for the new account.
          *     - `totp_already_enabled` (409): Two-factor sign-in is already on; disable it first to enrol again.
          *     - `totp_not_enrolling` (400): Start enrolment with POST /api/v1/me/totp first.
          *     - `totp_code_invalid` (400): The code does not match; check the phone clock and try the next code.
          *     - `totp_not_enabled` (400): Two-factor sign-in is not on.
          *     - `session_not_found` (404): You have no session with this id.
          *     - `token_not_found` (404): You have no API token with this id.
+         *     - `workspace_creation_not_allowed` (403): Only owners and admins of a workspace may create workspaces on this hub (KOPPEL_WORKSPACE_CREATORS); ask one of them.
          *     - `workspace_not_found` (404): No workspace with this id, or you are not a member of it.
          *     - `member_not_found` (404): This user is not a member of the workspace.
          *     - `last_owner` (409): A workspace needs at least one owner; make someone else owner first.
          *     - `already_member` (409): This person is already a member of the workspace.
          *     - `invitation_invalid` (404): No such invitation; check that the whole link was copied.
          *     - `invitation_not_found` (404): No pending invitation with this id in the workspace.
+         *     - `exact_host_not_allowed` (400): This hub does not talk to {baseUrl}: an app uses one of Exact's regional hosts, or a base URL the operator allowed in KOPPEL_EXACT_BASE_URLS.
          *     - `app_not_found` (404): No Exact app with this id, or you are not a member of its workspace.
          *     - `app_in_use` (409): The app still has connections; delete them first.
          *     - `connection_not_found` (404): No connection with this id, or you are not a member of its workspace.
@@ -5471,6 +6688,9 @@ export interface components {
          *     - `import_invalid` (400): The upload cannot be imported.
          *     - `import_not_found` (404): The flow has no import with this id.
          *     - `flow_not_found` (404): No flow with this id, or you are not a member of its workspace.
+         *     - `smtp_not_configured` (409): No SMTP server is configured: set KOPPEL_SMTP_URL (and KOPPEL_SMTP_FROM) and restart the hub.
+         *     - `smtp_failed` (502): The SMTP server did not take the e-mail.
+         *     - `alert_channel_not_found` (404): No alert channel with this id in this workspace.
          *     - `run_not_found` (404): No run with this id, or you are not a member of its workspace.
          *     - `table_not_found` (404): The flow has no such table yet; run the flow first.
          *     - `destination_not_found` (404): No destination with this id in the workspace.
@@ -5490,7 +6710,7 @@ export interface components {
          *     - `job_payload_invalid` (500): The payload of a job is invalid.
          * @enum {string}
          */
-        ErrorCode: "invalid_request" | "invalid_json" | "invalid_url" | "bad_request" | "uri_too_long" | "payload_too_large" | "unsupported_media_type" | "route_not_found" | "already_exists" | "internal_error" | "unauthenticated" | "csrf_token_invalid" | "session_required" | "insufficient_role" | "signup_closed" | "too_many_attempts" | "weak_password" | "name_required" | "totp_already_enabled" | "totp_not_enrolling" | "totp_code_invalid" | "totp_not_enabled" | "session_not_found" | "token_not_found" | "workspace_not_found" | "member_not_found" | "last_owner" | "already_member" | "invitation_invalid" | "invitation_not_found" | "app_not_found" | "app_in_use" | "connection_not_found" | "connection_not_authorized" | "connection_unavailable" | "division_unknown" | "division_out_of_scope" | "exact_call_failed" | "exact_no_division" | "oauth_state_missing" | "oauth_state_reused" | "oauth_state_invalid" | "oauth_state_expired" | "oauth_session_mismatch" | "oauth_not_allowed" | "oauth_consent_denied" | "oauth_exact_error" | "oauth_code_missing" | "oauth_code_rejected" | "oauth_client_rejected" | "oauth_redirect_mismatch" | "oauth_exact_read_failed" | "oauth_exact_unavailable" | "package_not_found" | "invalid_entities" | "division_not_linked" | "invalid_settings" | "invalid_schedule" | "wrong_package" | "import_invalid" | "import_not_found" | "flow_not_found" | "run_not_found" | "table_not_found" | "destination_not_found" | "destination_in_use" | "invalid_connection_string" | "webhook_secret_missing" | "webhook_signature_invalid" | "webhook_payload_invalid" | "metrics_disabled" | "metrics_unauthorized" | "web_ui_not_built" | "file_not_found" | "data_dir_in_use" | "database_open_failed" | "invalid_secret_key" | "secret_decrypt_failed" | "job_payload_invalid";
+        ErrorCode: "invalid_request" | "invalid_json" | "invalid_url" | "bad_request" | "uri_too_long" | "payload_too_large" | "unsupported_media_type" | "route_not_found" | "already_exists" | "internal_error" | "unauthenticated" | "csrf_token_invalid" | "session_required" | "insufficient_role" | "signup_closed" | "too_many_attempts" | "weak_password" | "totp_already_enabled" | "totp_not_enrolling" | "totp_code_invalid" | "totp_not_enabled" | "session_not_found" | "token_not_found" | "workspace_creation_not_allowed" | "workspace_not_found" | "member_not_found" | "last_owner" | "already_member" | "invitation_invalid" | "invitation_not_found" | "exact_host_not_allowed" | "app_not_found" | "app_in_use" | "connection_not_found" | "connection_not_authorized" | "connection_unavailable" | "division_unknown" | "division_out_of_scope" | "exact_call_failed" | "exact_no_division" | "oauth_state_missing" | "oauth_state_reused" | "oauth_state_invalid" | "oauth_state_expired" | "oauth_session_mismatch" | "oauth_not_allowed" | "oauth_consent_denied" | "oauth_exact_error" | "oauth_code_missing" | "oauth_code_rejected" | "oauth_client_rejected" | "oauth_redirect_mismatch" | "oauth_exact_read_failed" | "oauth_exact_unavailable" | "package_not_found" | "invalid_entities" | "division_not_linked" | "invalid_settings" | "invalid_schedule" | "wrong_package" | "import_invalid" | "import_not_found" | "flow_not_found" | "smtp_not_configured" | "smtp_failed" | "alert_channel_not_found" | "run_not_found" | "table_not_found" | "destination_not_found" | "destination_in_use" | "invalid_connection_string" | "webhook_secret_missing" | "webhook_signature_invalid" | "webhook_payload_invalid" | "metrics_disabled" | "metrics_unauthorized" | "web_ui_not_built" | "file_not_found" | "data_dir_in_use" | "database_open_failed" | "invalid_secret_key" | "secret_decrypt_failed" | "job_payload_invalid";
     };
     responses: never;
     parameters: never;

@@ -1,6 +1,19 @@
 import { useQuery } from '@tanstack/react-query';
 import { get } from './client.ts';
-import type { Connection, ConnectionEvent, Division, ExactApp } from './types.ts';
+import type {
+  Connection,
+  ConnectionEvent,
+  Destination,
+  Division,
+  ExactApp,
+  Flow,
+  FlowPackage,
+  HubDestination,
+  ReplicaTable,
+  Run,
+  RunStatus,
+  TableRows,
+} from './types.ts';
 
 /** Query keys start with 'workspace' so switching workspaces drops them all at once. */
 export const keys = {
@@ -48,3 +61,78 @@ export function authorizeUrl(connectionId: string, returnTo: string): string {
   const query = new URLSearchParams({ connection: connectionId, returnTo });
   return `/oauth/exact/start?${query}`;
 }
+
+export const flowKeys = {
+  packages: ['packages'] as const,
+  flows: (workspaceId: string) => ['workspace', workspaceId, 'flows'] as const,
+  connectionFlows: (connectionId: string) => ['workspace', 'connection', connectionId, 'flows'] as const,
+  flow: (id: string) => ['workspace', 'flow', id] as const,
+  runs: (flowId: string, limit?: number) =>
+    ['workspace', 'flow', flowId, 'runs', ...(limit ? [limit] : [])] as const,
+  tables: (flowId: string) => ['workspace', 'flow', flowId, 'tables'] as const,
+  rows: (flowId: string, table: string) => ['workspace', 'flow', flowId, 'tables', table] as const,
+  destinations: (workspaceId: string) => ['workspace', workspaceId, 'destinations'] as const,
+  hubDestination: (workspaceId: string) => ['workspace', workspaceId, 'destinations', 'hub'] as const,
+};
+
+/** While a run waits or works, its numbers change every second or so. */
+const ACTIVE: ReadonlySet<RunStatus> = new Set(['queued', 'running']);
+export const isActive = (run: Pick<Run, 'status'>) => ACTIVE.has(run.status);
+const POLL_MS = 1500;
+
+export const usePackages = () =>
+  useQuery({
+    queryKey: flowKeys.packages,
+    queryFn: () => get<FlowPackage[]>('/packages'),
+    staleTime: 300_000,
+  });
+
+export const useFlows = (workspaceId: string) =>
+  useQuery({
+    queryKey: flowKeys.flows(workspaceId),
+    queryFn: () => get<Flow[]>(`/workspaces/${workspaceId}/flows`),
+    refetchInterval: (query) => (query.state.data?.some((f) => f.status === 'running') ? POLL_MS : false),
+  });
+
+export const useConnectionFlows = (connectionId: string) =>
+  useQuery({
+    queryKey: flowKeys.connectionFlows(connectionId),
+    queryFn: () => get<Flow[]>(`/connections/${connectionId}/flows`),
+  });
+
+export const useFlow = (id: string) =>
+  useQuery({ queryKey: flowKeys.flow(id), queryFn: () => get<Flow>(`/flows/${id}`) });
+
+export const useRuns = (flowId: string, limit = 20) =>
+  useQuery({
+    queryKey: flowKeys.runs(flowId, limit),
+    queryFn: () => get<Run[]>(`/flows/${flowId}/runs?limit=${limit}`),
+    refetchInterval: (query) => (query.state.data?.some(isActive) ? POLL_MS : false),
+  });
+
+export const useTables = (flowId: string | undefined) =>
+  useQuery({
+    queryKey: flowKeys.tables(flowId ?? ''),
+    queryFn: () => get<ReplicaTable[]>(`/flows/${flowId}/tables`),
+    enabled: Boolean(flowId),
+  });
+
+export const useTableRows = (flowId: string, table: string | undefined, limit = 20) =>
+  useQuery({
+    queryKey: flowKeys.rows(flowId, table ?? ''),
+    queryFn: () => get<TableRows>(`/flows/${flowId}/tables/${table}/rows?limit=${limit}`),
+    enabled: Boolean(table),
+  });
+
+export const useDestinations = (workspaceId: string) =>
+  useQuery({
+    queryKey: flowKeys.destinations(workspaceId),
+    queryFn: () => get<Destination[]>(`/workspaces/${workspaceId}/destinations`),
+  });
+
+export const useHubDestination = (workspaceId: string) =>
+  useQuery({
+    queryKey: flowKeys.hubDestination(workspaceId),
+    queryFn: () => get<HubDestination>(`/workspaces/${workspaceId}/destinations/hub`),
+    staleTime: 300_000,
+  });

@@ -38,3 +38,62 @@ export type ApiToken = Answer<'/api/v1/tokens', 'get'>[number];
 /** Every code the hub can answer with (its error catalogue). */
 export type ErrorCode = components['schemas']['ErrorCode'];
 export type ErrorBody = components['schemas']['ErrorBody'];
+
+// Flows, runs, replicated tables and destinations (issue 8).
+
+/** The body a route takes (`application/json`). */
+type Body<P extends keyof paths, M extends Method> = paths[P][M] extends {
+  requestBody?: { content: { 'application/json': infer T } };
+}
+  ? T
+  : never;
+
+/**
+ * The part of JSON Schema a package's settings use (zod 4's conversion, input side: every
+ * property optional with its default and description); the API types it as any object.
+ */
+export interface SettingsSchema {
+  type?: 'object';
+  properties?: Record<string, SettingSchema>;
+}
+
+export interface SettingSchema {
+  type?: 'string' | 'boolean' | 'integer' | 'number';
+  enum?: (string | number)[];
+  pattern?: string;
+  default?: unknown;
+  description?: string;
+  title?: string;
+  minimum?: number;
+  maximum?: number;
+}
+
+type PackageAnswer = Answer<'/api/v1/packages', 'get'>[number];
+export type FlowPackage = Omit<PackageAnswer, 'settingsSchema'> & { settingsSchema: SettingsSchema };
+
+export type Flow = Answer<'/api/v1/flows/{flowId}', 'get'>;
+export type FlowStatus = Flow['status'];
+/** What a flow is changed with (PATCH); creating one takes the same plus `packageId`. */
+export type FlowChanges = Body<'/api/v1/flows/{flowId}', 'patch'>;
+export type NewFlowBody = Body<'/api/v1/connections/{connectionId}/flows', 'post'>;
+
+export type Run = Answer<'/api/v1/runs/{runId}', 'get'>;
+export type RunStatus = Run['status'];
+export type RunStream = Run['streams'][number];
+
+export type ReplicaTable = Answer<'/api/v1/flows/{flowId}/tables', 'get'>[number];
+export type TableRows = Answer<'/api/v1/flows/{flowId}/tables/{table}/rows', 'get'>;
+
+export type Destination = Answer<'/api/v1/workspaces/{workspaceId}/destinations', 'get'>[number];
+export type HubDestination = Answer<'/api/v1/workspaces/{workspaceId}/destinations/hub', 'get'>;
+export type DestinationTest = Answer<
+  '/api/v1/workspaces/{workspaceId}/destinations/{destinationId}/test',
+  'post'
+>;
+
+// The watcher (issue 9): runs across flows, per-record errors.
+
+export type WatchedRunDetail = Answer<'/api/v1/workspaces/{workspaceId}/runs/{runId}', 'get'>;
+export type RecordError = Answer<'/api/v1/workspaces/{workspaceId}/errors', 'get'>[number];
+export type ErrorGroup = Answer<'/api/v1/workspaces/{workspaceId}/errors/groups', 'get'>[number];
+export type AuditEntry = Answer<'/api/v1/workspaces/{workspaceId}/audit', 'get'>[number];

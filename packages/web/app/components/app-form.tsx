@@ -2,8 +2,12 @@ import { NativeSelect, PasswordInput, Stack, Text, TextInput } from '@mantine/co
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { patch, post } from '../api/client.ts';
-import { keys } from '../api/queries.ts';
+import { keys, useApps } from '../api/queries.ts';
 import { type ExactApp, REGIONS, type Region } from '../api/types.ts';
+import { APP_CENTER_URLS, AppCenterHelp } from './app-center-help.tsx';
+import { fieldError } from './field-errors.ts';
+import { LIMITS } from './field-limits.ts';
+import { redirectUriOf } from './redirect-uri.tsx';
 import { SubmitRow } from './submit-row.tsx';
 import { submitWith } from './submit-with.ts';
 
@@ -28,7 +32,10 @@ export function AppForm({
   existing,
   onSaved,
   submitLabel,
+  redirectUriShown,
 }: {
+  /** The page shows the redirect URI already (the guided set-up). */
+  redirectUriShown?: boolean;
   workspaceId: string;
   existing?: ExactApp;
   onSaved(app: ExactApp): void;
@@ -73,12 +80,24 @@ export function AppForm({
   });
 
   const submit = submitWith(save);
+  const apps = useApps(workspaceId);
+  // The simulator `npm start` runs is registered as an app with its base URL: show that address.
+  const simulatorUrl = apps.data?.find((app) => app.baseUrl)?.baseUrl ?? undefined;
+  const customBase = region === CUSTOM ? baseUrl.trim().replace(/\/+$/, '') : '';
+  const appCenterUrl =
+    region === CUSTOM ? `${customBase || simulatorUrl || ''}/appcenter` : APP_CENTER_URLS[region as Region];
 
   return (
     <Stack component="form" onSubmit={submit} gap="sm">
+      <AppCenterHelp
+        appCenterUrl={appCenterUrl}
+        redirectUri={redirectUriShown ? undefined : redirectUriOf(apps.data)}
+      />
       <TextInput
         label="Display title"
         name="title"
+        maxLength={LIMITS.name}
+        error={fieldError(save.error, 'title')}
         description="How this app is called in Koppel"
         required
         value={title}
@@ -87,6 +106,8 @@ export function AppForm({
       <TextInput
         label="Client ID"
         name="clientId"
+        maxLength={LIMITS.clientId}
+        error={fieldError(save.error, 'clientId')}
         description="From the app's page in Exact's App Center"
         required
         value={clientId}
@@ -95,6 +116,8 @@ export function AppForm({
       <PasswordInput
         label="Client secret"
         name="clientSecret"
+        maxLength={LIMITS.secret}
+        error={fieldError(save.error, 'clientSecret')}
         required={!existing}
         description={existing ? 'Leave empty to keep the stored secret' : undefined}
         value={clientSecret}
@@ -103,6 +126,8 @@ export function AppForm({
       <PasswordInput
         label="Webhook secret"
         name="webhookSecret"
+        maxLength={LIMITS.secret}
+        error={fieldError(save.error, 'webhookSecret')}
         description={
           existing?.hasWebhookSecret
             ? 'Stored; leave empty to keep it'
@@ -123,13 +148,23 @@ export function AppForm({
         <TextInput
           label="Base URL"
           name="baseUrl"
-          description="An Exact-compatible host instead of the region's, e.g. http://127.0.0.1:5080"
+          maxLength={LIMITS.baseUrl}
+          error={fieldError(save.error, 'baseUrl')}
+          description={
+            simulatorUrl
+              ? `An Exact-compatible host instead of the region's; the simulator this hub runs answers on ${simulatorUrl}`
+              : "An Exact-compatible host instead of the region's, e.g. exact-sim's address as it prints at start"
+          }
           required
           value={baseUrl}
           onChange={(e) => setBaseUrl(e.currentTarget.value)}
         />
       )}
-      <SubmitRow error={save.error} pending={save.isPending}>
+      <SubmitRow
+        error={save.error}
+        fields={['title', 'clientId', 'clientSecret', 'webhookSecret', 'baseUrl']}
+        pending={save.isPending}
+      >
         {submitLabel ?? (existing ? 'Save app' : 'Create app')}
       </SubmitRow>
       {!existing && (

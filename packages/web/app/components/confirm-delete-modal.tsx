@@ -2,7 +2,7 @@ import { Button, Group, Modal, Stack, Text } from '@mantine/core';
 import type { ReactNode } from 'react';
 import { ErrorAlert } from './error-alert.tsx';
 
-/** "Delete …?" dialog: what goes, the error of the last try, and Cancel / Delete. */
+/** "Delete …?" dialog: what goes, the error of the last try, and Cancel / Delete (or another drastic step). */
 export function ConfirmDeleteModal({
   opened,
   title,
@@ -10,6 +10,7 @@ export function ConfirmDeleteModal({
   onConfirm,
   pending,
   error,
+  confirmLabel = 'Delete',
   children,
 }: {
   opened: boolean;
@@ -18,6 +19,7 @@ export function ConfirmDeleteModal({
   onConfirm(): void;
   pending: boolean;
   error: unknown;
+  confirmLabel?: string;
   children: ReactNode;
 }) {
   return (
@@ -30,7 +32,7 @@ export function ConfirmDeleteModal({
             Cancel
           </Button>
           <Button color="red" loading={pending} onClick={onConfirm}>
-            Delete
+            {confirmLabel}
           </Button>
         </Group>
       </Stack>

@@ -4,6 +4,8 @@ import { useState } from 'react';
 import { post } from '../api/client.ts';
 import { keys } from '../api/queries.ts';
 import type { Connection, ExactApp } from '../api/types.ts';
+import { fieldError } from './field-errors.ts';
+import { LIMITS } from './field-limits.ts';
 import { SubmitRow } from './submit-row.tsx';
 import { submitWith } from './submit-with.ts';
 
@@ -35,6 +37,8 @@ export function ConnectionForm({
       <TextInput
         label="Connection name"
         name="connectionName"
+        maxLength={LIMITS.name}
+        error={fieldError(create.error, 'name')}
         description="e.g. the company or administration group it serves"
         required
         value={name}
@@ -54,7 +58,7 @@ export function ConnectionForm({
         checked={active}
         onChange={(e) => setActive(e.currentTarget.checked)}
       />
-      <SubmitRow error={create.error} pending={create.isPending} disabled={!appId}>
+      <SubmitRow error={create.error} fields={['name']} pending={create.isPending} disabled={!appId}>
         Create connection
       </SubmitRow>
     </Stack>

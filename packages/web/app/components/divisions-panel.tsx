@@ -2,8 +2,9 @@ import { Badge, Button, Checkbox, Group, Stack, Table, Text } from '@mantine/cor
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { post, put } from '../api/client.ts';
-import { keys, useDivisions } from '../api/queries.ts';
+import { authorizeUrl, keys, useDivisions } from '../api/queries.ts';
 import type { Division } from '../api/types.ts';
+import { DivisionsUnknown } from './divisions-unknown.tsx';
 import { ErrorAlert } from './error-alert.tsx';
 import { Loading } from './loading.tsx';
 
@@ -13,10 +14,13 @@ export function DivisionsPanel({
   canAdmin,
   authorized,
   onSaved,
+  returnTo,
 }: {
   connectionId: string;
   canAdmin: boolean;
   authorized: boolean;
+  /** Where "authorize again" comes back to (the page showing this panel). */
+  returnTo: string;
   onSaved?(divisions: Division[]): void;
 }) {
   const queryClient = useQueryClient();
@@ -38,7 +42,8 @@ export function DivisionsPanel({
     },
   });
   const refresh = useMutation({
-    mutationFn: () => post<Division[]>(`/connections/${connectionId}/divisions/refresh`),
+    mutationFn: (via?: number) =>
+      post<Division[]>(`/connections/${connectionId}/divisions/refresh`, via ? { via } : {}),
     onSuccess: store,
   });
   const toggle = (code: number, on: boolean) =>
@@ -56,7 +61,14 @@ export function DivisionsPanel({
   return (
     <Stack gap="sm">
       <ErrorAlert error={divisions.error} title="Could not load the divisions" />
-      {rows.length === 0 ? (
+      {rows.length === 0 && authorized ? (
+        <DivisionsUnknown
+          canAdmin={canAdmin}
+          reading={refresh.isPending}
+          onReadVia={(code) => refresh.mutate(code)}
+          authorizeAgain={authorizeUrl(connectionId, returnTo)}
+        />
+      ) : rows.length === 0 ? (
         <Text c="dimmed" size="sm">
           No divisions yet: authorize the connection, or read them again from Exact.
         </Text>
@@ -106,7 +118,7 @@ export function DivisionsPanel({
         <Group justify="space-between">
           <Button
             variant="default"
-            onClick={() => refresh.mutate()}
+            onClick={() => refresh.mutate(undefined)}
             loading={refresh.isPending}
             disabled={!authorized}
           >

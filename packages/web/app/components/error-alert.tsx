@@ -1,23 +1,39 @@
 import { Alert, Code, Text } from '@mantine/core';
 import { ApiError } from '../api/client.ts';
+import { validationIssues } from './field-errors.ts';
 
-/** Shows an API error as the hub worded it (message, plus code and any details for support). */
-export function ErrorAlert({ error, title }: { error: unknown; title?: string }) {
+/**
+ * Shows an API error as the hub worded it (message, plus code for support). Refused input is
+ * shown in plain words; issues for the inputs named in `fields` are left to those inputs
+ * (`fieldError`), so a message never appears twice.
+ */
+export function ErrorAlert({
+  error,
+  title,
+  fields = [],
+}: {
+  error: unknown;
+  title?: string;
+  fields?: string[];
+}) {
   if (!error) return null;
   const apiError = error instanceof ApiError ? error : undefined;
+  const issues = validationIssues(error);
+  const elsewhere = issues.filter((issue) => !fields.includes(issue.path));
+  if (issues.length > 0 && elsewhere.length === 0) return null;
   const message = error instanceof Error ? error.message : String(error);
-  const issues = apiError ? issueList(apiError.details) : [];
   return (
     <Alert color="red" title={title ?? 'That did not work'} role="alert" data-testid="error-alert">
-      <Text size="sm">{message}</Text>
-      {issues.length > 0 && (
-        <ul style={{ margin: '0.25rem 0 0', paddingLeft: '1.25rem' }}>
-          {issues.map((issue) => (
-            <li key={issue}>
-              <Text size="sm">{issue}</Text>
+      {issues.length > 0 ? (
+        <ul style={{ margin: 0, paddingLeft: '1.25rem' }}>
+          {elsewhere.map((issue) => (
+            <li key={`${issue.path}:${issue.message}`}>
+              <Text size="sm">{issue.path ? `${issue.path}: ${issue.message}` : issue.message}</Text>
             </li>
           ))}
         </ul>
+      ) : (
+        <Text size="sm">{message}</Text>
       )}
       {apiError && (
         <Text size="xs" c="dimmed" mt={4}>
@@ -26,14 +42,4 @@ export function ErrorAlert({ error, title }: { error: unknown; title?: string })
       )}
     </Alert>
   );
-}
-
-/** Validation errors carry `details.issues` as `{path, message}`; other details are left out. */
-function issueList(details: unknown): string[] {
-  const issues = (details as { issues?: unknown } | null | undefined)?.issues;
-  if (!Array.isArray(issues)) return [];
-  return issues.map((issue: { path?: unknown; message?: unknown }) => {
-    const path = Array.isArray(issue.path) ? issue.path.join('.') : String(issue.path ?? '');
-    return path ? `${path}: ${String(issue.message)}` : String(issue.message);
-  });
 }

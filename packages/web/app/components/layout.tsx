@@ -8,9 +8,14 @@ import { ErrorAlert } from './error-alert.tsx';
 
 const NAV = [
   { to: '/connections', label: 'Connections' },
+  { to: '/flows', label: 'Flows' },
+  { to: '/watcher', label: 'Watcher' },
+  { to: '/data', label: 'Data' },
+  { to: '/destinations', label: 'Destinations' },
   { to: '/apps', label: 'Exact apps' },
   { to: '/setup', label: 'Guided set-up', adminOnly: true },
   { to: '/members', label: 'Members' },
+  { to: '/audit', label: 'Audit log', adminOnly: true },
   { to: '/tokens', label: 'API tokens' },
   { to: '/security', label: 'Security' },
 ];

@@ -7,16 +7,19 @@ export function SubmitRow({
   error,
   pending,
   disabled,
+  fields,
   children,
 }: {
   error: unknown;
+  /** Inputs that show their own refused value (`fieldError`). */
+  fields?: string[];
   pending: boolean;
   disabled?: boolean;
   children: ReactNode;
 }) {
   return (
     <>
-      <ErrorAlert error={error} />
+      <ErrorAlert error={error} fields={fields} />
       <Group justify="flex-end">
         <Button type="submit" loading={pending} disabled={disabled}>
           {children}

@@ -12,7 +12,6 @@ interface Preview {
   workspaceName: string;
   email: string;
   role: string;
-  accountExists: boolean;
 }
 
 /** The link from an invitation (`/invitations/accept#token=…`): the token stays in the fragment. */
@@ -33,7 +32,7 @@ export function AcceptInvitationPage() {
       post('/invitations/accept', {
         token,
         password,
-        ...(preview.data?.accountExists ? {} : { name }),
+        ...(name.trim() ? { name } : {}),
         ...(totpCode.trim() ? { totpCode } : {}),
       }),
     onSuccess: async () => {
@@ -43,7 +42,7 @@ export function AcceptInvitationPage() {
   });
   const submit = submitWith(accept);
   return (
-    <Center mih="100vh" bg="gray.0" p="md">
+    <Center mih="100vh" bg="light-dark(var(--mantine-color-gray-0), var(--mantine-color-dark-8))" p="md">
       <Paper withBorder shadow="sm" p="xl" radius="md" w={440}>
         <Stack component="form" onSubmit={submit}>
           <Title order={3}>Join a workspace</Title>
@@ -56,20 +55,15 @@ export function AcceptInvitationPage() {
               <>
                 <Text size="sm">
                   <b>{preview.data.email}</b> is invited to <b>{preview.data.workspaceName}</b> as{' '}
-                  {preview.data.role}.
-                  {preview.data.accountExists
-                    ? ' Sign in with your password to accept.'
-                    : ' Choose your name and a password.'}
+                  {preview.data.role}. New to Koppel? Choose your name and a password. Already have an
+                  account? Leave the name empty and sign in with your password.
                 </Text>
-                {!preview.data.accountExists && (
-                  <TextInput
-                    label="Your name"
-                    name="name"
-                    required
-                    value={name}
-                    onChange={(e) => setName(e.currentTarget.value)}
-                  />
-                )}
+                <TextInput
+                  label="Your name (for a new account)"
+                  name="name"
+                  value={name}
+                  onChange={(e) => setName(e.currentTarget.value)}
+                />
                 <PasswordInput
                   label="Password"
                   name="password"
@@ -77,13 +71,11 @@ export function AcceptInvitationPage() {
                   value={password}
                   onChange={(e) => setPassword(e.currentTarget.value)}
                 />
-                {preview.data.accountExists && (
-                  <TextInput
-                    label="Authenticator code (if two-factor sign-in is on)"
-                    value={totpCode}
-                    onChange={(e) => setTotpCode(e.currentTarget.value)}
-                  />
-                )}
+                <TextInput
+                  label="Authenticator code (existing accounts with two-factor sign-in)"
+                  value={totpCode}
+                  onChange={(e) => setTotpCode(e.currentTarget.value)}
+                />
                 <ErrorAlert error={accept.error} />
                 <Button type="submit" loading={accept.isPending}>
                   Accept invitation

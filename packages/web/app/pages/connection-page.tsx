@@ -16,13 +16,16 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { del, patch } from '../api/client.ts';
-import { authorizeUrl, keys, useApps, useConnection, useEvents } from '../api/queries.ts';
+import { authorizeUrl, keys, useApps, useConnection, useConnectionFlows, useEvents } from '../api/queries.ts';
 import type { Connection } from '../api/types.ts';
 import { ConfirmDeleteModal } from '../components/confirm-delete-modal.tsx';
 import { DivisionsPanel } from '../components/divisions-panel.tsx';
 import { ErrorAlert } from '../components/error-alert.tsx';
+import { fieldError } from '../components/field-errors.ts';
+import { LIMITS } from '../components/field-limits.ts';
 import { Loading } from '../components/loading.tsx';
 import { notifyDone } from '../components/notify.ts';
+import { FlowStateBadges } from '../components/run-status-badge.tsx';
 import { StatusBadge } from '../components/status-badge.tsx';
 import { TestPanel } from '../components/test-panel.tsx';
 import { useSession } from '../session.tsx';
@@ -88,7 +91,13 @@ function ConnectionDetails({ connection, canAdmin }: { connection: Connection; c
         </div>
         {canAdmin && (
           <Group gap="xs">
-            <Button component="a" href={authorizeHref} color={connection.authorized ? 'gray' : 'blue'}>
+            <Button
+              component="a"
+              href={authorizeHref}
+              // The needed action is the primary button: first authorization, or a broken one.
+              variant={connection.authorized && connection.status !== 'needs_reauth' ? 'default' : 'filled'}
+              data-primary={!connection.authorized || connection.status === 'needs_reauth'}
+            >
               {connection.authorized ? 'Authorize again' : 'Authorize'}
             </Button>
             <Button variant="default" onClick={() => setRenaming(true)}>
@@ -110,7 +119,7 @@ function ConnectionDetails({ connection, canAdmin }: { connection: Connection; c
           }
         />
       )}
-      <ErrorAlert error={update.error} />
+      {!renaming && <ErrorAlert error={update.error} />}
 
       <Card withBorder>
         <Stack gap="xs">
@@ -149,6 +158,7 @@ function ConnectionDetails({ connection, canAdmin }: { connection: Connection; c
             connectionId={connection.id}
             canAdmin={canAdmin}
             authorized={connection.authorized}
+            returnTo={`/connections/${connection.id}`}
           />
         </Stack>
       </Card>
@@ -162,16 +172,46 @@ function ConnectionDetails({ connection, canAdmin }: { connection: Connection; c
 
       <Card withBorder>
         <Stack gap="xs">
+          <Title order={4}>Flows</Title>
+          <ConnectionFlows connection={connection} canAdmin={canAdmin} />
+        </Stack>
+      </Card>
+
+      <Card withBorder>
+        <Stack gap="xs">
           <Title order={4}>Events</Title>
           <EventList connectionId={connection.id} />
         </Stack>
       </Card>
 
-      <Modal opened={renaming} onClose={() => setRenaming(false)} title="Rename connection">
-        <Stack>
-          <TextInput label="Name" value={name} onChange={(e) => setName(e.currentTarget.value)} />
+      <Modal
+        opened={renaming}
+        onClose={() => {
+          setRenaming(false);
+          update.reset();
+        }}
+        title="Rename connection"
+      >
+        <Stack
+          component="form"
+          onSubmit={(event) => {
+            event.preventDefault();
+            update.mutate({ name });
+          }}
+        >
+          <TextInput
+            label="Name"
+            name="connectionName"
+            required
+            maxLength={LIMITS.name}
+            error={fieldError(update.error, 'name')}
+            value={name}
+            onChange={(e) => setName(e.currentTarget.value)}
+          />
+          {/* The dialog's own error, inside it: behind the dialog nobody sees it. */}
+          {renaming && <ErrorAlert error={update.error} fields={['name']} />}
           <Group justify="flex-end">
-            <Button loading={update.isPending} onClick={() => update.mutate({ name })}>
+            <Button type="submit" loading={update.isPending}>
               Save
             </Button>
           </Group>
@@ -188,6 +228,48 @@ function ConnectionDetails({ connection, canAdmin }: { connection: Connection; c
         Delete <b>{connection.name}</b> with its stored tokens? Exact keeps the app; you can authorize a new
         connection later.
       </ConfirmDeleteModal>
+    </Stack>
+  );
+}
+
+/** The flows on this connection, and the way into the set-up's package step once the test passed. */
+function ConnectionFlows({ connection, canAdmin }: { connection: Connection; canAdmin: boolean }) {
+  const flows = useConnectionFlows(connection.id);
+  if (flows.isPending) return <Loading />;
+  const tested = connection.lastTest?.ok === true;
+  return (
+    <Stack gap="xs">
+      <ErrorAlert error={flows.error} title="Could not load the flows" />
+      {flows.data?.length === 0 && (
+        <Text size="sm" c="dimmed">
+          No flows yet: choose packages to move this connection's data.
+        </Text>
+      )}
+      {flows.data?.map((flow) => (
+        <Group key={flow.id} gap="xs">
+          <Anchor component={Link} to={`/flows/${flow.id}`} size="sm">
+            {flow.name}
+          </Anchor>
+          <FlowStateBadges status={flow.status} enabled={flow.enabled} />
+        </Group>
+      ))}
+      {canAdmin && (
+        <Group gap="sm">
+          <Button
+            variant={flows.data?.length ? 'default' : 'filled'}
+            component={Link}
+            to={`/setup?connection=${connection.id}&step=packages`}
+            disabled={!tested}
+          >
+            Choose packages
+          </Button>
+          {!tested && (
+            <Text size="sm" c="dimmed">
+              Test the connection first.
+            </Text>
+          )}
+        </Group>
+      )}
     </Stack>
   );
 }

@@ -3,8 +3,11 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { del, get, patch, post } from '../api/client.ts';
 import type { Invitation, Member, Role } from '../api/types.ts';
+import { ConfirmDeleteModal } from '../components/confirm-delete-modal.tsx';
 import { CopyField } from '../components/copy-field.tsx';
 import { ErrorAlert } from '../components/error-alert.tsx';
+import { fieldError } from '../components/field-errors.ts';
+import { LIMITS } from '../components/field-limits.ts';
 import { Loading } from '../components/loading.tsx';
 import { submitWith } from '../components/submit-with.ts';
 import { atLeast, useSession } from '../session.tsx';
@@ -34,20 +37,28 @@ export function MembersPage() {
       patch(`/workspaces/${workspace.id}/members/${userId}`, { role }),
     onSettled: () => queryClient.invalidateQueries({ queryKey: membersKey }),
   });
+  const [removing, setRemoving] = useState<Member | null>(null);
   const removeMember = useMutation({
     mutationFn: (userId: string) => del(`/workspaces/${workspace.id}/members/${userId}`),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: membersKey }),
+    onSuccess: async () => {
+      setRemoving(null);
+      await queryClient.invalidateQueries({ queryKey: membersKey });
+    },
   });
   const revoke = useMutation({
     mutationFn: (id: string) => del(`/workspaces/${workspace.id}/invitations/${id}`),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: invitationsKey }),
   });
   const isOwner = atLeast(workspace.role, 'owner');
+  const owners = members.data?.filter((m) => m.role === 'owner').length ?? 0;
+  // Hide what this role cannot do: only owners manage owners, and the last owner cannot leave.
+  const canManage = (m: Member) => canAdmin && m.userId !== me.user.id && (isOwner || m.role !== 'owner');
+  const canLeave = (m: Member) => m.userId === me.user.id && (m.role !== 'owner' || owners > 1);
 
   return (
     <Stack>
       <Title order={2}>Members of {workspace.name}</Title>
-      <ErrorAlert error={members.error ?? changeRole.error ?? removeMember.error} />
+      <ErrorAlert error={members.error ?? changeRole.error} />
       {members.isPending ? (
         <Loading />
       ) : (
@@ -68,7 +79,7 @@ export function MembersPage() {
                 </Table.Td>
                 <Table.Td>{m.email}</Table.Td>
                 <Table.Td w={280}>
-                  {canAdmin && m.userId !== me.user.id ? (
+                  {canManage(m) ? (
                     <Select
                       aria-label={`Role of ${m.email}`}
                       data={ROLE_OPTIONS.filter((o) => isOwner || o.value !== 'owner' || m.role === 'owner')}
@@ -81,13 +92,8 @@ export function MembersPage() {
                   )}
                 </Table.Td>
                 <Table.Td>
-                  {(canAdmin || m.userId === me.user.id) && (
-                    <Button
-                      size="xs"
-                      variant="light"
-                      color="red"
-                      onClick={() => removeMember.mutate(m.userId)}
-                    >
+                  {(canManage(m) || canLeave(m)) && (
+                    <Button size="xs" variant="light" color="red" onClick={() => setRemoving(m)}>
                       {m.userId === me.user.id ? 'Leave' : 'Remove'}
                     </Button>
                   )}
@@ -97,6 +103,27 @@ export function MembersPage() {
           </Table.Tbody>
         </Table>
       )}
+      <ConfirmDeleteModal
+        opened={removing !== null}
+        title={removing?.userId === me.user.id ? `Leave ${workspace.name}?` : 'Remove member?'}
+        confirmLabel={removing?.userId === me.user.id ? 'Leave' : 'Remove'}
+        onCancel={() => {
+          setRemoving(null);
+          removeMember.reset();
+        }}
+        onConfirm={() => removing && removeMember.mutate(removing.userId)}
+        pending={removeMember.isPending}
+        error={removeMember.error}
+      >
+        {removing?.userId === me.user.id ? (
+          <>You lose access to this workspace until someone invites you again.</>
+        ) : (
+          <>
+            Remove <b>{removing?.name}</b> ({removing?.email}) from {workspace.name}? They lose access at
+            once.
+          </>
+        )}
+      </ConfirmDeleteModal>
       {canAdmin && (
         <>
           <Title order={3}>Invitations</Title>
@@ -158,7 +185,10 @@ function InviteForm({ workspaceId, isOwner }: { workspaceId: string; isOwner: bo
           <TextInput
             label="E-mail"
             type="email"
+            name="inviteEmail"
             required
+            maxLength={LIMITS.email}
+            error={fieldError(invite.error, 'email')}
             value={email}
             onChange={(e) => setEmail(e.currentTarget.value)}
             style={{ flex: 1 }}
@@ -175,7 +205,7 @@ function InviteForm({ workspaceId, isOwner }: { workspaceId: string; isOwner: bo
             Invite
           </Button>
         </Group>
-        <ErrorAlert error={invite.error} />
+        <ErrorAlert error={invite.error} fields={['email']} />
         {invite.data && (
           <Stack gap={4}>
             <Text size="sm">

@@ -5,6 +5,7 @@ import { post } from '../api/client.ts';
 import { CopyField } from '../components/copy-field.tsx';
 import { ErrorAlert } from '../components/error-alert.tsx';
 import { submitWith } from '../components/submit-with.ts';
+import { TotpQrCode } from '../components/totp-qr-code.tsx';
 import { ME_KEY, useSession } from '../session.tsx';
 
 /** Two-factor sign-in (TOTP) and the password. */
@@ -44,9 +45,16 @@ function EnrolTotp() {
         </Group>
       ) : (
         <Stack component="form" onSubmit={submit} gap="sm">
-          <Text size="sm">Add this account to your authenticator app with the setup URI or the secret:</Text>
-          <CopyField value={start.data.otpauthUri} label="otpauth URI" />
-          <CopyField value={start.data.secret} label="secret" />
+          <Text size="sm">
+            Scan the QR code with your authenticator app, or add the account with the setup URI or the secret:
+          </Text>
+          <Group align="flex-start" wrap="wrap">
+            <TotpQrCode uri={start.data.otpauthUri} />
+            <Stack gap="xs" style={{ flex: 1, minWidth: 0 }}>
+              <CopyField value={start.data.otpauthUri} label="otpauth URI" />
+              <CopyField value={start.data.secret} label="secret" />
+            </Stack>
+          </Group>
           <Group align="flex-end">
             <TextInput
               label="Code from the app"

@@ -1,23 +1,44 @@
 import { Button, Card, Group, Radio, Stack, Stepper, Text, Title } from '@mantine/core';
+import { useMediaQuery } from '@mantine/hooks';
 import { useEffect, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
-import { authorizeUrl, useApps, useConnection, useDivisions } from '../api/queries.ts';
+import { authorizeUrl, useApps, useConnection, useDivisions, usePackages } from '../api/queries.ts';
 import { AppForm } from '../components/app-form.tsx';
 import { ConnectionForm } from '../components/connection-form.tsx';
 import { DivisionsPanel } from '../components/divisions-panel.tsx';
 import { ErrorAlert } from '../components/error-alert.tsx';
+import { EnableStep, PackagesStep, SettingsStep, useFlowChoices } from '../components/flow-setup-steps.tsx';
 import { Loading } from '../components/loading.tsx';
 import { RedirectUriNotice, redirectUriOf } from '../components/redirect-uri.tsx';
 import { StatusBadge } from '../components/status-badge.tsx';
 import { TestPanel } from '../components/test-panel.tsx';
 import { useSession } from '../session.tsx';
 
-const STEP = { app: 0, connection: 1, authorize: 2, divisions: 3, test: 4 } as const;
+const STEP = {
+  app: 0,
+  connection: 1,
+  authorize: 2,
+  divisions: 3,
+  test: 4,
+  packages: 5,
+  settings: 6,
+  enable: 7,
+} as const;
 const NEW_APP = 'new';
+const STEP_TEXT = [
+  { label: 'Exact app', description: 'Client ID and secret' },
+  { label: 'Connection', description: 'Name and app' },
+  { label: 'Authorize', description: 'Sign in at Exact' },
+  { label: 'Divisions', description: 'Pick administrations' },
+  { label: 'Test', description: 'Check it works' },
+  { label: 'Packages', description: 'What to move' },
+  { label: 'Settings', description: 'Per flow' },
+  { label: 'Enable', description: 'Now or manually' },
+] as const;
 
 /**
- * The first connection, step by step: app → connection → authorize at Exact → divisions → test.
- * The connection id lives in the URL so the wizard resumes where it was after Exact's consent screen.
+ * The first connection and its flows, step by step: app → connection → authorize at Exact →
+ * divisions → test → packages → settings → enable (ApiCenter's steps 1–5). The connection id lives in the URL so the wizard resumes where it was after Exact's consent screen.
  */
 export function SetupWizardPage() {
   const { workspace, canAdmin } = useSession();
@@ -28,12 +49,24 @@ export function SetupWizardPage() {
   const divisions = useDivisions(connection.data?.authorized ? connectionId : undefined);
   const [step, setStep] = useState<number>(connectionId ? -1 : STEP.app);
   const [appChoice, setAppChoice] = useState<string | null>(null);
+  const packages = usePackages();
+  const choices = useFlowChoices(packages.data);
+  // Eight steps fit in one row only as far as the screen allows: descriptions on wide screens,
+  // labels from 1248 px, and below that a line of text instead of the row of icons.
+  const wide = useMediaQuery('(min-width: 100em)') ?? false;
+  const labelled = useMediaQuery('(min-width: 78em)') ?? true;
+  const label = (index: number) => {
+    const text = STEP_TEXT[index]!;
+    return wide ? text : { label: text.label };
+  };
 
   // Back from Exact (or reloaded): continue at the first step that is not done yet.
+  // A tested connection's page sends its admin here with `step=packages` to add flows.
+  const resumeAt = params.get('step') === 'packages' ? STEP.packages : STEP.divisions;
   useEffect(() => {
     if (step !== -1 || !connection.data) return;
-    setStep(connection.data.authorized ? STEP.divisions : STEP.authorize);
-  }, [step, connection.data]);
+    setStep(connection.data.authorized ? resumeAt : STEP.authorize);
+  }, [step, connection.data, resumeAt]);
 
   if (!canAdmin) {
     return <Text>Only workspace admins and owners can set up connections.</Text>;
@@ -47,12 +80,23 @@ export function SetupWizardPage() {
       <div>
         <Title order={2}>Set up a connection</Title>
         <Text c="dimmed" size="sm">
-          Five steps from an Exact app to a tested connection.
+          From an Exact app to a tested connection and the flows that move its data.
         </Text>
       </div>
-      <ErrorAlert error={apps.error ?? connection.error} />
-      <Stepper active={Math.max(step, 0)} onStepClick={setStep} allowNextStepsSelect={false}>
-        <Stepper.Step label="Exact app" description="Client ID and secret">
+      <ErrorAlert error={apps.error ?? connection.error ?? packages.error} />
+      {!labelled && (
+        <Text size="sm" fw={500} data-testid="wizard-step">
+          Step {Math.max(step, 0) + 1} of {STEP_TEXT.length}: {STEP_TEXT[Math.max(step, 0)]?.label}
+        </Text>
+      )}
+      <Stepper
+        styles={labelled ? undefined : { steps: { display: 'none' } }}
+        active={Math.max(step, 0)}
+        onStepClick={setStep}
+        allowNextStepsSelect={false}
+        size={wide ? 'sm' : 'xs'}
+      >
+        <Stepper.Step {...label(0)}>
           <Card withBorder mt="md">
             <Stack>
               <RedirectUriNotice uri={redirectUriOf(apps.data)} />
@@ -70,6 +114,7 @@ export function SetupWizardPage() {
                 <AppForm
                   workspaceId={workspace.id}
                   submitLabel="Create app and continue"
+                  redirectUriShown
                   onSaved={(app) => {
                     setAppChoice(app.id);
                     setStep(STEP.connection);
@@ -83,7 +128,7 @@ export function SetupWizardPage() {
             </Stack>
           </Card>
         </Stepper.Step>
-        <Stepper.Step label="Connection" description="Name and app">
+        <Stepper.Step {...label(1)}>
           <Card withBorder mt="md">
             {apps.data && (
               <ConnectionForm
@@ -98,7 +143,7 @@ export function SetupWizardPage() {
             )}
           </Card>
         </Stepper.Step>
-        <Stepper.Step label="Authorize" description="Sign in at Exact">
+        <Stepper.Step {...label(2)}>
           <Card withBorder mt="md">
             {connection.data && (
               <Stack>
@@ -127,7 +172,7 @@ export function SetupWizardPage() {
             )}
           </Card>
         </Stepper.Step>
-        <Stepper.Step label="Divisions" description="Pick administrations">
+        <Stepper.Step {...label(3)}>
           <Card withBorder mt="md">
             {connection.data && (
               <Stack>
@@ -139,9 +184,10 @@ export function SetupWizardPage() {
                   connectionId={connection.data.id}
                   canAdmin
                   authorized={connection.data.authorized}
+                  returnTo={`/setup?connection=${connection.data.id}`}
                 />
                 <Group justify="flex-end">
-                  <Button variant="light" disabled={linkedCount === 0} onClick={() => setStep(STEP.test)}>
+                  <Button disabled={linkedCount === 0} onClick={() => setStep(STEP.test)}>
                     Continue to the test
                   </Button>
                 </Group>
@@ -149,7 +195,7 @@ export function SetupWizardPage() {
             )}
           </Card>
         </Stepper.Step>
-        <Stepper.Step label="Test" description="Check it works">
+        <Stepper.Step {...label(4)}>
           <Card withBorder mt="md">
             {connection.data && (
               <Stack>
@@ -158,8 +204,41 @@ export function SetupWizardPage() {
                   <Button variant="default" component={Link} to={`/connections/${connection.data.id}`}>
                     Open the connection
                   </Button>
+                  <Button disabled={!connection.data.lastTest?.ok} onClick={() => setStep(STEP.packages)}>
+                    Continue to the packages
+                  </Button>
                 </Group>
               </Stack>
+            )}
+          </Card>
+        </Stepper.Step>
+        <Stepper.Step {...label(5)}>
+          <Card withBorder mt="md">
+            {packages.data && (
+              <PackagesStep
+                packages={packages.data}
+                choices={choices}
+                onNext={() => setStep(STEP.settings)}
+              />
+            )}
+          </Card>
+        </Stepper.Step>
+        <Stepper.Step {...label(6)}>
+          <Card withBorder mt="md">
+            {connection.data && (
+              <SettingsStep
+                choices={choices}
+                connectionId={connection.data.id}
+                workspaceId={workspace.id}
+                onNext={() => setStep(STEP.enable)}
+              />
+            )}
+          </Card>
+        </Stepper.Step>
+        <Stepper.Step {...label(7)}>
+          <Card withBorder mt="md">
+            {connection.data && (
+              <EnableStep choices={choices} connectionId={connection.data.id} workspaceId={workspace.id} />
             )}
           </Card>
         </Stepper.Step>

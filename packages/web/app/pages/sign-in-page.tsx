@@ -11,11 +11,13 @@ import {
   TextInput,
   Title,
 } from '@mantine/core';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useState } from 'react';
-import { post } from '../api/client.ts';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, useEffect, useState } from 'react';
+import { get, post } from '../api/client.ts';
 import type { LoginResult } from '../api/types.ts';
 import { ErrorAlert } from '../components/error-alert.tsx';
+import { fieldError } from '../components/field-errors.ts';
+import { LIMITS } from '../components/field-limits.ts';
 import { ME_KEY } from '../session.tsx';
 
 type Mode = 'sign-in' | 'sign-up';
@@ -32,6 +34,15 @@ export function SignInPage() {
   const [code, setCode] = useState('');
 
   const signedIn = () => queryClient.invalidateQueries({ queryKey: ME_KEY });
+  // Sign-up exists only until the hub has its first user; a fresh hub opens on it.
+  const signup = useQuery({
+    queryKey: ['signup-open'],
+    queryFn: () => get<{ open: boolean }>('/auth/signup'),
+  });
+  const signupOpen = signup.data?.open === true;
+  useEffect(() => {
+    setMode(signupOpen ? 'sign-up' : 'sign-in');
+  }, [signupOpen]);
 
   const signIn = useMutation({
     mutationFn: () => post<LoginResult>('/auth/login', { email, password }),
@@ -48,7 +59,11 @@ export function SignInPage() {
         password,
         ...(workspaceName.trim() ? { workspaceName } : {}),
       }),
-    onSuccess: signedIn,
+    onSuccess: async () => {
+      // The hub has its first user now: after signing out this page offers sign-in only.
+      queryClient.setQueryData(['signup-open'], { open: false });
+      await signedIn();
+    },
   });
   const totp = useMutation({
     mutationFn: () => post('/auth/login/totp', { code }),
@@ -57,6 +72,7 @@ export function SignInPage() {
     onError: () => setCode(''),
   });
 
+  const form = mode === 'sign-in' ? signIn : signUp;
   const submit = (event: FormEvent) => {
     event.preventDefault();
     if (totpStep) totp.mutate();
@@ -66,7 +82,7 @@ export function SignInPage() {
   const pending = signIn.isPending || signUp.isPending || totp.isPending;
 
   return (
-    <Center mih="100vh" bg="gray.0" p="md">
+    <Center mih="100vh" bg="light-dark(var(--mantine-color-gray-0), var(--mantine-color-dark-8))" p="md">
       <Paper withBorder shadow="sm" p="xl" radius="md" w={420} component="form" onSubmit={submit}>
         <Stack>
           <div>
@@ -107,14 +123,16 @@ export function SignInPage() {
             </>
           ) : (
             <>
-              <SegmentedControl
-                value={mode}
-                onChange={(value) => setMode(value as Mode)}
-                data={[
-                  { value: 'sign-in', label: 'Sign in' },
-                  { value: 'sign-up', label: 'Create the first account' },
-                ]}
-              />
+              {signupOpen && (
+                <SegmentedControl
+                  value={mode}
+                  onChange={(value) => setMode(value as Mode)}
+                  data={[
+                    { value: 'sign-in', label: 'Sign in' },
+                    { value: 'sign-up', label: 'Create the first account' },
+                  ]}
+                />
+              )}
               {mode === 'sign-up' && (
                 <Text size="sm" c="dimmed">
                   The first account owns this hub. Everyone after that joins through an invitation.
@@ -124,6 +142,8 @@ export function SignInPage() {
                 label="E-mail"
                 type="email"
                 name="email"
+                maxLength={LIMITS.email}
+                error={fieldError(form.error, 'email')}
                 autoComplete="username"
                 required
                 value={email}
@@ -133,6 +153,8 @@ export function SignInPage() {
                 <TextInput
                   label="Your name"
                   name="name"
+                  maxLength={LIMITS.name}
+                  error={fieldError(form.error, 'name')}
                   required
                   value={name}
                   onChange={(e) => setName(e.currentTarget.value)}
@@ -141,6 +163,8 @@ export function SignInPage() {
               <PasswordInput
                 label="Password"
                 name="password"
+                maxLength={LIMITS.password}
+                error={fieldError(form.error, 'password')}
                 autoComplete={mode === 'sign-up' ? 'new-password' : 'current-password'}
                 description={mode === 'sign-up' ? 'At least 10 characters' : undefined}
                 required
@@ -151,12 +175,14 @@ export function SignInPage() {
                 <TextInput
                   label="Workspace name"
                   name="workspaceName"
+                  maxLength={LIMITS.name}
+                  error={fieldError(form.error, 'workspaceName')}
                   placeholder="e.g. your company"
                   value={workspaceName}
                   onChange={(e) => setWorkspaceName(e.currentTarget.value)}
                 />
               )}
-              <ErrorAlert error={mode === 'sign-in' ? signIn.error : signUp.error} />
+              <ErrorAlert error={form.error} fields={['email', 'name', 'password', 'workspaceName']} />
               <Button type="submit" loading={pending}>
                 {mode === 'sign-in' ? 'Sign in' : 'Create account'}
               </Button>

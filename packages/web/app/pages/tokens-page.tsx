@@ -1,13 +1,14 @@
 import { Alert, Button, Card, Group, NumberInput, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { type FormEvent, useState } from 'react';
 import { del, get, post } from '../api/client.ts';
 import type { ApiToken } from '../api/types.ts';
 import { CopyField } from '../components/copy-field.tsx';
 import { ErrorAlert } from '../components/error-alert.tsx';
+import { fieldError } from '../components/field-errors.ts';
+import { LIMITS } from '../components/field-limits.ts';
 import { Loading } from '../components/loading.tsx';
 import { notifyDone } from '../components/notify.ts';
-import { submitWith } from '../components/submit-with.ts';
 
 const TOKENS_KEY = ['tokens'];
 const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : '—');
@@ -35,7 +36,15 @@ export function TokensPage() {
       return queryClient.invalidateQueries({ queryKey: TOKENS_KEY });
     },
   });
-  const submit = submitWith(create);
+  // Mantine would quietly clamp −5 to 1; a refused value is said, not changed.
+  const daysProblem =
+    typeof days === 'number' && (!Number.isInteger(days) || days < 1 || days > LIMITS.tokenDays)
+      ? `Enter a whole number of days from 1 to ${LIMITS.tokenDays}, or leave it empty for a token that never expires.`
+      : undefined;
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    if (!daysProblem) create.mutate();
+  };
 
   return (
     <Stack>
@@ -47,28 +56,35 @@ export function TokensPage() {
       </div>
       <Card withBorder>
         <Stack component="form" onSubmit={submit} gap="sm">
-          <Group align="flex-end">
+          <Group align="flex-start">
             <TextInput
               label="Name"
+              name="tokenName"
               required
+              maxLength={LIMITS.tokenName}
+              error={fieldError(create.error, 'name')}
               value={name}
               onChange={(e) => setName(e.currentTarget.value)}
               style={{ flex: 1 }}
             />
             <NumberInput
               label="Expires after (days)"
+              name="expiresInDays"
               placeholder="never"
               min={1}
-              max={3650}
+              max={LIMITS.tokenDays}
+              clampBehavior="none"
+              allowDecimal={false}
+              error={daysProblem ?? fieldError(create.error, 'expiresInDays')}
               value={days}
               onChange={setDays}
               w={200}
             />
-            <Button type="submit" loading={create.isPending}>
+            <Button type="submit" loading={create.isPending} disabled={!!daysProblem} mt={25}>
               Create token
             </Button>
           </Group>
-          <ErrorAlert error={create.error} />
+          <ErrorAlert error={create.error} fields={['name', 'expiresInDays']} />
           {create.data && (
             <Alert color="green" title={`Token "${create.data.name}" created`}>
               <Stack gap={4}>

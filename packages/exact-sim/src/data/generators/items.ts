@@ -3,6 +3,7 @@ import { type GenerationContext, tableSalt } from '../generation-context.ts';
 import type { RowGenerator } from '../table.ts';
 import { generatedAudit } from './audit.ts';
 import { glKeyByCode } from './gl-accounts.ts';
+import { itemGroupKey } from './item-groups.ts';
 
 const LOW_VAT_GROUPS = new Set(['VOED', 'BLOEM']);
 
@@ -41,7 +42,7 @@ export function itemGenerator(ctx: GenerationContext): RowGenerator {
         ExtraDescription: null,
         Barcode: service ? null : `87${r.digits(11)}`,
         SearchCode: t.group,
-        ItemGroup: ctx.key(tableSalt.Item + 1000, t.group.length * 31 + t.group.charCodeAt(0)),
+        ItemGroup: itemGroupKey(ctx, t.group),
         ItemGroupCode: t.group,
         Unit: t.unit.padEnd(8, ' '),
         UnitDescription: t.unitDescription,

@@ -85,7 +85,7 @@ export function itemLineColumns(
     Item: values.itemIndex >= 0 ? ctx.key(tableSalt.Item, values.itemIndex) : null,
     Description: template?.description ?? fallbackDescription,
     Quantity: values.quantity,
-    UnitCode: template?.unit ?? 'pc',
+    UnitCode: (template?.unit ?? 'pc').padEnd(8, ' '),
     UnitPrice: values.unitPrice,
     NetPrice: roundCents(values.unitPrice * (1 - values.discount)),
     Discount: values.discount,

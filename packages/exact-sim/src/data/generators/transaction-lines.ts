@@ -222,6 +222,35 @@ export function transactionLineGenerator(ctx: GenerationContext): RowGenerator {
         Item: null,
         Quantity: null,
         Document: null,
+        // The rest of Exact's columns, set here rather than completed generically: this
+        // generator is the million-row hot path.
+        Asset: null,
+        AssetCode: null,
+        AssetDescription: null,
+        CostCenterDescription: null,
+        CostUnitDescription: null,
+        DocumentNumber: null,
+        DocumentSubject: null,
+        ExternalLinkDescription: null,
+        ExternalLinkReference: null,
+        ExtraDutyAmountFC: null,
+        ExtraDutyPercentage: null,
+        ItemCode: null,
+        ItemDescription: null,
+        LineType: 0,
+        Notes: null,
+        OffsetID: null,
+        PaymentDiscountAmount: 0,
+        ProjectCode: null,
+        ProjectDescription: null,
+        SerialNumber: null,
+        ShopOrder: null,
+        Subscription: null,
+        SubscriptionDescription: null,
+        TrackingNumber: null,
+        TrackingNumberDescription: null,
+        VATCodeDescription: vatCode ? 'Btw hoog tarief' : null,
+        VATType: null,
         Division: division,
         Created: created,
         Creator: ctx.ownerId,
@@ -229,6 +258,92 @@ export function transactionLineGenerator(ctx: GenerationContext): RowGenerator {
         Modified: created,
         Modifier: ctx.ownerId,
         ModifierFullName: ctx.ownerName,
+      };
+    },
+  };
+}
+
+/** Entry numbers of the lines' entries, in line order (entry = block * 6 + part). */
+function entriesOf(ctx: GenerationContext): Int32Array {
+  const { seed, division } = ctx;
+  const count = ctx.volumes.transactionLines;
+  const blocks = Math.ceil(count / BLOCK);
+  const entries: number[] = [];
+  for (let block = 0; block < blocks; block++) {
+    const pattern = PATTERNS[
+      hash(seed, division, tableSalt.Entry, block) % PATTERNS.length
+    ] as readonly number[];
+    let start = block * BLOCK;
+    for (let part = 0; part < pattern.length && start < count; part++) {
+      entries.push(block * 6 + part);
+      start += pattern[part] as number;
+    }
+  }
+  return Int32Array.from(entries);
+}
+
+/**
+ * `financialtransaction/Transactions`: one row per entry of the generated transaction lines,
+ * with the same EntryID, entry number, journal, type, date and status as its lines.
+ */
+export function transactionEntryGenerator(ctx: GenerationContext): RowGenerator {
+  const { seed, division } = ctx;
+  const entries = entriesOf(ctx);
+  const blocks = Math.max(1, Math.ceil(ctx.volumes.transactionLines / BLOCK));
+  const positionOf = (entry: number): number => {
+    let lo = 0;
+    let hi = entries.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((entries[mid] as number) < entry) lo = mid + 1;
+      else hi = mid;
+    }
+    return entries[lo] === entry ? lo : -1;
+  };
+  return {
+    count: entries.length,
+    key: (t) => ctx.key(tableSalt.Entry, entries[t] as number),
+    indexOf: (key) => {
+      const entry = ctx.indexOfKey(tableSalt.Entry, key);
+      return entry < 0 ? -1 : positionOf(entry);
+    },
+    row: (t): Row => {
+      const entry = entries[t] as number;
+      const block = Math.floor(entry / 6);
+      const kind = kindOf(hash(seed, division, tableSalt.Entry + 2, entry));
+      const daysAgo = Math.floor((1 - block / blocks) * 1095);
+      const date = ctx.anchor - daysAgo * DAY;
+      const d = new Date(date);
+      const year = d.getUTCFullYear();
+      const entryNumber = (year % 100) * 10_000_000 + entry + 1;
+      const created = date + 32_400_000 + (hash(seed, division, tableSalt.Entry + 2, entry) % 28_800) * 1000;
+      return {
+        EntryID: ctx.key(tableSalt.Entry, entry),
+        ClosingBalanceFC: null,
+        Created: created,
+        Date: date,
+        Description: `${kind.description} ${entryNumber}`,
+        Division: division,
+        Document: null,
+        DocumentNumber: null,
+        DocumentSubject: null,
+        EntryNumber: entryNumber,
+        ExternalLinkDescription: null,
+        ExternalLinkReference: null,
+        FinancialPeriod: d.getUTCMonth() + 1,
+        FinancialYear: year,
+        IsExtraDuty: false,
+        JournalCode: kind.journal,
+        JournalDescription: kind.journalDescription,
+        Modified: created,
+        OpeningBalanceFC: null,
+        PaymentConditionCode: kind.withAccount && kind.type !== 40 ? '30' : null,
+        PaymentConditionDescription: kind.withAccount && kind.type !== 40 ? '30 dagen' : null,
+        PaymentReference: null,
+        Status: daysAgo > 30 ? 50 : 20,
+        StatusDescription: daysAgo > 30 ? 'Verwerkt' : 'Open',
+        Type: kind.type,
+        TypeDescription: kind.description,
       };
     },
   };

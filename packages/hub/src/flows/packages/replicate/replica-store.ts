@@ -6,10 +6,36 @@ import { qualifiedName, SYSTEM_COLUMNS, type TableLayout } from './table-layout.
 
 export type DeleteMode = 'soft' | 'hard';
 
-/** A page of rows ready to write: JSON text for the statement's parameters. */
+/** A page of rows ready to write: JSON text for the statement's parameters, and each row apart. */
 export interface PreparedPage {
   raw: string;
   typed: string;
+  rows: { raw: Record<string, unknown>; typed: Record<string, unknown> }[];
+}
+
+/** A row the destination refused, with the database's reason. */
+export interface RejectedRow {
+  raw: Record<string, unknown>;
+  code: string;
+  message: string;
+  detail: string | null;
+}
+
+/**
+ * SQLSTATE classes that blame a row's values (data exceptions, integrity constraints, a
+ * trigger's RAISE), not the destination: only these are isolated row by row.
+ */
+const ROW_ERROR_CLASSES = ['22', '23', 'P0'];
+
+function rowErrorOf(error: unknown): { code: string; message: string; detail: string | null } | null {
+  const e = error as { code?: unknown; message?: unknown; detail?: unknown; constraint?: unknown };
+  if (typeof e?.code !== 'string' || !ROW_ERROR_CLASSES.includes(e.code.slice(0, 2))) return null;
+  const detail = [e.constraint, e.detail].filter((part) => typeof part === 'string' && part !== '');
+  return {
+    code: `destination_rejected_row`,
+    message: `The destination refused the row (SQLSTATE ${e.code}): ${String(e.message)}`,
+    detail: detail.length > 0 ? detail.join(': ') : null,
+  };
 }
 
 /** The cursor table in the destination schema: cursors commit with the rows they cover. */
@@ -128,7 +154,7 @@ export class ReplicaStore {
     for (const row of rows) byId.set((row as unknown as Record<string, unknown>)[this.#layout.idField], row);
     const unique = byId.size === rows.length ? rows : [...byId.values()];
     const typedFields = this.#dated;
-    const raw: unknown[] = [];
+    const raw: Record<string, unknown>[] = [];
     const typed: Record<string, unknown>[] = [];
     for (const row of unique) {
       const values = row as unknown as Record<string, unknown>;
@@ -141,19 +167,69 @@ export class ReplicaStore {
       raw.push(row[RAW]);
       typed.push(d);
     }
-    return { raw: JSON.stringify(raw), typed: JSON.stringify(typed) };
+    return {
+      raw: JSON.stringify(raw),
+      typed: JSON.stringify(typed),
+      rows: raw.map((row, index) => ({ raw: row, typed: typed[index] as Record<string, unknown> })),
+    };
   }
 
-  /** Upserts one prepared page and moves the cursor, in one transaction; returns rows written. */
-  async writePage({ raw, typed }: PreparedPage, from: StreamCursor, to: StreamCursor): Promise<number> {
+  /**
+   * Upserts one prepared page and moves the cursor, in one transaction. When the destination
+   * refuses the page for a row's values, the page is written again row by row, each under its
+   * own savepoint, so the refused rows are returned and the rest still commit with the cursor.
+   */
+  async writePage(
+    page: PreparedPage,
+    from: StreamCursor,
+    to: StreamCursor,
+  ): Promise<{ written: number; rejected: RejectedRow[] }> {
     return this.#driver.transaction(async (session) => {
       await relaxedCommit(session);
       await this.#advance(session, from, to);
-      // Without typed values the statement has no third parameter (Postgres would not know its type).
-      const params = this.#dated.length > 0 ? [this.#division, raw, typed] : [this.#division, raw];
-      const result = await session.query(this.#upsert, params);
-      return result.affected;
+      await session.query('savepoint koppel_page');
+      try {
+        return { written: await this.#upsertPage(session, page.raw, page.typed), rejected: [] };
+      } catch (error) {
+        if (rowErrorOf(error) === null) throw error;
+        await session.query('rollback to savepoint koppel_page');
+      }
+      return this.#upsertRowByRow(session, page.rows);
     });
+  }
+
+  /**
+   * Upserts rows one by one (a retry of refused rows); the cursor stays where it is.
+   */
+  async writeRows(rows: PreparedPage['rows']): Promise<{ written: number; rejected: RejectedRow[] }> {
+    return this.#driver.transaction((session) => this.#upsertRowByRow(session, rows));
+  }
+
+  async #upsertRowByRow(
+    session: SqlSession,
+    rows: PreparedPage['rows'],
+  ): Promise<{ written: number; rejected: RejectedRow[] }> {
+    let written = 0;
+    const rejected: RejectedRow[] = [];
+    for (const row of rows) {
+      await session.query('savepoint koppel_row');
+      try {
+        written += await this.#upsertPage(session, JSON.stringify([row.raw]), JSON.stringify([row.typed]));
+        await session.query('release savepoint koppel_row');
+      } catch (error) {
+        const refusal = rowErrorOf(error);
+        if (refusal === null) throw error;
+        await session.query('rollback to savepoint koppel_row');
+        rejected.push({ raw: row.raw, ...refusal });
+      }
+    }
+    return { written, rejected };
+  }
+
+  async #upsertPage(session: SqlSession, raw: string, typed: string): Promise<number> {
+    // Without typed values the statement has no third parameter (Postgres would not know its type).
+    const params = this.#dated.length > 0 ? [this.#division, raw, typed] : [this.#division, raw];
+    return (await session.query(this.#upsert, params)).affected;
   }
 
   /** Applies one page of `sync/Deleted` (hard or soft) and moves the cursor; returns rows deleted. */

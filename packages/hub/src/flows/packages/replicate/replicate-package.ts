@@ -1,9 +1,11 @@
+import { type EntityDef, type RawRecord, readRow, type SyncRow } from '@koppel/exact';
 import { z } from 'zod';
-import type { FlowPackage, StreamRunInput } from '../../flow-package.ts';
+import type { FlowPackage, RecordRetryInput, StreamRunInput } from '../../flow-package.ts';
+import { type RecordFailure, recordLabel } from '../../record-failure.ts';
 import { schemaSetting } from '../../schema-setting.ts';
 import { isIncremental, streamChanges } from '../../stream-changes.ts';
-import { ReplicaStore } from './replica-store.ts';
-import { REPLICA_TABLES } from './replica-tables.ts';
+import { type RejectedRow, ReplicaStore } from './replica-store.ts';
+import { REPLICA_TABLES, type ReplicaTable } from './replica-tables.ts';
 import { tableLayout } from './table-layout.ts';
 
 export const replicateSettings = z.object({
@@ -24,16 +26,39 @@ export const replicateSettings = z.object({
 
 export type ReplicateSettings = z.output<typeof replicateSettings>;
 
-async function runReplicaStream(input: StreamRunInput<ReplicateSettings>): Promise<void> {
-  const source = REPLICA_TABLES.find((table) => table.name === input.entity);
-  if (source === undefined) throw new Error(`"Replicate to database" has no table ${input.entity}`);
-  const store = new ReplicaStore({
+function replicaTable(entity: string): ReplicaTable {
+  const source = REPLICA_TABLES.find((table) => table.name === entity);
+  if (source === undefined) throw new Error(`"Replicate to database" has no table ${entity}`);
+  return source;
+}
+
+function replicaStore(
+  input: Pick<StreamRunInput<ReplicateSettings>, 'destination' | 'settings' | 'streamId' | 'division'>,
+  source: ReplicaTable,
+): ReplicaStore {
+  return new ReplicaStore({
     driver: input.destination.driver,
     layout: tableLayout(source.entity, input.settings.schema, source.name, source.idField),
     streamId: input.streamId,
     division: input.division,
     deleteMode: input.settings.deleteMode,
   });
+}
+
+function failureOf(source: ReplicaTable, row: RejectedRow): RecordFailure {
+  return {
+    key: String(row.raw[source.idField] ?? ''),
+    label: recordLabel(row.raw),
+    code: row.code,
+    message: row.message,
+    reason: row.detail,
+    payload: row.raw,
+  };
+}
+
+async function runReplicaStream(input: StreamRunInput<ReplicateSettings>): Promise<void> {
+  const source = replicaTable(input.entity);
+  const store = replicaStore(input, source);
   const { progress } = input;
   let { cursor, resyncing } = await store.prepare();
   progress.cursorBefore = cursor;
@@ -56,7 +81,9 @@ async function runReplicaStream(input: StreamRunInput<ReplicateSettings>): Promi
         if (change.kind === 'rows' && prepared !== undefined) {
           progress.rowsRead += change.rows.length;
           if (change.rows.length > 0 || change.cursor.rows !== from.rows) {
-            progress.rowsWritten += await store.writePage(prepared, from, change.cursor);
+            const { written, rejected } = await store.writePage(prepared, from, change.cursor);
+            progress.rowsWritten += written;
+            for (const row of rejected) input.reject(failureOf(source, row));
           }
         } else if (change.kind === 'deleted') {
           if (change.records.length > 0 || change.cursor.deleted !== from.deleted) {
@@ -76,6 +103,18 @@ async function runReplicaStream(input: StreamRunInput<ReplicateSettings>): Promi
   await writing;
 }
 
+/** Writes refused rows again as Exact sent them (typed afresh), the cursor untouched. */
+async function retryReplicaRecords(input: RecordRetryInput<ReplicateSettings>): Promise<RecordFailure[]> {
+  const source = replicaTable(input.entity);
+  const store = replicaStore(input, source);
+  await store.prepare();
+  const rows = input.payloads.map(
+    (payload) => readRow(source.entity, payload as RawRecord) as unknown as SyncRow<EntityDef>,
+  );
+  const { rejected } = await store.writeRows(store.preparePage(rows).rows);
+  return rejected.map((row) => failureOf(source, row));
+}
+
 /** "Replicate to database": Exact entities into Postgres tables, kept current incrementally. */
 export const replicatePackage: FlowPackage<typeof replicateSettings> = {
   id: 'replicate',
@@ -92,4 +131,5 @@ export const replicatePackage: FlowPackage<typeof replicateSettings> = {
   tables: (settings, entities) =>
     entities.map((entity) => ({ schema: settings.schema, table: entity, entity })),
   runStream: runReplicaStream,
+  retryRecords: retryReplicaRecords,
 };

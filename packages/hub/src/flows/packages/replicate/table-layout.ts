@@ -12,6 +12,8 @@ const COLUMN_TYPES: Record<EdmType, string> = {
   Double: 'numeric',
   Boolean: 'boolean',
   DateTime: 'timestamptz',
+  // Exact sends Edm.Binary base64-encoded; kept as sent so the column reads like `_raw`.
+  Binary: 'text',
 };
 
 /** One typed column of a replica table and the Exact field it comes from. */

@@ -1,0 +1,184 @@
+// Hub API benchmark: authenticated GET /api/v1/me at 50 and 200 concurrent clients, on the
+// embedded database (PGlite) and on Postgres. Prints requests/s, p50/p99 latency and the hub's
+// RSS. Run with `npm run bench:api` (optional arguments: seconds per phase, backends).
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import { loadavg, tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { cpuSecondsOf, memoryOf } from '../support/process-usage.ts';
+
+const SECONDS = Number(process.argv[2] ?? 10);
+const BACKENDS = (process.argv[3] ?? 'pglite,postgres').split(',');
+const CONCURRENCY = [50, 200];
+const POSTGRES_ADMIN_URL =
+  process.env.KOPPEL_BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const CLI = fileURLToPath(new URL('../../packages/hub/src/cli/main.ts', import.meta.url));
+const OWNER = { email: 'bench@example.nl', name: 'Bench', password: 'bench-harbour-lantern-74' };
+
+interface Hub {
+  child: ChildProcess;
+  base: URL;
+  close(): Promise<void>;
+}
+
+/** `koppel server` in its own process, so its RSS is the hub's alone; resolves once it listens. */
+function startHub(env: Record<string, string>): Promise<Hub> {
+  const child = spawn(process.execPath, [CLI, 'server'], {
+    env: { PATH: process.env.PATH ?? '', KOPPEL_PORT: '0', KOPPEL_LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return new Promise((resolve, reject) => {
+    let buffer = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      buffer += chunk.toString();
+      const address = /"address":"(http:\/\/[^"]+)"/.exec(buffer)?.[1];
+      if (address && buffer.includes('koppel hub listening')) {
+        child.stdout!.removeAllListeners('data');
+        child.stdout!.resume();
+        resolve({
+          child,
+          base: new URL(address),
+          close: async () => {
+            child.kill('SIGTERM');
+            await exited;
+          },
+        });
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`koppel server exited with ${code} before listening`)));
+  });
+}
+
+async function signUp(base: URL): Promise<string> {
+  const response = await fetch(new URL('/api/v1/auth/signup', base), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(OWNER),
+  });
+  if (response.status !== 201) throw new Error(`sign-up failed: ${response.status} ${await response.text()}`);
+  const cookie = response.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0]!)
+    .find((c) => c.startsWith('koppel_session='));
+  if (!cookie) throw new Error('no session cookie');
+  return cookie;
+}
+
+interface PhaseResult {
+  requests: number;
+  errors: number;
+  seconds: number;
+  latenciesMs: number[];
+}
+
+/** `clients` keep-alive connections, each sending GET /api/v1/me back to back until the deadline. */
+async function phase(base: URL, cookie: string, clients: number, seconds: number): Promise<PhaseResult> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: clients });
+  const latenciesMs: number[] = [];
+  let errors = 0;
+  const get = () =>
+    new Promise<number>((resolve) => {
+      const request = http.request(
+        { host: base.hostname, port: base.port, path: '/api/v1/me', agent, headers: { cookie } },
+        (response) => {
+          response.resume();
+          response.on('end', () => resolve(response.statusCode ?? 0));
+        },
+      );
+      request.on('error', () => resolve(0));
+      request.end();
+    });
+  const started = performance.now();
+  const deadline = started + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      while (performance.now() < deadline) {
+        const sent = performance.now();
+        const status = await get();
+        latenciesMs.push(performance.now() - sent);
+        if (status !== 200) errors++;
+      }
+    }),
+  );
+  const elapsed = (performance.now() - started) / 1000;
+  agent.destroy();
+  return { requests: latenciesMs.length, errors, seconds: elapsed, latenciesMs };
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? Number.NaN;
+}
+
+async function prepare(backend: string): Promise<{ env: Record<string, string>; dispose(): Promise<void> }> {
+  if (backend === 'pglite') {
+    const dir = mkdtempSync(path.join(tmpdir(), 'koppel-bench-api-'));
+    return {
+      env: { KOPPEL_DATA_DIR: dir },
+      dispose: async () => rmSync(dir, { recursive: true, force: true }),
+    };
+  }
+  const name = `koppel_bench_api_${process.pid}`;
+  const admin = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
+  await admin.connect();
+  await admin.query(`drop database if exists ${name} with (force)`);
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(POSTGRES_ADMIN_URL);
+  url.pathname = `/${name}`;
+  return {
+    env: { DATABASE_URL: url.toString(), KOPPEL_SECRET_KEY: randomBytes(32).toString('base64') },
+    dispose: async () => {
+      const client = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
+      await client.connect();
+      await client.query(`drop database if exists ${name} with (force)`);
+      await client.end();
+    },
+  };
+}
+
+const mib = (n: number) => `${n.toFixed(0)} MiB`;
+
+console.log(
+  `bench:api — GET /api/v1/me with a session cookie, ${SECONDS} s per phase; load average ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')} on ${process.env.HOSTNAME ?? 'this machine'}`,
+);
+for (const backend of BACKENDS) {
+  const prepared = await prepare(backend);
+  const hub = await startHub(prepared.env);
+  try {
+    const cookie = await signUp(hub.base);
+    // Warm-up: JIT, connection pool, prepared plans.
+    await phase(hub.base, cookie, 10, 2);
+    const pid = hub.child.pid!;
+    const before = memoryOf(pid);
+    console.log(`\n${backend}: hub RSS after warm-up ${mib(before.rss)}`);
+    for (const clients of CONCURRENCY) {
+      const cpuBefore = cpuSecondsOf(pid);
+      const result = await phase(hub.base, cookie, clients, SECONDS);
+      const cpu = cpuSecondsOf(pid) - cpuBefore;
+      const sorted = result.latenciesMs.sort((a, b) => a - b);
+      const memory = memoryOf(pid);
+      console.log(
+        `  ${String(clients).padStart(3)} clients: ${(result.requests / result.seconds).toFixed(0).padStart(5)} req/s` +
+          `  p50 ${percentile(sorted, 50).toFixed(1)} ms  p99 ${percentile(sorted, 99).toFixed(1)} ms` +
+          `  max ${sorted.at(-1)?.toFixed(0)} ms  errors ${result.errors}` +
+          `  hub CPU ${((cpu / result.seconds) * 100).toFixed(0)}% (${((cpu * 1000) / result.requests).toFixed(2)} ms per request)` +
+          `  RSS ${mib(memory.rss)} (peak ${mib(memory.peak)})`,
+      );
+    }
+  } finally {
+    await hub.close();
+    await prepared.dispose();
+  }
+}
+console.log(
+  `\nload average at the end: ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`,
+);

@@ -1,0 +1,15 @@
+/**
+ * The hub's input limits (its zod schemas), enforced in the inputs themselves so a user cannot
+ * type past them. A test submits every form at its limits.
+ */
+export const LIMITS = {
+  name: 200,
+  tokenName: 100,
+  email: 320,
+  password: 256,
+  clientId: 200,
+  secret: 1000,
+  baseUrl: 500,
+  connectionString: 2000,
+  tokenDays: 3650,
+} as const;

@@ -1,0 +1,264 @@
+// Issue 13: the dashboard as a new user meets it, on the sandbox `npm start` runs. Each `it`
+// protects one of the issue's numbered items; screenshots go to packages/web/test-results/.
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import QRCode from 'qrcode';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_APP_TITLE } from '../../hub/src/connections/demo-sandbox.ts';
+import { ensureWebBuilt } from '../scripts/ensure-built.ts';
+import { launchBrowser, type Stack, startStack } from './support.ts';
+
+const OWNER = { email: 'nina@example.nl', name: 'Nina Nieuw', password: 'new-user-password-1' };
+const SHOTS = fileURLToPath(new URL('../test-results/', import.meta.url));
+const shot = (page: Page, name: string) =>
+  page.screenshot({ path: `${SHOTS}new-user-${name}.png`, fullPage: true });
+
+describe('the dashboard as a new user meets it (issue 13)', { timeout: 90_000 }, () => {
+  let stack: Stack;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let connectionUrl: string;
+
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    ensureWebBuilt(() => {});
+    [stack, browser] = await Promise.all([startStack({ sandbox: true }), launchBrowser()]);
+    context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    page = await context.newPage();
+    page.setDefaultTimeout(20_000);
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.close();
+  });
+
+  it('item 6: a fresh hub opens on sign-up', async () => {
+    await page.goto(stack.base);
+    // No tab to find: while the hub has no users the sign-up form is what the page shows.
+    await page.getByRole('button', { name: 'Create account' }).waitFor();
+    // Item 3: limits are in the inputs themselves.
+    await expect(page.locator('input[name=name]').getAttribute('maxlength')).resolves.toBe('200');
+    await shot(page, 'signup-open');
+    await page.fill('input[name=email]', OWNER.email);
+    await page.fill('input[name=name]', OWNER.name);
+    await page.fill('input[name=password]', OWNER.password);
+    await page.fill('input[name=workspaceName]', 'Nieuw BV');
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.getByRole('link', { name: 'Sandbox connection' }).click();
+    await page.getByRole('heading', { name: 'Sandbox connection' }).waitFor();
+    connectionUrl = page.url();
+  });
+
+  it('item 1 + 8: consent with only the non-current division ends in a usable connection, on one app name', async () => {
+    const [current, other] = stack.sim.defaults.divisions as [number, number];
+    // Item 5: the action the connection needs is the primary (filled) button.
+    const authorize = page.getByRole('link', { name: 'Authorize', exact: true });
+    await expect(authorize.getAttribute('data-primary')).resolves.toBe('true');
+    await authorize.click();
+    await page.waitForURL(`${stack.sim.url}/**`);
+    await page.fill('input[name=username]', stack.sim.defaults.user.username);
+    await page.fill('input[name=password]', stack.sim.defaults.user.password);
+    await page.click('button[type=submit]');
+    await page.waitForSelector('input[name=divisions]');
+    // Item 8: Exact's consent screen names the app as the hub does.
+    await expect(page.locator('main').textContent()).resolves.toContain(`${DEMO_APP_TITLE} wants to`);
+    await page.locator(`input[name=divisions][value="${current}"]`).uncheck();
+    await shot(page, 'consent-only-other-division');
+    await page.click('button[value=allow]');
+
+    // The hub kept the authorization and says what to do, on a page that looks like the dashboard.
+    await page.getByRole('heading', { name: 'Authorized, but Exact did not list the divisions' }).waitFor();
+    await expect(page.locator('main').textContent()).resolves.toContain(`current division ${current}`);
+    await shot(page, 'oauth-divisions-unknown');
+    await page.getByRole('link', { name: /Back to Koppel/ }).click();
+    await page.waitForURL(connectionUrl);
+    const unknown = page.getByTestId('divisions-unknown');
+    await unknown.waitFor();
+    await page.getByTestId('exact-user').waitFor();
+    await shot(page, 'connection-divisions-unknown');
+
+    // Naming a ticked division lists the divisions; the unticked current one is not offered.
+    await page.getByLabel('Division number').fill(String(other));
+    await page.getByRole('button', { name: 'List divisions through it' }).click();
+    const row = page.locator(`[data-division="${other}"]`);
+    await row.waitFor();
+    expect(await page.locator(`[data-division="${current}"]`).count()).toBe(0);
+    await row.getByRole('checkbox').check();
+    await page.getByRole('button', { name: 'Save linked divisions' }).click();
+    await page.getByText('Saved: 1 linked').waitFor();
+    await page.getByRole('button', { name: 'Test connection' }).click();
+    await page.locator('[data-testid=test-result][data-ok=true]').waitFor();
+    await expect(page.getByTestId(`division-check-${other}`).getAttribute('data-ok')).resolves.toBe('true');
+    await shot(page, 'connection-usable');
+    // Now authorized and working: authorizing again is no longer the primary action.
+    await expect(
+      page.getByRole('link', { name: 'Authorize again' }).getAttribute('data-primary'),
+    ).resolves.toBe('false');
+  });
+
+  it('item 1: a failed authorization returns to where it started', async () => {
+    await page.getByRole('link', { name: 'Authorize again' }).click();
+    await page.waitForURL(`${stack.sim.url}/**`);
+    await page.waitForSelector('input[name=divisions]');
+    await page.click('button[value=deny]');
+    await page.getByRole('heading', { name: 'Access denied' }).waitFor();
+    await shot(page, 'oauth-denied');
+    await page.getByRole('link', { name: 'Back to Koppel' }).click();
+    await page.waitForURL(connectionUrl);
+    await page.getByRole('heading', { name: 'Sandbox connection' }).waitFor();
+  });
+
+  it('item 3: a refused rename says why in plain words, next to the field, inside the dialog', async () => {
+    await page.getByRole('button', { name: 'Rename' }).click();
+    const dialog = page.getByRole('dialog');
+    const input = dialog.locator('input[name=connectionName]');
+    await input.fill('x'.repeat(250));
+    expect((await input.inputValue()).length).toBe(200);
+    await input.fill('   ');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await dialog.getByText('This field is required.').waitFor();
+    expect(await page.getByText(/request body is invalid/i).count()).toBe(0);
+    await shot(page, 'rename-refused');
+    await input.fill('Sandbox BV');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('heading', { name: 'Sandbox BV' }).waitFor();
+  });
+
+  it('item 4: an API token expiry of -5 days is refused with a message', async () => {
+    await page.getByRole('link', { name: 'API tokens' }).click();
+    await page.fill('input[name=tokenName]', 'script');
+    const days = page.locator('input[name=expiresInDays]');
+    await days.fill('-5');
+    await days.blur();
+    await page.getByText('Enter a whole number of days from 1 to 3650').waitFor();
+    await expect(days.inputValue()).resolves.toBe('-5');
+    await expect(page.getByRole('button', { name: 'Create token' }).isDisabled()).resolves.toBe(true);
+    await shot(page, 'token-days-refused');
+    await days.fill('30');
+    await page.getByRole('button', { name: 'Create token' }).click();
+    await page.getByRole('cell', { name: 'script' }).waitFor();
+  });
+
+  it('item 6 + 7: sign-up is gone once the hub has users; an admin sees only what an admin may do, and Leave asks first', async () => {
+    await page.getByRole('link', { name: 'Members' }).click();
+    const csrf = (await context.cookies()).find((c) => c.name === 'koppel_csrf')!.value;
+    const link = await page.evaluate(async (csrf) => {
+      const me = (await (await fetch('/api/v1/me')).json()) as { workspaces: { id: string }[] };
+      const response = await fetch(`/api/v1/workspaces/${me.workspaces[0]!.id}/invitations`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-koppel-csrf': decodeURIComponent(csrf) },
+        body: JSON.stringify({ email: 'adam@example.nl', role: 'admin' }),
+      });
+      return ((await response.json()) as { url: string }).url;
+    }, csrf);
+
+    const admin = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    try {
+      const theirs = await admin.newPage();
+      theirs.setDefaultTimeout(20_000);
+      await theirs.goto(stack.base);
+      await theirs.getByRole('button', { name: 'Sign in' }).waitFor();
+      expect(await theirs.getByText('Create the first account').count()).toBe(0);
+      await shot(theirs, 'signin-closed');
+      await theirs.goto(link);
+      await theirs.fill('input[name=name]', 'Adam Admin');
+      await theirs.fill('input[name=password]', 'admin-password-1234');
+      await theirs.getByRole('button', { name: 'Accept invitation' }).click();
+      await theirs.getByText('Adam Admin · admin').waitFor();
+      await theirs.getByRole('link', { name: 'Members' }).click();
+      const ownerRow = theirs.getByRole('row', { name: new RegExp(OWNER.email) });
+      await ownerRow.waitFor();
+      // The owner can be neither removed nor re-roled by an admin: no control for it.
+      expect(await ownerRow.getByRole('button').count()).toBe(0);
+      expect(await ownerRow.getByRole('textbox').count()).toBe(0);
+      const ownRow = theirs.getByRole('row', { name: /adam@example.nl/ });
+      await ownRow.getByRole('button', { name: 'Leave' }).click();
+      await theirs.getByRole('dialog').getByText('You lose access to this workspace').waitFor();
+      await shot(theirs, 'leave-confirm');
+      await theirs.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
+      await theirs.getByText('Adam Admin · admin').waitFor();
+    } finally {
+      await admin.close();
+    }
+    // The owner's Remove asks first too.
+    await page.reload();
+    await page
+      .getByRole('row', { name: /adam@example.nl/ })
+      .getByRole('button', { name: 'Remove' })
+      .click();
+    await page.getByRole('dialog').getByText('They lose access at once').waitFor();
+    await page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
+  });
+
+  it('item 12: favicon, whole badges at phone width, and the dark theme when the system asks for it', async () => {
+    const icon = await fetch(`${stack.base}/favicon.svg`);
+    expect(icon.status).toBe(200);
+    expect(icon.headers.get('content-type')).toContain('image/svg+xml');
+    await expect(page.locator('link[rel=icon]').getAttribute('href')).resolves.toBe('/favicon.svg');
+
+    const phone = await browser.newContext({
+      viewport: { width: 375, height: 740 },
+      colorScheme: 'dark',
+      storageState: await context.storageState(),
+    });
+    try {
+      const small = await phone.newPage();
+      small.setDefaultTimeout(20_000);
+      await small.goto(`${stack.base}/connections`);
+      const badge = small.locator('[data-status]').first();
+      await badge.waitFor();
+      const cut = await badge.evaluate((el) => {
+        const label = el.querySelector('.mantine-Badge-label') ?? el;
+        return label.scrollWidth > label.clientWidth + 1;
+      });
+      expect(cut).toBe(false);
+      await expect(small.locator('html').getAttribute('data-mantine-color-scheme')).resolves.toBe('dark');
+      await shot(small, 'phone-dark-connections');
+      await small.goto(connectionUrl);
+      await small.getByRole('heading', { name: 'Sandbox BV' }).waitFor();
+      await shot(small, 'phone-dark-connection');
+    } finally {
+      await phone.close();
+    }
+  });
+
+  it("item 10: the app form says where Exact's App Center keeps each value, per region, with the redirect URI", async () => {
+    await page.getByRole('link', { name: 'Exact apps' }).click();
+    await page.getByRole('button', { name: 'New app' }).click();
+    const dialog = page.getByRole('dialog');
+    const help = dialog.getByTestId('app-center-help');
+    await help.waitFor();
+    await dialog.locator('select[name=region]').selectOption('be');
+    await expect(help.getByTestId('app-center-link').getAttribute('href')).resolves.toBe(
+      'https://apps.exactonline.com/be/nl-BE/V2/Manage',
+    );
+    await expect(help.textContent()).resolves.toContain(`${stack.base}/oauth/exact/callback`);
+    await dialog.locator('select[name=region]').selectOption('custom');
+    // The simulator's real address, not a made-up example port.
+    await expect(dialog.textContent()).resolves.toContain(
+      `the simulator this hub runs answers on ${stack.sim.url}`,
+    );
+    await expect(help.getByTestId('app-center-link').getAttribute('href')).resolves.toBe(
+      `${stack.sim.url}/appcenter`,
+    );
+    await shot(page, 'app-form-help');
+    await page.keyboard.press('Escape');
+  });
+
+  it('item 9: two-factor set-up shows a QR code of the setup URI beside the secret', async () => {
+    await page.getByRole('link', { name: 'Security' }).click();
+    await page.getByRole('button', { name: 'Set up two-factor sign-in' }).click();
+    const uri = (await page.getByTestId('copy-otpauth URI').textContent())!.trim();
+    const qr = page.getByTestId('totp-qr');
+    await qr.waitFor();
+    const src = (await qr.getAttribute('src'))!;
+    expect(src.startsWith('data:image/svg+xml;utf8,')).toBe(true);
+    // The picture is the QR code of exactly this URI (what an authenticator app scans).
+    const expected = await QRCode.toString(uri, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
+    expect(decodeURIComponent(src.slice('data:image/svg+xml;utf8,'.length))).toBe(expected);
+    await shot(page, 'totp-qr');
+  });
+});
