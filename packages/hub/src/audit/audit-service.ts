@@ -4,13 +4,17 @@ import type { AuditEntryRow, AuditRepository, NewAuditEntry } from './audit-repo
 /** Body keys whose values never enter the log (secrets, credentials, one-time codes). */
 const SECRET_KEY = /secret|password|token|connectionstring|^code$|recovery|totp/i;
 
-/** The body with every secret-looking value replaced, however deep. */
+/** Postgres text and jsonb cannot hold NUL, and a refused body is exactly what may carry one. */
+const storable = (text: string) => text.replaceAll('\u0000', '\uFFFD');
+
+/** The body with every secret-looking value replaced, however deep, and NUL made storable. */
 export function redactSecrets(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(redactSecrets);
+  if (typeof value === 'string') return storable(value);
   if (value === null || typeof value !== 'object') return value;
   return Object.fromEntries(
     Object.entries(value).map(([key, inner]) => [
-      key,
+      storable(key),
       SECRET_KEY.test(key) ? '[redacted]' : redactSecrets(inner),
     ]),
   );
@@ -31,7 +35,8 @@ export class AuditService {
       await this.#repository.record({ ...entry, changes: redactSecrets(entry.changes ?? null) });
     } catch (error) {
       this.#logger.error(
-        { action: entry.action, reason: error instanceof Error ? error.message : String(error) },
+        // Through the error serializer, which leaves out the query's parameters.
+        { action: entry.action, err: error },
         'audit entry not written',
       );
     }

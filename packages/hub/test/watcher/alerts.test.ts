@@ -91,16 +91,15 @@ describe.each(BACKENDS)('alerts by e-mail and signed webhook on $name', (backend
 
   beforeAll(async () => {
     [smtp, receiver] = await Promise.all([startSmtp(), startReceiver()]);
-    [sim, t] = await Promise.all([
-      startSim(),
-      startExactHub(backend, {
-        env: {
-          KOPPEL_SMTP_URL: `smtp://127.0.0.1:${smtp.port}`,
-          KOPPEL_SMTP_FROM: 'Koppel <hub@example.nl>',
-        },
-        features: [watcherFeature],
-      }),
-    ]);
+    sim = await startSim();
+    t = await startExactHub(backend, {
+      env: {
+        KOPPEL_SMTP_URL: `smtp://127.0.0.1:${smtp.port}`,
+        KOPPEL_SMTP_FROM: 'Koppel <hub@example.nl>',
+      },
+      features: [watcherFeature],
+      sim,
+    });
     ({ client: owner, workspaceId } = await signUpOwner(t.base));
     const simApp = await registerSimApp(sim, exactRedirectUri(t.publicUrl));
     ({ connectionId } = await createAppAndConnection(owner, workspaceId, sim, simApp));

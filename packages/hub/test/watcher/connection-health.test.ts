@@ -21,7 +21,8 @@ describe.each(BACKENDS)('connection health after a restart on $name', (backend) 
   let connectionId: string;
 
   beforeAll(async () => {
-    [sim, t] = await Promise.all([startSim(), startExactHub(backend, { features: [watcherFeature] })]);
+    sim = await startSim();
+    t = await startExactHub(backend, { features: [watcherFeature], sim });
     let workspaceId: string;
     ({ client: owner, workspaceId } = await signUpOwner(t.base));
     const simApp = await registerSimApp(sim, exactRedirectUri(t.publicUrl));
