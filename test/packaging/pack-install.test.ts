@@ -381,7 +381,13 @@ describe('the published packages, installed from their tarballs outside the repo
       const allowed = new Set([tarball.name, ...Object.keys(manifest.dependencies ?? {})]);
       for (const file of tarball.files.map((f) => f.path).filter((f) => f.endsWith('.js'))) {
         const code = readFileSync(path.join(installed, file), 'utf8');
-        const specifiers = code.matchAll(/(?:\bfrom\s*|\bimport\s*\(?\s*)['"]([^'"]+)['"]/g);
+        // Statements only (static, side-effect and dynamic imports), so prose such as "an import's
+        // results" in a string is not taken for a specifier.
+        const specifiers = [
+          ...code.matchAll(/^\s*(?:import|export)\b[^;]*?\bfrom\s*['"]([^'"]+)['"]/gm),
+          ...code.matchAll(/^\s*import\s*['"]([^'"]+)['"]/gm),
+          ...code.matchAll(/\bimport\(\s*['"]([^'"]+)['"]\s*\)/g),
+        ];
         for (const [, specifier] of specifiers) {
           if (specifier!.startsWith('.') || specifier!.startsWith('node:')) continue;
           const parts = specifier!.split('/');
