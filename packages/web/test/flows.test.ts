@@ -195,11 +195,18 @@ describe('flows in the dashboard, on the sandbox that npm start runs', { timeout
         timeout: 20_000,
       })
       .toBe(before.length + 1);
-    // Nothing changed in Exact since the first load: the incremental run writes nothing.
-    await card.locator('[data-testid=last-run][data-status=succeeded]').waitFor({ timeout: 90_000 });
-    await expect(card.getByTestId('last-run-rows').textContent()).resolves.toContain('0 rows written');
+    // The card may still show the previous run until the new one finishes: wait on the run itself.
+    await expect
+      .poll(async () => (await hubApi<ApiRun[]>(page, 'GET', `/flows/${flowId}/runs`))[0]?.status, {
+        timeout: 90_000,
+      })
+      .toBe('succeeded');
     const [manual] = await hubApi<ApiRun[]>(page, 'GET', `/flows/${flowId}/runs`);
     expect(manual).toMatchObject({ trigger: 'manual', resync: false, status: 'succeeded' });
+    // Nothing changed in Exact since the first load: the incremental run writes nothing.
+    await expect
+      .poll(async () => card.getByTestId('last-run-rows').textContent(), { timeout: 20_000 })
+      .toContain('0 rows written');
 
     await card.getByRole('button', { name: 'Full resync' }).click();
     const dialog = page.getByRole('dialog');
