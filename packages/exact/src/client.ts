@@ -59,7 +59,7 @@ export interface ExactClientOptions {
   /** Token endpoint timeout (default 30 s); past it a refresh counts as lost. */
   tokenTimeoutMs?: number;
   retry?: RetryOptions;
-  /** Refresh when this little access-token lifetime remains (default 30 s). */
+  /** Refresh when this little access-token lifetime remains (default 25 s). */
   refreshMarginMs?: number;
 }
 

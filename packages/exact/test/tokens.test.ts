@@ -34,17 +34,17 @@ function otherProcessView(store: TokenStore): TokenStore {
 }
 
 describe('token handling against exact-sim', () => {
-  it('does not refresh while more than 30 s remain', async () => {
+  it('does not refresh while more than 25 s remain', async () => {
     const exact = await t.connectedClient({ tokenStore: new MemoryTokenStore() });
     const before = await tokenCalls();
-    await t.advance(560_000);
+    await t.advance(570_000);
     await exact.me();
     expect(await tokenCalls()).toBe(before);
   });
 
   it('8 concurrent callers on an expiring token cause exactly one token call', async () => {
     const exact = await t.connectedClient({ tokenStore: new MemoryTokenStore() });
-    await t.advance(575_000);
+    await t.advance(580_000);
     const before = await tokenCalls();
     const results = await Promise.all(
       Array.from({ length: 8 }, () => exact.division(division).query(accounts).first()),
@@ -76,6 +76,30 @@ describe('token handling against exact-sim', () => {
     // 8 refused calls, one token call, 8 retries that succeed.
     expect(statuses.filter((status) => status === 401)).toHaveLength(8);
     expect(statuses.filter((status) => status === 200)).toHaveLength(9);
+  });
+
+  it('keeps the token Exact calls unexpired when the local clock runs ahead, and refreshes later', async () => {
+    let aheadMs = 0;
+    const exact = await t.connectedClient({
+      tokenStore: new MemoryTokenStore(),
+      clock: { now: () => t.clock.now() + aheadMs },
+    });
+    // The local clock steps 8 s ahead after the token came: at 568 s by Exact's clock 24 s remain locally.
+    aheadMs = 8_000;
+    await t.advance(568_000);
+    const before = await t.stats();
+    expect(await Promise.all([exact.me(), exact.me()])).toHaveLength(2);
+    await exact.me();
+    const held = await t.stats();
+    // One refused refresh, shared by the callers and not repeated while the token is held.
+    expect(held.token.calls - before.token.calls).toBe(1);
+    expect(held.token.failures.refresh_too_early ?? 0).toBe((before.token.failures.refresh_too_early ?? 0) + 1);
+    expect(held.api.byStatus['401'] ?? 0).toBe(before.api.byStatus['401'] ?? 0);
+    await t.advance(6_000);
+    await exact.me();
+    const after = await t.stats();
+    expect(after.token.calls - held.token.calls).toBe(1);
+    expect(after.token.failures).toEqual(held.token.failures);
   });
 
   it('skips the refresh when another process already stored a new pair', async () => {

@@ -10,12 +10,41 @@ export interface TokenManagerOptions {
   key: string;
   oauth: Pick<OAuthClient, 'refresh'>;
   clock: Clock;
-  /** Refresh when this little lifetime remains (default 30 s: Exact refuses earlier refreshes). */
+  /**
+   * Refresh when this little lifetime remains (default 25 s). Exact refuses a refresh in the
+   * first 570 s of a 600 s token; the 5 s between leave room for a local clock running ahead.
+   */
   refreshMarginMs?: number;
 }
 
-// One in-flight refresh per (store, key) in this process, shared by every manager using it.
-const inFlight = new WeakMap<TokenStore, Map<string, Promise<TokenSet>>>();
+/** What the managers of one (store, key) in this process share. */
+interface KeyState {
+  /** The refresh in flight, joined by every concurrent caller. */
+  inFlight?: Promise<TokenSet>;
+  /** After Exact answered "not expired yet": keep the current token until then. */
+  holdUntil?: number;
+}
+
+const shared = new WeakMap<TokenStore, Map<string, KeyState>>();
+
+function stateOf(store: TokenStore, key: string): KeyState {
+  let perStore = shared.get(store);
+  if (perStore === undefined) {
+    perStore = new Map();
+    shared.set(store, perStore);
+  }
+  let state = perStore.get(key);
+  if (state === undefined) {
+    state = {};
+    perStore.set(key, state);
+  }
+  return state;
+}
+
+/** How long to keep a token Exact called unexpired before asking again: 1–5 s, well before it ends. */
+function holdMs(remainingMs: number): number {
+  return Math.max(1_000, Math.min(5_000, remainingMs / 3));
+}
 
 /** Hands out valid access tokens and refreshes them once for all concurrent callers. */
 export class TokenManager {
@@ -24,17 +53,21 @@ export class TokenManager {
   readonly #oauth: Pick<OAuthClient, 'refresh'>;
   readonly #clock: Clock;
   readonly #marginMs: number;
+  readonly #state: KeyState;
 
   constructor(options: TokenManagerOptions) {
     this.#store = options.store;
     this.#key = options.key;
     this.#oauth = options.oauth;
     this.#clock = options.clock;
-    this.#marginMs = options.refreshMarginMs ?? 30_000;
+    this.#marginMs = options.refreshMarginMs ?? 25_000;
+    this.#state = stateOf(options.store, options.key);
   }
 
   #fresh(tokens: TokenSet): boolean {
-    return tokens.expiresAt - this.#clock.now() > this.#marginMs;
+    const now = this.#clock.now();
+    if (tokens.expiresAt - now > this.#marginMs) return true;
+    return this.#state.holdUntil !== undefined && now < this.#state.holdUntil && now < tokens.expiresAt;
   }
 
   #missing(): ExactTokenError {
@@ -61,25 +94,38 @@ export class TokenManager {
    * refresh skipped when another process already replaced it.
    */
   refresh(staleAccessToken: string): Promise<TokenSet> {
-    let perStore = inFlight.get(this.#store);
-    if (perStore === undefined) {
-      perStore = new Map();
-      inFlight.set(this.#store, perStore);
-    }
-    const running = perStore.get(this.#key);
-    if (running !== undefined) return running;
-    const map = perStore;
+    const state = this.#state;
+    if (state.inFlight !== undefined) return state.inFlight;
     const refresh = this.#store
       .withRefreshLock(this.#key, async (locked) => {
         const current = await locked.load();
         if (current === undefined) throw this.#missing();
         if (current.accessToken !== staleAccessToken && this.#fresh(current)) return current;
-        const next = await this.#oauth.refresh(current.refreshToken);
-        await locked.save(next);
-        return next;
+        return await this.#replace(current, locked.save);
       })
-      .finally(() => map.delete(this.#key));
-    map.set(this.#key, refresh);
+      .finally(() => {
+        state.inFlight = undefined;
+      });
+    state.inFlight = refresh;
     return refresh;
+  }
+
+  async #replace(current: TokenSet, save: (tokens: TokenSet) => Promise<void>): Promise<TokenSet> {
+    let next: TokenSet;
+    try {
+      next = await this.#oauth.refresh(current.refreshToken);
+    } catch (error) {
+      // "Not expired yet" means Exact's clock is behind ours and the token still works: keep it
+      // for a moment rather than fail the caller. The refused refresh did not use the token up.
+      const now = this.#clock.now();
+      if (error instanceof ExactTokenError && error.code === 'refresh_too_early' && now < current.expiresAt) {
+        this.#state.holdUntil = now + holdMs(current.expiresAt - now);
+        return current;
+      }
+      throw error;
+    }
+    this.#state.holdUntil = undefined;
+    await save(next);
+    return next;
   }
 }
