@@ -108,7 +108,11 @@ describe('rate limits against exact-sim', () => {
     await governor.acquire(7, true);
     expect(waits).toHaveLength(1);
     expect(governor.serverNow()).toBeGreaterThanOrEqual(reset);
-    expect((await governor.limits(7)).minutely).toEqual({ limit: 60, remaining: 59, resetAt: reset + 60_000 });
+    expect((await governor.limits(7)).minutely).toEqual({
+      limit: 60,
+      remaining: 59,
+      resetAt: reset + 60_000,
+    });
   });
 
   it('keeps the later window when an answer from the earlier one arrives late', async () => {

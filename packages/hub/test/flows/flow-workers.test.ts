@@ -1,5 +1,3 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { flowsFeature } from '../../src/app/features.ts';
 import { exactRedirectUri } from '../../src/connections/redirect-uri.ts';
@@ -14,10 +12,8 @@ import {
 } from '../connections/exact-test-kit.ts';
 import { type ApiClient, BACKENDS, type LooseJson, signUpOwner } from '../support/test-hub.ts';
 import { finishedRun, replicaCount } from './flow-test-kit.ts';
+import { startWorker, type WorkerProcess } from './worker-process.ts';
 
-const CLI = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
-/** Run the workspace packages from their TypeScript sources, as the repository's .npmrc does. */
-const SOURCES = '--conditions=koppel-source';
 const postgres = BACKENDS.find((backend) => backend.name === 'postgres')!;
 /** Issue #8: three workers replicating 30 divisions; small volumes keep the test to minutes. */
 const DIVISIONS = Array.from({ length: 30 }, (_, index) => 300001 + index);
@@ -28,42 +24,12 @@ const TOKEN_LIFETIME_MS = 60_000;
 /** Exact refuses a refresh before the last 30 s of a token's life (facts §1.4). */
 const REFRESH_MIN_AGE_MS = 30_000;
 
-interface Worker {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<number | null>;
-}
-
-/** Starts `koppel worker` and resolves once it logs that it runs. */
-function startWorker(env: Record<string, string>): Promise<Worker> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [SOURCES, CLI, 'worker'], {
-      env: { PATH: process.env.PATH ?? '', ...env },
-    });
-    const exited = new Promise<number | null>((done) => child.on('close', done));
-    let buffer = '';
-    let ready = false;
-    const onData = (chunk: Buffer) => {
-      buffer += chunk;
-      if (!ready && buffer.includes('koppel worker running')) {
-        ready = true;
-        resolve({ child, output: () => buffer, exited });
-      }
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    exited.then((code) => {
-      if (!ready) reject(new Error(`koppel worker exited with ${code}: ${buffer}`));
-    });
-  });
-}
-
 describe('three koppel worker processes replicating 30 divisions on Postgres', () => {
   let sim: RunningSimulator;
   let t: TestHub;
   let owner: ApiClient;
   let connectionId: string;
-  const workers: Worker[] = [];
+  const workers: WorkerProcess[] = [];
 
   beforeAll(async () => {
     sim = await startSim({
