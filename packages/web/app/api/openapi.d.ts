@@ -1707,7 +1707,7 @@ export interface paths {
                                 resync: boolean;
                                 startedAt: string | null;
                                 /** @enum {string} */
-                                status: "queued" | "running" | "succeeded" | "failed" | "needs_reauth";
+                                status: "queued" | "running" | "succeeded" | "failed" | "needs_reauth" | "interrupted";
                                 streams: {
                                     apiCalls: number;
                                     cursorAfter: {
@@ -1903,7 +1903,7 @@ export interface paths {
                                 resync: boolean;
                                 startedAt: string | null;
                                 /** @enum {string} */
-                                status: "queued" | "running" | "succeeded" | "failed" | "needs_reauth";
+                                status: "queued" | "running" | "succeeded" | "failed" | "needs_reauth" | "interrupted";
                                 streams: {
                                     apiCalls: number;
                                     cursorAfter: {
@@ -2148,7 +2148,7 @@ export interface paths {
                             resync: boolean;
                             startedAt: string | null;
                             /** @enum {string} */
-                            status: "queued" | "running" | "succeeded" | "failed" | "needs_reauth";
+                            status: "queued" | "running" | "succeeded" | "failed" | "needs_reauth" | "interrupted";
                             streams: {
                                 apiCalls: number;
                                 cursorAfter: {
@@ -2256,7 +2256,7 @@ export interface paths {
                             resync: boolean;
                             startedAt: string | null;
                             /** @enum {string} */
-                            status: "queued" | "running" | "succeeded" | "failed" | "needs_reauth";
+                            status: "queued" | "running" | "succeeded" | "failed" | "needs_reauth" | "interrupted";
                             streams: {
                                 apiCalls: number;
                                 cursorAfter: {
@@ -2364,7 +2364,7 @@ export interface paths {
                             resync: boolean;
                             startedAt: string | null;
                             /** @enum {string} */
-                            status: "queued" | "running" | "succeeded" | "failed" | "needs_reauth";
+                            status: "queued" | "running" | "succeeded" | "failed" | "needs_reauth" | "interrupted";
                             streams: {
                                 apiCalls: number;
                                 cursorAfter: {
@@ -3322,7 +3322,7 @@ export interface paths {
                             resync: boolean;
                             startedAt: string | null;
                             /** @enum {string} */
-                            status: "queued" | "running" | "succeeded" | "failed" | "needs_reauth";
+                            status: "queued" | "running" | "succeeded" | "failed" | "needs_reauth" | "interrupted";
                             streams: {
                                 apiCalls: number;
                                 cursorAfter: {
@@ -5434,7 +5434,7 @@ export interface paths {
                                 resync: boolean;
                                 startedAt: string | null;
                                 /** @enum {string} */
-                                status: "queued" | "running" | "succeeded" | "failed" | "needs_reauth";
+                                status: "queued" | "running" | "succeeded" | "failed" | "needs_reauth" | "interrupted";
                                 streams: {
                                     apiCalls: number;
                                     cursorAfter: {
@@ -5952,7 +5952,7 @@ export interface paths {
                     /** @description Queued at or after */
                     from?: string;
                     limit?: number;
-                    status?: "queued" | "running" | "succeeded" | "failed" | "needs_reauth";
+                    status?: "queued" | "running" | "succeeded" | "failed" | "needs_reauth" | "interrupted";
                     /** @description Queued at or before */
                     to?: string;
                 };
@@ -6005,7 +6005,7 @@ export interface paths {
                             resync: boolean;
                             startedAt: string | null;
                             /** @enum {string} */
-                            status: "queued" | "running" | "succeeded" | "failed" | "needs_reauth";
+                            status: "queued" | "running" | "succeeded" | "failed" | "needs_reauth" | "interrupted";
                             streams: {
                                 apiCalls: number;
                                 cursorAfter: {
@@ -6144,7 +6144,7 @@ export interface paths {
                             resync: boolean;
                             startedAt: string | null;
                             /** @enum {string} */
-                            status: "queued" | "running" | "succeeded" | "failed" | "needs_reauth";
+                            status: "queued" | "running" | "succeeded" | "failed" | "needs_reauth" | "interrupted";
                             streams: {
                                 apiCalls: number;
                                 cursorAfter: {
@@ -6255,7 +6255,7 @@ export interface paths {
                             resync: boolean;
                             startedAt: string | null;
                             /** @enum {string} */
-                            status: "queued" | "running" | "succeeded" | "failed" | "needs_reauth";
+                            status: "queued" | "running" | "succeeded" | "failed" | "needs_reauth" | "interrupted";
                             streams: {
                                 apiCalls: number;
                                 cursorAfter: {
