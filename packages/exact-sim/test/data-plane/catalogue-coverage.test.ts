@@ -68,7 +68,10 @@ describe('sync endpoints without a standard twin', () => {
     for (const endpoint of standalone) {
       const rows = results(await h.d(endpoint.path, '$select=ID&$filter=Timestamp gt 0L', 7));
       const ids = rows.map((row) => (row as { ID: unknown }).ID);
-      expect(ids.every((id) => typeof id === 'string'), endpoint.path).toBe(true);
+      expect(
+        ids.every((id) => typeof id === 'string'),
+        endpoint.path,
+      ).toBe(true);
       expect(new Set(ids).size, endpoint.path).toBe(ids.length);
     }
   });

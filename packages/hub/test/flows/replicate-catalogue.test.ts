@@ -4,8 +4,8 @@
 import { catalogueIndex, type DivisionClient, type EntityDef, loadEntity } from '@koppel/exact';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CATALOGUE_CHOICES, replicaTableNamed } from '../../src/flows/packages/replicate/catalogue-tables.ts';
-import { replicatePackage } from '../../src/flows/packages/replicate/replicate-package.ts';
 import { REPLICA_TABLES, type ReplicaTable } from '../../src/flows/packages/replicate/replica-tables.ts';
+import { replicatePackage } from '../../src/flows/packages/replicate/replicate-package.ts';
 import { tableLayout } from '../../src/flows/packages/replicate/table-layout.ts';
 import type { RunningSimulator, TestHub } from '../connections/exact-test-kit.ts';
 import { type ApiClient, BACKENDS, type LooseJson } from '../support/test-hub.ts';
@@ -181,7 +181,11 @@ describe.each(POSTGRES)('non-default catalogue endpoints replicated end to end o
     const second = await finishedRun(owner, (await owner.post(`/api/v1/flows/${flowId}/run`)).body.id);
     expect(second.status).toBe('succeeded');
     // Sync endpoints read only what changed since the cursor; the bulk one reads everything.
-    expect(streamOf(second, 'project_projects')).toMatchObject({ rowsRead: 1, rowsWritten: 1, rowsDeleted: 1 });
+    expect(streamOf(second, 'project_projects')).toMatchObject({
+      rowsRead: 1,
+      rowsWritten: 1,
+      rowsDeleted: 1,
+    });
     expect(streamOf(second, 'subscription_subscriptions')).toMatchObject({ rowsRead: 0, rowsDeleted: 1 });
     expect(streamOf(second, 'inventory_stock_positions')).toMatchObject({ rowsRead: 0, rowsDeleted: 0 });
     expect(streamOf(second, BULK).rowsDeleted).toBe(1);
