@@ -2,6 +2,7 @@ import {
   Checkbox,
   type ComboboxItem,
   type ComboboxItemGroup,
+  type ComboboxParsedItem,
   isOptionsGroup,
   MultiSelect,
   type OptionsFilter,
@@ -42,9 +43,9 @@ function byScope(entities: readonly PackageEntity[]): ComboboxItemGroup<Combobox
 const scopeOrLabel: OptionsFilter = ({ options, search }) => {
   const wanted = search.trim().toLowerCase();
   if (wanted === '') return options;
-  return options.flatMap((option) => {
+  return options.flatMap((option): ComboboxParsedItem[] => {
     if (!isOptionsGroup(option)) return option.label.toLowerCase().includes(wanted) ? [option] : [];
-    if (option.group.toLowerCase().includes(wanted)) return [option];
+    if (String(option.group).toLowerCase().includes(wanted)) return [option];
     const items = option.items.filter((item) => item.label.toLowerCase().includes(wanted));
     return items.length > 0 ? [{ ...option, items }] : [];
   });
