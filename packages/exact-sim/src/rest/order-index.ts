@@ -86,8 +86,11 @@ class FieldValues {
     this.#column = isTextType(type) ? [] : new Float64Array(0);
   }
 
-  /** A copy of the current values, indexed by row index (dead rows hold stale values). */
-  current(): Column {
+  /**
+   * The current values, indexed by row index (dead rows hold stale values): a copy, or with
+   * `shared` the column itself, valid until the table next changes (read it, never write it).
+   */
+  current(shared: boolean): Column {
     const table = this.#table;
     if (this.#changesSeen !== table.changeCount) {
       const { indices, next } = table.loggedSince(this.#logSeen);
@@ -103,14 +106,14 @@ class FieldValues {
       this.#logSeen = next;
       this.#changesSeen = table.changeCount;
     }
-    return this.#column.slice();
+    return shared ? this.#column : this.#column.slice();
   }
 }
 
 const fieldValues = new WeakMap<Table, Map<string, FieldValues>>();
 
-/** The sort values of one field for every row index (a copy; dead rows hold stale values). */
-export function valuesOf(table: Table, field: string, type: EdmType): Column {
+/** The sort values of one field for every row index (see `FieldValues.current`). */
+export function valuesOf(table: Table, field: string, type: EdmType, shared = false): Column {
   let byField = fieldValues.get(table);
   if (!byField) {
     byField = new Map();
@@ -121,7 +124,7 @@ export function valuesOf(table: Table, field: string, type: EdmType): Column {
     values = new FieldValues(table, field, type);
     byField.set(field, values);
   }
-  return values.current();
+  return values.current(shared);
 }
 
 /** Changes at or below this count are applied one by one; more re-sort the whole index. */

@@ -67,11 +67,37 @@ class BoundedHeap {
   }
 }
 
+/** Rows a selection picks at least: the page's reader gets ten or more pages from one selection. */
+const READ_AHEAD = 600;
+
+interface Picked {
+  index: number;
+  value: SortValue;
+  key: string | number;
+}
+
+type Position = { value: SortValue; key: string | number } | null;
+
+/**
+ * The rows the last selection on one order picked, kept while the table is unchanged, so the
+ * pages after the first come from it (a binary search) instead of a new pass over the column.
+ */
+interface ReadAhead {
+  changes: number;
+  /** The position the selection started after (null: the start). */
+  from: Position;
+  picked: Picked[];
+  /** Whether the selection reached the end of the order. */
+  complete: boolean;
+}
+
+const readAheads = new WeakMap<Table, Map<string, ReadAhead>>();
+
 /**
  * Live rows of `table` ordered on one term (then key), strictly after `after` (the term's
- * raw value and the key) and within the filter's bounds on that term. Yields `batch` rows per
- * selection and selects again (four times as many) when the reader wants more, so a page the
- * caller's filter thins out still fills.
+ * raw value and the key) and within the filter's bounds on that term. A selection picks at
+ * least `batch` rows (and the read-ahead); when the reader wants more, the next selection
+ * picks four times as many, so a page the caller's filter thins out still fills.
  */
 export function* selectedInOrder(
   table: Table,
@@ -82,6 +108,8 @@ export function* selectedInOrder(
 ): Generator<Row> {
   const direction = term.descending ? -1 : 1;
   const compare = (a: SortValue, b: SortValue) => direction * compareSortValues(a, b);
+  const comparePositions = (a: Picked | NonNullable<Position>, b: Picked | NonNullable<Position>) =>
+    compare(a.value, b.value) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
   const keySort = keySortOf(table);
   const inBounds = (value: SortValue): boolean => {
     if (bounds?.lower) {
@@ -94,9 +122,44 @@ export function* selectedInOrder(
     }
     return true;
   };
-  let from = after ? { value: sortValue(term.type, after.value), key: keySort(after.key) } : null;
-  for (let size = batch; ; size *= 4) {
-    const column = valuesOf(table, term.field, term.type);
+  const signature = `${term.field} ${term.descending ? 'desc' : 'asc'} ${JSON.stringify(bounds)}`;
+  let byOrder = readAheads.get(table);
+  if (!byOrder) {
+    byOrder = new Map();
+    readAheads.set(table, byOrder);
+  }
+
+  let from: Position = after ? { value: sortValue(term.type, after.value), key: keySort(after.key) } : null;
+  const kept = byOrder.get(signature);
+  if (kept && kept.changes === table.changeCount) {
+    const last = kept.picked.at(-1);
+    const covers =
+      from === null
+        ? kept.from === null
+        : (kept.from === null || comparePositions(kept.from, from) <= 0) &&
+          last !== undefined &&
+          comparePositions(from, last) < 0;
+    if (covers) {
+      let position = 0;
+      if (from !== null) {
+        const start = from;
+        let hi = kept.picked.length;
+        while (position < hi) {
+          const mid = (position + hi) >>> 1;
+          if (comparePositions(kept.picked[mid] as Picked, start) <= 0) position = mid + 1;
+          else hi = mid;
+        }
+      }
+      for (let p = position; p < kept.picked.length; p++) {
+        yield table.row((kept.picked[p] as Picked).index);
+      }
+      if (kept.complete || last === undefined) return;
+      from = { value: last.value, key: last.key };
+    }
+  }
+
+  for (let size = Math.max(batch, READ_AHEAD); ; size *= 4) {
+    const column = valuesOf(table, term.field, term.type, true);
     const start = from;
     // Past the last row read: a larger value, or its value with a larger key (keys are read
     // only for those ties).
@@ -112,7 +175,7 @@ export function* selectedInOrder(
       if (inBounds(value) && ahead(value, index)) heap.offer(value);
     }
     const last = heap.full ? heap.top : undefined;
-    const picked: { index: number; value: SortValue; key: string | number }[] = [];
+    const picked: Picked[] = [];
     for (let index = 0; index < table.size; index++) {
       if (!table.isLive(index)) continue;
       const value = column[index] as SortValue;
@@ -120,11 +183,13 @@ export function* selectedInOrder(
       if (!inBounds(value) || !ahead(value, index)) continue;
       picked.push({ index, value, key: keySort(table.keyOf(index)) });
     }
-    picked.sort((a, b) => compare(a.value, b.value) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    picked.sort(comparePositions);
+    // Not full: every row past `start` was picked, so the order is read to its end.
+    const complete = last === undefined || picked.length === 0;
+    byOrder.set(signature, { changes: table.changeCount, from: start, picked, complete });
     for (const entry of picked) yield table.row(entry.index);
-    // Not full: every row past `from` was picked, so the read is complete.
-    if (last === undefined || picked.length === 0) return;
-    const end = picked[picked.length - 1] as (typeof picked)[number];
+    if (complete) return;
+    const end = picked[picked.length - 1] as Picked;
     from = { value: end.value, key: end.key };
   }
 }
