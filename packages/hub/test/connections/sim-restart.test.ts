@@ -67,7 +67,9 @@ describe.each(PGLITE)('an authorized connection across an exact-sim restart on $
     expect(test.body).toMatchObject({ ok: true, user: { ok: true }, scope: { ok: true } });
     expect(test.body.divisions).toEqual([expect.objectContaining({ code: division, ok: true })]);
     const again = await t.hub.services.exact.connectionClient(connectionId);
-    const read = await again.client.division(division).get(accounts, created.ID as string, { select: ['Name'] });
+    const read = await again.client
+      .division(division)
+      .get(accounts, created.ID as string, { select: ['Name'] });
     expect(read.Name).toBe('Restart Proof BV');
   });
 });

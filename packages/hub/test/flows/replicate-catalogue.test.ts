@@ -63,6 +63,10 @@ describe('the catalogue tables of "Replicate to database"', () => {
     // Deletions come through sync/Deleted under the standard entity's code.
     expect(projects.deletedAs?.deletedEntityTypes).toEqual([21]);
     expect((await replicaTableNamed('subscription_subscriptions')).idField).toBe('EntryID');
+    // Without a standard twin, a sync endpoint is deleted under its own code (the SDK's layer).
+    const stock = await replicaTableNamed('inventory_stock_positions');
+    expect(stock.deletedAs).toBeUndefined();
+    expect(stock.entity.deletedEntityTypes).toEqual([15]);
     // A bulk endpoint has no Timestamp: every run reads it in full and sweeps what it did not see.
     const lines = await replicaTableNamed('sales_order_sales_order_lines');
     expect(lines.entity.syncPath).toBeUndefined();

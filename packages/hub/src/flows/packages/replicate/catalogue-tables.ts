@@ -85,8 +85,9 @@ async function loaded(path: string): Promise<EntityDef> {
 
 async function tableOf(choice: CatalogueChoice): Promise<ReplicaTable> {
   const entity = await loaded(choice.endpoint);
-  // Sync rows are removed through `sync/Deleted` under the standard entity's codes; a bulk
-  // endpoint is read in full every run, so what a run does not see is what Exact deleted.
+  // Sync rows are removed through `sync/Deleted` under the standard entity's codes, or the
+  // sync entity's own where it has no twin; a bulk endpoint is read in full every run, so
+  // what a run does not see is what Exact deleted.
   const deletedAs =
     choice.kind === 'sync' && choice.twin?.deletedEntityTypes?.length
       ? await loaded(choice.twin.path)
