@@ -93,6 +93,9 @@ interface ReadAhead {
 
 const readAheads = new WeakMap<Table, Map<string, ReadAhead>>();
 
+/** Read-aheads kept per table (orders and filter bounds differ per client); the oldest go first. */
+const KEPT_READ_AHEADS = 16;
+
 /**
  * Live rows of `table` ordered on one term (then key), strictly after `after` (the term's
  * raw value and the key) and within the filter's bounds on that term. A selection picks at
@@ -186,7 +189,9 @@ export function* selectedInOrder(
     picked.sort(comparePositions);
     // Not full: every row past `start` was picked, so the order is read to its end.
     const complete = last === undefined || picked.length === 0;
+    byOrder.delete(signature);
     byOrder.set(signature, { changes: table.changeCount, from: start, picked, complete });
+    if (byOrder.size > KEPT_READ_AHEADS) byOrder.delete(byOrder.keys().next().value as string);
     for (const entry of picked) yield table.row(entry.index);
     if (complete) return;
     const end = picked[picked.length - 1] as Picked;
