@@ -3239,7 +3239,11 @@ export interface paths {
                             entities: {
                                 /** @description In the package's default set for a new flow */
                                 byDefault: boolean;
+                                /** @description The Exact endpoint it is read from, e.g. sync/Project/Projects */
+                                endpoint: string | null;
                                 name: string;
+                                /** @description Exact's scope: the app permission reading the entity needs */
+                                scope: string | null;
                                 title: string;
                                 webhookTopic: string | null;
                             }[];
