@@ -1,7 +1,7 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { accounts, type DivisionClient } from '@koppel/exact';
+import { accounts, contacts, type DivisionClient } from '@koppel/exact';
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PostgresDestination } from '../../src/destinations/postgres-destination.ts';
@@ -171,6 +171,42 @@ describe.each(BACKENDS)('relations replicator on $name', (backend) => {
       `{${withContact?.main_contact_id}}`,
     );
     expect(rows.some((row) => row.addresses.length > 0)).toBe(true);
+
+    // Every contact: its link opens its own card in its division; each phone E.164 or reported as sent.
+    const sourceContacts = new Map<string, Record<string, unknown>>();
+    for await (const page of exact.sync(contacts)) {
+      for (const row of page.rows)
+        sourceContacts.set(String(row.ID), row as unknown as Record<string, unknown>);
+    }
+    const contactRows = (
+      await destination.driver.query<{
+        id: string;
+        exact_url: string;
+        phone: string | null;
+        mobile: string | null;
+        problems: { field: string; value: string }[];
+      }>(
+        'select id::text as id, exact_url, phone, mobile, problems from relations.contacts where division = $1',
+        [DIVISION],
+      )
+    ).rows;
+    expect(contactRows).toHaveLength(sourceContacts.size);
+    for (const row of contactRows) {
+      const link = new URL(row.exact_url);
+      expect(link.pathname).toBe('/docs/CRMContactCard.aspx');
+      expect(link.searchParams.get('ContactID')).toBe(`{${row.id}}`);
+      expect(link.searchParams.get('_Division_')).toBe(String(DIVISION));
+      for (const [column, field] of [
+        ['phone', 'Phone'],
+        ['mobile', 'Mobile'],
+      ] as const) {
+        const raw = sourceContacts.get(row.id)?.[field];
+        const reported = row.problems.find((problem) => problem.field === field);
+        if (typeof raw !== 'string' || raw.trim() === '') expect(row[column]).toBeNull();
+        else if (reported) expect(row[column]).toBe(raw);
+        else expect(row[column]).toMatch(/^\+[1-9]\d{7,14}$/);
+      }
+    }
   });
 
   it('propagates deletes and updates; includes only the chosen account types', async () => {
