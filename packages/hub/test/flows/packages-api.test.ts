@@ -310,5 +310,30 @@ describe.each(BACKENDS)('packages over the API on $name', (backend) => {
       expect(results[0]).toMatchObject({ created: 2, failed: 2 });
       expect(results[1]).toMatchObject({ created: 0, unchanged: 2, failed: 2 });
     }
+
+    // The preview of documents: a CSV line per document line, or JSON documents holding their lines.
+    const flat = await owner.post(`/api/v1/flows/${flow.id}/imports/preview`, {
+      entity: 'sales_orders',
+      csv: 'Referentie;Klant;Artikel;Aantal;Prijs\nPO-9;1;SO-A;2;3.5',
+    });
+    expect(flat.body.mapping).toEqual({
+      Referentie: 'yourRef',
+      Klant: 'customer',
+      Artikel: 'item',
+      Aantal: 'quantity',
+      Prijs: 'unitPrice',
+    });
+    expect(flat.body.unmappedRequired).toEqual([]);
+    const nested = await owner.post(`/api/v1/flows/${flow.id}/imports/preview`, {
+      entity: 'sales_orders',
+      rows: [{ yourRef: 'PO-9', customer: '1', lines: [{ item: 'SO-A', quantity: 1 }] }],
+    });
+    expect(nested.body.mapping).toEqual({ yourRef: 'yourRef', customer: 'customer', lines: 'lines' });
+    expect(nested.body.unmappedRequired).toEqual([]);
+    const headerOnly = await owner.post(`/api/v1/flows/${flow.id}/imports/preview`, {
+      entity: 'sales_orders',
+      csv: 'yourRef,customer\nPO-9,1',
+    });
+    expect(headerOnly.body.unmappedRequired).toEqual(['item', 'quantity']);
   });
 });

@@ -2208,6 +2208,8 @@ export interface paths {
                             columns: string[];
                             entity: string;
                             fields: {
+                                /** @description A document line's field; not needed when rows hold their lines */
+                                line?: boolean;
                                 name: string;
                                 required: boolean;
                             }[];

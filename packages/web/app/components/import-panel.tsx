@@ -52,7 +52,10 @@ function uploadForm(entity: string, file: File, mapping?: Mapping): FormData {
 /** Required fields that no column is mapped to: every row would fail without them. */
 function missingRequired(preview: ImportPreview, mapping: Mapping): string[] {
   const mapped = new Set(Object.values(mapping));
-  return preview.fields.filter((field) => field.required && !mapped.has(field.name)).map((f) => f.name);
+  return preview.fields
+    .filter((field) => field.required && !mapped.has(field.name))
+    .filter((field) => !(field.line && mapped.has('lines')))
+    .map((field) => field.name);
 }
 
 /**

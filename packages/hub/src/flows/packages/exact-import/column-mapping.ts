@@ -63,12 +63,16 @@ export function suggestMapping(columns: readonly string[], fields: readonly Impo
   return mapping;
 }
 
+/** The fields a column may be mapped to: a flat row's, and `lines` for documents sent as JSON with their lines. */
+export function mappableFields(entity: ImportEntity): ImportColumn[] {
+  return entity.linesField === undefined
+    ? [...entity.columns]
+    : [...entity.columns, { name: 'lines', required: false }];
+}
+
 /** Why `mapping` cannot be used for the entity (a field that does not exist, one field twice), or null. */
 export function mappingProblem(entity: ImportEntity, mapping: ColumnMapping): string | null {
-  const names = new Set([
-    ...entity.columns.map((column) => column.name),
-    ...(entity.linesField ? ['lines'] : []),
-  ]);
+  const names = new Set(mappableFields(entity).map((column) => column.name));
   const seen = new Map<string, string>();
   for (const [column, field] of Object.entries(mapping)) {
     if (field === null) continue;

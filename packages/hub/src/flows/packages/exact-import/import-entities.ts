@@ -42,13 +42,16 @@ export interface ImportEntity {
 export interface ImportColumn {
   name: string;
   required: boolean;
+  /** A document line's field in a flat row; a row that holds its `lines` needs none of them. */
+  line?: boolean;
 }
 
 /** The fields of a row schema, each required unless the schema accepts it missing. */
-function columnsOf(schema: z.ZodObject, rename: Record<string, string> = {}): ImportColumn[] {
+function columnsOf(schema: z.ZodObject, rename: Record<string, string> = {}, line = false): ImportColumn[] {
   return Object.entries(schema.shape).map(([name, field]) => ({
     name: rename[name] ?? name,
     required: !(field as z.ZodType).safeParse(undefined).success,
+    ...(line ? { line } : {}),
   }));
 }
 
@@ -154,7 +157,7 @@ function salesDocumentEntity(
     // One CSV line per document line: the header fields repeated, then the line's (see groupDocumentLines).
     columns: [
       ...columnsOf(salesDocument.omit({ lines: true })),
-      ...columnsOf(salesLine, { description: 'lineDescription' }),
+      ...columnsOf(salesLine, { description: 'lineDescription' }, true),
     ],
     readFields: [exact.key, 'YourRef', 'OrderedBy', 'Description'],
     references: ['accounts', 'items'],

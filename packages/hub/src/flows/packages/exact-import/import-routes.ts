@@ -54,7 +54,16 @@ const ImportView = z.object({
 const PreviewView = z.object({
   entity: z.string(),
   columns: z.array(z.string()).meta({ description: "The file's columns, in file order" }),
-  fields: z.array(z.object({ name: z.string(), required: z.boolean() })),
+  fields: z.array(
+    z.object({
+      name: z.string(),
+      required: z.boolean(),
+      line: z
+        .boolean()
+        .optional()
+        .meta({ description: "A document line's field; not needed when rows hold their lines" }),
+    }),
+  ),
   mapping: Mapping.meta({ description: 'Proposed (or the one sent): column → field or null' }),
   unmappedRequired: z.array(z.string()),
   rows: z.number().int(),

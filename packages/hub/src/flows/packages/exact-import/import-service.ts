@@ -6,6 +6,7 @@ import type { FlowRow, FlowRunRow } from '../../flows-repository.ts';
 import {
   type ColumnMapping,
   columnsOfRows,
+  mappableFields,
   mappingProblem,
   mapRow,
   suggestMapping,
@@ -110,16 +111,18 @@ export class ImportService {
     if (problem !== null) throw new HubError('import_invalid', problem);
     const { rows, columns } = flatRows(upload);
     if (rows.length === 0) throw new HubError('import_invalid', 'The file holds no rows.');
-    const mapping = upload.mapping ?? suggestMapping(columns, entity.columns);
+    const fields = mappableFields(entity);
+    const mapping = upload.mapping ?? suggestMapping(columns, fields);
     const mapped = new Set(Object.values(mapping));
     const kept = new Set(columns.filter((column) => !Object.hasOwn(mapping, column)));
     return {
       entity: entity.name,
       columns,
-      fields: [...entity.columns],
+      fields,
       mapping,
-      unmappedRequired: entity.columns
+      unmappedRequired: fields
         .filter((field) => field.required && !mapped.has(field.name) && !kept.has(field.name))
+        .filter((field) => !(field.line && (mapped.has('lines') || kept.has('lines'))))
         .map((field) => field.name),
       rows: rows.length,
       sample: rows.slice(0, PREVIEW_ROWS),
