@@ -1,38 +1,18 @@
-import { mkdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
+import { readFileSync } from 'node:fs';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureWebBuilt } from '../scripts/ensure-built.ts';
-import { launchBrowser, type Stack, startStack } from './support.ts';
+import {
+  hubApi,
+  openSandboxDashboard,
+  type SandboxDashboard,
+  SHOTS,
+  type Stack,
+  screenshots,
+  signUpWithSandboxConnection,
+} from './support.ts';
 
 const OWNER = { email: 'ilse@example.nl', name: 'Ilse Import', password: 'import-password-123' };
-const SHOTS = fileURLToPath(new URL('../test-results/', import.meta.url));
-
-async function shot(page: Page, name: string): Promise<void> {
-  await page.evaluate(
-    'Promise.all(document.getAnimations().map((animation) => animation.finished.catch(() => undefined)))',
-  );
-  await page.screenshot({ path: `${SHOTS}import-${name}.png`, fullPage: true });
-}
-
-/** Calls the hub from inside the signed-in page, with the CSRF header the dashboard sends. */
-async function hubApi<T>(page: Page, method: string, path: string, body?: unknown): Promise<T> {
-  const csrf = (await page.context().cookies()).find((cookie) => cookie.name === 'koppel_csrf')?.value;
-  return page.evaluate(
-    async ({ method, path, body, csrf }) => {
-      const response = await fetch(`/api/v1${path}`, {
-        method,
-        headers: {
-          'content-type': 'application/json',
-          ...(csrf ? { 'x-koppel-csrf': decodeURIComponent(csrf) } : {}),
-        },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      return response.json();
-    },
-    { method, path, body, csrf },
-  ) as Promise<T>;
-}
+const shot = screenshots('import');
 
 /** A customer list as a Dutch spreadsheet exports it: `;`-separated, Dutch headers, two bad rows. */
 const CUSTOMERS = [
@@ -47,51 +27,24 @@ const CUSTOMERS = [
 ].join('\r\n');
 
 describe('import into Exact in the dashboard', { timeout: 180_000 }, () => {
+  let dashboard: SandboxDashboard;
   let stack: Stack;
-  let browser: Browser;
   let page: Page;
 
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
-    ensureWebBuilt(() => {});
-    [stack, browser] = await Promise.all([startStack({ sandbox: true }), launchBrowser()]);
-    const context = await browser.newContext({
-      viewport: { width: 1280, height: 900 },
-      acceptDownloads: true,
-    });
-    page = await context.newPage();
-    page.setDefaultTimeout(20_000);
+    dashboard = await openSandboxDashboard();
+    ({ stack, page } = dashboard);
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await stack?.close();
+    await dashboard?.close();
   });
 
   it('upload → column mapping on the first rows → run → results per row → CSV download', async () => {
-    await page.goto(stack.base);
-    await page.getByText('Create the first account').click();
-    await page.fill('input[name=email]', OWNER.email);
-    await page.fill('input[name=name]', OWNER.name);
-    await page.fill('input[name=password]', OWNER.password);
-    await page.fill('input[name=workspaceName]', 'Groothandel Import');
-    await page.getByRole('button', { name: 'Create account' }).click();
-    await page.getByRole('link', { name: 'Sandbox connection' }).click();
-    await page.getByRole('heading', { name: 'Sandbox connection' }).waitFor();
-    await page.getByRole('link', { name: 'Authorize' }).click();
-    await page.waitForURL(`${stack.sim.url}/**`);
-    await page.fill('input[name=username]', stack.sim.defaults.user.username);
-    await page.fill('input[name=password]', stack.sim.defaults.user.password);
-    await page.click('button[type=submit]');
-    await page.waitForSelector('input[name=divisions]');
-    await page.click('button[value=allow]');
-    await page.getByRole('link', { name: 'Back to Koppel' }).click();
-    await page.getByRole('heading', { name: 'Sandbox connection' }).waitFor();
-    const division = stack.sim.defaults.divisions[0] as number;
-    await page.locator(`[data-division="${division}"]`).getByRole('checkbox').check();
-    await page.getByRole('button', { name: 'Save linked divisions' }).click();
-    await page.getByText('Saved: 1 linked').waitFor();
-    const connectionId = new URL(page.url()).pathname.split('/').at(-1) as string;
+    const connectionId = await signUpWithSandboxConnection(page, stack, {
+      ...OWNER,
+      workspaceName: 'Groothandel Import',
+    });
     const flow = await hubApi<{ id: string }>(page, 'POST', `/connections/${connectionId}/flows`, {
       packageId: 'exact-import',
       entities: ['accounts', 'items'],

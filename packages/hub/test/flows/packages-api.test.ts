@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningSimulator, TestHub } from '../connections/exact-test-kit.ts';
 import { type ApiClient, BACKENDS } from '../support/test-hub.ts';
 import { type FeedReceiver, startFeedReceiver } from './feed-receiver.ts';
-import { finishedRun, startFlowHub } from './flow-test-kit.ts';
+import { createImportFlow, finishedRun, startFlowHub, uploadFile } from './flow-test-kit.ts';
 
 const SECRET = 'the-api-test-signing-secret-0123456789';
 
@@ -111,13 +111,7 @@ describe.each(BACKENDS)('packages over the API on $name', (backend) => {
   });
 
   it('import: a CSV file in a multipart form, its results as JSON and CSV; clear errors for bad uploads', async () => {
-    const flow = (
-      await owner.post(`/api/v1/connections/${connectionId}/flows`, {
-        packageId: 'exact-import',
-        entities: ['items', 'accounts'],
-        enabled: false,
-      })
-    ).body;
+    const flow = await createImportFlow(owner, connectionId, ['items', 'accounts']);
     const csv = [
       'code;description;costPrice',
       'MP-001;"Koffiebonen; 1 kg";12.5',
@@ -125,17 +119,12 @@ describe.each(BACKENDS)('packages over the API on $name', (backend) => {
       'MP-003;;3',
       'MP-004;Melkopschuimer;veel',
     ].join('\r\n');
-    const form = new FormData();
-    form.append('entity', 'items');
-    form.append('file', new Blob([csv], { type: 'text/csv' }), 'items.csv');
-    const response = await fetch(`${t.base}/api/v1/flows/${flow.id}/imports`, {
-      method: 'POST',
-      body: form,
-      headers: {
-        cookie: [...owner.cookies].map(([name, value]) => `${name}=${value}`).join('; '),
-        'x-koppel-csrf': owner.csrfToken as string,
-      },
-    });
+    const response = await uploadFile(
+      owner,
+      `/api/v1/flows/${flow.id}/imports`,
+      { entity: 'items' },
+      { name: 'items.csv', text: csv, type: 'text/csv' },
+    );
     expect(response.status).toBe(202);
     const uploaded = (await response.json()) as { import: { id: string }; run: { id: string } };
     expect((await finishedRun(owner, uploaded.run.id)).status).toBe('succeeded');
@@ -173,13 +162,7 @@ describe.each(BACKENDS)('packages over the API on $name', (backend) => {
   });
 
   it("import: the preview proposes a mapping of the file's columns; the upload read with the chosen mapping keeps it", async () => {
-    const flow = (
-      await owner.post(`/api/v1/connections/${connectionId}/flows`, {
-        packageId: 'exact-import',
-        entities: ['accounts'],
-        enabled: false,
-      })
-    ).body;
+    const flow = await createImportFlow(owner, connectionId, ['accounts']);
     const csv = [
       'Relatiecode;Naam;E-mailadres;Plaats;Land;Notitie;Telefoon',
       'MAP-1;Kaasboer Jansen;info@kaasboer.nl;Gouda;NL;vaste klant;',
@@ -215,18 +198,12 @@ describe.each(BACKENDS)('packages over the API on $name', (backend) => {
 
     // The user maps "Notitie" to the website instead of leaving it out (nonsense, but theirs to choose).
     const mapping = { ...preview.body.mapping, Plaats: null, Notitie: 'website' };
-    const form = new FormData();
-    form.append('entity', 'accounts');
-    form.append('mapping', JSON.stringify(mapping));
-    form.append('file', new Blob([csv], { type: 'text/csv' }), 'klanten.csv');
-    const response = await fetch(`${t.base}/api/v1/flows/${flow.id}/imports`, {
-      method: 'POST',
-      body: form,
-      headers: {
-        cookie: [...owner.cookies].map(([name, value]) => `${name}=${value}`).join('; '),
-        'x-koppel-csrf': owner.csrfToken as string,
-      },
-    });
+    const response = await uploadFile(
+      owner,
+      `/api/v1/flows/${flow.id}/imports`,
+      { entity: 'accounts', mapping: JSON.stringify(mapping) },
+      { name: 'klanten.csv', text: csv, type: 'text/csv' },
+    );
     expect(response.status).toBe(202);
     const uploaded = (await response.json()) as {
       import: { id: string; mapping: unknown };
@@ -268,13 +245,7 @@ describe.each(BACKENDS)('packages over the API on $name', (backend) => {
   });
 
   it('import: sales orders and invoices from CSV, one row per line grouped by yourRef; the same file again creates none', async () => {
-    const flow = (
-      await owner.post(`/api/v1/connections/${connectionId}/flows`, {
-        packageId: 'exact-import',
-        entities: ['items', 'sales_orders', 'sales_invoices'],
-        enabled: false,
-      })
-    ).body;
+    const flow = await createImportFlow(owner, connectionId, ['items', 'sales_orders', 'sales_invoices']);
     const items = await owner.post(`/api/v1/flows/${flow.id}/imports`, {
       entity: 'items',
       rows: [

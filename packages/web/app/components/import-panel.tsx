@@ -24,6 +24,7 @@ import type {
   ImportSummary,
   ImportUploaded,
 } from '../api/types.ts';
+import { cellText } from './cell-text.ts';
 import { ErrorAlert } from './error-alert.tsx';
 import { Loading } from './loading.tsx';
 import { notifyDone } from './notify.ts';
@@ -195,12 +196,6 @@ function MappingPreview({
       label: field.required ? `${field.name} (required)` : field.name,
     })),
   ];
-  const cell = (value: unknown) =>
-    value === undefined || value === null
-      ? ''
-      : typeof value === 'object'
-        ? JSON.stringify(value)
-        : String(value);
   return (
     <Stack gap={4} data-testid="mapping-preview">
       <Text size="sm">
@@ -237,7 +232,7 @@ function MappingPreview({
               <Table.Tr key={index} data-testid="sample-row">
                 {preview.columns.map((column) => (
                   <Table.Td key={column} c={mapping[column] ? undefined : 'dimmed'}>
-                    {cell(row[column])}
+                    {cellText(row[column])}
                   </Table.Td>
                 ))}
               </Table.Tr>

@@ -5,7 +5,8 @@ import type { StreamCursor } from '../../stream-cursor.ts';
 import {
   emptyManifest,
   type FileManifest,
-  type FileSet,
+  newFileSet,
+  nextRun,
   readManifest,
   writeManifest,
 } from '../analytics-files/file-manifest.ts';
@@ -124,16 +125,9 @@ export class RelationsFiles implements RelationsSink {
       await writeManifest(this.#directory, { ...manifest, cursor });
       return;
     }
-    const run = (manifest.fileSets.at(-1)?.run ?? 0) + 1;
-    const name = (kind: string) => `${kind}-${String(run).padStart(6, '0')}.${this.#format}`;
-    const fileSet: FileSet = {
-      run,
-      writtenAt: new Date().toISOString(),
-      cursorBefore: manifest.cursor,
-      cursorAfter: cursor,
-      changes: null,
-      deletes: null,
-    };
+    const { run, fileName } = nextRun(manifest);
+    const name = (kind: string) => fileName(kind, this.#format);
+    const fileSet = newFileSet(run, manifest.cursor, cursor);
     if (this.#changes.length > 0) {
       await writeAtomically(
         path.join(this.#directory, name('changes')),
