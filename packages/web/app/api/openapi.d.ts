@@ -1707,7 +1707,7 @@ export interface paths {
                                 resync: boolean;
                                 startedAt: string | null;
                                 /** @enum {string} */
-                                status: "queued" | "running" | "succeeded" | "failed" | "needs_reauth";
+                                status: "queued" | "running" | "succeeded" | "failed" | "needs_reauth" | "interrupted";
                                 streams: {
                                     apiCalls: number;
                                     cursorAfter: {
@@ -1970,7 +1970,7 @@ export interface paths {
                                 resync: boolean;
                                 startedAt: string | null;
                                 /** @enum {string} */
-                                status: "queued" | "running" | "succeeded" | "failed" | "needs_reauth";
+                                status: "queued" | "running" | "succeeded" | "failed" | "needs_reauth" | "interrupted";
                                 streams: {
                                     apiCalls: number;
                                     cursorAfter: {
@@ -2296,7 +2296,7 @@ export interface paths {
                             resync: boolean;
                             startedAt: string | null;
                             /** @enum {string} */
-                            status: "queued" | "running" | "succeeded" | "failed" | "needs_reauth";
+                            status: "queued" | "running" | "succeeded" | "failed" | "needs_reauth" | "interrupted";
                             streams: {
                                 apiCalls: number;
                                 cursorAfter: {
@@ -2404,7 +2404,7 @@ export interface paths {
                             resync: boolean;
                             startedAt: string | null;
                             /** @enum {string} */
-                            status: "queued" | "running" | "succeeded" | "failed" | "needs_reauth";
+                            status: "queued" | "running" | "succeeded" | "failed" | "needs_reauth" | "interrupted";
                             streams: {
                                 apiCalls: number;
                                 cursorAfter: {
@@ -2512,7 +2512,7 @@ export interface paths {
                             resync: boolean;
                             startedAt: string | null;
                             /** @enum {string} */
-                            status: "queued" | "running" | "succeeded" | "failed" | "needs_reauth";
+                            status: "queued" | "running" | "succeeded" | "failed" | "needs_reauth" | "interrupted";
                             streams: {
                                 apiCalls: number;
                                 cursorAfter: {
@@ -3387,7 +3387,11 @@ export interface paths {
                             entities: {
                                 /** @description In the package's default set for a new flow */
                                 byDefault: boolean;
+                                /** @description The Exact endpoint it is read from, e.g. sync/Project/Projects */
+                                endpoint: string | null;
                                 name: string;
+                                /** @description Exact's scope: the app permission reading the entity needs */
+                                scope: string | null;
                                 title: string;
                                 webhookTopic: string | null;
                             }[];
@@ -3470,7 +3474,7 @@ export interface paths {
                             resync: boolean;
                             startedAt: string | null;
                             /** @enum {string} */
-                            status: "queued" | "running" | "succeeded" | "failed" | "needs_reauth";
+                            status: "queued" | "running" | "succeeded" | "failed" | "needs_reauth" | "interrupted";
                             streams: {
                                 apiCalls: number;
                                 cursorAfter: {
@@ -5582,7 +5586,7 @@ export interface paths {
                                 resync: boolean;
                                 startedAt: string | null;
                                 /** @enum {string} */
-                                status: "queued" | "running" | "succeeded" | "failed" | "needs_reauth";
+                                status: "queued" | "running" | "succeeded" | "failed" | "needs_reauth" | "interrupted";
                                 streams: {
                                     apiCalls: number;
                                     cursorAfter: {
@@ -6100,7 +6104,7 @@ export interface paths {
                     /** @description Queued at or after */
                     from?: string;
                     limit?: number;
-                    status?: "queued" | "running" | "succeeded" | "failed" | "needs_reauth";
+                    status?: "queued" | "running" | "succeeded" | "failed" | "needs_reauth" | "interrupted";
                     /** @description Queued at or before */
                     to?: string;
                 };
@@ -6153,7 +6157,7 @@ export interface paths {
                             resync: boolean;
                             startedAt: string | null;
                             /** @enum {string} */
-                            status: "queued" | "running" | "succeeded" | "failed" | "needs_reauth";
+                            status: "queued" | "running" | "succeeded" | "failed" | "needs_reauth" | "interrupted";
                             streams: {
                                 apiCalls: number;
                                 cursorAfter: {
@@ -6292,7 +6296,7 @@ export interface paths {
                             resync: boolean;
                             startedAt: string | null;
                             /** @enum {string} */
-                            status: "queued" | "running" | "succeeded" | "failed" | "needs_reauth";
+                            status: "queued" | "running" | "succeeded" | "failed" | "needs_reauth" | "interrupted";
                             streams: {
                                 apiCalls: number;
                                 cursorAfter: {
@@ -6403,7 +6407,7 @@ export interface paths {
                             resync: boolean;
                             startedAt: string | null;
                             /** @enum {string} */
-                            status: "queued" | "running" | "succeeded" | "failed" | "needs_reauth";
+                            status: "queued" | "running" | "succeeded" | "failed" | "needs_reauth" | "interrupted";
                             streams: {
                                 apiCalls: number;
                                 cursorAfter: {
