@@ -1,13 +1,11 @@
 // Issue 13: the dashboard as a new user meets it, on the sandbox `npm start` runs. Each `it`
 // protects one of the issue's numbered items; screenshots go to packages/web/test-results/.
-import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import QRCode from 'qrcode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_APP_TITLE } from '../../hub/src/connections/demo-sandbox.ts';
-import { ensureWebBuilt } from '../scripts/ensure-built.ts';
-import { launchBrowser, type Stack, startStack } from './support.ts';
+import { openSandboxDashboard, type SandboxDashboard, type Stack } from './support.ts';
 
 const OWNER = { email: 'nina@example.nl', name: 'Nina Nieuw', password: 'new-user-password-1' };
 const SHOTS = fileURLToPath(new URL('../test-results/', import.meta.url));
@@ -15,6 +13,7 @@ const shot = (page: Page, name: string) =>
   page.screenshot({ path: `${SHOTS}new-user-${name}.png`, fullPage: true });
 
 describe('the dashboard as a new user meets it (issue 13)', { timeout: 90_000 }, () => {
+  let dashboard: SandboxDashboard;
   let stack: Stack;
   let browser: Browser;
   let context: BrowserContext;
@@ -22,17 +21,12 @@ describe('the dashboard as a new user meets it (issue 13)', { timeout: 90_000 },
   let connectionUrl: string;
 
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
-    ensureWebBuilt(() => {});
-    [stack, browser] = await Promise.all([startStack({ sandbox: true }), launchBrowser()]);
-    context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    page = await context.newPage();
-    page.setDefaultTimeout(20_000);
+    dashboard = await openSandboxDashboard();
+    ({ stack, browser, context, page } = dashboard);
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await stack?.close();
+    await dashboard?.close();
   });
 
   it('item 6: a fresh hub opens on sign-up', async () => {

@@ -1,7 +1,9 @@
 // Starts what the dashboard needs for real: exact-sim, and a hub with every standard module
 // (which serves packages/web/dist), plus Debian's Chromium through exact-sim's test launcher.
 import { createHmac } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
 import { Writable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
 import { type RunningSimulator, startSimulator } from '@koppel/exact-sim';
 import {
   type AppServices,
@@ -11,11 +13,13 @@ import {
   loadConfig,
   STANDARD_FEATURES,
 } from '@koppel/hub';
-import type { Browser } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchBrowser } from '../../exact-sim/test/support/browser.ts';
 import { demoAppsPlugin } from '../../hub/src/connections/demo-sandbox.ts';
 import { freePort } from '../../hub/test/support/free-port.ts';
+import { ensureWebBuilt } from '../scripts/ensure-built.ts';
 
-export { launchBrowser } from '../../exact-sim/test/support/browser.ts';
+export { launchBrowser };
 
 /** Keeps the hub's log lines so a failing test can print them. */
 export class LogLines extends Writable {
@@ -131,4 +135,105 @@ export function authenticatorCode(secretBase32: string, at: Date): string {
   const digest = createHmac('sha1', key).update(counter).digest();
   const offset = digest[19]! & 0x0f;
   return String((digest.readUInt32BE(offset) & 0x7fffffff) % 1_000_000).padStart(6, '0');
+}
+
+/** Where the browser tests put their screenshots (and files they download). */
+export const SHOTS = fileURLToPath(new URL('../test-results/', import.meta.url));
+
+/** Full-page screenshots named `<prefix>-<name>.png`, once every transition (a dialog fading in) has ended. */
+export function screenshots(prefix: string): (page: Page, name: string) => Promise<void> {
+  return async (page, name) => {
+    await page.evaluate(
+      'Promise.all(document.getAnimations().map((animation) => animation.finished.catch(() => undefined)))',
+    );
+    await page.screenshot({ path: `${SHOTS}${prefix}-${name}.png`, fullPage: true });
+  };
+}
+
+/** Calls the hub from inside the signed-in page, with the CSRF header the dashboard sends. */
+export async function hubApi<T>(page: Page, method: string, path: string, body?: unknown): Promise<T> {
+  const csrf = (await page.context().cookies()).find((cookie) => cookie.name === 'koppel_csrf')?.value;
+  return page.evaluate(
+    async ({ method, path, body, csrf }) => {
+      const response = await fetch(`/api/v1${path}`, {
+        method,
+        headers: {
+          'content-type': 'application/json',
+          ...(csrf ? { 'x-koppel-csrf': decodeURIComponent(csrf) } : {}),
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      return response.json();
+    },
+    { method, path, body, csrf },
+  ) as Promise<T>;
+}
+
+/**
+ * On a sandbox stack, as a person does: creates the first account, authorizes the sandbox
+ * connection on exact-sim's consent screen and links its first division. Ends on the
+ * connection's page; returns the connection's id.
+ */
+export async function signUpWithSandboxConnection(
+  page: Page,
+  stack: Stack,
+  owner: { email: string; name: string; password: string; workspaceName: string },
+): Promise<string> {
+  await page.goto(stack.base);
+  await page.getByText('Create the first account').click();
+  await page.fill('input[name=email]', owner.email);
+  await page.fill('input[name=name]', owner.name);
+  await page.fill('input[name=password]', owner.password);
+  await page.fill('input[name=workspaceName]', owner.workspaceName);
+  await page.getByRole('button', { name: 'Create account' }).click();
+
+  // The sandbox already holds an app and a connection, so the hub opens the connections.
+  await page.getByRole('link', { name: 'Sandbox connection' }).click();
+  await page.getByRole('heading', { name: 'Sandbox connection' }).waitFor();
+  await page.getByRole('link', { name: 'Authorize' }).click();
+  await page.waitForURL(`${stack.sim.url}/**`);
+  await page.fill('input[name=username]', stack.sim.defaults.user.username);
+  await page.fill('input[name=password]', stack.sim.defaults.user.password);
+  await page.click('button[type=submit]');
+  await page.waitForSelector('input[name=divisions]');
+  await page.click('button[value=allow]');
+  await page.getByRole('link', { name: 'Back to Koppel' }).click();
+  await page.getByRole('heading', { name: 'Sandbox connection' }).waitFor();
+
+  const division = stack.sim.defaults.divisions[0] as number;
+  await page.locator(`[data-division="${division}"]`).getByRole('checkbox').check();
+  await page.getByRole('button', { name: 'Save linked divisions' }).click();
+  await page.getByText('Saved: 1 linked').waitFor();
+  return new URL(page.url()).pathname.split('/').at(-1) as string;
+}
+
+export interface SandboxDashboard {
+  stack: Stack;
+  browser: Browser;
+  context: BrowserContext;
+  page: Page;
+  close(): Promise<void>;
+}
+
+/**
+ * The dashboard built and served by a sandbox stack (as `npm start` runs it), and a Chromium
+ * page on a laptop-sized viewport; screenshots go to SHOTS.
+ */
+export async function openSandboxDashboard(): Promise<SandboxDashboard> {
+  mkdirSync(SHOTS, { recursive: true });
+  ensureWebBuilt(() => {});
+  const [stack, browser] = await Promise.all([startStack({ sandbox: true }), launchBrowser()]);
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  page.setDefaultTimeout(20_000);
+  return {
+    stack,
+    browser,
+    context,
+    page,
+    async close() {
+      await browser.close();
+      await stack.close();
+    },
+  };
 }
