@@ -4,7 +4,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import http from 'node:http';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +16,9 @@ const CONCURRENCY = [50, 200];
 const POSTGRES_ADMIN_URL =
   process.env.KOPPEL_BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const CLI = fileURLToPath(new URL('../../packages/hub/src/cli/main.ts', import.meta.url));
+const LOAD = fileURLToPath(new URL('./load.ts', import.meta.url));
+// KOPPEL_BENCH_CPU_PROF=<dir> writes a V8 CPU profile of each hub there (open it in Chrome's DevTools).
+const CPU_PROFILE_DIR = process.env.KOPPEL_BENCH_CPU_PROF;
 const OWNER = { email: 'bench@example.nl', name: 'Bench', password: 'bench-harbour-lantern-74' };
 
 interface Hub {
@@ -27,7 +29,9 @@ interface Hub {
 
 /** `koppel server` in its own process, so its RSS is the hub's alone; resolves once it listens. */
 function startHub(env: Record<string, string>): Promise<Hub> {
-  const child = spawn(process.execPath, [CLI, 'server'], {
+  // The hub runs from the workspace's TypeScript sources, as the tests do (the env below is minimal).
+  const profile = CPU_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROFILE_DIR}`] : [];
+  const child = spawn(process.execPath, ['--conditions=koppel-source', ...profile, CLI, 'server'], {
     env: { PATH: process.env.PATH ?? '', KOPPEL_PORT: '0', KOPPEL_LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -73,45 +77,26 @@ interface PhaseResult {
   requests: number;
   errors: number;
   seconds: number;
-  latenciesMs: number[];
+  p50: number;
+  p99: number;
+  max: number;
 }
 
-/** `clients` keep-alive connections, each sending GET /api/v1/me back to back until the deadline. */
-async function phase(base: URL, cookie: string, clients: number, seconds: number): Promise<PhaseResult> {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: clients });
-  const latenciesMs: number[] = [];
-  let errors = 0;
-  const get = () =>
-    new Promise<number>((resolve) => {
-      const request = http.request(
-        { host: base.hostname, port: base.port, path: '/api/v1/me', agent, headers: { cookie } },
-        (response) => {
-          response.resume();
-          response.on('end', () => resolve(response.statusCode ?? 0));
-        },
-      );
-      request.on('error', () => resolve(0));
-      request.end();
+/** Runs bench/api/load.ts in its own process: `clients` keep-alive clients for `seconds`. */
+function phase(base: URL, cookie: string, clients: number, seconds: number): Promise<PhaseResult> {
+  const child = spawn(process.execPath, [LOAD, base.origin, cookie, String(clients), String(seconds)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  return new Promise((resolve, reject) => {
+    child.once('exit', (code) => {
+      if (code === 0) resolve(JSON.parse(output) as PhaseResult);
+      else reject(new Error(`the load generator exited with ${code}`));
     });
-  const started = performance.now();
-  const deadline = started + seconds * 1000;
-  await Promise.all(
-    Array.from({ length: clients }, async () => {
-      while (performance.now() < deadline) {
-        const sent = performance.now();
-        const status = await get();
-        latenciesMs.push(performance.now() - sent);
-        if (status !== 200) errors++;
-      }
-    }),
-  );
-  const elapsed = (performance.now() - started) / 1000;
-  agent.destroy();
-  return { requests: latenciesMs.length, errors, seconds: elapsed, latenciesMs };
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? Number.NaN;
+  });
 }
 
 async function prepare(backend: string): Promise<{ env: Record<string, string>; dispose(): Promise<void> }> {
@@ -162,12 +147,11 @@ for (const backend of BACKENDS) {
       const cpuBefore = cpuSecondsOf(pid);
       const result = await phase(hub.base, cookie, clients, SECONDS);
       const cpu = cpuSecondsOf(pid) - cpuBefore;
-      const sorted = result.latenciesMs.sort((a, b) => a - b);
       const memory = memoryOf(pid);
       console.log(
         `  ${String(clients).padStart(3)} clients: ${(result.requests / result.seconds).toFixed(0).padStart(5)} req/s` +
-          `  p50 ${percentile(sorted, 50).toFixed(1)} ms  p99 ${percentile(sorted, 99).toFixed(1)} ms` +
-          `  max ${sorted.at(-1)?.toFixed(0)} ms  errors ${result.errors}` +
+          `  p50 ${result.p50.toFixed(1)} ms  p99 ${result.p99.toFixed(1)} ms` +
+          `  max ${result.max.toFixed(0)} ms  errors ${result.errors}` +
           `  hub CPU ${((cpu / result.seconds) * 100).toFixed(0)}% (${((cpu * 1000) / result.requests).toFixed(2)} ms per request)` +
           `  RSS ${mib(memory.rss)} (peak ${mib(memory.peak)})`,
       );

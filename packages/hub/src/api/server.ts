@@ -9,6 +9,7 @@ import { UsageStamps } from '../auth/usage-stamps.ts';
 import { type Access, CSRF_HEADER, SESSION_COOKIE } from '../http/access.ts';
 import { rejectControlCharacters } from '../http/control-characters.ts';
 import { errorHandler, notFoundHandler } from '../http/error-reply.ts';
+import { DebugRequestLog } from '../http/request-log.ts';
 import {
   ERROR_COMPONENTS,
   openApiTransform,
@@ -40,6 +41,7 @@ export async function buildServer(
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
     requestIdHeader: false,
+    logController: new DebugRequestLog(),
     routerOptions: { ignoreTrailingSlash: true },
     // A URL Fastify cannot decode gets the same error shape as everything else.
     frameworkErrors: errorHandler,
