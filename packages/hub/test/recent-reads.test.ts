@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { RECENT_READS_TTL_MS, RecentReads } from '../src/storage/recent-reads.ts';
+import { TestClock } from './support/test-hub.ts';
+
+describe('RecentReads', () => {
+  const counting = () => {
+    let loads = 0;
+    return {
+      load: async () => ({ value: ++loads }),
+      get loads() {
+        return loads;
+      },
+    };
+  };
+
+  it('answers from the last load until it is RECENT_READS_TTL_MS old', async () => {
+    const clock = new TestClock();
+    const recent = new RecentReads(clock);
+    const source = counting();
+    expect(await recent.get('k', source.load, () => [])).toEqual({ value: 1 });
+    clock.advance(RECENT_READS_TTL_MS - 1);
+    expect(await recent.get('k', source.load, () => [])).toEqual({ value: 1 });
+    clock.advance(1);
+    expect(await recent.get('k', source.load, () => [])).toEqual({ value: 2 });
+  });
+
+  it('forgets the entries with a tag, and only those', async () => {
+    const recent = new RecentReads(new TestClock());
+    const a = counting();
+    const b = counting();
+    await recent.get('a', a.load, () => ['user:1', 'credential:a']);
+    await recent.get('b', b.load, () => ['user:2']);
+    recent.forget('user:1');
+    await recent.get('a', a.load, () => ['user:1']);
+    await recent.get('b', b.load, () => ['user:2']);
+    expect([a.loads, b.loads]).toEqual([2, 1]);
+  });
+
+  it('does not keep what a load read while a change was written', async () => {
+    const recent = new RecentReads(new TestClock());
+    let release!: () => void;
+    const slow = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const source = counting();
+    const pending = recent.get(
+      'k',
+      async () => {
+        await slow;
+        return source.load();
+      },
+      () => ['user:1'],
+    );
+    recent.forget('user:9');
+    release();
+    expect(await pending).toEqual({ value: 1 });
+    expect(await recent.get('k', source.load, () => ['user:1'])).toEqual({ value: 2 });
+  });
+
+  it('keeps nothing for a miss', async () => {
+    const recent = new RecentReads(new TestClock());
+    let loads = 0;
+    const missing = async () => {
+      loads++;
+      return undefined;
+    };
+    await recent.get('k', missing, () => []);
+    await recent.get('k', missing, () => []);
+    expect(loads).toBe(2);
+  });
+});
