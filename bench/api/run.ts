@@ -12,13 +12,15 @@ import { cpuSecondsOf, memoryOf } from '../support/process-usage.ts';
 
 const SECONDS = Number(process.argv[2] ?? 10);
 const BACKENDS = (process.argv[3] ?? 'pglite,postgres').split(',');
-const CONCURRENCY = [50, 200];
+// 50 clients once more at the end: RSS that keeps rising across the phases is a leak.
+const CONCURRENCY = [50, 200, 50];
 const POSTGRES_ADMIN_URL =
   process.env.KOPPEL_BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const CLI = fileURLToPath(new URL('../../packages/hub/src/cli/main.ts', import.meta.url));
 const LOAD = fileURLToPath(new URL('./load.ts', import.meta.url));
 // KOPPEL_BENCH_CPU_PROF=<dir> writes a V8 CPU profile of each hub there (open it in Chrome's DevTools).
 const CPU_PROFILE_DIR = process.env.KOPPEL_BENCH_CPU_PROF;
+const METRICS_TOKEN = randomBytes(16).toString('hex');
 const OWNER = { email: 'bench@example.nl', name: 'Bench', password: 'bench-harbour-lantern-74' };
 
 interface Hub {
@@ -27,12 +29,18 @@ interface Hub {
   close(): Promise<void>;
 }
 
-/** `koppel server` in its own process, so its RSS is the hub's alone; resolves once it listens. */
-function startHub(env: Record<string, string>): Promise<Hub> {
+/** `koppel <command>` in its own process, so its RSS is the hub's alone; resolves once it listens. */
+function startHub(command: 'start' | 'server', env: Record<string, string>): Promise<Hub> {
   // The hub runs from the workspace's TypeScript sources, as the tests do (the env below is minimal).
   const profile = CPU_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROFILE_DIR}`] : [];
-  const child = spawn(process.execPath, ['--conditions=koppel-source', ...profile, CLI, 'server'], {
-    env: { PATH: process.env.PATH ?? '', KOPPEL_PORT: '0', KOPPEL_LOG_LEVEL: 'info', ...env },
+  const child = spawn(process.execPath, ['--conditions=koppel-source', ...profile, CLI, command], {
+    env: {
+      PATH: process.env.PATH ?? '',
+      KOPPEL_PORT: '0',
+      KOPPEL_LOG_LEVEL: 'info',
+      KOPPEL_METRICS_TOKEN: METRICS_TOKEN,
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -54,7 +62,7 @@ function startHub(env: Record<string, string>): Promise<Hub> {
         });
       }
     });
-    child.once('exit', (code) => reject(new Error(`koppel server exited with ${code} before listening`)));
+    child.once('exit', (code) => reject(new Error(`koppel ${command} exited with ${code} before listening`)));
   });
 }
 
@@ -71,6 +79,17 @@ async function signUp(base: URL): Promise<string> {
     .find((c) => c.startsWith('koppel_session='));
   if (!cookie) throw new Error('no session cookie');
   return cookie;
+}
+
+/** The hub's V8 heap in use and its external memory (MiB), from its /metrics. */
+async function heapOf(base: URL): Promise<{ heapUsed: number; external: number }> {
+  const response = await fetch(new URL('/metrics', base), {
+    headers: { authorization: `Bearer ${METRICS_TOKEN}` },
+  });
+  const text = await response.text();
+  const value = (name: string) =>
+    Number(new RegExp(`^koppel_${name} (\\S+)$`, 'm').exec(text)?.[1] ?? Number.NaN) / 2 ** 20;
+  return { heapUsed: value('nodejs_heap_size_used_bytes'), external: value('nodejs_external_memory_bytes') };
 }
 
 interface PhaseResult {
@@ -99,10 +118,18 @@ function phase(base: URL, cookie: string, clients: number, seconds: number): Pro
   });
 }
 
-async function prepare(backend: string): Promise<{ env: Record<string, string>; dispose(): Promise<void> }> {
+interface Prepared {
+  /** PGlite runs as users run it, `koppel start` (HTTP and jobs in one process); Postgres as `koppel server`. */
+  command: 'start' | 'server';
+  env: Record<string, string>;
+  dispose(): Promise<void>;
+}
+
+async function prepare(backend: string): Promise<Prepared> {
   if (backend === 'pglite') {
     const dir = mkdtempSync(path.join(tmpdir(), 'koppel-bench-api-'));
     return {
+      command: 'start',
       env: { KOPPEL_DATA_DIR: dir },
       dispose: async () => rmSync(dir, { recursive: true, force: true }),
     };
@@ -116,6 +143,7 @@ async function prepare(backend: string): Promise<{ env: Record<string, string>; 
   const url = new URL(POSTGRES_ADMIN_URL);
   url.pathname = `/${name}`;
   return {
+    command: 'server',
     env: { DATABASE_URL: url.toString(), KOPPEL_SECRET_KEY: randomBytes(32).toString('base64') },
     dispose: async () => {
       const client = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
@@ -135,25 +163,26 @@ console.log(
 );
 for (const backend of BACKENDS) {
   const prepared = await prepare(backend);
-  const hub = await startHub(prepared.env);
+  const hub = await startHub(prepared.command, prepared.env);
   try {
     const cookie = await signUp(hub.base);
     // Warm-up: JIT, connection pool, prepared plans.
     await phase(hub.base, cookie, 10, 2);
     const pid = hub.child.pid!;
     const before = memoryOf(pid);
-    console.log(`\n${backend}: hub RSS after warm-up ${mib(before.rss)}`);
+    console.log(`\n${backend} (koppel ${prepared.command}): hub RSS after warm-up ${mib(before.rss)}`);
     for (const clients of CONCURRENCY) {
       const cpuBefore = cpuSecondsOf(pid);
       const result = await phase(hub.base, cookie, clients, SECONDS);
       const cpu = cpuSecondsOf(pid) - cpuBefore;
       const memory = memoryOf(pid);
+      const heap = await heapOf(hub.base);
       console.log(
         `  ${String(clients).padStart(3)} clients: ${(result.requests / result.seconds).toFixed(0).padStart(5)} req/s` +
           `  p50 ${result.p50.toFixed(1)} ms  p99 ${result.p99.toFixed(1)} ms` +
           `  max ${result.max.toFixed(0)} ms  errors ${result.errors}` +
           `  hub CPU ${((cpu / result.seconds) * 100).toFixed(0)}% (${((cpu * 1000) / result.requests).toFixed(2)} ms per request)` +
-          `  RSS ${mib(memory.rss)} (peak ${mib(memory.peak)})`,
+          `  RSS ${mib(memory.rss)} (peak ${mib(memory.peak)}, V8 heap used ${mib(heap.heapUsed)}, external ${mib(heap.external)})  load ${loadavg()[0]!.toFixed(1)}`,
       );
     }
   } finally {
