@@ -57,6 +57,27 @@ describe('RecentReads', () => {
     expect(await recent.get('k', source.load, () => ['user:1'])).toEqual({ value: 2 });
   });
 
+  it('shares one load among the callers that ask meanwhile, but not across a change', async () => {
+    const recent = new RecentReads(new TestClock());
+    let loads = 0;
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const load = async () => {
+      const n = ++loads;
+      await gate;
+      return { value: n };
+    };
+    const together = [recent.get('k', load, () => []), recent.get('k', load, () => [])];
+    recent.forget('user:1');
+    const afterChange = recent.get('k', load, () => []);
+    release();
+    expect(await Promise.all(together)).toEqual([{ value: 1 }, { value: 1 }]);
+    expect(await afterChange).toEqual({ value: 2 });
+    expect(loads).toBe(2);
+  });
+
   it('keeps nothing for a miss', async () => {
     const recent = new RecentReads(new TestClock());
     let loads = 0;

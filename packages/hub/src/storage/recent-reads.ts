@@ -30,6 +30,8 @@ export const recentTag = {
 export class RecentReads {
   readonly #clock: Clock;
   readonly #entries = new Map<string, Entry>();
+  /** Loads under way, shared by the requests that need the same key meanwhile. */
+  readonly #loading = new Map<string, { generation: number; promise: Promise<unknown> }>();
   /** Bumped by every forget; a load that overlapped one does not store what it read. */
   #generation = 0;
 
@@ -40,25 +42,40 @@ export class RecentReads {
   /**
    * The value stored under `key` within the last RECENT_READS_TTL_MS, or what `load` returns:
    * remembered with `tags(value)`, unless something was forgotten while it ran (it may have
-   * read the row before that change). Nothing is remembered for `undefined`.
+   * read the row before that change). Nothing is remembered for `undefined`. Callers that ask
+   * for the same key while it loads wait for that load instead of starting their own (when an
+   * entry expires under hundreds of requests a second, one query instead of hundreds), unless
+   * something was forgotten since it started.
    */
-  async get<V>(
+  get<V>(
     key: string,
     load: () => Promise<V | undefined>,
     tags: (value: V) => string[],
   ): Promise<V | undefined> {
     const now = this.#clock.now().getTime();
     const entry = this.#entries.get(key);
-    if (entry && entry.until > now) return entry.value as V;
+    if (entry && entry.until > now) return Promise.resolve(entry.value as V);
     if (entry) this.#entries.delete(key);
     const generation = this.#generation;
-    const value = await load();
-    if (value !== undefined && generation === this.#generation) {
-      // A Map iterates oldest first: dropping its first key bounds the memory.
-      if (this.#entries.size >= MAX_ENTRIES) this.#entries.delete(this.#entries.keys().next().value!);
-      this.#entries.set(key, { value, tags: tags(value), until: now + RECENT_READS_TTL_MS });
-    }
-    return value;
+    const loading = this.#loading.get(key);
+    if (loading?.generation === generation) return loading.promise as Promise<V | undefined>;
+    const promise = load().then(
+      (value) => {
+        if (this.#loading.get(key)?.promise === promise) this.#loading.delete(key);
+        if (value !== undefined && generation === this.#generation) {
+          // A Map iterates oldest first: dropping its first key bounds the memory.
+          if (this.#entries.size >= MAX_ENTRIES) this.#entries.delete(this.#entries.keys().next().value!);
+          this.#entries.set(key, { value, tags: tags(value), until: now + RECENT_READS_TTL_MS });
+        }
+        return value;
+      },
+      (error: unknown) => {
+        if (this.#loading.get(key)?.promise === promise) this.#loading.delete(key);
+        throw error;
+      },
+    );
+    this.#loading.set(key, { generation, promise });
+    return promise;
   }
 
   /** Forgets every entry with `tag`; call after the write that made them stale. */
