@@ -1,6 +1,7 @@
 // Hub API benchmark: authenticated GET /api/v1/me at 50 and 200 concurrent clients, on the
-// embedded database (PGlite) and on Postgres. Prints requests/s, p50/p99 latency and the hub's
-// RSS. Run with `npm run bench:api` (optional arguments: seconds per phase, backends).
+// embedded database (PGlite) and on Postgres. The hub and the load generator (load.ts) each run
+// in their own process. Prints requests/s, p50/p99 latency, the hub's CPU per request and its
+// memory. Run with `npm run bench:api` (optional arguments: seconds per phase, backends).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -81,15 +82,22 @@ async function signUp(base: URL): Promise<string> {
   return cookie;
 }
 
-/** The hub's V8 heap in use and its external memory (MiB), from its /metrics. */
-async function heapOf(base: URL): Promise<{ heapUsed: number; external: number }> {
+/**
+ * From the hub's /metrics: its V8 heap in use and external memory (MiB), and the longest its
+ * event loop was blocked since the previous scrape (ms).
+ */
+async function hubMetrics(base: URL): Promise<{ heapUsed: number; external: number; loopLagMax: number }> {
   const response = await fetch(new URL('/metrics', base), {
     headers: { authorization: `Bearer ${METRICS_TOKEN}` },
   });
   const text = await response.text();
   const value = (name: string) =>
-    Number(new RegExp(`^koppel_${name} (\\S+)$`, 'm').exec(text)?.[1] ?? Number.NaN) / 2 ** 20;
-  return { heapUsed: value('nodejs_heap_size_used_bytes'), external: value('nodejs_external_memory_bytes') };
+    Number(new RegExp(`^koppel_${name} (\\S+)$`, 'm').exec(text)?.[1] ?? Number.NaN);
+  return {
+    heapUsed: value('nodejs_heap_size_used_bytes') / 2 ** 20,
+    external: value('nodejs_external_memory_bytes') / 2 ** 20,
+    loopLagMax: value('nodejs_eventloop_lag_max_seconds') * 1000,
+  };
 }
 
 interface PhaseResult {
@@ -170,19 +178,21 @@ for (const backend of BACKENDS) {
     await phase(hub.base, cookie, 10, 2);
     const pid = hub.child.pid!;
     const before = memoryOf(pid);
+    await hubMetrics(hub.base); // starts the event-loop measure afresh
     console.log(`\n${backend} (koppel ${prepared.command}): hub RSS after warm-up ${mib(before.rss)}`);
     for (const clients of CONCURRENCY) {
       const cpuBefore = cpuSecondsOf(pid);
       const result = await phase(hub.base, cookie, clients, SECONDS);
       const cpu = cpuSecondsOf(pid) - cpuBefore;
       const memory = memoryOf(pid);
-      const heap = await heapOf(hub.base);
+      const heap = await hubMetrics(hub.base);
       console.log(
         `  ${String(clients).padStart(3)} clients: ${(result.requests / result.seconds).toFixed(0).padStart(5)} req/s` +
           `  p50 ${result.p50.toFixed(1)} ms  p99 ${result.p99.toFixed(1)} ms` +
           `  max ${result.max.toFixed(0)} ms  errors ${result.errors}` +
           `  hub CPU ${((cpu / result.seconds) * 100).toFixed(0)}% (${((cpu * 1000) / result.requests).toFixed(2)} ms per request)` +
-          `  RSS ${mib(memory.rss)} (peak ${mib(memory.peak)}, V8 heap used ${mib(heap.heapUsed)}, external ${mib(heap.external)})  load ${loadavg()[0]!.toFixed(1)}`,
+          `  RSS ${mib(memory.rss)} (peak ${mib(memory.peak)}, V8 heap used ${mib(heap.heapUsed)}, external ${mib(heap.external)})` +
+          `  event loop blocked ≤ ${heap.loopLagMax.toFixed(0)} ms  load ${loadavg()[0]!.toFixed(1)}`,
       );
     }
   } finally {
