@@ -1,3 +1,4 @@
+import { setTimeout } from 'node:timers/promises';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../src/storage/database.ts';
@@ -156,13 +157,53 @@ describe.each(BACKENDS)('database work of signed-in requests on $name', (backend
     });
   });
 
-  it('a session ended by another process reads for at most the cache lifetime and changes nothing', async () => {
+  it.runIf(backend.name === 'postgres')(
+    'another server process on the same database hears a sign-out, a revoked token and a rename when they commit',
+    async () => {
+      const other = await startTestHub(backend, {
+        env: { DATABASE_URL: t.config.databaseUrl!, KOPPEL_SECRET_KEY: t.config.secretKey! },
+      });
+      // The test clocks stand still: only the notification can end what `other` keeps.
+      const eventually = async (check: () => Promise<boolean>) => {
+        for (let tries = 0; tries < 100 && !(await check()); tries++) await setTimeout(20);
+        expect(await check()).toBe(true);
+      };
+      try {
+        const here = new ApiClient(t.base);
+        await here.post('/api/v1/auth/login', { email: OWNER.email, password: OWNER.password });
+        const there = new ApiClient(other.base);
+        there.cookies = new Map(here.cookies);
+        expect((await there.get('/api/v1/me')).status).toBe(200);
+        expect((await here.post('/api/v1/auth/logout')).status).toBe(204);
+        await eventually(async () => (await there.get('/api/v1/me')).status === 401);
+
+        const created = (await owner.post('/api/v1/tokens', { name: 'elsewhere' })).body;
+        const script = new ApiClient(other.base);
+        script.bearer = created.token;
+        expect((await script.get('/api/v1/me')).status).toBe(200);
+        expect((await owner.delete(`/api/v1/tokens/${created.id}`)).status).toBe(204);
+        await eventually(async () => (await script.get('/api/v1/me')).status === 401);
+
+        const ownerThere = new ApiClient(other.base);
+        ownerThere.cookies = new Map(owner.cookies);
+        expect((await ownerThere.get('/api/v1/me')).status).toBe(200);
+        await owner.patch(`/api/v1/workspaces/${workspaceId}`, { name: 'Renamed elsewhere' });
+        await eventually(
+          async () => (await ownerThere.get('/api/v1/me')).body.workspaces[0].name === 'Renamed elsewhere',
+        );
+      } finally {
+        await other.close();
+      }
+    },
+  );
+
+  it('a session deleted straight in the database reads for at most the cache lifetime and changes nothing', async () => {
     const client = new ApiClient(t.base);
     await client.post('/api/v1/auth/login', { email: OWNER.email, password: OWNER.password });
     const sessions = (await client.get('/api/v1/me/sessions')).body as { id: string; current: boolean }[];
     const sessionId = sessions.find((s) => s.current)!.id;
     expect((await client.get('/api/v1/me')).status).toBe(200);
-    // As another hub process on the same Postgres database would: straight in the database.
+    // Not through a hub, so no process is told.
     const signOut = 'delete from sessions where id = $1';
     if (database.pglite) await database.pglite.query(signOut, [sessionId]);
     else await database.pool!.query(signOut, [sessionId]);

@@ -15,7 +15,7 @@ describe('RecentReads', () => {
 
   it('answers from the last load until it is RECENT_READS_TTL_MS old', async () => {
     const clock = new TestClock();
-    const recent = new RecentReads(clock);
+    const recent = new RecentReads(clock, { shared: false });
     const source = counting();
     expect(await recent.get('k', source.load, () => [])).toEqual({ value: 1 });
     clock.advance(RECENT_READS_TTL_MS - 1);
@@ -25,7 +25,7 @@ describe('RecentReads', () => {
   });
 
   it('forgets the entries with a tag, and only those', async () => {
-    const recent = new RecentReads(new TestClock());
+    const recent = new RecentReads(new TestClock(), { shared: false });
     const a = counting();
     const b = counting();
     await recent.get('a', a.load, () => ['user:1', 'credential:a']);
@@ -37,7 +37,7 @@ describe('RecentReads', () => {
   });
 
   it('does not keep what a load read while a change was written', async () => {
-    const recent = new RecentReads(new TestClock());
+    const recent = new RecentReads(new TestClock(), { shared: false });
     let release!: () => void;
     const slow = new Promise<void>((resolve) => {
       release = resolve;
@@ -58,7 +58,7 @@ describe('RecentReads', () => {
   });
 
   it('shares one load among the callers that ask meanwhile, but not across a change', async () => {
-    const recent = new RecentReads(new TestClock());
+    const recent = new RecentReads(new TestClock(), { shared: false });
     let loads = 0;
     let release!: () => void;
     const gate = new Promise<void>((resolve) => {
@@ -79,7 +79,7 @@ describe('RecentReads', () => {
   });
 
   it('keeps nothing for a miss', async () => {
-    const recent = new RecentReads(new TestClock());
+    const recent = new RecentReads(new TestClock(), { shared: false });
     let loads = 0;
     const missing = async () => {
       loads++;

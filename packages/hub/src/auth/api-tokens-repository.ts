@@ -80,7 +80,7 @@ export class ApiTokensRepository {
       .delete(apiTokens)
       .where(and(eq(apiTokens.id, id), eq(apiTokens.userId, userId)))
       .returning({ id: apiTokens.id });
-    this.#recent.forget(recentTag.credential(id));
+    await this.#recent.forgetEverywhere(this.#db, recentTag.credential(id));
     return rows.length > 0;
   }
 }

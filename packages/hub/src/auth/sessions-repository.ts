@@ -87,7 +87,7 @@ export class SessionsRepository {
       .delete(sessions)
       .where(and(eq(sessions.id, id), eq(sessions.userId, userId)))
       .returning({ id: sessions.id });
-    this.#recent.forget(recentTag.credential(id));
+    await this.#recent.forgetEverywhere(this.#db, recentTag.credential(id));
     return rows.length > 0;
   }
 
@@ -107,14 +107,14 @@ export class SessionsRepository {
 
   async delete(id: string): Promise<void> {
     await this.#db.delete(sessions).where(eq(sessions.id, id));
-    this.#recent.forget(recentTag.credential(id));
+    await this.#recent.forgetEverywhere(this.#db, recentTag.credential(id));
   }
 
   async deleteForUser(userId: string, options: { except?: string } = {}): Promise<void> {
     await this.#db
       .delete(sessions)
       .where(and(eq(sessions.userId, userId), options.except ? ne(sessions.id, options.except) : undefined));
-    this.#recent.forget(recentTag.user(userId));
+    await this.#recent.forgetEverywhere(this.#db, recentTag.user(userId));
   }
 
   async deleteExpired(now: Date): Promise<number> {

@@ -63,7 +63,7 @@ export class UsersRepository {
       .update(users)
       .set({ ...changes, updatedAt: new Date() })
       .where(eq(users.id, id));
-    this.#recent.forget(recentTag.user(id));
+    await this.#recent.forgetEverywhere(this.#db, recentTag.user(id));
   }
 
   /**
@@ -76,7 +76,7 @@ export class UsersRepository {
       .set({ totpLastStep: step })
       .where(and(eq(users.id, id), or(isNull(users.totpLastStep), lt(users.totpLastStep, step))))
       .returning({ id: users.id });
-    this.#recent.forget(recentTag.user(id));
+    await this.#recent.forgetEverywhere(this.#db, recentTag.user(id));
     return rows.length > 0;
   }
 }

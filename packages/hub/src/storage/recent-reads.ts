@@ -1,4 +1,6 @@
+import { sql } from 'drizzle-orm';
 import type { Clock } from '../clock.ts';
+import type { Db } from './database.ts';
 
 /** How long a row read through RecentReads is used without asking the database again. */
 export const RECENT_READS_TTL_MS = 5_000;
@@ -9,6 +11,9 @@ interface Entry {
   tags: readonly string[];
   until: number;
 }
+
+/** The Postgres channel on which processes tell each other what to forget. */
+export const RECENT_READS_CHANNEL = 'koppel_recent_reads';
 
 /** What a write names to forget the reads it makes stale. */
 export const recentTag = {
@@ -21,11 +26,11 @@ export const recentTag = {
  * Rows that every signed-in request reads (its session or API token with the user, the user's
  * workspaces), kept for a few seconds so that a burst of requests costs one lookup instead of
  * one each. Each entry carries tags (recentTag); a repository that changes or deletes such a
- * row forgets the tagged entries once its statement has run, so in this process a sign-out, a
- * revoked token, a changed password or a new membership counts at once. Another process on
- * the same Postgres database (a second `koppel server`) only learns of a change when its entry
- * expires, after at most RECENT_READS_TTL_MS: callers use it for reading requests, never to
- * authorize a change.
+ * row calls forgetEverywhere once its statement has run, so in this process a sign-out, a
+ * revoked token, a changed password or a new membership counts at once. On Postgres the other
+ * processes hear of it through NOTIFY when the write commits (see listenForForgottenReads);
+ * should that fail, an entry still lives at most RECENT_READS_TTL_MS. Callers use it for
+ * reading requests, never to authorize a change.
  */
 export class RecentReads {
   readonly #clock: Clock;
@@ -35,8 +40,12 @@ export class RecentReads {
   /** Bumped by every forget; a load that overlapped one does not store what it read. */
   #generation = 0;
 
-  constructor(clock: Clock) {
+  readonly #shared: boolean;
+
+  /** `shared`: other processes use the same database (Postgres) and are told what to forget. */
+  constructor(clock: Clock, options: { shared: boolean }) {
     this.#clock = clock;
+    this.#shared = options.shared;
   }
 
   /**
@@ -78,9 +87,25 @@ export class RecentReads {
     return promise;
   }
 
-  /** Forgets every entry with `tag`; call after the write that made them stale. */
+  /**
+   * Forgets the entries with `tag` here, and in the other processes when `db`'s transaction
+   * commits (NOTIFY is delivered on commit, so they cannot read the old row again afterwards).
+   * Call after the write that made them stale, with the handle it used.
+   */
+  async forgetEverywhere(db: Db, tag: string): Promise<void> {
+    this.forget(tag);
+    if (this.#shared) await db.execute(sql`select pg_notify(${RECENT_READS_CHANNEL}, ${tag})`);
+  }
+
+  /** Forgets every entry with `tag` in this process. */
   forget(tag: string): void {
     this.#generation++;
     for (const [key, entry] of this.#entries) if (entry.tags.includes(tag)) this.#entries.delete(key);
+  }
+
+  /** Forgets everything (after missing what other processes said). */
+  clear(): void {
+    this.#generation++;
+    this.#entries.clear();
   }
 }

@@ -20,8 +20,9 @@ export class WorkspacesRepository {
 
   /**
    * Writes forget the users' recent workspace lists once their statement has run. Inside a
-   * transaction that is before the commit: on Postgres a list read in between may be used for
-   * up to RECENT_READS_TTL_MS; PGlite runs nothing else while a transaction is open.
+   * transaction that is before the commit; a list read in between is forgotten again when the
+   * commit delivers the NOTIFY (Postgres, every process), and PGlite runs nothing else while a
+   * transaction is open.
    */
   constructor(db: Db, recent: RecentReads) {
     this.#db = db;
@@ -31,7 +32,7 @@ export class WorkspacesRepository {
   async create(name: string, ownerId: string, db: Db = this.#db): Promise<WorkspaceRow> {
     const [row] = await db.insert(workspaces).values({ id: randomUUID(), name }).returning();
     await db.insert(memberships).values({ workspaceId: row!.id, userId: ownerId, role: 'owner' });
-    this.#recent.forget(recentTag.user(ownerId));
+    await this.#recent.forgetEverywhere(db, recentTag.user(ownerId));
     return row!;
   }
 
@@ -50,13 +51,13 @@ export class WorkspacesRepository {
       .set({ name, updatedAt: new Date() })
       .where(eq(workspaces.id, id))
       .returning();
-    this.#recent.forget(recentTag.workspace(id));
+    await this.#recent.forgetEverywhere(this.#db, recentTag.workspace(id));
     return row;
   }
 
   async delete(id: string): Promise<void> {
     await this.#db.delete(workspaces).where(eq(workspaces.id, id));
-    this.#recent.forget(recentTag.workspace(id));
+    await this.#recent.forgetEverywhere(this.#db, recentTag.workspace(id));
   }
 
   /**
@@ -119,7 +120,7 @@ export class WorkspacesRepository {
 
   async addMember(workspaceId: string, userId: string, role: Role, db: Db = this.#db): Promise<void> {
     await db.insert(memberships).values({ workspaceId, userId, role });
-    this.#recent.forget(recentTag.user(userId));
+    await this.#recent.forgetEverywhere(db, recentTag.user(userId));
   }
 
   async setRole(workspaceId: string, userId: string, role: Role, db: Db = this.#db): Promise<void> {
@@ -127,14 +128,14 @@ export class WorkspacesRepository {
       .update(memberships)
       .set({ role })
       .where(and(eq(memberships.workspaceId, workspaceId), eq(memberships.userId, userId)));
-    this.#recent.forget(recentTag.user(userId));
+    await this.#recent.forgetEverywhere(db, recentTag.user(userId));
   }
 
   async removeMember(workspaceId: string, userId: string, db: Db = this.#db): Promise<void> {
     await db
       .delete(memberships)
       .where(and(eq(memberships.workspaceId, workspaceId), eq(memberships.userId, userId)));
-    this.#recent.forget(recentTag.user(userId));
+    await this.#recent.forgetEverywhere(db, recentTag.user(userId));
   }
 
   /** With `lock`, the owner rows stay locked until the caller's transaction ends. */
