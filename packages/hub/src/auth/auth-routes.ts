@@ -13,7 +13,9 @@ import { clearSessionCookies, setSessionCookies } from './session-cookies.ts';
 
 export const Password = z.string().min(1).max(MAX_PASSWORD_LENGTH);
 const TOTP_CODE_PATTERN = /^\s*\d{3}\s?\d{3}\s*$/;
-export const TotpCode = z.string().regex(TOTP_CODE_PATTERN, 'must be the 6-digit code from the authenticator app');
+export const TotpCode = z
+  .string()
+  .regex(TOTP_CODE_PATTERN, 'must be the 6-digit code from the authenticator app');
 /** Where a code proves the second factor, a recovery code does too. */
 export const SecondFactorCode = z
   .string()

@@ -20,7 +20,8 @@ const TotpEnrolment = z.object({
   otpauthUri: z.string().meta({ description: 'otpauth:// URI to render as a QR code' }),
 });
 const RecoveryCodes = z.array(z.string()).meta({
-  description: 'One-time recovery codes, each usable once instead of an authenticator code; shown only in this response',
+  description:
+    'One-time recovery codes, each usable once instead of an authenticator code; shown only in this response',
 });
 const TotpEnabled = UserView.extend({ recoveryCodes: RecoveryCodes });
 const CreateTokenBody = z.object({
@@ -123,7 +124,10 @@ export function meRoutes(account: AccountService, workspaces: WorkspacesService)
         },
       },
       async (request) => {
-        const { user, recoveryCodes } = await account.confirmTotp(principalOf(request).user, request.body.code);
+        const { user, recoveryCodes } = await account.confirmTotp(
+          principalOf(request).user,
+          request.body.code,
+        );
         return { ...userView(user), recoveryCodes };
       },
     );
@@ -149,14 +153,18 @@ export function meRoutes(account: AccountService, workspaces: WorkspacesService)
         config: { access: access.session },
         schema: {
           tags: ['me'],
-          summary: 'Replace the recovery codes with a new set (needs the password); the old codes stop working',
+          summary:
+            'Replace the recovery codes with a new set (needs the password); the old codes stop working',
           body: z.object({ password: Password }),
           response: { 200: z.object({ recoveryCodes: RecoveryCodes }) },
         },
       },
       async (request) => {
         return {
-          recoveryCodes: await account.regenerateRecoveryCodes(principalOf(request).user, request.body.password),
+          recoveryCodes: await account.regenerateRecoveryCodes(
+            principalOf(request).user,
+            request.body.password,
+          ),
         };
       },
     );
