@@ -1,7 +1,10 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureWebBuilt } from '../scripts/ensure-built.ts';
-import { authenticatorCode, launchBrowser, registerInAppCenter, type Stack, startStack } from './support.ts';
+import { registerInAppCenter } from './support/app-center.ts';
+import { authenticatorCode } from './support/authenticator.ts';
+import { launchBrowser } from './support/dashboard.ts';
+import { type Stack, startStack } from './support/stack.ts';
 
 const OWNER = { email: 'olga@example.nl', name: 'Olga Owner', password: 'dashboard-password-1' };
 const shot = (page: Page, name: string) =>

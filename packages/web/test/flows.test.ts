@@ -1,20 +1,11 @@
-import { mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../hub/test/support/free-port.ts';
-import { ensureWebBuilt } from '../scripts/ensure-built.ts';
-import { launchBrowser, type Stack, startStack } from './support.ts';
+import { type Dashboard, openDashboard, screenshots } from './support/dashboard.ts';
+import type { Stack } from './support/stack.ts';
 
 const OWNER = { email: 'fleur@example.nl', name: 'Fleur Flows', password: 'flows-password-123' };
-const SHOTS = fileURLToPath(new URL('../test-results/', import.meta.url));
-/** A screenshot once every transition on the page (a dialog fading in) has ended or been cancelled. */
-async function shot(page: Page, name: string): Promise<void> {
-  await page.evaluate(
-    'Promise.all(document.getAnimations().map((animation) => animation.finished.catch(() => undefined)))',
-  );
-  await page.screenshot({ path: `${SHOTS}flows-${name}.png`, fullPage: true });
-}
+const shot = screenshots('flows');
 
 interface ApiRun {
   id: string;
@@ -51,6 +42,7 @@ async function hubApi<T>(page: Page, method: string, path: string, body?: unknow
 // Generous limits: under a full parallel `npm test` on two cores each step can take seconds, and
 // back-to-back runs (run now, then a resync) wait for exact-sim's 60-calls-a-minute budget.
 describe('flows in the dashboard, on the sandbox that npm start runs', { timeout: 180_000 }, () => {
+  let dashboard: Dashboard;
   let stack: Stack;
   let browser: Browser;
   let context: BrowserContext;
@@ -59,18 +51,11 @@ describe('flows in the dashboard, on the sandbox that npm start runs', { timeout
   let workspaceId: string;
 
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
-    ensureWebBuilt(() => {});
-    [stack, browser] = await Promise.all([startStack({ sandbox: true }), launchBrowser()]);
-    context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    page = await context.newPage();
-    page.setDefaultTimeout(20_000);
+    dashboard = await openDashboard({ sandbox: true });
+    ({ stack, browser, context, page } = dashboard);
   }, 120_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.close();
-  });
+  afterAll(() => dashboard?.close());
 
   it('signs up, authorizes the sandbox connection, enables "Replicate to database" and shows the replicated accounts', async () => {
     await page.goto(stack.base);

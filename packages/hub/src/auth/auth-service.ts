@@ -124,7 +124,7 @@ export class AuthService {
     if (!(await this.acceptSecondFactor(principal.user, code))) {
       throw new HubError(
         'unauthenticated',
-        'The authenticator code or recovery code is wrong or was already used; try the next code.',
+        'The authenticator code or recovery code is wrong or was already used; try the next code from the app, or another recovery code.',
       );
     }
     await attempt.succeeded();

@@ -169,6 +169,7 @@ function DisableTotp() {
       <Group align="flex-end">
         <PasswordInput
           label="Password"
+          w={240}
           maxLength={LIMITS.password}
           required
           value={password}
