@@ -10,6 +10,19 @@ import type { Stack } from './support/stack.ts';
 
 const OWNER = { email: 'nina@example.nl', name: 'Nina Nieuw', password: 'new-user-password-1' };
 const shot = screenshots('new-user');
+const WHITE = 'rgb(255, 255, 255)';
+/** The status badges on the page whose label does not fit (cut off with an ellipsis). */
+const cutBadges = (page: Page) =>
+  page.locator('[data-status]').evaluateAll((badges) =>
+    badges
+      .filter((el) => {
+        const label = el.querySelector('.mantine-Badge-label') ?? el;
+        return label.scrollWidth > label.clientWidth + 1;
+      })
+      .map((el) => el.textContent),
+  );
+const bodyBackground = (page: Page) =>
+  page.evaluate<string>('getComputedStyle(document.body).backgroundColor');
 
 describe('the dashboard as a new user meets it (issue 13)', { timeout: 90_000 }, () => {
   let dashboard: Dashboard;
@@ -102,6 +115,38 @@ describe('the dashboard as a new user meets it (issue 13)', { timeout: 90_000 },
     await page.getByRole('heading', { name: 'Sandbox connection' }).waitFor();
   });
 
+  it('item 5: when Exact refuses the stored authorization, a red banner and "Authorize again" as the primary button', async () => {
+    const control = (path: string, body: unknown) =>
+      fetch(`${stack.sim.url}/_sim${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    // Exact revokes the refresh token and the access token runs out: only a new consent helps.
+    expect((await control('/faults', { revokeRefreshTokens: true })).status).toBe(200);
+    expect((await control('/clock', { advanceMs: 11 * 60_000 })).status).toBe(200);
+    await page.getByRole('button', { name: 'Test connection' }).click();
+    await page.locator('[data-testid=test-result][data-ok=false]').waitFor();
+    await page.reload();
+    await page.getByText('Exact needs a new authorization').waitFor();
+    const again = page.getByRole('link', { name: 'Authorize again' });
+    await expect(again.getAttribute('data-primary')).resolves.toBe('true');
+    await shot(page, 'needs-reauth');
+
+    // Authorizing again (every division ticked) makes it usable, and the button secondary again.
+    await again.click();
+    await page.waitForURL(`${stack.sim.url}/**`);
+    await page.waitForSelector('input[name=divisions]');
+    await page.click('button[value=allow]');
+    await page.getByRole('heading', { name: 'Connection authorized' }).waitFor();
+    await page.getByRole('link', { name: /Back to Koppel/ }).click();
+    await page.waitForURL(connectionUrl);
+    await page.getByRole('button', { name: 'Test connection' }).click();
+    await page.locator('[data-testid=test-result][data-ok=true]').waitFor();
+    expect(await page.getByText('Exact needs a new authorization').count()).toBe(0);
+    await expect(again.getAttribute('data-primary')).resolves.toBe('false');
+  });
+
   it('item 3: a refused rename says why in plain words, next to the field, inside the dialog', async () => {
     await page.getByRole('button', { name: 'Rename' }).click();
     const dialog = page.getByRole('dialog');
@@ -182,7 +227,7 @@ describe('the dashboard as a new user meets it (issue 13)', { timeout: 90_000 },
     await page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
   });
 
-  it('item 12: favicon, whole badges at phone width, and the dark theme when the system asks for it', async () => {
+  it('item 12: favicon, whole badges at phone width, and light and dark theme following the system', async () => {
     const icon = await fetch(`${stack.base}/favicon.svg`);
     expect(icon.status).toBe(200);
     expect(icon.headers.get('content-type')).toContain('image/svg+xml');
@@ -195,18 +240,21 @@ describe('the dashboard as a new user meets it (issue 13)', { timeout: 90_000 },
     });
     try {
       await small.goto(`${stack.base}/connections`);
-      const badge = small.locator('[data-status]').first();
-      await badge.waitFor();
-      const cut = await badge.evaluate((el) => {
-        const label = el.querySelector('.mantine-Badge-label') ?? el;
-        return label.scrollWidth > label.clientWidth + 1;
-      });
-      expect(cut).toBe(false);
+      await small.locator('[data-status]').first().waitFor();
+      expect(await cutBadges(small)).toEqual([]);
       await expect(small.locator('html').getAttribute('data-mantine-color-scheme')).resolves.toBe('dark');
+      expect(await bodyBackground(small)).not.toBe(WHITE);
       await shot(small, 'phone-dark-connections');
       await small.goto(connectionUrl);
       await small.getByRole('heading', { name: 'Sandbox BV' }).waitFor();
+      await small.locator('[data-status]').first().waitFor();
+      expect(await cutBadges(small)).toEqual([]);
       await shot(small, 'phone-dark-connection');
+      // The system switching to light mode switches the open dashboard with it, no reload.
+      await small.emulateMedia({ colorScheme: 'light' });
+      await small.locator('html[data-mantine-color-scheme=light]').waitFor({ state: 'attached' });
+      expect(await bodyBackground(small)).toBe(WHITE);
+      await shot(small, 'phone-light-connection');
     } finally {
       await phone.close();
     }
@@ -214,6 +262,8 @@ describe('the dashboard as a new user meets it (issue 13)', { timeout: 90_000 },
 
   it("item 10: the app form says where Exact's App Center keeps each value, per region, with the redirect URI", async () => {
     await page.getByRole('link', { name: 'Exact apps' }).click();
+    // Item 8: the hub lists the sandbox app under the name Exact's consent screen used.
+    await page.getByRole('cell', { name: DEMO_APP_TITLE }).waitFor();
     await page.getByRole('button', { name: 'New app' }).click();
     const dialog = page.getByRole('dialog');
     const help = dialog.getByTestId('app-center-help');
