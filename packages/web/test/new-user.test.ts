@@ -1,6 +1,6 @@
 // Issue 13: the dashboard as a new user meets it, on the sandbox `npm start` runs. Each `it`
 // protects one of the issue's numbered items; screenshots go to packages/web/test-results/.
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import QRCode from 'qrcode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_APP_TITLE } from '../../hub/src/connections/demo-sandbox.ts';
@@ -27,6 +27,36 @@ const unreadableBadges = (page: Page) =>
       })
       .map((el) => el.textContent),
   );
+/** What an `<input>` or `<textarea>` tells about itself (the tests compile without the DOM types). */
+interface TextField {
+  type: string;
+  name: string;
+  id: string;
+  readOnly: boolean;
+  inputMode: string;
+  hasAttribute(name: string): boolean;
+  getAttribute(name: string): string | null;
+}
+/**
+ * The text inputs in `scope` without a `maxlength`, by name: a user could type past the hub's
+ * limit and learn it only from a refusal. Numbers (min/max), read-only pickers and package
+ * settings (limited by their own schema, when it has a limit) are not text inputs here.
+ */
+const inputsWithoutLimit = (scope: Page | Locator) =>
+  scope
+    .locator('input, textarea')
+    .evaluateAll((inputs) =>
+      (inputs as unknown as TextField[])
+        .filter(
+          (input) =>
+            ['text', 'password', 'email', 'url', 'search', 'textarea'].includes(input.type) &&
+            !input.readOnly &&
+            !['numeric', 'decimal'].includes(input.inputMode) &&
+            !input.name.startsWith('setting-') &&
+            !input.hasAttribute('maxlength'),
+        )
+        .map((input) => input.name || input.getAttribute('aria-label') || input.id),
+    );
 const bodyBackground = (page: Page) =>
   page.evaluate<string>('getComputedStyle(document.body).backgroundColor');
 
@@ -51,6 +81,7 @@ describe('the dashboard as a new user meets it (issue 13)', { timeout: 90_000 },
     await page.getByRole('button', { name: 'Create account' }).waitFor();
     // Item 3: limits are in the inputs themselves.
     await expect(page.locator('input[name=name]').getAttribute('maxlength')).resolves.toBe('200');
+    expect(await inputsWithoutLimit(page)).toEqual([]);
     await shot(page, 'signup-open');
     await page.fill('input[name=email]', OWNER.email);
     await page.fill('input[name=name]', OWNER.name);
@@ -102,6 +133,12 @@ describe('the dashboard as a new user meets it (issue 13)', { timeout: 90_000 },
     await page.getByRole('button', { name: 'Test connection' }).click();
     await page.locator('[data-testid=test-result][data-ok=true]').waitFor();
     await expect(page.getByTestId(`division-check-${other}`).getAttribute('data-ok')).resolves.toBe('true');
+    // The clear next step: choose what the connection moves (the guided set-up's packages step).
+    const next = page.getByRole('link', { name: 'Choose packages' });
+    await expect(next.getAttribute('href')).resolves.toMatch(
+      /\/setup\?connection=[0-9a-f-]{36}&step=packages$/,
+    );
+    await expect(next.getAttribute('data-disabled')).resolves.toBeNull();
     await shot(page, 'connection-usable');
     // Now authorized and working: authorizing again is no longer the primary action.
     await expect(
@@ -184,6 +221,44 @@ describe('the dashboard as a new user meets it (issue 13)', { timeout: 90_000 },
     await page.getByRole('cell', { name: 'script' }).waitFor();
   });
 
+  it("item 3: every form carries the hub's limits in its inputs", async () => {
+    const check = async (path: string, open?: () => Promise<Locator>) => {
+      await page.goto(`${stack.base}${path}`);
+      await page.getByRole('heading', { level: 2 }).first().waitFor();
+      const scope = open ? await open() : page;
+      await scope.locator('input').first().waitFor();
+      expect({ path, missing: await inputsWithoutLimit(scope) }).toEqual({ path, missing: [] });
+    };
+    const dialog = (button: string) => async () => {
+      await page.getByRole('button', { name: button }).click();
+      return page.getByRole('dialog');
+    };
+    await check('/connections', dialog('New connection'));
+    await check(new URL(connectionUrl).pathname, dialog('Rename'));
+    await check('/apps', async () => {
+      const form = await dialog('New app')();
+      await form.locator('select[name=region]').selectOption('custom');
+      await form.locator('input[name=baseUrl]').waitFor();
+      return form;
+    });
+    await check('/destinations', dialog('New destination'));
+    await check('/tokens');
+    await check('/members');
+    await check('/security');
+    await check('/flows/new', async () => {
+      await page.locator('[data-package=replicate]').getByRole('checkbox').check();
+      await page.getByRole('button', { name: 'Continue to the settings' }).click();
+      await page
+        .getByRole('textbox', { name: 'Schedule', exact: true })
+        .or(page.getByRole('combobox', { name: 'Schedule', exact: true }))
+        .first()
+        .click();
+      await page.getByRole('option', { name: 'Custom (cron)' }).click();
+      await page.locator('input[name=schedule]').waitFor();
+      return page.locator('main');
+    });
+  });
+
   it('item 6 + 7: sign-up is gone once the hub has users; an admin sees only what an admin may do, and Leave asks first', async () => {
     await page.getByRole('link', { name: 'Members' }).click();
     const csrf = (await context.cookies()).find((c) => c.name === 'koppel_csrf')!.value;
@@ -204,6 +279,8 @@ describe('the dashboard as a new user meets it (issue 13)', { timeout: 90_000 },
       expect(await theirs.getByText('Create the first account').count()).toBe(0);
       await shot(theirs, 'signin-closed');
       await theirs.goto(link);
+      await theirs.locator('input[name=totpCode]').waitFor();
+      expect(await inputsWithoutLimit(theirs)).toEqual([]);
       await theirs.fill('input[name=name]', 'Adam Admin');
       await theirs.fill('input[name=password]', 'admin-password-1234');
       await theirs.getByRole('button', { name: 'Accept invitation' }).click();

@@ -4,7 +4,7 @@ import { newOpaqueToken, TOKEN_PREFIX } from '../secrets/opaque-tokens.ts';
 import { secretContext } from '../secrets/rotate-secrets.ts';
 import type { SecretBox } from '../secrets/secret-box.ts';
 import type { ApiTokenRow, ApiTokensRepository } from './api-tokens-repository.ts';
-import type { AuthService, Client } from './auth-service.ts';
+import { type AuthService, type Client, secondFactorRefusal } from './auth-service.ts';
 import { assertPasswordStrength, hashPassword, verifyPassword } from './passwords.ts';
 import { generateRecoveryCode, hashRecoveryCode, RECOVERY_CODE_COUNT } from './recovery-codes.ts';
 import type { RecoveryCodesRepository } from './recovery-codes-repository.ts';
@@ -126,10 +126,7 @@ export class AccountService {
       throw new HubError('unauthenticated', 'The password is wrong.');
     }
     if (!(await this.#deps.auth.acceptSecondFactor(user, input.code))) {
-      throw new HubError(
-        'unauthenticated',
-        'The authenticator code or recovery code is wrong or was already used.',
-      );
+      throw new HubError('unauthenticated', secondFactorRefusal(input.code));
     }
     await this.#deps.users.update(user.id, {
       totpSecretEnc: null,

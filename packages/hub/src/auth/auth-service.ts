@@ -19,6 +19,13 @@ import type { SessionsRepository } from './sessions-repository.ts';
 import { verifyTotp } from './totp.ts';
 import type { UserRow, UsersRepository } from './users-repository.ts';
 
+/** Why a second factor was refused, in terms of the kind of code the user typed. */
+export function secondFactorRefusal(code: string): string {
+  return looksLikeRecoveryCode(code)
+    ? 'The recovery code is wrong or was already used; each recovery code works once.'
+    : 'The authenticator code is wrong or was already used; try the next one.';
+}
+
 /** A login waiting for its TOTP code lasts this long. */
 export const PENDING_TOTP_TTL_MS = 5 * 60 * 1000;
 const MAX_TOTP_ATTEMPTS_PER_LOGIN = 5;
@@ -122,10 +129,7 @@ export class AuthService {
       return 'session_ended';
     }
     if (!(await this.acceptSecondFactor(principal.user, code))) {
-      throw new HubError(
-        'unauthenticated',
-        'The authenticator code or recovery code is wrong or was already used; try the next code from the app, or another recovery code.',
-      );
+      throw new HubError('unauthenticated', secondFactorRefusal(code));
     }
     await attempt.succeeded();
     await sessions.delete(sessionId);

@@ -69,6 +69,7 @@ export interface SettingSchema {
   title?: string;
   minimum?: number;
   maximum?: number;
+  maxLength?: number;
 }
 
 type PackageAnswer = Answer<'/api/v1/packages', 'get'>[number];

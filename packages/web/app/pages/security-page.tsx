@@ -81,6 +81,7 @@ function EnrolTotp({ onNewCodes }: { onNewCodes(codes: string[]): void }) {
             <TextInput
               label="Code from the app"
               name="totpCode"
+              maxLength={LIMITS.secondFactorCode}
               inputMode="numeric"
               autoComplete="one-time-code"
               required
@@ -169,6 +170,7 @@ function DisableTotp() {
       <Group align="flex-end">
         <PasswordInput
           label="Password"
+          name="disablePassword"
           w={240}
           maxLength={LIMITS.password}
           required
@@ -177,7 +179,9 @@ function DisableTotp() {
         />
         <TextInput
           label="Code"
+          name="disableCode"
           w={200}
+          maxLength={LIMITS.secondFactorCode}
           required
           value={code}
           onChange={(e) => setCode(e.currentTarget.value)}
@@ -208,14 +212,18 @@ function ChangePassword() {
       <Group align="flex-end">
         <PasswordInput
           label="Current password"
+          name="currentPassword"
           w={240}
+          maxLength={LIMITS.password}
           required
           value={currentPassword}
           onChange={(e) => setCurrent(e.currentTarget.value)}
         />
         <PasswordInput
           label="New password"
+          name="newPassword"
           w={240}
+          maxLength={LIMITS.password}
           required
           value={newPassword}
           onChange={(e) => setNew(e.currentTarget.value)}

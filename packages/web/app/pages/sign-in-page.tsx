@@ -21,8 +21,6 @@ import { LIMITS } from '../components/field-limits.ts';
 import { ME_KEY } from '../session.tsx';
 
 type Mode = 'sign-in' | 'sign-up';
-/** A recovery code as shown (`abcd-efgh-ijkl-mnop`), with room for spaces around it. */
-const RECOVERY_CODE_INPUT_LENGTH = 24;
 
 /** Sign in (with the authenticator step when two-factor sign-in is on) or create the first account. */
 export function SignInPage() {
@@ -112,7 +110,7 @@ export function SignInPage() {
                   placeholder="abcd-efgh-ijkl-mnop"
                   autoComplete="off"
                   spellCheck={false}
-                  maxLength={RECOVERY_CODE_INPUT_LENGTH}
+                  maxLength={LIMITS.secondFactorCode}
                   error={fieldError(totp.error, 'code')}
                   value={code}
                   onChange={(e) => setCode(e.currentTarget.value)}
