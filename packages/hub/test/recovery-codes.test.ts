@@ -3,16 +3,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RECOVERY_CODE_COUNT } from '../src/auth/recovery-codes.ts';
 import { totpCode } from '../src/auth/totp.ts';
 import { queryRows } from '../src/storage/database.ts';
-import { ApiClient, BACKENDS, OWNER, signUpOwner, startTestHub, type TestHub } from './support/test-hub.ts';
-
-/** A client that comes from `address` (the hub trusts X-Forwarded-For here), so throttles stay apart. */
-function from(base: string, address: string) {
-  const client = new ApiClient(base);
-  const request = client.request.bind(client);
-  client.request = (method, url, body, headers = {}) =>
-    request(method, url, body, { ...headers, 'x-forwarded-for': address });
-  return client;
-}
+import {
+  type ApiClient,
+  BACKENDS,
+  clientFrom,
+  OWNER,
+  signUpOwner,
+  startTestHub,
+  type TestHub,
+} from './support/test-hub.ts';
 
 describe.each(BACKENDS)('two-factor recovery codes on $name', (backend) => {
   let t: TestHub;
@@ -21,7 +20,7 @@ describe.each(BACKENDS)('two-factor recovery codes on $name', (backend) => {
   let next = 1;
   /** A new browser at a new address that has passed the password step. */
   const halfSignedIn = async () => {
-    const browser = from(t.base, `198.51.100.${next++}`);
+    const browser = clientFrom(t.base, `198.51.100.${next++}`);
     const login = await browser.post('/api/v1/auth/login', { email: OWNER.email, password: OWNER.password });
     expect(login.body.status).toBe('totp_required');
     return browser;

@@ -133,15 +133,7 @@ function RecoveryCodes({ onNewCodes }: { onNewCodes(codes: string[]): void }) {
         </Alert>
       )}
       <Group align="flex-end">
-        <PasswordInput
-          label="Password"
-          name="recoveryPassword"
-          w={240}
-          maxLength={LIMITS.password}
-          required
-          value={password}
-          onChange={(e) => setPassword(e.currentTarget.value)}
-        />
+        <ConfirmPassword name="recoveryPassword" value={password} onChange={setPassword} />
         <Button type="submit" variant={remaining === 0 ? 'filled' : 'default'} loading={regenerate.isPending}>
           Generate new recovery codes
         </Button>
@@ -168,15 +160,7 @@ function DisableTotp() {
       <Title order={5}>Turn two-factor sign-in off</Title>
       <Text size="sm">Confirm with your password and a current code (or a recovery code).</Text>
       <Group align="flex-end">
-        <PasswordInput
-          label="Password"
-          name="disablePassword"
-          w={240}
-          maxLength={LIMITS.password}
-          required
-          value={password}
-          onChange={(e) => setPassword(e.currentTarget.value)}
-        />
+        <ConfirmPassword name="disablePassword" value={password} onChange={setPassword} />
         <TextInput
           label="Code"
           name="disableCode"
@@ -192,6 +176,29 @@ function DisableTotp() {
       </Group>
       <ErrorAlert error={disable.error} />
     </Stack>
+  );
+}
+
+/** The password asked again before a two-factor change. */
+function ConfirmPassword({
+  name,
+  value,
+  onChange,
+}: {
+  name: string;
+  value: string;
+  onChange(value: string): void;
+}) {
+  return (
+    <PasswordInput
+      label="Password"
+      name={name}
+      w={240}
+      maxLength={LIMITS.password}
+      required
+      value={value}
+      onChange={(e) => onChange(e.currentTarget.value)}
+    />
   );
 }
 
