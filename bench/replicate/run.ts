@@ -4,6 +4,7 @@
 // CPU-second of this (hub) process, its peak RSS, and API calls against the minimum.
 // Numbers only, never pass/fail. Usage: npm run bench:replicate [-- <rows>]
 // Postgres: KOPPEL_BENCH_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/postgres).
+import { loadavg } from 'node:os';
 import { ExactClient } from '../../packages/exact/src/index.ts';
 import { PostgresDestination } from '../../packages/hub/src/destinations/postgres-destination.ts';
 import { replicatePackage } from '../../packages/hub/src/flows/packages/replicate/replicate-package.ts';
@@ -11,6 +12,8 @@ import { InProcessStreamLocks } from '../../packages/hub/src/flows/stream-lock.t
 import { runStream } from '../../packages/hub/src/flows/stream-runner.ts';
 import { authorizationCode } from '../support/authorization-code.ts';
 import { createBenchDatabase } from '../support/bench-database.ts';
+import { watchPostgresCpu } from '../support/postgres-cpu.ts';
+import { cpuSecondsOf } from '../support/process-usage.ts';
 import { type SimulatorAnnouncement, startSimulatorChild } from '../support/simulator-child.ts';
 
 const rows = Number(process.argv[2] ?? 1_000_000);
@@ -48,6 +51,10 @@ try {
   const sampler = setInterval(() => {
     peakRss = Math.max(peakRss, process.memoryUsage().rss);
   }, 50);
+  // Where the time goes: this (hub) process, the simulator serving pages, Postgres writing them.
+  const postgresCpu = await watchPostgresCpu(benchDatabase.url);
+  const postgresSampler = setInterval(() => void postgresCpu.sample(), 500);
+  const simCpuBefore = cpuSecondsOf(child.pid as number);
   const cpuBefore = process.cpuUsage();
   const begin = performance.now();
   const stats = await runStream(
@@ -68,6 +75,11 @@ try {
   const seconds = (performance.now() - begin) / 1000;
   const cpu = process.cpuUsage(cpuBefore);
   clearInterval(sampler);
+  clearInterval(postgresSampler);
+  await postgresCpu.sample();
+  await postgresCpu.close();
+  const simCpuSeconds = cpuSecondsOf(child.pid as number) - simCpuBefore;
+  const postgresCpuSeconds = postgresCpu.seconds();
   peakRss = Math.max(peakRss, process.memoryUsage().rss);
   const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   const after = await simStats(info.url);
@@ -88,8 +100,14 @@ try {
       `throughput         ${Math.round(stats.rowsWritten / seconds).toLocaleString('en')} rows/s`,
       // Holds when other work shares the cores, unlike wall-clock rows/s.
       `hub process CPU    ${cpuSeconds.toFixed(2)} s: ${Math.round(stats.rowsWritten / cpuSeconds).toLocaleString('en')} rows per CPU-second`,
+      `simulator CPU      ${simCpuSeconds.toFixed(2)} s (serving the pages)`,
+      `Postgres CPU       ${postgresCpuSeconds.toFixed(2)} s (the destination's backends)`,
+      `CPU per 1,000 rows hub ${((cpuSeconds * 1e6) / stats.rowsWritten).toFixed(1)} ms, simulator ${((simCpuSeconds * 1e6) / stats.rowsWritten).toFixed(1)} ms, Postgres ${((postgresCpuSeconds * 1e6) / stats.rowsWritten).toFixed(1)} ms`,
       `peak RSS           ${(peakRss / MiB).toFixed(0)} MiB`,
       `API calls          ${calls} (minimum ceil(rows/1000) + deleted feed = ${Math.ceil(rows / 1000)} + ${deletedCalls})`,
+      `load average       ${loadavg()
+        .map((value) => value.toFixed(2))
+        .join(' ')} (other work on the machine slows rows/s, not the CPU figures)`,
       '',
     ].join('\n'),
   );

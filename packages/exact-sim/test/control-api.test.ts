@@ -219,6 +219,28 @@ describe('control API', () => {
     const again = await connect(sim);
     expect((await api(sim, again.access_token, 'current/Me')).status).toBe(200);
   });
+
+  it('updates other contacts through /_sim/mutations when some point at a deleted account', async () => {
+    const created = await control<{ code: number }>(sim, 'POST', 'divisions', {
+      code: 777101,
+      description: 'Orphans',
+      volumes: { accounts: 3, contacts: 30 },
+    });
+    expect(created.status).toBe(201);
+    const deleted = await control<{ deleted: string[] }>(sim, 'POST', 'mutations', {
+      division: 777101,
+      entity: 'crm/Accounts',
+      deletes: 2,
+    });
+    expect(deleted.body.deleted).toHaveLength(2);
+    const updated = await control<{ updated: string[] }>(sim, 'POST', 'mutations', {
+      division: 777101,
+      entity: 'crm/Contacts',
+      updates: 10,
+    });
+    expect(updated.status).toBe(200);
+    expect(updated.body.updated).toHaveLength(10);
+  });
 });
 
 describe('control token', () => {

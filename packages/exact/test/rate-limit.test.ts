@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accounts, ExactRateLimitError, MemoryRateBudget } from '../src/index.ts';
+import { RateGovernor } from '../src/rate-limit/rate-governor.ts';
 import { createApp, startTestSim, type TestSim } from './support/sim.ts';
 
 let t: TestSim;
@@ -55,6 +56,87 @@ describe('rate limits against exact-sim', () => {
     expect(row?.ID).toBeTruthy();
     expect((await rateLimited()) - before).toBe(1);
     expect(t.clock.now()).toBeGreaterThanOrEqual(Math.floor(start / 60_000) * 60_000 + 60_000);
+  });
+
+  it('books calls after a reset in the next window before any answer reports it: no burst, no 429', async () => {
+    const app = await createApp(t, { minutelyLimit: 5 });
+    // Two processes sharing one budget (the hub's is a table every process reads). A call
+    // that would have to wait is refused at once, so no sleep moves the simulated clock.
+    const budget = new MemoryRateBudget();
+    const first = await t.connectedClient({ rateBudget: budget, maxRateWaitMs: 0 }, app);
+    const second = await t.connectedClient({ rateBudget: budget, maxRateWaitMs: 0 }, app);
+    await t.advance(60_000 - (t.clock.now() % 60_000) + 10_000);
+    for (let call = 0; call < 5; call++) await first.division(division).query(accounts).select('ID').first();
+    // The window the budget knows ends; nothing has reported the next one yet.
+    await t.advance(60_000);
+    const before = await t.stats();
+    const reads = await Promise.allSettled(
+      Array.from({ length: 12 }, (_, call) =>
+        (call % 2 === 0 ? first : second).division(division).query(accounts).select('ID').first(),
+      ),
+    );
+    const refused = reads.filter((read) => read.status === 'rejected').map((read) => read.reason);
+    expect(reads.filter((read) => read.status === 'fulfilled')).toHaveLength(5);
+    expect(refused.map((error) => (error as ExactRateLimitError).code)).toEqual(
+      Array(7).fill('rate_limit_wait_too_long'),
+    );
+    const after = await t.stats();
+    expect(after.api.rateLimited - before.api.rateLimited).toBe(0);
+    expect(after.api.calls - before.api.calls).toBe(5);
+  });
+
+  it('starts no call in the last seconds of a window, where it could count in either', async () => {
+    let now = Date.parse('2026-06-15T10:00:59.000Z');
+    const waits: number[] = [];
+    const governor = new RateGovernor({
+      budget: new MemoryRateBudget(),
+      clientId: 'app',
+      clock: { now: () => now },
+      sleep: async (ms) => {
+        waits.push(ms);
+        now += ms;
+      },
+    });
+    const reset = Date.parse('2026-06-15T10:01:00Z');
+    const headers = new Headers({
+      Date: new Date(now).toUTCString(),
+      'X-RateLimit-Minutely-Limit': '60',
+      'X-RateLimit-Minutely-Remaining': '40',
+      'X-RateLimit-Minutely-Reset': String(reset),
+    });
+    await governor.observe(7, 200, headers);
+    await governor.acquire(7, true);
+    expect(waits).toHaveLength(1);
+    expect(governor.serverNow()).toBeGreaterThanOrEqual(reset);
+    expect((await governor.limits(7)).minutely).toEqual({
+      limit: 60,
+      remaining: 59,
+      resetAt: reset + 60_000,
+    });
+  });
+
+  it('keeps the later window when an answer from the earlier one arrives late', async () => {
+    const now = Date.parse('2026-06-15T10:01:05Z');
+    const governor = new RateGovernor({
+      budget: new MemoryRateBudget(),
+      clientId: 'app',
+      clock: { now: () => now },
+      sleep: async () => {},
+    });
+    const answer = (remaining: number, reset: string) =>
+      new Headers({
+        Date: new Date(now).toUTCString(),
+        'X-RateLimit-Minutely-Limit': '60',
+        'X-RateLimit-Minutely-Remaining': String(remaining),
+        'X-RateLimit-Minutely-Reset': String(Date.parse(reset)),
+      });
+    await governor.observe(7, 200, answer(20, '2026-06-15T10:02:00Z'));
+    await governor.observe(7, 200, answer(55, '2026-06-15T10:01:00Z'));
+    expect((await governor.limits(7)).minutely).toEqual({
+      limit: 60,
+      remaining: 20,
+      resetAt: Date.parse('2026-06-15T10:02:00Z'),
+    });
   });
 
   it('refuses background calls below the daily reserve, serves interactive ones', async () => {

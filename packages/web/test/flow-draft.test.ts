@@ -10,9 +10,30 @@ const replicate: FlowPackage = {
   title: 'Replicate to database',
   description: 'Copies Exact data into Postgres tables.',
   entities: [
-    { name: 'accounts', title: 'Accounts', byDefault: true, webhookTopic: 'Accounts' },
-    { name: 'contacts', title: 'Contacts', byDefault: true, webhookTopic: 'Contacts' },
-    { name: 'documents', title: 'Documents', byDefault: false, webhookTopic: null },
+    {
+      name: 'accounts',
+      title: 'Accounts',
+      byDefault: true,
+      webhookTopic: 'Accounts',
+      scope: 'Crm accounts',
+      endpoint: 'sync/CRM/Accounts',
+    },
+    {
+      name: 'contacts',
+      title: 'Contacts',
+      byDefault: true,
+      webhookTopic: 'Contacts',
+      scope: 'Crm accounts',
+      endpoint: 'sync/CRM/Contacts',
+    },
+    {
+      name: 'documents',
+      title: 'Documents',
+      byDefault: false,
+      webhookTopic: null,
+      scope: 'Organization documents',
+      endpoint: 'sync/Documents/Documents',
+    },
   ],
   settingsSchema: {
     type: 'object',

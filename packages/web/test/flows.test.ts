@@ -292,6 +292,17 @@ describe('flows in the dashboard, on the sandbox that npm start runs', { timeout
     }
     await page.getByRole('checkbox', { name: 'Sales invoices (one row per line)' }).uncheck();
     await page.getByRole('checkbox', { name: 'Sales orders' }).uncheck();
+    // The rest of Exact's sync/ and bulk/ endpoints: one search, grouped by the permission each needs.
+    await page.getByText("More from Exact's catalogue (24)").waitFor();
+    const catalogue = page.getByPlaceholder('Search entities');
+    await catalogue.click();
+    await catalogue.fill('logistics inventory');
+    const dropdown = page.getByRole('listbox');
+    await dropdown.getByText('Logistics inventory', { exact: true }).waitFor();
+    await expect(dropdown.getByRole('option').count()).resolves.toBe(3);
+    await shot(page, 'catalogue-entities');
+    await catalogue.fill('stock pos');
+    await page.getByRole('option', { name: 'Stock positions (sync/Inventory/StockPositions)' }).click();
     await page.fill('input[name=setting-schema]', 'exact_accounts');
     await page.getByRole('button', { name: 'Continue', exact: true }).click();
     await page.getByRole('button', { name: 'Start manually' }).click();
@@ -305,7 +316,7 @@ describe('flows in the dashboard, on the sandbox that npm start runs', { timeout
     >(page, 'GET', `/workspaces/${await workspace()}/flows`);
     expect(flows.find((flow) => flow.name === 'Accounts only')).toMatchObject({
       enabled: false,
-      entities: ['accounts'],
+      entities: ['accounts', 'inventory_stock_positions'],
       settings: { schema: 'exact_accounts' },
     });
   });

@@ -1,5 +1,6 @@
 import { type CoreTableName, coreTableNames, type TableName, tableEntities } from '../catalogue/endpoints.ts';
 import type { MutationRequest, MutationResult } from '../contract.ts';
+import { ApiError } from '../odata/api-error.ts';
 import { DivisionSpecError } from './division-spec-error.ts';
 import type { DivisionStore } from './division-store.ts';
 import { landline, mobile, roundCents, streetAddress } from './dutch-values.ts';
@@ -193,6 +194,32 @@ function volumeKey(table: CoreTableName): keyof DivisionStore['ctx']['volumes'] 
   }
 }
 
+/** Tries this many records before deciding that none of the table's records can be edited. */
+const UPDATE_PICKS = 50;
+
+/**
+ * Edits a random live record. A record Exact would refuse to save as it stands (say, a contact
+ * whose account was deleted) is passed over for another, as a user editing it would be stopped.
+ */
+function updateSomeRecord(
+  store: DivisionStore,
+  tableName: CoreTableName,
+  r: Rand,
+  writer: RecordWriter,
+  actor: Actor,
+): Row | null {
+  for (let pick = 0; pick < UPDATE_PICKS; pick++) {
+    const index = randomLiveIndex(store, tableName, r);
+    if (index < 0) return null;
+    try {
+      return writer.update(tableName, index, mutationUpdatePatch(store, tableName, r), actor);
+    } catch (error) {
+      if (!(error instanceof ApiError)) throw error;
+    }
+  }
+  return null;
+}
+
 function isCoreTable(table: TableName): table is CoreTableName {
   return (coreTableNames as readonly string[]).includes(table);
 }
@@ -226,9 +253,8 @@ export function applyMutations(
     result.created.push(row[table.entity.key] as string);
   }
   for (let n = 0; n < (request.updates ?? 0); n++) {
-    const index = randomLiveIndex(store, tableName, r);
-    if (index < 0) break;
-    const row = writer.update(tableName, index, mutationUpdatePatch(store, tableName, r), actor);
+    const row = updateSomeRecord(store, tableName, r, writer, actor);
+    if (!row) break;
     result.updated.push(row[table.entity.key] as string);
   }
   for (let n = 0; n < (request.deletes ?? 0); n++) {

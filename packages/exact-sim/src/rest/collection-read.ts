@@ -153,7 +153,12 @@ function sortedRows(read: CollectionRead, plan: OrderPlan): Iterable<Row> {
 }
 
 /** The rows an ordered read walks, from the `$skiptoken` on. */
-function orderedRows(read: CollectionRead, plan: OrderPlan, expr: FilterExpr | null): Iterable<Row> {
+function orderedRows(
+  read: CollectionRead,
+  plan: OrderPlan,
+  expr: FilterExpr | null,
+  pageSize: number,
+): Iterable<Row> {
   const table = read.source.table;
   if (!table || plan.terms.some((term) => term.lookup)) return sortedRows(read, plan);
   return orderedByIndex(
@@ -161,6 +166,7 @@ function orderedRows(read: CollectionRead, plan: OrderPlan, expr: FilterExpr | n
     plan.terms.map(({ field, type, descending }) => ({ field, type, descending })),
     expr,
     orderedSkipToken(read, plan),
+    pageSize + (read.options.skip ?? 0),
   );
 }
 
@@ -187,9 +193,11 @@ export function readCollection(read: CollectionRead): ApiResponse {
   const plan = planOrder(read);
   const pageSize = endpoint.kind === 'standard' ? STANDARD_PAGE_SIZE : SYNC_PAGE_SIZE;
 
+  const top = options.top;
+  const limit = top === null ? pageSize : Math.min(pageSize, top);
   let rows: Iterable<Row>;
   if (plan) {
-    rows = orderedRows(read, plan, expr);
+    rows = orderedRows(read, plan, expr, limit);
   } else {
     let afterKey: unknown;
     if (options.skiptoken !== null) [afterKey] = parseSkipToken(options.skiptoken, 1);
@@ -207,8 +215,6 @@ export function readCollection(read: CollectionRead): ApiResponse {
     }
   }
 
-  const top = options.top;
-  const limit = top === null ? pageSize : Math.min(pageSize, top);
   let toSkip = options.skip ?? 0;
   const parts: string[] = [];
   let last: Row | null = null;

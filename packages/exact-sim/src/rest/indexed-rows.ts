@@ -6,7 +6,15 @@
 import type { EdmType } from '../catalogue/types.ts';
 import type { Row, Table } from '../data/table.ts';
 import type { FilterExpr } from '../odata/filter-parser.ts';
-import { type IndexTerm, type OrderIndex, orderIndexFor, type SortValue, sortValue } from './order-index.ts';
+import {
+  hasOrderIndex,
+  type IndexTerm,
+  type OrderIndex,
+  orderIndexFor,
+  type SortValue,
+  sortValue,
+} from './order-index.ts';
+import { SELECTION_MIN_ROWS, selectedInOrder } from './selected-rows.ts';
 
 interface Bound {
   value: SortValue;
@@ -101,10 +109,17 @@ export function orderedByIndex(
   terms: IndexTerm[],
   expr: FilterExpr | null,
   after: { values: unknown[]; key: unknown } | null,
+  pageSize: number,
 ): Iterable<Row> {
-  const index = orderIndexFor(table, terms);
   const first = terms[0] as IndexTerm;
-  let [start, end] = rangeOf(index, fieldBounds(expr, first.field, first.type));
+  const bounds = fieldBounds(expr, first.field, first.type);
+  if (terms.length === 1 && table.size >= SELECTION_MIN_ROWS && !hasOrderIndex(table, terms)) {
+    // One more row than the page tells the reader whether a next page exists.
+    const from = after ? { value: after.values[0], key: after.key } : null;
+    return selectedInOrder(table, first, bounds, from, pageSize + 1);
+  }
+  const index = orderIndexFor(table, terms);
+  let [start, end] = rangeOf(index, bounds);
   if (after) {
     const values = after.values.map((value, t) => sortValue((terms[t] as IndexTerm).type, value));
     start = Math.max(start, index.positionAfter(values, after.key));

@@ -86,14 +86,18 @@ class FieldValues {
     this.#column = isTextType(type) ? [] : new Float64Array(0);
   }
 
-  /** A copy of the current values, indexed by row index (dead rows hold stale values). */
-  current(): Column {
+  /**
+   * The current values, indexed by row index (dead rows hold stale values): a copy, or with
+   * `shared` the column itself, valid until the table next changes (read it, never write it).
+   */
+  current(shared: boolean): Column {
     const table = this.#table;
     if (this.#changesSeen !== table.changeCount) {
       const { indices, next } = table.loggedSince(this.#logSeen);
       const column = growColumn(this.#column, table.size);
+      const read = table.fieldReader(this.#field);
       const put = (index: number) => {
-        if (table.isLive(index)) column[index] = sortValue(this.#type, table.row(index)[this.#field]);
+        if (table.isLive(index)) column[index] = sortValue(this.#type, read(index));
       };
       for (let index = this.#sizeSeen; index < table.size; index++) put(index);
       for (const index of indices) if (index < this.#sizeSeen) put(index);
@@ -102,13 +106,14 @@ class FieldValues {
       this.#logSeen = next;
       this.#changesSeen = table.changeCount;
     }
-    return this.#column.slice();
+    return shared ? this.#column : this.#column.slice();
   }
 }
 
 const fieldValues = new WeakMap<Table, Map<string, FieldValues>>();
 
-function valuesOf(table: Table, field: string, type: EdmType): Column {
+/** The sort values of one field for every row index (see `FieldValues.current`). */
+export function valuesOf(table: Table, field: string, type: EdmType, shared = false): Column {
   let byField = fieldValues.get(table);
   if (!byField) {
     byField = new Map();
@@ -119,7 +124,7 @@ function valuesOf(table: Table, field: string, type: EdmType): Column {
     values = new FieldValues(table, field, type);
     byField.set(field, values);
   }
-  return values.current();
+  return values.current(shared);
 }
 
 /** Changes at or below this count are applied one by one; more re-sort the whole index. */
@@ -299,6 +304,15 @@ export class OrderIndex {
 
 const indexes = new WeakMap<Table, Map<string, OrderIndex>>();
 
+function signatureOf(terms: readonly IndexTerm[]): string {
+  return terms.map((term) => `${term.field} ${term.descending ? 'desc' : 'asc'}`).join(',');
+}
+
+/** Whether the index of `table` on `terms` was built (it is then cheaper than any other read). */
+export function hasOrderIndex(table: Table, terms: readonly IndexTerm[]): boolean {
+  return indexes.get(table)?.has(signatureOf(terms)) === true;
+}
+
 /** The up-to-date index of `table` on `terms`, built on first use. */
 export function orderIndexFor(table: Table, terms: readonly IndexTerm[]): OrderIndex {
   let byTerms = indexes.get(table);
@@ -306,7 +320,7 @@ export function orderIndexFor(table: Table, terms: readonly IndexTerm[]): OrderI
     byTerms = new Map();
     indexes.set(table, byTerms);
   }
-  const signature = terms.map((term) => `${term.field} ${term.descending ? 'desc' : 'asc'}`).join(',');
+  const signature = signatureOf(terms);
   let index = byTerms.get(signature);
   if (!index) {
     index = new OrderIndex(table, terms);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { endpoints } from '../../src/catalogue/endpoints.ts';
+import { endpoints, tableEntities } from '../../src/catalogue/endpoints.ts';
 import { harness, results } from './harness.ts';
 
 describe('every catalogued endpoint', () => {
@@ -49,6 +49,30 @@ describe('every catalogued endpoint', () => {
             expect(typeof value, where).toBe('number');
         }
       }
+    }
+  });
+});
+
+describe('sync endpoints without a standard twin', () => {
+  const h = harness();
+
+  it('give every record its own ID, as sync/Deleted and replicas key on it', async () => {
+    const standalone = endpoints.filter(
+      (e) =>
+        e.kind === 'sync' &&
+        e.source.type === 'table' &&
+        tableEntities[e.source.table].key === 'Timestamp' &&
+        e.entity.fields.some((f) => f.name === 'ID'),
+    );
+    expect(standalone.map((e) => e.path)).toContain('sync/Inventory/StockPositions');
+    for (const endpoint of standalone) {
+      const rows = results(await h.d(endpoint.path, '$select=ID&$filter=Timestamp gt 0L', 7));
+      const ids = rows.map((row) => (row as { ID: unknown }).ID);
+      expect(
+        ids.every((id) => typeof id === 'string'),
+        endpoint.path,
+      ).toBe(true);
+      expect(new Set(ids).size, endpoint.path).toBe(ids.length);
     }
   });
 });

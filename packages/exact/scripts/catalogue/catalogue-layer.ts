@@ -192,6 +192,14 @@ export const ENDPOINT_LAYER: Readonly<Record<string, EndpointLayer>> = {
     bulkPath: 'bulk/CRM/Quotations',
     webhookTopic: 'Quotations',
   },
+  // §4.1: sync endpoints without a standard twin in the reference, deleted under their own codes.
+  'sync/Cashflow/PaymentTerms': { deletedEntityTypes: [10] },
+  'sync/Inventory/StockPositions': { deletedEntityTypes: [15] },
+  'sync/Inventory/StorageLocationStockPositions': { deletedEntityTypes: [20] },
+  // 8 is "ItemPrices" in the 2025 list, "SalesItemPrices" in the older ones.
+  'sync/Logistics/SalesItemPrices': { deletedEntityTypes: [8] },
+  'sync/Project/ProjectWBS': { deletedEntityTypes: [25] },
+  'sync/Project/TimeCostTransactions': { deletedEntityTypes: [14] },
   'webhooks/WebhookSubscriptions': {
     typeName: 'Exact.Web.Api.Models.Webhooks.WebhookSubscription',
     // §6.1: newer than the 2022 reference.
@@ -222,6 +230,8 @@ export const ENDPOINT_LAYER: Readonly<Record<string, EndpointLayer>> = {
   'sync/SalesOrder/SalesOrders': {
     exportName: 'salesOrderSyncRows',
     name: 'SyncSalesOrders',
+    // §4.1: 12 SalesOrders (deprecated, like this line-level endpoint).
+    deletedEntityTypes: [12],
     typeName: 'Exact.Web.Api.Models.Sync.SalesOrder.SalesOrder',
   },
 };

@@ -17,6 +17,11 @@ export interface RateGovernorOptions {
   maxWaitMs?: number;
   /** Added to every computed wait: `Date` has one-second resolution (default 1 s). */
   safetyMarginMs?: number;
+  /**
+   * No call starts this close to a minutely reset (default 2 s): the server's time is known
+   * only to the second and a call takes time to arrive, so it could count in either window.
+   */
+  boundaryGuardMs?: number;
 }
 
 export interface RateLimits {
@@ -27,6 +32,19 @@ export interface RateLimits {
 type Decision = { go: true } | { go: false; waitMs: number } | { go: false; error: ExactRateLimitError };
 
 const MINUTE = 60_000;
+const DAY = 86_400_000;
+
+/**
+ * The window `now` falls in, from the last one Exact reported: its windows are fixed (whole
+ * minutes, UTC days), so an expired one is followed by a full one on the same grid. Every
+ * process books its calls there at once instead of sending unbooked calls until an answer
+ * from the new window arrives (which let a burst at a reset earn a 429).
+ */
+function currentWindow(window: RateWindow | undefined, now: number, length: number): RateWindow | undefined {
+  if (window === undefined || now < window.resetAt) return window;
+  const periods = Math.floor((now - window.resetAt) / length) + 1;
+  return { limit: window.limit, remaining: window.limit, resetAt: window.resetAt + periods * length };
+}
 
 /**
  * Keeps calls inside Exact's per (client id, division) limits: waits for the minutely reset
@@ -41,6 +59,7 @@ export class RateGovernor {
   readonly #reserve: number;
   readonly #maxWaitMs: number;
   readonly #marginMs: number;
+  readonly #guardMs: number;
   /** Server clock minus local clock, from the last `Date` header seen. */
   #offsetMs = 0;
 
@@ -52,6 +71,7 @@ export class RateGovernor {
     this.#reserve = options.dailyReserve ?? 0;
     this.#maxWaitMs = options.maxWaitMs ?? 120_000;
     this.#marginMs = options.safetyMarginMs ?? 1_000;
+    this.#guardMs = options.boundaryGuardMs ?? 2_000;
   }
 
   #key(division: number | null): string {
@@ -95,8 +115,8 @@ export class RateGovernor {
   ): { state: RateState | undefined; result: Decision } {
     if (state === undefined) return { state, result: { go: true } };
     const next: RateState = { ...state };
-    const daily = state.daily && now < state.daily.resetAt ? { ...state.daily } : undefined;
-    const minutely = state.minutely && now < state.minutely.resetAt ? { ...state.minutely } : undefined;
+    const daily = currentWindow(state.daily, now, DAY);
+    const minutely = currentWindow(state.minutely, now, MINUTE);
     if (daily) {
       if (daily.remaining <= 0) {
         const error = new ExactRateLimitError(
@@ -117,6 +137,9 @@ export class RateGovernor {
     }
     if (minutely && minutely.remaining <= 0) {
       return { state, result: { go: false, waitMs: minutely.resetAt - now + this.#marginMs } };
+    }
+    if (minutely && minutely.resetAt - now < this.#guardMs) {
+      return { state, result: { go: false, waitMs: minutely.resetAt - now } };
     }
     if (daily) next.daily = { ...daily, remaining: daily.remaining - 1 };
     if (minutely) next.minutely = { ...minutely, remaining: minutely.remaining - 1 };
@@ -157,13 +180,15 @@ export class RateGovernor {
 }
 
 // Within the same window keep the lower remaining: calls booked locally may not have
-// reached Exact's count yet.
+// reached Exact's count yet. An answer from an earlier window (slow, or sent just before a
+// reset) arrives after calls were booked in the next one and must not replace it.
 function merge(state: RateState | undefined, seen: RateState): RateState {
   const pick = (old: RateWindow | undefined, fresh: RateWindow | undefined) => {
     if (fresh === undefined) return old;
     if (old !== undefined && old.resetAt === fresh.resetAt) {
       return { ...fresh, remaining: Math.min(old.remaining, fresh.remaining) };
     }
+    if (old !== undefined && old.resetAt > fresh.resetAt) return old;
     return fresh;
   };
   const result: RateState = {};

@@ -13,6 +13,10 @@ export interface PackageEntity {
   readonly byDefault: boolean;
   /** Exact's webhook topic announcing its changes, when Exact has one (facts §6.2). */
   readonly webhookTopic?: string | undefined;
+  /** Exact's scope name: the app permission reading the entity needs (the dashboard groups by it). */
+  readonly scope?: string | undefined;
+  /** The Exact endpoint the entity is read from, e.g. `sync/Project/Projects`. */
+  readonly endpoint?: string | undefined;
 }
 
 /** What a package's run logic gets for one stream (flow, division, entity). */

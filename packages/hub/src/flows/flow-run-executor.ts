@@ -12,6 +12,7 @@ import type { FlowRow, FlowRunRow, FlowsRepository } from './flows-repository.ts
 import { requirePackage, streamKey } from './flows-service.ts';
 import type { RecordErrorsRepository } from './record-errors-repository.ts';
 import type { RecordFailure } from './record-failure.ts';
+import { RUN_HEARTBEAT_MS } from './run-lease.ts';
 import type { SecretSettings } from './secret-settings.ts';
 import type { StreamLocks } from './stream-lock.ts';
 import { runStream } from './stream-runner.ts';
@@ -33,7 +34,11 @@ const DAILY_RESERVE = 500;
 const BUSY_STREAM_WAIT_MS = 30_000;
 
 /** What stops a whole run rather than one stream. */
-type RunOutcome = { status: RunStatus; error: { code: string; message: string } | null };
+/** A run ends with one of these; `interrupted` is what a sweep, not the run, decides. */
+type RunOutcome = {
+  status: Exclude<RunStatus, 'interrupted'>;
+  error: { code: string; message: string } | null;
+};
 
 /** Executes queued flow runs: every (division, entity) stream of the flow, each under its lock. */
 export class FlowRunExecutor {
@@ -77,42 +82,52 @@ export class FlowRunExecutor {
    */
   async execute(runId: string, signal?: AbortSignal): Promise<void> {
     const run = await this.#flows.findRun(runId);
-    if (!run || run.status === 'succeeded' || run.status === 'needs_reauth') return;
+    // An interrupted run was resumed by another; its job coming back after expiry has nothing to do.
+    if (!run || ['succeeded', 'needs_reauth', 'interrupted'].includes(run.status)) return;
     const flow = await this.#flows.findById(run.flowId);
     if (!flow) return;
-    await this.#flows.updateRun(run.id, {
-      status: 'running',
-      startedAt: new Date(),
-      finishedAt: null,
-      error: null,
-    });
+    await this.#flows.heartbeat(run.id, new Date());
     await this.#flows.update(flow.id, { status: 'running', lastRunId: run.id });
+    const lost = new AbortController();
+    const heartbeat = setInterval(() => {
+      this.#flows.heartbeat(run.id).then(
+        (running) => {
+          if (!running) lost.abort(new Error(`Run ${run.id} was declared lost and resumed by another run`));
+        },
+        // A missed beat is not fatal: the lease spans several.
+        () => {},
+      );
+    }, RUN_HEARTBEAT_MS);
+    const stop = signal ? AbortSignal.any([signal, lost.signal]) : lost.signal;
     let outcome: RunOutcome;
     try {
-      outcome = await this.#runStreams(flow, run, signal);
+      outcome = await this.#runStreams(flow, run, stop);
     } catch (error) {
       const failure =
         error instanceof HubError || (error instanceof Error && 'code' in error)
           ? { code: String((error as { code: unknown }).code), message: error.message }
           : { code: 'run_failed', message: error instanceof Error ? error.message : String(error) };
       const status: RunStatus = failure.code === 'connection_unavailable' ? 'needs_reauth' : 'failed';
-      await this.#finish(flow, run, { status, error: failure });
-      if (status === 'failed') throw error;
+      const finished = await this.#finish(flow, run, { status, error: failure });
+      if (status === 'failed' && finished) throw error;
       return;
+    } finally {
+      clearInterval(heartbeat);
     }
     await this.#finish(flow, run, outcome);
   }
 
-  async #finish(flow: FlowRow, run: FlowRunRow, outcome: RunOutcome): Promise<void> {
-    await this.#flows.updateRun(run.id, {
-      status: outcome.status,
-      error: outcome.error,
-      finishedAt: new Date(),
-    });
+  /** Records the outcome; false when the run was declared lost meanwhile (its successor reports). */
+  async #finish(flow: FlowRow, run: FlowRunRow, outcome: RunOutcome): Promise<boolean> {
+    if (!(await this.#flows.finishRun(run.id, outcome))) {
+      this.#logger.warn({ flowId: flow.id, runId: run.id }, 'flow run ended after it was declared lost');
+      return false;
+    }
     const status: FlowStatus =
       outcome.status === 'queued' || outcome.status === 'running' ? 'idle' : outcome.status;
     await this.#flows.update(flow.id, { status });
     this.#logger.info({ flowId: flow.id, runId: run.id, status: outcome.status }, 'flow run finished');
+    return true;
   }
 
   async #runStreams(flow: FlowRow, run: FlowRunRow, signal?: AbortSignal): Promise<RunOutcome> {

@@ -28,6 +28,17 @@ export function flowsJobs(deps: {
       },
       handler: (data, run) => deps.executor.execute(data.runId, run.signal),
     }),
+    sweep: defineJob({
+      name: 'flow-run-sweep',
+      payload: z.object({}),
+      // Every minute, and when a worker starts (often the replacement of one that died).
+      cron: '* * * * *',
+      atStart: true,
+      options: { retryLimit: 0 },
+      handler: async () => {
+        await deps.service().resumeLostRuns();
+      },
+    }),
     scheduled: defineJob({
       name: 'flow-scheduled-run',
       payload: z.object({ flowId: z.uuid() }),

@@ -170,11 +170,51 @@ export class FlowsRepository {
       .limit(limit);
   }
 
-  async updateRun(
-    id: string,
-    changes: { status?: RunStatus; error?: unknown; startedAt?: Date; finishedAt?: Date | null },
-  ): Promise<void> {
-    await this.#db.update(flowRuns).set(changes).where(eq(flowRuns.id, id));
+  /**
+   * Marks a run as running here and renews its heartbeat (the database's clock, the same for
+   * every process); false once the run is no longer running (a sweep declared it lost).
+   */
+  async heartbeat(id: string, start?: Date): Promise<boolean> {
+    const rows = await this.#db
+      .update(flowRuns)
+      .set(
+        start
+          ? { status: 'running', startedAt: start, finishedAt: null, error: null, heartbeatAt: sql`now()` }
+          : { heartbeatAt: sql`now()` },
+      )
+      .where(start ? eq(flowRuns.id, id) : and(eq(flowRuns.id, id), eq(flowRuns.status, 'running')))
+      .returning({ id: flowRuns.id });
+    return rows.length > 0;
+  }
+
+  /**
+   * Ends a run with its outcome, unless a sweep declared it lost meanwhile (then the run
+   * that resumes it reports instead); false in that case.
+   */
+  async finishRun(id: string, outcome: { status: RunStatus; error: unknown }): Promise<boolean> {
+    const rows = await this.#db
+      .update(flowRuns)
+      .set({ ...outcome, finishedAt: new Date() })
+      .where(and(eq(flowRuns.id, id), eq(flowRuns.status, 'running')))
+      .returning({ id: flowRuns.id });
+    return rows.length > 0;
+  }
+
+  /**
+   * Marks running runs whose heartbeat is older than `leaseMs` as interrupted and returns
+   * them; one statement, so of several processes sweeping at once each run goes to one.
+   */
+  async interruptLostRuns(leaseMs: number, error: { code: string; message: string }): Promise<FlowRunRow[]> {
+    return this.#db
+      .update(flowRuns)
+      .set({ status: 'interrupted', error, finishedAt: new Date() })
+      .where(
+        and(
+          eq(flowRuns.status, 'running'),
+          sql`coalesce(${flowRuns.heartbeatAt}, ${flowRuns.startedAt}) < now() - make_interval(secs => ${leaseMs / 1000})`,
+        ),
+      )
+      .returning();
   }
 
   async saveRunStream(runId: string, division: number, entity: string, stats: StreamStats): Promise<void> {

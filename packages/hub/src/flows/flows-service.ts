@@ -13,6 +13,7 @@ import type { FlowWebhooks } from './flow-webhooks.ts';
 import type { FlowJobDefinitions } from './flows-jobs.ts';
 import type { FlowRow, FlowRunRow, FlowRunStreamRow, FlowsRepository } from './flows-repository.ts';
 import { packageById } from './package-registry.ts';
+import { RUN_LEASE_MS, WORKER_LOST } from './run-lease.ts';
 import type { SecretSettings } from './secret-settings.ts';
 
 /** Every 15 minutes (issue 8's default). */
@@ -150,6 +151,22 @@ export class FlowsService {
       await this.#queue.send(this.#jobs.webhooks, { flowId: flow.id });
     }
     return this.requestRun(flow, { trigger: 'schedule' });
+  }
+
+  /**
+   * Marks runs whose worker stopped renewing their heartbeat as interrupted and queues, for
+   * each, a run of the same streams that resumes from their committed cursors.
+   */
+  async resumeLostRuns(): Promise<FlowRunRow[]> {
+    const resumed: FlowRunRow[] = [];
+    for (const lost of await this.repository.interruptLostRuns(RUN_LEASE_MS, WORKER_LOST)) {
+      const flow = await this.repository.findById(lost.flowId);
+      if (!flow) continue;
+      const run = await this.requestRun(flow, { trigger: 'retry', resync: lost.resync, only: lost.only });
+      this.#logger.warn({ flowId: flow.id, runId: lost.id, resumedBy: run.id }, 'lost flow run resumed');
+      resumed.push(run);
+    }
+    return resumed;
   }
 
   /** The flow's tables in its destination with their row counts (the Data page). */

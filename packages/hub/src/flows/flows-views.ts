@@ -18,6 +18,14 @@ export const PackageView = z.object({
       title: z.string(),
       byDefault: z.boolean().meta({ description: "In the package's default set for a new flow" }),
       webhookTopic: z.string().nullable(),
+      scope: z
+        .string()
+        .nullable()
+        .meta({ description: "Exact's scope: the app permission reading the entity needs" }),
+      endpoint: z
+        .string()
+        .nullable()
+        .meta({ description: 'The Exact endpoint it is read from, e.g. sync/Project/Projects' }),
     }),
   ),
   settingsSchema: z
@@ -33,6 +41,8 @@ export const packageView = (pkg: FlowPackage): z.input<typeof PackageView> => ({
     title: entity.title,
     byDefault: entity.byDefault,
     webhookTopic: entity.webhookTopic ?? null,
+    scope: entity.scope ?? null,
+    endpoint: entity.endpoint ?? null,
   })),
   settingsSchema: z.toJSONSchema(pkg.settings, { io: 'input' }) as Record<string, unknown>,
 });

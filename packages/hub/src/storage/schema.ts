@@ -392,7 +392,14 @@ export const flowStreams = pgTable(
 
 export const RUN_TRIGGERS = ['schedule', 'manual', 'resync', 'webhook', 'retry'] as const;
 export type RunTrigger = (typeof RUN_TRIGGERS)[number];
-export const RUN_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'needs_reauth'] as const;
+export const RUN_STATUSES = [
+  'queued',
+  'running',
+  'succeeded',
+  'failed',
+  'needs_reauth',
+  'interrupted',
+] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
 
 /** One run of a flow (all its streams, or the streams a webhook named). */
@@ -412,12 +419,17 @@ export const flowRuns = pgTable(
     queuedAt: timestamp('queued_at', { withTimezone: true }).notNull().defaultNow(),
     startedAt: timestamp('started_at', { withTimezone: true }),
     finishedAt: timestamp('finished_at', { withTimezone: true }),
+    /**
+     * Renewed by the process executing the run; a running run whose heartbeat stopped lost
+     * its worker and is marked `interrupted`, and a run that resumes it is queued.
+     */
+    heartbeatAt: timestamp('heartbeat_at', { withTimezone: true }),
   },
   (t) => [
     index('flow_runs_flow_queued_idx').on(t.flowId, t.queuedAt),
     check(
       'flow_runs_status_check',
-      sql`${t.status} in ('queued', 'running', 'succeeded', 'failed', 'needs_reauth')`,
+      sql`${t.status} in ('queued', 'running', 'succeeded', 'failed', 'needs_reauth', 'interrupted')`,
     ),
     check(
       'flow_runs_trigger_check',

@@ -120,7 +120,17 @@ describe.each(BACKENDS)('replicate to database on $name', (backend) => {
     ).rows;
     expect(Number(line!.amount_dc)).toBe(Number((line!._raw as { AmountDC: number }).AmountDC));
     expect(line!.date).toBeInstanceOf(Date);
-  });
+
+    // `_raw` is compressed with lz4 where the server has it (cheaper than pglz per page).
+    const [raw] = (
+      await destination.driver.query<{ method: string; lz4: boolean }>(
+        `select a.attcompression::text as method,
+           (select 'lz4' = any(enumvals) from pg_settings where name = 'default_toast_compression') as lz4
+         from pg_attribute a where a.attrelid = 'exact.transaction_lines'::regclass and a.attname = '_raw'`,
+      )
+    ).rows;
+    expect(raw!.method).toBe(raw!.lz4 ? 'l' : '');
+  }, 120_000);
 
   it('gives the same replica with 5% injected 503s and added latency', async () => {
     const division = exact.division(DIVISION, { background: true });

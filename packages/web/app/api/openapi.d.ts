@@ -1707,7 +1707,7 @@ export interface paths {
                                 resync: boolean;
                                 startedAt: string | null;
                                 /** @enum {string} */
-                                status: "queued" | "running" | "succeeded" | "failed" | "needs_reauth";
+                                status: "queued" | "running" | "succeeded" | "failed" | "needs_reauth" | "interrupted";
                                 streams: {
                                     apiCalls: number;
                                     cursorAfter: {
@@ -1903,7 +1903,7 @@ export interface paths {
                                 resync: boolean;
                                 startedAt: string | null;
                                 /** @enum {string} */
-                                status: "queued" | "running" | "succeeded" | "failed" | "needs_reauth";
+                                status: "queued" | "running" | "succeeded" | "failed" | "needs_reauth" | "interrupted";
                                 streams: {
                                     apiCalls: number;
                                     cursorAfter: {
@@ -2148,7 +2148,7 @@ export interface paths {
                             resync: boolean;
                             startedAt: string | null;
                             /** @enum {string} */
-                            status: "queued" | "running" | "succeeded" | "failed" | "needs_reauth";
+                            status: "queued" | "running" | "succeeded" | "failed" | "needs_reauth" | "interrupted";
                             streams: {
                                 apiCalls: number;
                                 cursorAfter: {
@@ -2256,7 +2256,7 @@ export interface paths {
                             resync: boolean;
                             startedAt: string | null;
                             /** @enum {string} */
-                            status: "queued" | "running" | "succeeded" | "failed" | "needs_reauth";
+                            status: "queued" | "running" | "succeeded" | "failed" | "needs_reauth" | "interrupted";
                             streams: {
                                 apiCalls: number;
                                 cursorAfter: {
@@ -2364,7 +2364,7 @@ export interface paths {
                             resync: boolean;
                             startedAt: string | null;
                             /** @enum {string} */
-                            status: "queued" | "running" | "succeeded" | "failed" | "needs_reauth";
+                            status: "queued" | "running" | "succeeded" | "failed" | "needs_reauth" | "interrupted";
                             streams: {
                                 apiCalls: number;
                                 cursorAfter: {
@@ -3344,7 +3344,11 @@ export interface paths {
                             entities: {
                                 /** @description In the package's default set for a new flow */
                                 byDefault: boolean;
+                                /** @description The Exact endpoint it is read from, e.g. sync/Project/Projects */
+                                endpoint: string | null;
                                 name: string;
+                                /** @description Exact's scope: the app permission reading the entity needs */
+                                scope: string | null;
                                 title: string;
                                 webhookTopic: string | null;
                             }[];
@@ -3427,7 +3431,7 @@ export interface paths {
                             resync: boolean;
                             startedAt: string | null;
                             /** @enum {string} */
-                            status: "queued" | "running" | "succeeded" | "failed" | "needs_reauth";
+                            status: "queued" | "running" | "succeeded" | "failed" | "needs_reauth" | "interrupted";
                             streams: {
                                 apiCalls: number;
                                 cursorAfter: {
@@ -5539,7 +5543,7 @@ export interface paths {
                                 resync: boolean;
                                 startedAt: string | null;
                                 /** @enum {string} */
-                                status: "queued" | "running" | "succeeded" | "failed" | "needs_reauth";
+                                status: "queued" | "running" | "succeeded" | "failed" | "needs_reauth" | "interrupted";
                                 streams: {
                                     apiCalls: number;
                                     cursorAfter: {
@@ -6057,7 +6061,7 @@ export interface paths {
                     /** @description Queued at or after */
                     from?: string;
                     limit?: number;
-                    status?: "queued" | "running" | "succeeded" | "failed" | "needs_reauth";
+                    status?: "queued" | "running" | "succeeded" | "failed" | "needs_reauth" | "interrupted";
                     /** @description Queued at or before */
                     to?: string;
                 };
@@ -6110,7 +6114,7 @@ export interface paths {
                             resync: boolean;
                             startedAt: string | null;
                             /** @enum {string} */
-                            status: "queued" | "running" | "succeeded" | "failed" | "needs_reauth";
+                            status: "queued" | "running" | "succeeded" | "failed" | "needs_reauth" | "interrupted";
                             streams: {
                                 apiCalls: number;
                                 cursorAfter: {
@@ -6249,7 +6253,7 @@ export interface paths {
                             resync: boolean;
                             startedAt: string | null;
                             /** @enum {string} */
-                            status: "queued" | "running" | "succeeded" | "failed" | "needs_reauth";
+                            status: "queued" | "running" | "succeeded" | "failed" | "needs_reauth" | "interrupted";
                             streams: {
                                 apiCalls: number;
                                 cursorAfter: {
@@ -6360,7 +6364,7 @@ export interface paths {
                             resync: boolean;
                             startedAt: string | null;
                             /** @enum {string} */
-                            status: "queued" | "running" | "succeeded" | "failed" | "needs_reauth";
+                            status: "queued" | "running" | "succeeded" | "failed" | "needs_reauth" | "interrupted";
                             streams: {
                                 apiCalls: number;
                                 cursorAfter: {

@@ -1,6 +1,7 @@
 import { Checkbox, Fieldset, Select, SimpleGrid, Stack, Switch, Text, TextInput } from '@mantine/core';
 import { useDestinations, useDivisions, useHubDestination } from '../api/queries.ts';
 import type { FlowPackage } from '../api/types.ts';
+import { EntityPicker } from './entity-picker.tsx';
 import { LIMITS } from './field-limits.ts';
 import type { FlowDraft } from './flow-draft.ts';
 import { ScheduleInput } from './schedule-input.tsx';
@@ -43,13 +44,11 @@ export function FlowConfigFields({
       />
       <SimpleGrid cols={{ base: 1, md: 2 }} spacing="md">
         <Fieldset legend="Entities" disabled={readOnly}>
-          <Checkbox.Group value={draft.entities} onChange={(entities) => set({ entities })}>
-            <Stack gap={6}>
-              {pkg.entities.map((entity) => (
-                <Checkbox key={entity.name} value={entity.name} label={entity.title} />
-              ))}
-            </Stack>
-          </Checkbox.Group>
+          <EntityPicker
+            entities={pkg.entities}
+            value={draft.entities}
+            onChange={(entities) => set({ entities })}
+          />
           {draft.entities.length === 0 && (
             <Text size="xs" c="red" mt={6}>
               Choose at least one entity.

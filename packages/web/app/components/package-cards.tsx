@@ -1,5 +1,6 @@
 import { Badge, Card, Checkbox, Group, SimpleGrid, Stack, Text } from '@mantine/core';
 import type { FlowPackage } from '../api/types.ts';
+import { listedEntities } from './entity-picker.tsx';
 
 /** The packages as cards saying what each does; a tick chooses one. */
 export function PackageCards({
@@ -34,7 +35,7 @@ export function PackageCards({
               />
               <Text size="sm">{pkg.description}</Text>
               <Group gap={4}>
-                {pkg.entities.map((entity) => (
+                {listedEntities(pkg.entities).map((entity) => (
                   <Badge
                     key={entity.name}
                     size="sm"
@@ -44,6 +45,11 @@ export function PackageCards({
                     {entity.title}
                   </Badge>
                 ))}
+                {pkg.entities.length > listedEntities(pkg.entities).length && (
+                  <Badge size="sm" tt="none" variant="outline">
+                    {`+ ${pkg.entities.length - listedEntities(pkg.entities).length} more from Exact's catalogue`}
+                  </Badge>
+                )}
               </Group>
             </Stack>
           </Card>

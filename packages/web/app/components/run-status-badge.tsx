@@ -11,6 +11,7 @@ const LOOK: Record<Status, { color: string; label: string }> = {
   failed: { color: 'red', label: 'Failed' },
   skipped: { color: 'yellow', label: 'Skipped' },
   needs_reauth: { color: 'orange', label: 'Needs re-authorization' },
+  interrupted: { color: 'orange', label: 'Interrupted' },
 };
 
 /** The state of a flow, a run or one of its streams, in the colours the connection badge uses. */

@@ -26,7 +26,7 @@ function RetryResolve({ onAct, suffix = '' }: { onAct: (verb: ErrorAction) => vo
   );
 }
 
-const RUN_STATUSES: RunStatus[] = ['queued', 'running', 'succeeded', 'failed', 'needs_reauth'];
+const RUN_STATUSES: RunStatus[] = ['queued', 'running', 'succeeded', 'failed', 'needs_reauth', 'interrupted'];
 const watcherKey = (workspaceId: string) => ['workspace', workspaceId, 'watcher'] as const;
 
 /** Is everything working, and if not, what to do: runs across flows and their per-record errors. */

@@ -138,18 +138,35 @@ export function transactionLineGenerator(ctx: GenerationContext): RowGenerator {
     return (h % 250_000) / 100 + 5;
   };
 
+  /** Where line `i` sits: its block, its entry's slot and the entry number. */
+  const placeOf = (i: number) => {
+    const block = Math.floor(i / BLOCK);
+    const offset = i - block * BLOCK;
+    const pattern = hash(seed, division, tableSalt.Entry, block) % PATTERNS.length;
+    const slot = (SLOTS[pattern] as readonly Slot[])[offset] as Slot;
+    return { block, offset, slot, entry: block * 6 + slot.part };
+  };
+  const dateOf = (block: number): number => {
+    const daysAgo = Math.floor((1 - block / blocks) * 1095);
+    return ctx.anchor - daysAgo * DAY;
+  };
+  /** An entry's lines share its creation moment: the entry date plus a working-hours time. */
+  const createdOf = (block: number, eh: number): number => dateOf(block) + 32_400_000 + (eh % 28_800) * 1000;
+  const createdAt = (i: number): number => {
+    const { block, entry } = placeOf(i);
+    return createdOf(block, hash(seed, division, tableSalt.Entry + 2, entry));
+  };
+
   return {
     count,
     key: lineKey,
     indexOf: (key) => ctx.indexOfKey(tableSalt.TransactionLine, key),
+    // The million-row table's audit dates without building rows: ordering on them stays cheap.
+    field: (name) => (name === 'Created' || name === 'Modified' ? createdAt : undefined),
     row: (i): Row => {
-      const block = Math.floor(i / BLOCK);
-      const offset = i - block * BLOCK;
-      const pattern = hash(seed, division, tableSalt.Entry, block) % PATTERNS.length;
-      const slot = (SLOTS[pattern] as readonly Slot[])[offset] as Slot;
+      const { block, offset, slot, entry } = placeOf(i);
       // The last block may be cut short: its final entry just has fewer lines.
       const length = Math.min(slot.length, count - block * BLOCK - slot.start);
-      const entry = block * 6 + slot.part;
       const lineNumber = offset - slot.start + 1;
       const eh = hash(seed, division, tableSalt.Entry + 2, entry);
       const kind = kindOf(eh);
@@ -181,12 +198,12 @@ export function transactionLineGenerator(ctx: GenerationContext): RowGenerator {
       }
 
       const daysAgo = Math.floor((1 - block / blocks) * 1095);
-      const date = ctx.anchor - daysAgo * DAY;
+      const date = dateOf(block);
       const d = new Date(date);
       const year = d.getUTCFullYear();
       const entryNumber = (year % 100) * 10_000_000 + entry + 1;
       const account = kind.withAccount && accounts > 0 ? accountKey((eh >>> 4) % accounts) : null;
-      const created = date + 32_400_000 + (eh % 28_800) * 1000;
+      const created = createdOf(block, eh);
       const vatBase = vatCode ? Math.abs(amount) : 0;
       return {
         ID: lineKey(i),

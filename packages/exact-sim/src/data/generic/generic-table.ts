@@ -58,6 +58,12 @@ export function genericGenerator(
   const makers = fieldMakers(entity, scope, references);
   const key = keyMaker(entity, scope, salt);
   const { seed, division } = scope.ctx;
+  // A sync endpoint without a standard twin is keyed on its Timestamp cursor here, yet its
+  // records carry their own ID (what sync/Deleted names and clients key replicas on): unique.
+  const recordId =
+    entity.key === 'Timestamp' && entity.fields.some((f) => f.name === 'ID' && f.type === 'Edm.Guid')
+      ? 'ID'
+      : undefined;
   return {
     count,
     key: (index) => key(index) as string,
@@ -66,6 +72,7 @@ export function genericGenerator(
       const input = { r, index, daysAgo: 30 + (hash(seed, division, salt, index) % 900) };
       const row: Row = { [entity.key]: key(index) };
       for (const [name, make] of makers) row[name] = make(input);
+      if (recordId) row[recordId] = rowGuid(seed, division, salt + 1, index);
       return row;
     },
   };

@@ -3111,6 +3111,7 @@ export const catalogueIndex: readonly CatalogueEntry[] = [
     methods: ['GET'],
     docPage: 'SyncCashflowPaymentTerms',
     syncPath: 'sync/Cashflow/PaymentTerms',
+    deletedEntityTypes: [10],
   },
   {
     path: 'sync/Deleted',
@@ -3191,6 +3192,7 @@ export const catalogueIndex: readonly CatalogueEntry[] = [
     methods: ['GET'],
     docPage: 'SyncInventoryStockPositions',
     syncPath: 'sync/Inventory/StockPositions',
+    deletedEntityTypes: [15],
   },
   {
     path: 'sync/Inventory/StorageLocationStockPositions',
@@ -3201,6 +3203,7 @@ export const catalogueIndex: readonly CatalogueEntry[] = [
     methods: ['GET'],
     docPage: 'SyncInventoryStorageLocationStockPositions',
     syncPath: 'sync/Inventory/StorageLocationStockPositions',
+    deletedEntityTypes: [20],
   },
   {
     path: 'sync/Logistics/Items',
@@ -3221,6 +3224,7 @@ export const catalogueIndex: readonly CatalogueEntry[] = [
     methods: ['GET'],
     docPage: 'SyncLogisticsSalesItemPrices',
     syncPath: 'sync/Logistics/SalesItemPrices',
+    deletedEntityTypes: [8],
   },
   {
     path: 'sync/Project/ProjectPlanning',
@@ -3241,6 +3245,7 @@ export const catalogueIndex: readonly CatalogueEntry[] = [
     methods: ['GET'],
     docPage: 'SyncProjectProjectWBS',
     syncPath: 'sync/Project/ProjectWBS',
+    deletedEntityTypes: [25],
   },
   {
     path: 'sync/Project/Projects',
@@ -3261,6 +3266,7 @@ export const catalogueIndex: readonly CatalogueEntry[] = [
     methods: ['GET'],
     docPage: 'SyncProjectTimeCostTransactions',
     syncPath: 'sync/Project/TimeCostTransactions',
+    deletedEntityTypes: [14],
   },
   {
     path: 'sync/PurchaseOrder/PurchaseOrders',
@@ -3311,6 +3317,7 @@ export const catalogueIndex: readonly CatalogueEntry[] = [
     methods: ['GET'],
     docPage: 'SyncSalesOrderSalesOrders',
     syncPath: 'sync/SalesOrder/SalesOrders',
+    deletedEntityTypes: [12],
   },
   {
     path: 'sync/Subscription/SubscriptionLines',

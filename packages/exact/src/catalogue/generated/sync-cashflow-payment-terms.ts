@@ -15,6 +15,7 @@ export const syncCashflowPaymentTerms = defineEntity({
   key: 'Timestamp',
   divisionScoped: true,
   methods: ['GET'],
+  deletedEntityTypes: [10],
   scope: 'Financial cashflow',
   typeName: 'Exact.Web.Api.Models.Sync.Cashflow.PaymentTerm',
   fields: {

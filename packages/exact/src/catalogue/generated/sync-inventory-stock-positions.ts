@@ -15,6 +15,7 @@ export const syncInventoryStockPositions = defineEntity({
   key: 'Timestamp',
   divisionScoped: true,
   methods: ['GET'],
+  deletedEntityTypes: [15],
   scope: 'Logistics inventory',
   typeName: 'Exact.Web.Api.Models.Sync.Inventory.StockPosition',
   fields: {

@@ -15,6 +15,7 @@ export const syncInventoryStorageLocationStockPositions = defineEntity({
   key: 'Timestamp',
   divisionScoped: true,
   methods: ['GET'],
+  deletedEntityTypes: [20],
   scope: 'Logistics inventory',
   typeName: 'Exact.Web.Api.Models.Sync.Inventory.StorageLocationStockPosition',
   fields: {

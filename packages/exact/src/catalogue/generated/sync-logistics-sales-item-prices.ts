@@ -15,6 +15,7 @@ export const syncLogisticsSalesItemPrices = defineEntity({
   key: 'Timestamp',
   divisionScoped: true,
   methods: ['GET'],
+  deletedEntityTypes: [8],
   scope: 'Sales prices',
   typeName: 'Exact.Web.Api.Models.Sync.Logistics.SalesItemPrice',
   fields: {

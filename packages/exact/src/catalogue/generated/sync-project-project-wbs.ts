@@ -15,6 +15,7 @@ export const syncProjectProjectWbs = defineEntity({
   key: 'Timestamp',
   divisionScoped: true,
   methods: ['GET'],
+  deletedEntityTypes: [25],
   scope: 'Projects projects',
   typeName: 'Exact.Web.Api.Models.Sync.Project.ProjectWBS',
   fields: {

@@ -15,6 +15,7 @@ export const syncProjectTimeCostTransactions = defineEntity({
   key: 'Timestamp',
   divisionScoped: true,
   methods: ['GET'],
+  deletedEntityTypes: [14],
   scope: 'Projects billing',
   typeName: 'Exact.Web.Api.Models.Sync.Project.TimeCostTransaction',
   fields: {

@@ -16,6 +16,7 @@ export const salesOrderSyncRows = defineEntity({
   key: 'Timestamp',
   divisionScoped: true,
   methods: ['GET'],
+  deletedEntityTypes: [12],
   scope: 'Sales orders',
   typeName: 'Exact.Web.Api.Models.Sync.SalesOrder.SalesOrder',
   fields: {

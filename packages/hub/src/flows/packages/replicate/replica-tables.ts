@@ -29,6 +29,8 @@ function table(
     name,
     title,
     byDefault: true,
+    scope: entity.scope,
+    endpoint: entity.syncPath ?? entity.bulkPath ?? entity.path,
     entity,
     idField: extra.idField ?? entity.key,
     webhookTopic,

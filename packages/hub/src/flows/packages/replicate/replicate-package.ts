@@ -4,6 +4,7 @@ import type { FlowPackage, RecordRetryInput, StreamRunInput } from '../../flow-p
 import { type RecordFailure, recordLabel } from '../../record-failure.ts';
 import { schemaSetting } from '../../schema-setting.ts';
 import { isIncremental, streamChanges } from '../../stream-changes.ts';
+import { CATALOGUE_CHOICES, replicaTableNamed } from './catalogue-tables.ts';
 import { type RejectedRow, ReplicaStore } from './replica-store.ts';
 import { REPLICA_TABLES, type ReplicaTable } from './replica-tables.ts';
 import { tableLayout } from './table-layout.ts';
@@ -25,12 +26,6 @@ export const replicateSettings = z.object({
 });
 
 export type ReplicateSettings = z.output<typeof replicateSettings>;
-
-function replicaTable(entity: string): ReplicaTable {
-  const source = REPLICA_TABLES.find((table) => table.name === entity);
-  if (source === undefined) throw new Error(`"Replicate to database" has no table ${entity}`);
-  return source;
-}
 
 function replicaStore(
   input: Pick<StreamRunInput<ReplicateSettings>, 'destination' | 'settings' | 'streamId' | 'division'>,
@@ -57,7 +52,7 @@ function failureOf(source: ReplicaTable, row: RejectedRow): RecordFailure {
 }
 
 async function runReplicaStream(input: StreamRunInput<ReplicateSettings>): Promise<void> {
-  const source = replicaTable(input.entity);
+  const source = await replicaTableNamed(input.entity);
   const store = replicaStore(input, source);
   const { progress } = input;
   let { cursor, resyncing } = await store.prepare();
@@ -105,7 +100,7 @@ async function runReplicaStream(input: StreamRunInput<ReplicateSettings>): Promi
 
 /** Writes refused rows again as Exact sent them (typed afresh), the cursor untouched. */
 async function retryReplicaRecords(input: RecordRetryInput<ReplicateSettings>): Promise<RecordFailure[]> {
-  const source = replicaTable(input.entity);
+  const source = await replicaTableNamed(input.entity);
   const store = replicaStore(input, source);
   await store.prepare();
   const rows = input.payloads.map(
@@ -121,12 +116,17 @@ export const replicatePackage: FlowPackage<typeof replicateSettings> = {
   title: 'Replicate to database',
   description:
     "Copies Exact data into Postgres tables (one per entity, typed columns plus the raw record) and keeps them current through Exact's sync and deleted feeds, exactly once.",
-  entities: REPLICA_TABLES.map(({ name, title, byDefault, webhookTopic }) => ({
-    name,
-    title,
-    byDefault,
-    webhookTopic,
-  })),
+  // The default eight, then every other sync/ and bulk/ endpoint of the catalogue.
+  entities: [...REPLICA_TABLES, ...CATALOGUE_CHOICES].map(
+    ({ name, title, byDefault, webhookTopic, scope, endpoint }) => ({
+      name,
+      title,
+      byDefault,
+      webhookTopic,
+      scope,
+      endpoint,
+    }),
+  ),
   settings: replicateSettings,
   tables: (settings, entities) =>
     entities.map((entity) => ({ schema: settings.schema, table: entity, entity })),
