@@ -39,8 +39,9 @@ interface TextField {
 }
 /**
  * The text inputs in `scope` without a `maxlength`, by name: a user could type past the hub's
- * limit and learn it only from a refusal. Numbers (min/max), read-only pickers and package
- * settings (limited by their own schema, when it has a limit) are not text inputs here.
+ * limit and learn it only from a refusal. Numbers (min/max), pickers (their search text is not
+ * sent, only the choice) and package settings (limited by their own schema, when it has a limit)
+ * are not text inputs here.
  */
 const inputsWithoutLimit = (scope: Page | Locator) =>
   scope
@@ -51,6 +52,7 @@ const inputsWithoutLimit = (scope: Page | Locator) =>
           (input) =>
             ['text', 'password', 'email', 'url', 'search', 'textarea'].includes(input.type) &&
             !input.readOnly &&
+          !input.hasAttribute('aria-haspopup') &&
             !['numeric', 'decimal'].includes(input.inputMode) &&
             !input.name.startsWith('setting-') &&
             !input.hasAttribute('maxlength'),
