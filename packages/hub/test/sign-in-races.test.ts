@@ -1,15 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { totpCode } from '../src/auth/totp.ts';
-import { ApiClient, BACKENDS, OWNER, signUpOwner, startTestHub, type TestHub } from './support/test-hub.ts';
-
-/** A client that comes from `address` (the hub trusts X-Forwarded-For in these tests). */
-function from(base: string, address: string) {
-  const client = new ApiClient(base);
-  const request = client.request.bind(client);
-  client.request = (method, url, body, headers = {}) =>
-    request(method, url, body, { ...headers, 'x-forwarded-for': address });
-  return client;
-}
+import {
+  type ApiClient,
+  BACKENDS,
+  clientFrom as from,
+  OWNER,
+  signUpOwner,
+  startTestHub,
+  type TestHub,
+} from './support/test-hub.ts';
 
 const login = (client: ApiClient, password: string, email = OWNER.email) =>
   client.post('/api/v1/auth/login', { email, password });

@@ -28,6 +28,8 @@ import { ApiError, post } from './api/client.ts';
 import { useConnections } from './api/queries.ts';
 import { CrashBoundary } from './components/crash-boundary.tsx';
 import { ErrorAlert } from './components/error-alert.tsx';
+import { fieldError } from './components/field-errors.ts';
+import { LIMITS } from './components/field-limits.ts';
 import { Layout } from './components/layout.tsx';
 import { Loading } from './components/loading.tsx';
 import { submitWith } from './components/submit-with.ts';
@@ -134,11 +136,14 @@ function NoWorkspace() {
           <Text size="sm">Ask an admin for an invitation, or create a workspace of your own.</Text>
           <TextInput
             label="Workspace name"
+            name="workspaceName"
+            maxLength={LIMITS.name}
+            error={fieldError(create.error, 'name')}
             required
             value={name}
             onChange={(e) => setName(e.currentTarget.value)}
           />
-          <ErrorAlert error={create.error} />
+          <ErrorAlert error={create.error} fields={['name']} />
           <Button type="submit" loading={create.isPending}>
             Create workspace
           </Button>

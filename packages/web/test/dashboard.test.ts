@@ -1,7 +1,10 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureWebBuilt } from '../scripts/ensure-built.ts';
-import { authenticatorCode, launchBrowser, registerInAppCenter, type Stack, startStack } from './support.ts';
+import { registerInAppCenter } from './support/app-center.ts';
+import { authenticatorCode } from './support/authenticator.ts';
+import { launchBrowser } from './support/dashboard.ts';
+import { type Stack, startStack } from './support/stack.ts';
 
 const OWNER = { email: 'olga@example.nl', name: 'Olga Owner', password: 'dashboard-password-1' };
 const shot = (page: Page, name: string) =>
@@ -117,6 +120,10 @@ describe('the dashboard in a real browser', { timeout: 60_000 }, () => {
       page.locator(`[data-testid=division-check-${firstCode}]`).getAttribute('data-ok'),
     ).resolves.toBe('true');
     await shot(page, 'wizard-test');
+    // The guided set-up does not end at the test: it goes on to the packages (issue 13, item 2).
+    await expect(page.getByRole('button', { name: 'Continue to the packages' }).isEnabled()).resolves.toBe(
+      true,
+    );
 
     // The connection page tells the same story: active, the Exact user, the last test and the events.
     await page.getByRole('link', { name: 'Open the connection' }).click();

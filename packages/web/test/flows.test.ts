@@ -2,13 +2,13 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../hub/test/support/free-port.ts';
 import {
+  type Dashboard,
   hubApi,
-  openSandboxDashboard,
-  type SandboxDashboard,
-  type Stack,
+  openDashboard,
   screenshots,
   signUpWithSandboxConnection,
-} from './support.ts';
+} from './support/dashboard.ts';
+import type { Stack } from './support/stack.ts';
 
 const OWNER = { email: 'fleur@example.nl', name: 'Fleur Flows', password: 'flows-password-123' };
 const shot = screenshots('flows');
@@ -29,7 +29,7 @@ interface ApiFlow {
 // Generous limits: under a full parallel `npm test` on two cores each step can take seconds, and
 // back-to-back runs (run now, then a resync) wait for exact-sim's 60-calls-a-minute budget.
 describe('flows in the dashboard, on the sandbox that npm start runs', { timeout: 180_000 }, () => {
-  let dashboard: SandboxDashboard;
+  let dashboard: Dashboard;
   let stack: Stack;
   let browser: Browser;
   let context: BrowserContext;
@@ -38,13 +38,11 @@ describe('flows in the dashboard, on the sandbox that npm start runs', { timeout
   let workspaceId: string;
 
   beforeAll(async () => {
-    dashboard = await openSandboxDashboard();
+    dashboard = await openDashboard({ sandbox: true });
     ({ stack, browser, context, page } = dashboard);
   }, 120_000);
 
-  afterAll(async () => {
-    await dashboard?.close();
-  });
+  afterAll(() => dashboard?.close());
 
   it('signs up, authorizes the sandbox connection, enables "Replicate to database" and shows the replicated accounts', async () => {
     await signUpWithSandboxConnection(page, stack, { ...OWNER, workspaceName: 'Bakkerij de Vries' });

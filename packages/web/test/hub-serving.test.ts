@@ -12,7 +12,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // The hub's static-UI plugin, pointed at a stand-in build so this test does not depend on dist.
 import { webUiRoutes } from '../../hub/src/web-ui/web-ui-routes.ts';
-import { LogLines } from './support.ts';
+import { LogLines } from './support/stack.ts';
 
 const errorOf = async (response: Response) =>
   ((await response.json()) as { error: { code: string; message: string } }).error;

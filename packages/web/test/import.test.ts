@@ -2,14 +2,14 @@ import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  type Dashboard,
   hubApi,
-  openSandboxDashboard,
-  type SandboxDashboard,
-  SHOTS,
-  type Stack,
+  openDashboard,
+  SCREENSHOTS,
   screenshots,
   signUpWithSandboxConnection,
-} from './support.ts';
+} from './support/dashboard.ts';
+import type { Stack } from './support/stack.ts';
 
 const OWNER = { email: 'ilse@example.nl', name: 'Ilse Import', password: 'import-password-123' };
 const shot = screenshots('import');
@@ -27,12 +27,12 @@ const CUSTOMERS = [
 ].join('\r\n');
 
 describe('import into Exact in the dashboard', { timeout: 180_000 }, () => {
-  let dashboard: SandboxDashboard;
+  let dashboard: Dashboard;
   let stack: Stack;
   let page: Page;
 
   beforeAll(async () => {
-    dashboard = await openSandboxDashboard();
+    dashboard = await openDashboard();
     ({ stack, page } = dashboard);
   }, 120_000);
 
@@ -115,7 +115,7 @@ describe('import into Exact in the dashboard', { timeout: 180_000 }, () => {
       page.waitForEvent('download'),
       results.getByRole('link', { name: 'Download results (CSV)' }).click(),
     ]);
-    const saved = `${SHOTS}import-results.csv`;
+    const saved = `${SCREENSHOTS}import-results.csv`;
     await download.saveAs(saved);
     const lines = readFileSync(saved, 'utf8').trimEnd().split('\n');
     expect(lines[0]).toBe('row,key,status,exact_id,message,input');

@@ -4,6 +4,7 @@ import { AccountService } from '../auth/account-service.ts';
 import { ApiTokensRepository } from '../auth/api-tokens-repository.ts';
 import { AuthService } from '../auth/auth-service.ts';
 import { RateLimitRepository } from '../auth/rate-limit-repository.ts';
+import { RecoveryCodesRepository } from '../auth/recovery-codes-repository.ts';
 import { SessionsRepository } from '../auth/sessions-repository.ts';
 import { UsersRepository } from '../auth/users-repository.ts';
 import type { HubConfig } from '../config/config.ts';
@@ -31,6 +32,7 @@ import type { Feature } from './feature.ts';
 export interface Repositories {
   users: UsersRepository;
   sessions: SessionsRepository;
+  recoveryCodes: RecoveryCodesRepository;
   apiTokens: ApiTokensRepository;
   rateLimits: RateLimitRepository;
   workspaces: WorkspacesRepository;
@@ -96,6 +98,7 @@ export async function buildAppServices(
   const repositories: Repositories = {
     users: new UsersRepository(db, recent),
     sessions: new SessionsRepository(db, recent),
+    recoveryCodes: new RecoveryCodesRepository(db),
     apiTokens: new ApiTokensRepository(db, recent),
     rateLimits: new RateLimitRepository(db),
     workspaces: new WorkspacesRepository(db, recent),

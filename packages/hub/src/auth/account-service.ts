@@ -4,8 +4,10 @@ import { newOpaqueToken, TOKEN_PREFIX } from '../secrets/opaque-tokens.ts';
 import { secretContext } from '../secrets/rotate-secrets.ts';
 import type { SecretBox } from '../secrets/secret-box.ts';
 import type { ApiTokenRow, ApiTokensRepository } from './api-tokens-repository.ts';
-import type { AuthService, Client } from './auth-service.ts';
+import { type AuthService, type Client, secondFactorRefusal } from './auth-service.ts';
 import { assertPasswordStrength, hashPassword, verifyPassword } from './passwords.ts';
+import { generateRecoveryCode, hashRecoveryCode, RECOVERY_CODE_COUNT } from './recovery-codes.ts';
+import type { RecoveryCodesRepository } from './recovery-codes-repository.ts';
 import type { SessionRow, SessionsRepository } from './sessions-repository.ts';
 import { generateTotpSecret, otpauthUri, verifyTotp } from './totp.ts';
 import type { UserRow, UsersRepository } from './users-repository.ts';
@@ -15,6 +17,7 @@ export interface AccountServiceDeps {
   secrets: SecretBox;
   users: UsersRepository;
   sessions: SessionsRepository;
+  recoveryCodes: RecoveryCodesRepository;
   apiTokens: ApiTokensRepository;
   auth: AuthService;
 }
@@ -69,7 +72,8 @@ export class AccountService {
     return { secret, otpauthUri: otpauthUri(secret, user.email) };
   }
 
-  async confirmTotp(user: UserRow, code: string): Promise<UserRow> {
+  /** Turns two-factor sign-in on; the first recovery codes are returned only here. */
+  async confirmTotp(user: UserRow, code: string): Promise<{ user: UserRow; recoveryCodes: string[] }> {
     const { secrets, clock, users } = this.#deps;
     if (!user.totpPendingSecretEnc) {
       throw new HubError('totp_not_enrolling', 'Start enrolment with POST /api/v1/me/totp first.');
@@ -88,7 +92,31 @@ export class AccountService {
       totpEnabledAt: clock.now(),
       totpLastStep: step,
     });
-    return (await users.findById(user.id))!;
+    const recoveryCodes = await this.#newRecoveryCodes(user.id);
+    return { user: (await users.findById(user.id))!, recoveryCodes };
+  }
+
+  /**
+   * A new set of recovery codes, returned only here; the old set stops working. Needs the
+   * password, so a stolen session alone cannot read a fresh set.
+   */
+  async regenerateRecoveryCodes(user: UserRow, password: string): Promise<string[]> {
+    if (!user.totpEnabledAt) throw new HubError('totp_not_enabled', 'Two-factor sign-in is not on.');
+    if (!(await verifyPassword(user.passwordHash, password))) {
+      throw new HubError('unauthenticated', 'The password is wrong.');
+    }
+    return this.#newRecoveryCodes(user.id);
+  }
+
+  /** How many recovery codes are left unused (0 while two-factor sign-in is off). */
+  recoveryCodesLeft(user: UserRow): Promise<number> {
+    return this.#deps.recoveryCodes.countUnused(user.id);
+  }
+
+  async #newRecoveryCodes(userId: string): Promise<string[]> {
+    const codes = Array.from({ length: RECOVERY_CODE_COUNT }, generateRecoveryCode);
+    await this.#deps.recoveryCodes.replace(userId, codes.map(hashRecoveryCode));
+    return codes;
   }
 
   /** Needs the password and a current code, so a stolen session alone cannot switch it off. */
@@ -97,8 +125,8 @@ export class AccountService {
     if (!(await verifyPassword(user.passwordHash, input.password))) {
       throw new HubError('unauthenticated', 'The password is wrong.');
     }
-    if (!(await this.#deps.auth.acceptTotpCode(user, input.code))) {
-      throw new HubError('unauthenticated', 'The authenticator code is wrong or was already used.');
+    if (!(await this.#deps.auth.acceptSecondFactor(user, input.code))) {
+      throw new HubError('unauthenticated', secondFactorRefusal(input.code));
     }
     await this.#deps.users.update(user.id, {
       totpSecretEnc: null,
@@ -106,6 +134,7 @@ export class AccountService {
       totpEnabledAt: null,
       totpLastStep: null,
     });
+    await this.#deps.recoveryCodes.deleteForUser(user.id);
     return (await this.#deps.users.findById(user.id))!;
   }
 

@@ -8,12 +8,21 @@ import { RoleSchema } from '../workspaces/workspaces-views.ts';
 import type { AuthService, Client } from './auth-service.ts';
 import { UserView, userView } from './auth-views.ts';
 import { MAX_PASSWORD_LENGTH } from './passwords.ts';
+import { RECOVERY_CODE_PATTERN } from './recovery-codes.ts';
 import { clearSessionCookies, setSessionCookies } from './session-cookies.ts';
 
 export const Password = z.string().min(1).max(MAX_PASSWORD_LENGTH);
+const TOTP_CODE_PATTERN = /^\s*\d{3}\s?\d{3}\s*$/;
 export const TotpCode = z
   .string()
-  .regex(/^\s*\d{3}\s?\d{3}\s*$/, 'must be the 6-digit code from the authenticator app');
+  .regex(TOTP_CODE_PATTERN, 'must be the 6-digit code from the authenticator app');
+/** Where a code proves the second factor, a recovery code does too. */
+export const SecondFactorCode = z
+  .string()
+  .regex(
+    new RegExp(`${TOTP_CODE_PATTERN.source}|${RECOVERY_CODE_PATTERN.source}`),
+    'must be the 6-digit code from the authenticator app, or one of your recovery codes',
+  );
 
 const SignupBody = z.object({
   email: Email,
@@ -22,7 +31,7 @@ const SignupBody = z.object({
   workspaceName: z.string().trim().min(1).max(200).optional(),
 });
 const LoginBody = z.object({ email: Email, password: Password });
-const TotpBody = z.object({ code: TotpCode });
+const SecondFactorBody = z.object({ code: SecondFactorCode });
 const SignedIn = z.object({ status: z.literal('signed_in'), user: UserView, csrfToken: z.string() });
 const LoginResult = z.discriminatedUnion('status', [
   SignedIn,
@@ -42,8 +51,8 @@ const AcceptBody = TokenBody.extend({
     description: 'For a new account (with a new password); leave out to accept with an existing account',
   }),
   password: Password,
-  totpCode: TotpCode.optional().meta({
-    description: 'Required when the existing account has two-factor sign-in',
+  totpCode: SecondFactorCode.optional().meta({
+    description: 'Required when the existing account has two-factor sign-in (a recovery code works too)',
   }),
 });
 const Accepted = z.object({
@@ -118,8 +127,8 @@ export function authRoutes(auth: AuthService, publicUrl: PublicUrl): RoutePlugin
         config: { access: access.pendingTotp },
         schema: {
           tags: ['auth'],
-          summary: 'Second sign-in step: the authenticator code',
-          body: TotpBody,
+          summary: 'Second sign-in step: the authenticator code, or a one-time recovery code',
+          body: SecondFactorBody,
           response: { 200: SignedIn },
         },
       },

@@ -13,9 +13,18 @@ import type { WorkspacesRepository } from '../workspaces/workspaces-repository.t
 import { LoginThrottle } from './login-throttle.ts';
 import { assertPasswordStrength, hashPassword, verifyPassword } from './passwords.ts';
 import type { RateLimitRepository } from './rate-limit-repository.ts';
+import { hashRecoveryCode, looksLikeRecoveryCode } from './recovery-codes.ts';
+import type { RecoveryCodesRepository } from './recovery-codes-repository.ts';
 import type { SessionsRepository } from './sessions-repository.ts';
 import { verifyTotp } from './totp.ts';
 import type { UserRow, UsersRepository } from './users-repository.ts';
+
+/** Why a second factor was refused, in terms of the kind of code the user typed. */
+export function secondFactorRefusal(code: string): string {
+  return looksLikeRecoveryCode(code)
+    ? 'The recovery code is wrong or was already used; each recovery code works once.'
+    : 'The authenticator code is wrong or was already used; try the next one.';
+}
 
 /** A login waiting for its TOTP code lasts this long. */
 export const PENDING_TOTP_TTL_MS = 5 * 60 * 1000;
@@ -42,6 +51,7 @@ export interface AuthServiceDeps {
   secrets: SecretBox;
   users: UsersRepository;
   sessions: SessionsRepository;
+  recoveryCodes: RecoveryCodesRepository;
   rateLimits: RateLimitRepository;
   workspaces: WorkspacesRepository;
   invitations: InvitationsRepository;
@@ -118,11 +128,8 @@ export class AuthService {
       await sessions.delete(sessionId);
       return 'session_ended';
     }
-    if (!(await this.acceptTotpCode(principal.user, code))) {
-      throw new HubError(
-        'unauthenticated',
-        'The authenticator code is wrong or was already used; try the next one.',
-      );
+    if (!(await this.acceptSecondFactor(principal.user, code))) {
+      throw new HubError('unauthenticated', secondFactorRefusal(code));
     }
     await attempt.succeeded();
     await sessions.delete(sessionId);
@@ -134,11 +141,15 @@ export class AuthService {
   }
 
   /**
-   * Checks a TOTP code for a user and claims its step in one conditional update, so of several
+   * Checks the second factor: an authenticator code, or one of the user's recovery codes. Either
+   * is claimed in one conditional update (the TOTP step, or the code's used mark), so of several
    * parallel requests with the same code exactly one succeeds.
    */
-  async acceptTotpCode(user: UserRow, code: string): Promise<boolean> {
+  async acceptSecondFactor(user: UserRow, code: string): Promise<boolean> {
     if (!user.totpSecretEnc) return false;
+    if (looksLikeRecoveryCode(code)) {
+      return this.#deps.recoveryCodes.claim(user.id, hashRecoveryCode(code), this.#deps.clock.now());
+    }
     const secret = this.#deps.secrets.open(
       user.totpSecretEnc,
       secretContext('users', 'totp_secret_enc', user.id),
@@ -207,7 +218,7 @@ export class AuthService {
       const codeOk =
         passwordOk &&
         (!existing.totpEnabledAt ||
-          (input.totpCode && (await this.acceptTotpCode(existing, input.totpCode))));
+          (input.totpCode && (await this.acceptSecondFactor(existing, input.totpCode))));
       if (!passwordOk || !codeOk) throw refused();
     } else if (!input.name) {
       // Costs the same argon2 work as checking an existing account's password.

@@ -6,7 +6,7 @@ import { csrfTokenFor } from '../secrets/opaque-tokens.ts';
 import type { WorkspacesService } from '../workspaces/workspaces-service.ts';
 import { WorkspaceView, workspaceView } from '../workspaces/workspaces-views.ts';
 import type { AccountService } from './account-service.ts';
-import { Password, TotpCode } from './auth-routes.ts';
+import { Password, SecondFactorCode, TotpCode } from './auth-routes.ts';
 import { ApiTokenView, apiTokenView, SessionView, sessionView, UserView, userView } from './auth-views.ts';
 
 const MeResult = z.object({
@@ -19,6 +19,11 @@ const TotpEnrolment = z.object({
   secret: z.string().meta({ description: 'Base32 shared secret, shown once for manual entry' }),
   otpauthUri: z.string().meta({ description: 'otpauth:// URI to render as a QR code' }),
 });
+const RecoveryCodes = z.array(z.string()).meta({
+  description:
+    'One-time recovery codes, each usable once instead of an authenticator code; shown only in this response',
+});
+const TotpEnabled = UserView.extend({ recoveryCodes: RecoveryCodes });
 const CreateTokenBody = z.object({
   name: z.string().trim().min(1).max(100),
   expiresInDays: z.number().int().min(1).max(3650).optional(),
@@ -115,11 +120,52 @@ export function meRoutes(account: AccountService, workspaces: WorkspacesService)
           tags: ['me'],
           summary: 'Finish enrolment with a code from the authenticator app; turns two-factor sign-in on',
           body: z.object({ code: TotpCode }),
-          response: { 200: UserView },
+          response: { 200: TotpEnabled },
         },
       },
       async (request) => {
-        return userView(await account.confirmTotp(principalOf(request).user, request.body.code));
+        const { user, recoveryCodes } = await account.confirmTotp(
+          principalOf(request).user,
+          request.body.code,
+        );
+        return { ...userView(user), recoveryCodes };
+      },
+    );
+
+    r.get(
+      '/me/totp/recovery-codes',
+      {
+        config: { access: access.session },
+        schema: {
+          tags: ['me'],
+          summary: 'How many one-time recovery codes are left unused',
+          response: { 200: z.object({ remaining: z.number().int() }) },
+        },
+      },
+      async (request) => {
+        return { remaining: await account.recoveryCodesLeft(principalOf(request).user) };
+      },
+    );
+
+    r.post(
+      '/me/totp/recovery-codes',
+      {
+        config: { access: access.session },
+        schema: {
+          tags: ['me'],
+          summary:
+            'Replace the recovery codes with a new set (needs the password); the old codes stop working',
+          body: z.object({ password: Password }),
+          response: { 200: z.object({ recoveryCodes: RecoveryCodes }) },
+        },
+      },
+      async (request) => {
+        return {
+          recoveryCodes: await account.regenerateRecoveryCodes(
+            principalOf(request).user,
+            request.body.password,
+          ),
+        };
       },
     );
 
@@ -129,8 +175,8 @@ export function meRoutes(account: AccountService, workspaces: WorkspacesService)
         config: { access: access.session },
         schema: {
           tags: ['me'],
-          summary: 'Turn two-factor sign-in off (needs the password and a current code)',
-          body: z.object({ password: Password, code: TotpCode }),
+          summary: 'Turn two-factor sign-in off (needs the password and a current code or a recovery code)',
+          body: z.object({ password: Password, code: SecondFactorCode }),
           response: { 200: UserView },
         },
       },

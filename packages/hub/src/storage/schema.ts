@@ -77,6 +77,24 @@ export const memberships = pgTable(
   ],
 );
 
+/**
+ * One-time recovery codes for two-factor sign-in, usable instead of an authenticator code when
+ * the phone is lost. Only the SHA-256 digest is stored (each code carries 80 random bits).
+ */
+export const totpRecoveryCodes = pgTable(
+  'totp_recovery_codes',
+  {
+    id: uuid('id').primaryKey(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    codeHash: text('code_hash').notNull(),
+    createdAt: createdAt(),
+    usedAt: timestamp('used_at', { withTimezone: true }),
+  },
+  (t) => [uniqueIndex('totp_recovery_codes_user_code_idx').on(t.userId, t.codeHash)],
+);
+
 export const SESSION_STATES = ['active', 'totp_pending'] as const;
 export type SessionState = (typeof SESSION_STATES)[number];
 

@@ -235,6 +235,15 @@ export class ApiClient {
   delete = <T = LooseJson>(url: string) => this.request<T>('DELETE', url);
 }
 
+/** A client that comes from `address` (for a hub started with KOPPEL_TRUST_PROXY, which trusts X-Forwarded-For). */
+export function clientFrom(base: string, address: string): ApiClient {
+  const client = new ApiClient(base);
+  const request = client.request.bind(client);
+  client.request = (method, url, body, headers = {}) =>
+    request(method, url, body, { ...headers, 'x-forwarded-for': address });
+  return client;
+}
+
 export const OWNER = { email: 'owner@example.nl', name: 'Olga Owner', password: 'owner-password-123' };
 
 /** Signs up the first user and returns a signed-in client and their first workspace id. */

@@ -311,7 +311,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Second sign-in step: the authenticator code */
+        /** Second sign-in step: the authenticator code, or a one-time recovery code */
         post: {
             parameters: {
                 query?: never;
@@ -2713,7 +2713,7 @@ export interface paths {
                         name?: string;
                         password: string;
                         token: string;
-                        /** @description Required when the existing account has two-factor sign-in */
+                        /** @description Required when the existing account has two-factor sign-in (a recovery code works too) */
                         totpCode?: string;
                     };
                 };
@@ -3260,6 +3260,8 @@ export interface paths {
                             /** Format: uuid */
                             id: string;
                             name: string;
+                            /** @description One-time recovery codes, each usable once instead of an authenticator code; shown only in this response */
+                            recoveryCodes: string[];
                             totpEnabled: boolean;
                         };
                     };
@@ -3281,7 +3283,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Turn two-factor sign-in off (needs the password and a current code) */
+        /** Turn two-factor sign-in off (needs the password and a current code or a recovery code) */
         post: {
             parameters: {
                 query?: never;
@@ -3330,6 +3332,109 @@ export interface paths {
                             id: string;
                             name: string;
                             totpEnabled: boolean;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/totp/recovery-codes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How many one-time recovery codes are left unused */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Client error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Server error */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            remaining: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Replace the recovery codes with a new set (needs the password); the old codes stop working */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        password: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Client error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Server error */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description One-time recovery codes, each usable once instead of an authenticator code; shown only in this response */
+                            recoveryCodes: string[];
                         };
                     };
                 };

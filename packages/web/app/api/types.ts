@@ -34,6 +34,9 @@ export type ConnectionEvent = Answer<'/api/v1/connections/{connectionId}/events'
 export type Member = Answer<'/api/v1/workspaces/{workspaceId}/members', 'get'>[number];
 export type Invitation = Answer<'/api/v1/workspaces/{workspaceId}/invitations', 'get'>[number];
 export type ApiToken = Answer<'/api/v1/tokens', 'get'>[number];
+export type TotpEnabled = Answer<'/api/v1/me/totp/confirm', 'post'>;
+export type RecoveryCodesLeft = Answer<'/api/v1/me/totp/recovery-codes', 'get'>;
+export type NewRecoveryCodes = Answer<'/api/v1/me/totp/recovery-codes', 'post'>;
 
 /** Every code the hub can answer with (its error catalogue). */
 export type ErrorCode = components['schemas']['ErrorCode'];
@@ -66,6 +69,7 @@ export interface SettingSchema {
   title?: string;
   minimum?: number;
   maximum?: number;
+  maxLength?: number;
 }
 
 type PackageAnswer = Answer<'/api/v1/packages', 'get'>[number];

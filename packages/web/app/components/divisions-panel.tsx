@@ -78,8 +78,9 @@ export function DivisionsPanel({
             <Table.Tr>
               <Table.Th w={60}>Link</Table.Th>
               <Table.Th>Division</Table.Th>
-              <Table.Th>Code</Table.Th>
-              <Table.Th>Country</Table.Th>
+              {/* On a phone code and country go under the name, so the scope badge stays in view. */}
+              <Table.Th visibleFrom="sm">Code</Table.Th>
+              <Table.Th visibleFrom="sm">Country</Table.Th>
               <Table.Th>In scope</Table.Th>
             </Table.Tr>
           </Table.Thead>
@@ -94,9 +95,15 @@ export function DivisionsPanel({
                     onChange={(e) => toggle(d.code, e.currentTarget.checked)}
                   />
                 </Table.Td>
-                <Table.Td>{d.description ?? `Division ${d.code}`}</Table.Td>
-                <Table.Td>{d.code}</Table.Td>
-                <Table.Td>{d.country ?? '—'}</Table.Td>
+                <Table.Td>
+                  {d.description ?? `Division ${d.code}`}
+                  <Text size="xs" c="dimmed" hiddenFrom="sm">
+                    {d.code}
+                    {d.country ? ` · ${d.country}` : ''}
+                  </Text>
+                </Table.Td>
+                <Table.Td visibleFrom="sm">{d.code}</Table.Td>
+                <Table.Td visibleFrom="sm">{d.country ?? '—'}</Table.Td>
                 <Table.Td>
                   {d.inScope ? (
                     <Badge color="green" variant="light">

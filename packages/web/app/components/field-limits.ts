@@ -12,4 +12,7 @@ export const LIMITS = {
   baseUrl: 500,
   connectionString: 2000,
   tokenDays: 3650,
+  schedule: 200,
+  /** An authenticator code or a recovery code (`abcd-efgh-ijkl-mnop`), with room for spaces around it. */
+  secondFactorCode: 24,
 } as const;

@@ -2,6 +2,7 @@ import { Checkbox, Fieldset, Select, SimpleGrid, Stack, Switch, Text, TextInput 
 import { useDestinations, useDivisions, useHubDestination } from '../api/queries.ts';
 import type { FlowPackage } from '../api/types.ts';
 import { EntityPicker } from './entity-picker.tsx';
+import { LIMITS } from './field-limits.ts';
 import type { FlowDraft } from './flow-draft.ts';
 import { ScheduleInput } from './schedule-input.tsx';
 import { SettingsFields } from './settings-fields.tsx';
@@ -35,6 +36,7 @@ export function FlowConfigFields({
       <TextInput
         label="Flow name"
         name="flowName"
+        maxLength={LIMITS.name}
         required
         value={draft.name}
         disabled={readOnly}

@@ -1,5 +1,6 @@
 import { Select, Stack, Text, TextInput } from '@mantine/core';
 import { useState } from 'react';
+import { LIMITS } from './field-limits.ts';
 import { nextRunOf } from './next-run.ts';
 
 const PRESETS = [
@@ -42,6 +43,7 @@ export function ScheduleInput({
         <TextInput
           label="Cron expression"
           name="schedule"
+          maxLength={LIMITS.schedule}
           description="Five fields in UTC: minute hour day-of-month month day-of-week, e.g. 30 6 * * 1-5"
           value={value}
           disabled={readOnly}

@@ -88,6 +88,7 @@ function SettingField({
     <TextInput
       {...common}
       value={typeof value === 'string' ? value : ''}
+      maxLength={field.maxLength}
       error={error}
       onChange={(event) => onChange(event.currentTarget.value)}
     />

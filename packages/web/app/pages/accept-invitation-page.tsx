@@ -4,6 +4,8 @@ import { useState } from 'react';
 import { useNavigate } from 'react-router';
 import { post } from '../api/client.ts';
 import { ErrorAlert } from '../components/error-alert.tsx';
+import { fieldError } from '../components/field-errors.ts';
+import { LIMITS } from '../components/field-limits.ts';
 import { Loading } from '../components/loading.tsx';
 import { submitWith } from '../components/submit-with.ts';
 import { ME_KEY } from '../session.tsx';
@@ -61,22 +63,29 @@ export function AcceptInvitationPage() {
                 <TextInput
                   label="Your name (for a new account)"
                   name="name"
+                  maxLength={LIMITS.name}
+                  error={fieldError(accept.error, 'name')}
                   value={name}
                   onChange={(e) => setName(e.currentTarget.value)}
                 />
                 <PasswordInput
                   label="Password"
                   name="password"
+                  maxLength={LIMITS.password}
+                  error={fieldError(accept.error, 'password')}
                   required
                   value={password}
                   onChange={(e) => setPassword(e.currentTarget.value)}
                 />
                 <TextInput
-                  label="Authenticator code (existing accounts with two-factor sign-in)"
+                  label="Authenticator code or recovery code (existing accounts with two-factor sign-in)"
+                  name="totpCode"
+                  maxLength={LIMITS.secondFactorCode}
+                  error={fieldError(accept.error, 'totpCode')}
                   value={totpCode}
                   onChange={(e) => setTotpCode(e.currentTarget.value)}
                 />
-                <ErrorAlert error={accept.error} />
+                <ErrorAlert error={accept.error} fields={['name', 'password', 'totpCode']} />
                 <Button type="submit" loading={accept.isPending}>
                   Accept invitation
                 </Button>

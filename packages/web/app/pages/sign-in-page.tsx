@@ -32,6 +32,8 @@ export function SignInPage() {
   const [name, setName] = useState('');
   const [workspaceName, setWorkspaceName] = useState('');
   const [code, setCode] = useState('');
+  // Instead of the authenticator code, one of the recovery codes saved when two-factor was turned on.
+  const [withRecoveryCode, setWithRecoveryCode] = useState(false);
 
   const signedIn = () => queryClient.invalidateQueries({ queryKey: ME_KEY });
   // Sign-up exists only until the hub has its first user; a fresh hub opens on it.
@@ -68,8 +70,10 @@ export function SignInPage() {
   const totp = useMutation({
     mutationFn: () => post('/auth/login/totp', { code }),
     onSuccess: signedIn,
-    // A wrong code is typed again from scratch.
-    onError: () => setCode(''),
+    // A wrong authenticator code is typed again from scratch; a recovery code is checked for a typo.
+    onError: () => {
+      if (!withRecoveryCode) setCode('');
+    },
   });
 
   const form = mode === 'sign-in' ? signIn : signUp;
@@ -93,20 +97,47 @@ export function SignInPage() {
           </div>
           {totpStep ? (
             <>
-              <Text size="sm">
-                Enter the 6-digit code from your authenticator app to finish signing in as <b>{email}</b>.
-              </Text>
-              <PinInput
-                length={6}
-                type="number"
-                oneTimeCode
-                value={code}
-                onChange={setCode}
-                aria-label="Authenticator code"
-                autoFocus
-              />
-              <ErrorAlert error={totp.error} />
-              <Button type="submit" loading={pending} disabled={code.length !== 6}>
+              {withRecoveryCode ? (
+                <TextInput
+                  label="Recovery code"
+                  name="recoveryCode"
+                  description={
+                    <>
+                      One of the codes you saved when you turned on two-factor sign-in, to finish signing in
+                      as <b>{email}</b>. Each code works once.
+                    </>
+                  }
+                  placeholder="abcd-efgh-ijkl-mnop"
+                  autoComplete="off"
+                  spellCheck={false}
+                  maxLength={LIMITS.secondFactorCode}
+                  error={fieldError(totp.error, 'code')}
+                  value={code}
+                  onChange={(e) => setCode(e.currentTarget.value)}
+                  autoFocus
+                />
+              ) : (
+                <>
+                  <Text size="sm">
+                    Enter the 6-digit code from your authenticator app to finish signing in as <b>{email}</b>.
+                  </Text>
+                  <PinInput
+                    length={6}
+                    type="number"
+                    oneTimeCode
+                    value={code}
+                    onChange={setCode}
+                    aria-label="Authenticator code"
+                    autoFocus
+                  />
+                </>
+              )}
+              <ErrorAlert error={totp.error} fields={withRecoveryCode ? ['code'] : []} />
+              <Button
+                type="submit"
+                loading={pending}
+                disabled={withRecoveryCode ? code.trim() === '' : code.length !== 6}
+              >
                 Verify
               </Button>
               <Anchor
@@ -114,7 +145,22 @@ export function SignInPage() {
                 component="button"
                 type="button"
                 onClick={() => {
+                  setWithRecoveryCode(!withRecoveryCode);
+                  setCode('');
+                  totp.reset();
+                }}
+              >
+                {withRecoveryCode
+                  ? 'Use the authenticator app instead'
+                  : 'Lost your phone? Use a recovery code'}
+              </Anchor>
+              <Anchor
+                size="sm"
+                component="button"
+                type="button"
+                onClick={() => {
                   setTotpStep(false);
+                  setWithRecoveryCode(false);
                   setCode('');
                 }}
               >
