@@ -18,6 +18,8 @@ import { EmailSender } from '../watcher/alert-delivery.ts';
 import { AlertsRepository } from '../watcher/alerts-repository.ts';
 import { AlertsService } from '../watcher/alerts-service.ts';
 import { FlowMetricsRepository } from '../watcher/flow-metrics-repository.ts';
+import { OverviewRepository } from '../watcher/overview-repository.ts';
+import { OverviewService } from '../watcher/overview-service.ts';
 import { RunsRepository } from '../watcher/runs-repository.ts';
 import { WatcherService } from '../watcher/watcher-service.ts';
 import { InvitationsRepository } from '../workspaces/invitations-repository.ts';
@@ -60,6 +62,7 @@ export interface AppServices {
   flows: Flows;
   /** Runs across flows, per-record errors, retry and resolve. */
   watcher: WatcherService;
+  overview: OverviewService;
   /** Alert rules, channels (e-mail, signed webhook) and incidents. */
   alerts: AlertsService;
   /** Who changed what. */
@@ -151,6 +154,7 @@ export async function buildAppServices(
       errors: flows.recordErrors,
       flows: flows.service,
     }),
+    overview: new OverviewService({ repository: new OverviewRepository(db), clock }),
     alerts: new AlertsService({
       repository: new AlertsRepository(db),
       email,
