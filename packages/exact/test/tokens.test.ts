@@ -93,7 +93,9 @@ describe('token handling against exact-sim', () => {
     const held = await t.stats();
     // One refused refresh, shared by the callers and not repeated while the token is held.
     expect(held.token.calls - before.token.calls).toBe(1);
-    expect(held.token.failures.refresh_too_early ?? 0).toBe((before.token.failures.refresh_too_early ?? 0) + 1);
+    expect(held.token.failures.refresh_too_early ?? 0).toBe(
+      (before.token.failures.refresh_too_early ?? 0) + 1,
+    );
     expect(held.api.byStatus['401'] ?? 0).toBe(before.api.byStatus['401'] ?? 0);
     await t.advance(6_000);
     await exact.me();

@@ -92,7 +92,13 @@ export function overviewRoutes(overview: OverviewService): RoutePlugin {
             "Connections' health, flows' last and next run, open errors, today's API budget per division, rows and calls per hour",
           params: WorkspaceParams,
           querystring: z.object({
-            days: z.coerce.number().int().min(1).max(14).default(3).meta({ description: 'Hours of the series' }),
+            days: z.coerce
+              .number()
+              .int()
+              .min(1)
+              .max(14)
+              .default(3)
+              .meta({ description: 'Days the hourly series covers' }),
           }),
           response: { 200: OverviewView },
         },

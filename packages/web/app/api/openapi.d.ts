@@ -5934,6 +5934,121 @@ export interface paths {
         };
         trace?: never;
     };
+    "/api/v1/workspaces/{workspaceId}/overview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Connections' health, flows' last and next run, open errors, today's API budget per division, rows and calls per hour */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Hours of the series */
+                    days?: number;
+                };
+                header?: never;
+                path: {
+                    workspaceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Client error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Server error */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            at: string;
+                            budgets: {
+                                clientId: string;
+                                division: number;
+                                divisionName: string | null;
+                                /** @description Exact's daily limit for the app in this division */
+                                limit: number;
+                                remaining: number;
+                                /** @description Kept for people: background runs stop here */
+                                reserve: number;
+                                resetAt: string | null;
+                                used: number;
+                            }[];
+                            connections: {
+                                active: boolean;
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                                /** @enum {string} */
+                                status: "not_authorized" | "active" | "inactive" | "needs_reauth" | "error";
+                            }[];
+                            flows: {
+                                /** Format: uuid */
+                                connectionId: string;
+                                enabled: boolean;
+                                /** Format: uuid */
+                                id: string;
+                                lastRun: {
+                                    finishedAt: string | null;
+                                    /** Format: uuid */
+                                    id: string;
+                                    /** Format: date-time */
+                                    queuedAt: string;
+                                    /** @enum {string} */
+                                    status: "queued" | "running" | "succeeded" | "failed" | "needs_reauth";
+                                } | null;
+                                name: string;
+                                /** @description From the schedule; null when disabled */
+                                nextRunAt: string | null;
+                                openErrors: number;
+                                packageId: string;
+                                /** @enum {string} */
+                                status: "idle" | "running" | "succeeded" | "failed" | "needs_reauth";
+                            }[];
+                            hourly: {
+                                /** @description Calls to Exact */
+                                apiCalls: number;
+                                /** Format: date-time */
+                                hour: string;
+                                /** @description Rows written or deleted in destinations */
+                                rowsMoved: number;
+                            }[];
+                            /** @description Per-record errors not resolved yet */
+                            openErrors: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/workspaces/{workspaceId}/runs": {
         parameters: {
             query?: never;

@@ -97,3 +97,4 @@ export type WatchedRunDetail = Answer<'/api/v1/workspaces/{workspaceId}/runs/{ru
 export type RecordError = Answer<'/api/v1/workspaces/{workspaceId}/errors', 'get'>[number];
 export type ErrorGroup = Answer<'/api/v1/workspaces/{workspaceId}/errors/groups', 'get'>[number];
 export type AuditEntry = Answer<'/api/v1/workspaces/{workspaceId}/audit', 'get'>[number];
+export type Overview = Answer<'/api/v1/workspaces/{workspaceId}/overview', 'get'>;
