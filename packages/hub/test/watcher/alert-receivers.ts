@@ -1,0 +1,68 @@
+// What alert tests deliver to: a real SMTP server and a webhook receiver, both in the test process.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { SMTPServer } from 'smtp-server';
+import { SIGNATURE_HEADER, TIMESTAMP_HEADER } from '../../src/watcher/webhook-signature.ts';
+
+export interface Mail {
+  to: string[];
+  subject: string;
+}
+export interface Delivery {
+  timestamp: string;
+  signature: string;
+  body: string;
+}
+
+/** Undoes RFC 2047 Q-encoding (`=?UTF-8?Q?…?=`), as a mail client shows the subject. */
+function decodeWords(header: string): string {
+  return header.replace(/=\?UTF-8\?Q\?(.*?)\?=\s*/gi, (_, text: string) =>
+    text
+      .replace(/_/g, ' ')
+      .replace(/=([0-9A-F]{2})/gi, (_m, hex: string) => String.fromCharCode(Number.parseInt(hex, 16))),
+  );
+}
+
+/** A real SMTP server in the test process: every message it accepts, with its subject. */
+export async function startSmtp(): Promise<{ server: SMTPServer; port: number; mails: Mail[] }> {
+  const mails: Mail[] = [];
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS', 'AUTH'],
+    logger: false,
+    onData(stream, session, callback) {
+      let raw = '';
+      stream.on('data', (chunk: Buffer) => {
+        raw += chunk.toString('utf8');
+      });
+      stream.on('end', () => {
+        const header = /^Subject: (.*(?:\r\n[ \t].*)*)/m.exec(raw)?.[1]?.replace(/\r\n[ \t]/g, ' ') ?? '';
+        mails.push({ to: session.envelope.rcptTo.map((r) => r.address), subject: decodeWords(header) });
+        callback();
+      });
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, port: (server.server.address() as AddressInfo).port, mails };
+}
+
+/** A webhook receiver: every POST with its signature headers and raw body. */
+export async function startReceiver(): Promise<{ server: Server; url: string; deliveries: Delivery[] }> {
+  const deliveries: Delivery[] = [];
+  const server = createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk: Buffer) => {
+      body += chunk.toString('utf8');
+    });
+    request.on('end', () => {
+      deliveries.push({
+        timestamp: String(request.headers[TIMESTAMP_HEADER]),
+        signature: String(request.headers[SIGNATURE_HEADER]),
+        body,
+      });
+      response.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/koppel`, deliveries };
+}
