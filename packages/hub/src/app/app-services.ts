@@ -96,12 +96,14 @@ export async function buildAppServices(
     invitations: new InvitationsRepository(db),
   };
   const jobs = new JobQueue(platform.database, logger);
+  const email = new EmailSender(config.smtpUrl, config.smtpFrom);
   const invitations = new InvitationsService({
     invitations: repositories.invitations,
     workspaces: repositories.workspaces,
     clock,
     publicUrl,
     ttlHours: config.invitationTtlHours,
+    mail: email,
   });
   const auth = new AuthService({
     db,
@@ -130,7 +132,6 @@ export async function buildAppServices(
     workspaces: repositories.workspaces,
   };
   const flows = assembleFlows({ platform, exact, queue: jobs });
-  const email = new EmailSender(config.smtpUrl, config.smtpFrom);
   let closed = false;
   const services: AppServices = {
     platform,

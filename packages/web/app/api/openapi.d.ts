@@ -5678,6 +5678,12 @@ export interface paths {
                             /** Format: date-time */
                             createdAt: string;
                             email: string;
+                            /** @description Whether the link was e-mailed (KOPPEL_SMTP_URL): sent, failed (error: the SMTP answer) or off (no SMTP) */
+                            emailed: {
+                                error: string | null;
+                                /** @enum {string} */
+                                status: "sent" | "failed" | "off";
+                            };
                             /** Format: date-time */
                             expiresAt: string;
                             /** Format: uuid */
@@ -5945,7 +5951,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    /** @description Hours of the series */
+                    /** @description Days the hourly series covers */
                     days?: number;
                 };
                 header?: never;

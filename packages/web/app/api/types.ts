@@ -33,6 +33,7 @@ export type ConnectionEvent = Answer<'/api/v1/connections/{connectionId}/events'
 
 export type Member = Answer<'/api/v1/workspaces/{workspaceId}/members', 'get'>[number];
 export type Invitation = Answer<'/api/v1/workspaces/{workspaceId}/invitations', 'get'>[number];
+export type CreatedInvitation = Answer<'/api/v1/workspaces/{workspaceId}/invitations', 'post', 201>;
 export type ApiToken = Answer<'/api/v1/tokens', 'get'>[number];
 
 /** Every code the hub can answer with (its error catalogue). */

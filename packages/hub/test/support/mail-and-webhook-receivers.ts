@@ -1,4 +1,4 @@
-// What alert tests deliver to: a real SMTP server and a webhook receiver, both in the test process.
+// What the hub's e-mails and alert webhooks are delivered to in tests: a real SMTP server and a webhook receiver, both in the test process.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
@@ -7,6 +7,8 @@ import { SIGNATURE_HEADER, TIMESTAMP_HEADER } from '../../src/watcher/webhook-si
 export interface Mail {
   to: string[];
   subject: string;
+  /** The text part as a mail client shows it (quoted-printable undone). */
+  text: string;
 }
 export interface Delivery {
   timestamp: string;
@@ -23,7 +25,15 @@ function decodeWords(header: string): string {
   );
 }
 
-/** A real SMTP server in the test process: every message it accepts, with its subject. */
+/** Undoes quoted-printable (RFC 2045): soft line breaks, then `=XX` bytes. */
+function decodeQuotedPrintable(body: string): string {
+  const bytes = body
+    .replace(/=\r\n/g, '')
+    .replace(/=([0-9A-F]{2})/gi, (_m, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
+  return Buffer.from(bytes, 'latin1').toString('utf8');
+}
+
+/** A real SMTP server in the test process: every message it accepts, with its subject and text. */
 export async function startSmtp(): Promise<{ server: SMTPServer; port: number; mails: Mail[] }> {
   const mails: Mail[] = [];
   const server = new SMTPServer({
@@ -37,7 +47,17 @@ export async function startSmtp(): Promise<{ server: SMTPServer; port: number; m
       });
       stream.on('end', () => {
         const header = /^Subject: (.*(?:\r\n[ \t].*)*)/m.exec(raw)?.[1]?.replace(/\r\n[ \t]/g, ' ') ?? '';
-        mails.push({ to: session.envelope.rcptTo.map((r) => r.address), subject: decodeWords(header) });
+        const split = raw.indexOf('\r\n\r\n');
+        const head = raw.slice(0, split);
+        const body = raw.slice(split + 4);
+        const text = /^Content-Transfer-Encoding: quoted-printable/im.test(head)
+          ? decodeQuotedPrintable(body)
+          : body;
+        mails.push({
+          to: session.envelope.rcptTo.map((r) => r.address),
+          subject: decodeWords(header),
+          text: text.replace(/\r\n/g, '\n').replace(/\n\.?\n?$/, ''),
+        });
         callback();
       });
     },
