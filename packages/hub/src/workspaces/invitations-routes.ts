@@ -10,12 +10,10 @@ const CreateInvitationBody = z.object({ email: Email, role: RoleSchema });
 const CreatedInvitation = InvitationView.extend({
   token: z.string().meta({ description: 'The invitation token; shown only in this response' }),
   url: z.string().meta({ description: 'Link to send to the invitee' }),
-  emailed: z
-    .object({ status: z.enum(['sent', 'failed', 'off']), error: z.string().nullable() })
-    .meta({
-      description:
-        'Whether the link was e-mailed (KOPPEL_SMTP_URL): sent, failed (error: the SMTP answer) or off (no SMTP)',
-    }),
+  emailed: z.object({ status: z.enum(['sent', 'failed', 'off']), error: z.string().nullable() }).meta({
+    description:
+      'Whether the link was e-mailed (KOPPEL_SMTP_URL): sent, failed (error: the SMTP answer) or off (no SMTP)',
+  }),
 });
 const InvitationParams = WorkspaceParams.extend({ invitationId: z.uuid() });
 

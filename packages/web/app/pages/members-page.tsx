@@ -170,8 +170,7 @@ function InviteForm({ workspaceId, isOwner }: { workspaceId: string; isOwner: bo
   const [email, setEmail] = useState('');
   const [role, setRole] = useState<Role>('viewer');
   const invite = useMutation({
-    mutationFn: () =>
-      post<CreatedInvitation>(`/workspaces/${workspaceId}/invitations`, { email, role }),
+    mutationFn: () => post<CreatedInvitation>(`/workspaces/${workspaceId}/invitations`, { email, role }),
     onSuccess: () => {
       setEmail('');
       return queryClient.invalidateQueries({ queryKey: ['workspace', workspaceId, 'invitations'] });
