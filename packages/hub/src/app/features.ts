@@ -80,7 +80,7 @@ export const watcherFeature: Feature = {
 /** The audit log's API (the entries are written by the server's hook for every feature). */
 export const auditFeature: Feature = {
   name: 'audit',
-  apiRoutes: (s) => [auditRoutes(s.audit)],
+  apiRoutes: (s) => [auditRoutes(s.audit, s.repositories.workspaces)],
 };
 
 /** The built dashboard at `/` (last: its catch-all route must not shadow anything). */

@@ -223,6 +223,86 @@ export interface paths {
         };
         trace?: never;
     };
+    "/api/v1/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The hub's own entries, outside any workspace (sign-up, sign-in, API tokens, new and deleted workspaces), for owners and admins of a workspace */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Older than (paging) */
+                    before?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Client error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Server error */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description METHOD /route, e.g. PATCH /api/v1/flows/:flowId */
+                            action: string;
+                            actorEmail: string | null;
+                            actorUserId: string | null;
+                            /** @description That row afterwards (null once deleted), or the resource a 201 created; a replaced secret reads "[redacted, changed]" */
+                            after: unknown;
+                            /** Format: date-time */
+                            at: string;
+                            /** @description The row the route changed or deleted, as it was (secret columns [redacted]); null for none */
+                            before: unknown;
+                            /** @description The request body, secrets replaced by [redacted] */
+                            changes: unknown;
+                            /** Format: uuid */
+                            id: string;
+                            params: {
+                                [key: string]: string;
+                            } | null;
+                            /** @description The answer: 2xx done, 4xx refused */
+                            status: number;
+                            /** @description session or api_token */
+                            via: string | null;
+                        }[];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/login": {
         parameters: {
             query?: never;
@@ -4325,8 +4405,12 @@ export interface paths {
                             action: string;
                             actorEmail: string | null;
                             actorUserId: string | null;
+                            /** @description That row afterwards (null once deleted), or the resource a 201 created; a replaced secret reads "[redacted, changed]" */
+                            after: unknown;
                             /** Format: date-time */
                             at: string;
+                            /** @description The row the route changed or deleted, as it was (secret columns [redacted]); null for none */
+                            before: unknown;
                             /** @description The request body, secrets replaced by [redacted] */
                             changes: unknown;
                             /** Format: uuid */
