@@ -189,4 +189,28 @@ describe('the watcher and the home page, on the sandbox that npm start runs', { 
     await expect(budget.textContent()).resolves.toContain(`${api.remaining.toLocaleString('en-US')} of`);
     await shot(page, 'home');
   });
+
+  it("shows in the audit log who changed what, with before and after, and the hub's own entries", async () => {
+    expect(
+      (
+        await hubApi<{ name: string }>(page, 'PATCH', `/flows/${flowId}`, {
+          name: 'Accounts to the warehouse',
+        })
+      ).name,
+    ).toBe('Accounts to the warehouse');
+    await page.getByRole('link', { name: 'Audit log', exact: true }).click();
+    const log = page.getByTestId('audit-log');
+    const patch = log.locator('tr', { hasText: 'PATCH /api/v1/flows/:flowId' }).first();
+    await expect
+      .poll(() => patch.getByTestId('audit-diff').textContent())
+      .toContain('name: Replicate to database → Accounts to the warehouse');
+    await log
+      .locator('tr', { hasText: 'POST /api/v1/workspaces/:workspaceId/errors/retry' })
+      .first()
+      .waitFor();
+    await shot(page, 'audit');
+    await page.getByText('Hub (sign-ins, tokens, workspaces)').click();
+    await log.locator('tr', { hasText: 'POST /api/v1/auth/signup' }).first().waitFor();
+    await expect(log.textContent()).resolves.not.toContain(OWNER.password);
+  });
 });
