@@ -1,7 +1,5 @@
-import type { AddressInfo } from 'node:net';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSmtp } from './support/mail-and-webhook-receivers.ts';
+import { startRefusingSmtp, startSmtp } from './support/mail-and-webhook-receivers.ts';
 import { ApiClient, BACKENDS, signUpOwner, startTestHub, type TestHub } from './support/test-hub.ts';
 
 describe.each(BACKENDS)('invitations by e-mail on $name', (backend) => {
@@ -50,17 +48,9 @@ describe.each(BACKENDS)('invitations by e-mail on $name', (backend) => {
   });
 
   it('keeps the invitation and says why when the SMTP server refuses the e-mail', async () => {
-    const refusing = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['STARTTLS', 'AUTH'],
-      logger: false,
-      onRcptTo(_address, _session, callback) {
-        callback(new Error('550 mailbox unavailable'));
-      },
-    });
-    await new Promise<void>((resolve) => refusing.listen(0, '127.0.0.1', resolve));
+    const refusing = await startRefusingSmtp('mailbox unavailable');
     const other = await startTestHub(backend, {
-      env: { KOPPEL_SMTP_URL: `smtp://127.0.0.1:${(refusing.server.address() as AddressInfo).port}` },
+      env: { KOPPEL_SMTP_URL: `smtp://127.0.0.1:${refusing.port}` },
     });
     try {
       const { client, workspaceId: ws } = await signUpOwner(other.base);
@@ -75,7 +65,7 @@ describe.each(BACKENDS)('invitations by e-mail on $name', (backend) => {
       expect(pending.body).toEqual([expect.objectContaining({ email: 'bob@example.nl', status: 'pending' })]);
     } finally {
       await other.close();
-      await new Promise<void>((resolve) => refusing.close(() => resolve()));
+      await new Promise<void>((resolve) => refusing.server.close(() => resolve()));
     }
   });
 

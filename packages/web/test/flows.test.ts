@@ -1,20 +1,12 @@
 import { mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../hub/test/support/free-port.ts';
 import { ensureWebBuilt } from '../scripts/ensure-built.ts';
-import { launchBrowser, type Stack, startStack } from './support.ts';
+import { hubApi, launchBrowser, SHOTS, type Stack, screenshots, startStack } from './support.ts';
 
 const OWNER = { email: 'fleur@example.nl', name: 'Fleur Flows', password: 'flows-password-123' };
-const SHOTS = fileURLToPath(new URL('../test-results/', import.meta.url));
-/** A screenshot once every transition on the page (a dialog fading in) has ended or been cancelled. */
-async function shot(page: Page, name: string): Promise<void> {
-  await page.evaluate(
-    'Promise.all(document.getAnimations().map((animation) => animation.finished.catch(() => undefined)))',
-  );
-  await page.screenshot({ path: `${SHOTS}flows-${name}.png`, fullPage: true });
-}
+const shot = screenshots('flows');
 
 interface ApiRun {
   id: string;
@@ -27,25 +19,6 @@ interface ApiRun {
 interface ApiFlow {
   id: string;
   enabled: boolean;
-}
-
-/** Calls the hub from inside the signed-in page, with the CSRF header the dashboard sends. */
-async function hubApi<T>(page: Page, method: string, path: string, body?: unknown): Promise<T> {
-  const csrf = (await page.context().cookies()).find((cookie) => cookie.name === 'koppel_csrf')?.value;
-  return page.evaluate(
-    async ({ method, path, body, csrf }) => {
-      const response = await fetch(`/api/v1${path}`, {
-        method,
-        headers: {
-          'content-type': 'application/json',
-          ...(csrf ? { 'x-koppel-csrf': decodeURIComponent(csrf) } : {}),
-        },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      return response.json();
-    },
-    { method, path, body, csrf },
-  ) as Promise<T>;
 }
 
 // Generous limits: under a full parallel `npm test` on two cores each step can take seconds, and

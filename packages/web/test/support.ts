@@ -2,6 +2,7 @@
 // (which serves packages/web/dist), plus Debian's Chromium through exact-sim's test launcher.
 import { createHmac } from 'node:crypto';
 import { Writable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
 import { type RunningSimulator, startSimulator } from '@koppel/exact-sim';
 import {
   type AppServices,
@@ -11,7 +12,7 @@ import {
   loadConfig,
   STANDARD_FEATURES,
 } from '@koppel/hub';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { demoAppsPlugin } from '../../hub/src/connections/demo-sandbox.ts';
 import { freePort } from '../../hub/test/support/free-port.ts';
 
@@ -131,4 +132,36 @@ export function authenticatorCode(secretBase32: string, at: Date): string {
   const digest = createHmac('sha1', key).update(counter).digest();
   const offset = digest[19]! & 0x0f;
   return String((digest.readUInt32BE(offset) & 0x7fffffff) % 1_000_000).padStart(6, '0');
+}
+
+/** Where the browser tests save their screenshots. */
+export const SHOTS = fileURLToPath(new URL('../test-results/', import.meta.url));
+
+/** Saves `<prefix>-<name>.png` once every transition on the page (a dialog fading in) has ended or been cancelled. */
+export function screenshots(prefix: string): (page: Page, name: string) => Promise<void> {
+  return async (page, name) => {
+    await page.evaluate(
+      'Promise.all(document.getAnimations().map((animation) => animation.finished.catch(() => undefined)))',
+    );
+    await page.screenshot({ path: `${SHOTS}${prefix}-${name}.png`, fullPage: true });
+  };
+}
+
+/** Calls the hub from inside the signed-in page, with the CSRF header the dashboard sends. */
+export async function hubApi<T>(page: Page, method: string, path: string, body?: unknown): Promise<T> {
+  const csrf = (await page.context().cookies()).find((cookie) => cookie.name === 'koppel_csrf')?.value;
+  return page.evaluate(
+    async ({ method, path, body, csrf }) => {
+      const response = await fetch(`/api/v1${path}`, {
+        method,
+        headers: {
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...(csrf ? { 'x-koppel-csrf': decodeURIComponent(csrf) } : {}),
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      return response.json();
+    },
+    { method, path, body, csrf },
+  ) as Promise<T>;
 }

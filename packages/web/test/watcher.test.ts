@@ -1,22 +1,15 @@
 import { mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureWebBuilt } from '../scripts/ensure-built.ts';
-import { launchBrowser, type Stack, startStack } from './support.ts';
+import { hubApi, launchBrowser, SHOTS, type Stack, screenshots, startStack } from './support.ts';
 
 const OWNER = { email: 'wim@example.nl', name: 'Wim Watcher', password: 'watcher-password-123' };
-const SHOTS = fileURLToPath(new URL('../test-results/', import.meta.url));
 /** The hub's database refuses account rows whose id ends in an odd byte: about half of them. */
 const REFUSE_ODD_IDS =
   'alter table exact.accounts add constraint refuse_odd_ids check (get_byte(uuid_send(id), 15) % 2 = 0) not valid';
 
-async function shot(page: Page, name: string): Promise<void> {
-  await page.evaluate(
-    'Promise.all(document.getAnimations().map((animation) => animation.finished.catch(() => undefined)))',
-  );
-  await page.screenshot({ path: `${SHOTS}watcher-${name}.png`, fullPage: true });
-}
+const shot = screenshots('watcher');
 
 interface ApiRun {
   id: string;
@@ -28,25 +21,6 @@ interface ApiError {
   status: string;
   resolution: string | null;
   message: string;
-}
-
-/** Calls the hub from inside the signed-in page, with the CSRF header the dashboard sends. */
-async function hubApi<T>(page: Page, method: string, path: string, body?: unknown): Promise<T> {
-  const csrf = (await page.context().cookies()).find((cookie) => cookie.name === 'koppel_csrf')?.value;
-  return page.evaluate(
-    async ({ method, path, body, csrf }) => {
-      const response = await fetch(`/api/v1${path}`, {
-        method,
-        headers: {
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-          ...(csrf ? { 'x-koppel-csrf': decodeURIComponent(csrf) } : {}),
-        },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      return response.json();
-    },
-    { method, path, body, csrf },
-  ) as Promise<T>;
 }
 
 describe('the watcher and the home page, on the sandbox that npm start runs', { timeout: 240_000 }, () => {

@@ -66,6 +66,20 @@ export async function startSmtp(): Promise<{ server: SMTPServer; port: number; m
   return { server, port: (server.server.address() as AddressInfo).port, mails };
 }
 
+/** An SMTP server that refuses every recipient with `550 {reason}`, as a mailbox that does not exist. */
+export async function startRefusingSmtp(reason: string): Promise<{ server: SMTPServer; port: number }> {
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS', 'AUTH'],
+    logger: false,
+    onRcptTo(_address, _session, callback) {
+      callback(new Error(`550 ${reason}`));
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, port: (server.server.address() as AddressInfo).port };
+}
+
 /** A webhook receiver: every POST with its signature headers and raw body. */
 export async function startReceiver(): Promise<{ server: Server; url: string; deliveries: Delivery[] }> {
   const deliveries: Delivery[] = [];

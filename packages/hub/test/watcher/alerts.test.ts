@@ -1,5 +1,3 @@
-import type { AddressInfo } from 'node:net';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { watcherFeature } from '../../src/app/features.ts';
 import { exactRedirectUri } from '../../src/connections/redirect-uri.ts';
@@ -14,7 +12,7 @@ import {
   startSim,
   type TestHub,
 } from '../connections/exact-test-kit.ts';
-import { startReceiver, startSmtp } from '../support/mail-and-webhook-receivers.ts';
+import { startReceiver, startRefusingSmtp, startSmtp } from '../support/mail-and-webhook-receivers.ts';
 import { type ApiClient, BACKENDS, signUpOwner } from '../support/test-hub.ts';
 
 describe.each(BACKENDS)('alerts by e-mail and signed webhook on $name', (backend) => {
@@ -52,17 +50,9 @@ describe.each(BACKENDS)('alerts by e-mail and signed webhook on $name', (backend
   const ws = (path: string) => `/api/v1/workspaces/${workspaceId}${path}`;
 
   it('names what to fix when the SMTP server refuses the test e-mail', async () => {
-    const refusing = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['STARTTLS', 'AUTH'],
-      logger: false,
-      onRcptTo(_address, _session, callback) {
-        callback(new Error('550 no such mailbox'));
-      },
-    });
-    await new Promise<void>((resolve) => refusing.listen(0, '127.0.0.1', resolve));
+    const refusing = await startRefusingSmtp('no such mailbox');
     const other = await startExactHub(backend, {
-      env: { KOPPEL_SMTP_URL: `smtp://127.0.0.1:${(refusing.server.address() as AddressInfo).port}` },
+      env: { KOPPEL_SMTP_URL: `smtp://127.0.0.1:${refusing.port}` },
       features: [watcherFeature],
     });
     try {
@@ -75,7 +65,7 @@ describe.each(BACKENDS)('alerts by e-mail and signed webhook on $name', (backend
       expect(sent.body.error.message).toContain('550');
     } finally {
       await other.close();
-      await new Promise<void>((resolve) => refusing.close(() => resolve()));
+      await new Promise<void>((resolve) => refusing.server.close(() => resolve()));
     }
   });
 
