@@ -139,8 +139,10 @@ describe('the watcher and the home page, on the sandbox that npm start runs', { 
 
     await page.getByRole('link', { name: 'Home', exact: true }).click();
     const rowsChart = page.getByTestId('chart-rows');
-    await expect.poll(() => rowsChart.getAttribute('data-total')).toBe(String(moved));
-    await expect(page.getByTestId('chart-calls').getAttribute('data-total')).resolves.toBe(String(calls));
+    // The page refreshes every 10 s: wait until it has read the last run too.
+    const totals = async () =>
+      `${await rowsChart.getAttribute('data-total')} rows, ${await page.getByTestId('chart-calls').getAttribute('data-total')} calls`;
+    await expect.poll(totals, { timeout: 30_000 }).toBe(`${moved} rows, ${calls} calls`);
     await expect(rowsChart.textContent()).resolves.toContain(
       `${moved.toLocaleString('en-US')} in the last 3 days`,
     );
