@@ -3,7 +3,15 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../hub/test/support/free-port.ts';
 import { ensureWebBuilt } from '../scripts/ensure-built.ts';
-import { hubApi, launchBrowser, SHOTS, type Stack, screenshots, startStack } from './support.ts';
+import {
+  consentInExactSim,
+  hubApi,
+  launchBrowser,
+  SHOTS,
+  type Stack,
+  screenshots,
+  startStack,
+} from './support.ts';
 
 const OWNER = { email: 'fleur@example.nl', name: 'Fleur Flows', password: 'flows-password-123' };
 const shot = screenshots('flows');
@@ -58,13 +66,7 @@ describe('flows in the dashboard, on the sandbox that npm start runs', { timeout
     await page.getByRole('link', { name: 'Sandbox connection' }).click();
     await page.getByRole('heading', { name: 'Sandbox connection' }).waitFor();
     await page.getByRole('link', { name: 'Authorize' }).click();
-    await page.waitForURL(`${stack.sim.url}/**`);
-    await page.fill('input[name=username]', stack.sim.defaults.user.username);
-    await page.fill('input[name=password]', stack.sim.defaults.user.password);
-    await page.click('button[type=submit]');
-    await page.waitForSelector('input[name=divisions]');
-    await page.click('button[value=allow]');
-    await page.getByRole('link', { name: 'Back to Koppel' }).click();
+    await consentInExactSim(page, stack.sim);
     await page.getByRole('heading', { name: 'Sandbox connection' }).waitFor();
 
     const division = stack.sim.defaults.divisions[0]!;

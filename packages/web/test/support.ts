@@ -165,3 +165,17 @@ export async function hubApi<T>(page: Page, method: string, path: string, body?:
     { method, path, body, csrf },
   ) as Promise<T>;
 }
+
+/**
+ * After a click on Authorize: signs in on exact-sim's consent page as the simulated user,
+ * allows every division offered, and follows "Back to Koppel".
+ */
+export async function consentInExactSim(page: Page, sim: RunningSimulator): Promise<void> {
+  await page.waitForURL(`${sim.url}/**`);
+  await page.fill('input[name=username]', sim.defaults.user.username);
+  await page.fill('input[name=password]', sim.defaults.user.password);
+  await page.click('button[type=submit]');
+  await page.waitForSelector('input[name=divisions]');
+  await page.click('button[value=allow]');
+  await page.getByRole('link', { name: 'Back to Koppel' }).click();
+}

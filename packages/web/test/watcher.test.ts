@@ -2,7 +2,15 @@ import { mkdirSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureWebBuilt } from '../scripts/ensure-built.ts';
-import { hubApi, launchBrowser, SHOTS, type Stack, screenshots, startStack } from './support.ts';
+import {
+  consentInExactSim,
+  hubApi,
+  launchBrowser,
+  SHOTS,
+  type Stack,
+  screenshots,
+  startStack,
+} from './support.ts';
 
 const OWNER = { email: 'wim@example.nl', name: 'Wim Watcher', password: 'watcher-password-123' };
 /** The hub's database refuses account rows whose id ends in an odd byte: about half of them. */
@@ -69,13 +77,7 @@ describe('the watcher and the home page, on the sandbox that npm start runs', { 
     await page.getByTestId('home-connections').getByText('Not authorized').waitFor();
     await page.getByRole('link', { name: 'Sandbox connection' }).click();
     await page.getByRole('link', { name: 'Authorize' }).click();
-    await page.waitForURL(`${stack.sim.url}/**`);
-    await page.fill('input[name=username]', stack.sim.defaults.user.username);
-    await page.fill('input[name=password]', stack.sim.defaults.user.password);
-    await page.click('button[type=submit]');
-    await page.waitForSelector('input[name=divisions]');
-    await page.click('button[value=allow]');
-    await page.getByRole('link', { name: 'Back to Koppel' }).click();
+    await consentInExactSim(page, stack.sim);
     await page.getByRole('heading', { name: 'Sandbox connection' }).waitFor();
     const division = stack.sim.defaults.divisions[0]!;
     await page.locator(`[data-division="${division}"]`).getByRole('checkbox').check();
