@@ -1,5 +1,6 @@
 import '@mantine/core/styles.css';
 import '@mantine/notifications/styles.css';
+import '@mantine/charts/styles.css';
 import {
   Badge,
   Button,
@@ -23,9 +24,8 @@ import {
 } from '@tanstack/react-query';
 import { StrictMode, useState } from 'react';
 import { createRoot } from 'react-dom/client';
-import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-router';
+import { BrowserRouter, Route, Routes, useLocation } from 'react-router';
 import { ApiError, post } from './api/client.ts';
-import { useConnections } from './api/queries.ts';
 import { CrashBoundary } from './components/crash-boundary.tsx';
 import { ErrorAlert } from './components/error-alert.tsx';
 import { fieldError } from './components/field-errors.ts';
@@ -42,6 +42,7 @@ import { DataPage } from './pages/data-page.tsx';
 import { DestinationsPage } from './pages/destinations-page.tsx';
 import { FlowPage } from './pages/flow-page.tsx';
 import { FlowsPage } from './pages/flows-page.tsx';
+import { HomePage } from './pages/home-page.tsx';
 import { MembersPage } from './pages/members-page.tsx';
 import { NewFlowPage } from './pages/new-flow-page.tsx';
 import { SecurityPage } from './pages/security-page.tsx';
@@ -49,7 +50,7 @@ import { SetupWizardPage } from './pages/setup-wizard-page.tsx';
 import { SignInPage } from './pages/sign-in-page.tsx';
 import { TokensPage } from './pages/tokens-page.tsx';
 import { WatcherPage } from './pages/watcher-page.tsx';
-import { ME_KEY, SessionProvider, useMe, useSession } from './session.tsx';
+import { ME_KEY, SessionProvider, useMe } from './session.tsx';
 
 /** A 401 on any call means the session ended (expired, signed out elsewhere): ask /me again. */
 function onApiError(error: unknown) {
@@ -88,7 +89,7 @@ function Root() {
     <SessionProvider me={me.data}>
       <Layout>
         <Routes>
-          <Route path="/" element={<Home />} />
+          <Route path="/" element={<HomePage />} />
           <Route path="/connections" element={<ConnectionsPage />} />
           <Route path="/connections/:connectionId" element={<ConnectionPage />} />
           <Route path="/flows" element={<FlowsPage />} />
@@ -108,15 +109,6 @@ function Root() {
       </Layout>
     </SessionProvider>
   );
-}
-
-/** New hubs start in the guided set-up; once a connection exists, the overview. */
-function Home() {
-  const { workspace, canAdmin } = useSession();
-  const connections = useConnections(workspace.id);
-  if (connections.isPending) return <Loading />;
-  const empty = (connections.data?.length ?? 0) === 0;
-  return <Navigate to={empty && canAdmin ? '/setup' : '/connections'} replace />;
 }
 
 /** A user who left every workspace (or was removed) can start a new one. */

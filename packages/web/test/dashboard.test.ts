@@ -66,7 +66,11 @@ describe('the dashboard in a real browser', { timeout: 60_000 }, () => {
     await shot(page, 'signup');
     await page.getByRole('button', { name: 'Create account' }).click();
 
-    // A new workspace starts in the guided set-up, which shows the redirect URI to register at Exact.
+    // An empty workspace's home says what to do first: the guided set-up, which shows the
+    // redirect URI to register at Exact.
+    await page.getByTestId('first-steps').waitFor();
+    await shot(page, 'home-empty');
+    await page.getByRole('link', { name: 'Start the guided set-up' }).click();
     await page.waitForURL('**/setup');
     const redirectUri = (await page.getByTestId('copy-redirect URI').textContent())?.trim();
     expect(redirectUri).toBe(`${stack.base}/oauth/exact/callback`);

@@ -3,7 +3,7 @@ import fastifySwagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, type RouteOptions } from 'fastify';
 import helmet from 'helmet';
 import type { AppServices } from '../app/app-services.ts';
-import { auditHook } from '../audit/audit-hook.ts';
+import { auditHooks } from '../audit/audit-hook.ts';
 import { accessHook, isWorkspaceAdmin } from '../auth/access-hook.ts';
 import { UsageStamps } from '../auth/usage-stamps.ts';
 import { type Access, CSRF_HEADER, SESSION_COOKIE } from '../http/access.ts';
@@ -106,7 +106,9 @@ export async function buildServer(
     if (request.url.startsWith('/api/') && !reply.hasHeader('cache-control'))
       reply.header('cache-control', 'no-store');
   });
-  app.addHook('onSend', auditHook(services.audit));
+  const audit = auditHooks(services.audit);
+  app.addHook('preHandler', audit.preHandler);
+  app.addHook('onSend', audit.onSend);
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';
     metrics.httpRequests.inc({ method: request.method, route, status: String(reply.statusCode) });

@@ -21,6 +21,8 @@ import { EmailSender } from '../watcher/alert-delivery.ts';
 import { AlertsRepository } from '../watcher/alerts-repository.ts';
 import { AlertsService } from '../watcher/alerts-service.ts';
 import { FlowMetricsRepository } from '../watcher/flow-metrics-repository.ts';
+import { OverviewRepository } from '../watcher/overview-repository.ts';
+import { OverviewService } from '../watcher/overview-service.ts';
 import { RunsRepository } from '../watcher/runs-repository.ts';
 import { WatcherService } from '../watcher/watcher-service.ts';
 import { InvitationsRepository } from '../workspaces/invitations-repository.ts';
@@ -64,6 +66,7 @@ export interface AppServices {
   flows: Flows;
   /** Runs across flows, per-record errors, retry and resolve. */
   watcher: WatcherService;
+  overview: OverviewService;
   /** Alert rules, channels (e-mail, signed webhook) and incidents. */
   alerts: AlertsService;
   /** Who changed what. */
@@ -105,12 +108,14 @@ export async function buildAppServices(
     invitations: new InvitationsRepository(db),
   };
   const jobs = new JobQueue(platform.database, logger);
+  const email = new EmailSender(config.smtpUrl, config.smtpFrom);
   const invitations = new InvitationsService({
     invitations: repositories.invitations,
     workspaces: repositories.workspaces,
     clock,
     publicUrl,
     ttlHours: config.invitationTtlHours,
+    mail: email,
   });
   const auth = new AuthService({
     db,
@@ -139,7 +144,6 @@ export async function buildAppServices(
     workspaces: repositories.workspaces,
   };
   const flows = assembleFlows({ platform, exact, queue: jobs });
-  const email = new EmailSender(config.smtpUrl, config.smtpFrom);
   let closed = false;
   const services: AppServices = {
     platform,
@@ -163,6 +167,7 @@ export async function buildAppServices(
       errors: flows.recordErrors,
       flows: flows.service,
     }),
+    overview: new OverviewService({ repository: new OverviewRepository(db), clock }),
     alerts: new AlertsService({
       repository: new AlertsRepository(db),
       email,

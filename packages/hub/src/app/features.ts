@@ -15,6 +15,7 @@ import { changeFeedRoutes } from '../flows/packages/change-feed/change-feed-rout
 import { importRoutes } from '../flows/packages/exact-import/import-routes.ts';
 import { webhookRoutes } from '../flows/webhook-routes.ts';
 import { alertsRoutes } from '../watcher/alerts-routes.ts';
+import { overviewRoutes } from '../watcher/overview-routes.ts';
 import { watcherJobs } from '../watcher/watcher-jobs.ts';
 import { watcherRoutes } from '../watcher/watcher-routes.ts';
 import { webUiRoutes } from '../web-ui/web-ui-routes.ts';
@@ -69,7 +70,7 @@ export const flowsFeature: Feature = {
 /** The watcher: runs across flows, per-record errors, retry and resolve, connection health, alerts. */
 export const watcherFeature: Feature = {
   name: 'watcher',
-  apiRoutes: (s) => [watcherRoutes(s.watcher), alertsRoutes(s.alerts)],
+  apiRoutes: (s) => [watcherRoutes(s.watcher), overviewRoutes(s.overview), alertsRoutes(s.alerts)],
   jobs: (s) =>
     Object.values(
       watcherJobs({ exact: s.exact, queue: s.jobs, logger: s.platform.logger, alerts: s.alerts }),
@@ -79,7 +80,7 @@ export const watcherFeature: Feature = {
 /** The audit log's API (the entries are written by the server's hook for every feature). */
 export const auditFeature: Feature = {
   name: 'audit',
-  apiRoutes: (s) => [auditRoutes(s.audit)],
+  apiRoutes: (s) => [auditRoutes(s.audit, s.repositories.workspaces)],
 };
 
 /** The built dashboard at `/` (last: its catch-all route must not shadow anything). */

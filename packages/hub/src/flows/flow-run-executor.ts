@@ -24,7 +24,7 @@ const DIVISION_CONCURRENCY = 2;
  * Daily calls background runs leave for people using the dashboard (facts §2: 5,000 a day
  * per app and division).
  */
-const DAILY_RESERVE = 500;
+export const DAILY_RESERVE = 500;
 
 /**
  * How long a run someone asked for (webhook, run now, resync) waits for a stream another run

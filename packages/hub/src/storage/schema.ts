@@ -572,6 +572,9 @@ export const auditLog = pgTable(
     action: text('action').notNull(),
     params: jsonb('params'),
     changes: jsonb('changes'),
+    /** The row the route acted on before and after it (secret columns left out); null when none. */
+    before: jsonb('before'),
+    after: jsonb('after'),
     status: integer('status').notNull(),
     at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
   },

@@ -10,6 +10,10 @@ const CreateInvitationBody = z.object({ email: Email, role: RoleSchema });
 const CreatedInvitation = InvitationView.extend({
   token: z.string().meta({ description: 'The invitation token; shown only in this response' }),
   url: z.string().meta({ description: 'Link to send to the invitee' }),
+  emailed: z.object({ status: z.enum(['sent', 'failed', 'off']), error: z.string().nullable() }).meta({
+    description:
+      'Whether the link was e-mailed (KOPPEL_SMTP_URL): sent, failed (error: the SMTP answer) or off (no SMTP)',
+  }),
 });
 const InvitationParams = WorkspaceParams.extend({ invitationId: z.uuid() });
 
@@ -33,8 +37,8 @@ export function invitationsRoutes(invitations: InvitationsService, clock: Clock)
       async (request, reply) => {
         const { workspaceId, role } = membershipOf(request);
         const actor = { userId: principalOf(request).user.id, role };
-        const { row, token, url } = await invitations.create(workspaceId, actor, request.body);
-        return reply.code(201).send({ ...invitationView(row, clock.now()), token, url });
+        const { row, token, url, emailed } = await invitations.create(workspaceId, actor, request.body);
+        return reply.code(201).send({ ...invitationView(row, clock.now()), token, url, emailed });
       },
     );
 

@@ -19,7 +19,18 @@ export interface InvitationsServiceDeps {
   publicUrl: PublicUrl;
   /** How long a link stays valid (KOPPEL_INVITATION_TTL_HOURS). */
   ttlHours: number;
+  /** The hub's SMTP sender: when configured, the link is e-mailed to the invitee too. */
+  mail: InvitationMail;
 }
+
+/** What sending an invitation needs of the hub's e-mail (the SMTP sender in watcher/). */
+export interface InvitationMail {
+  readonly configured: boolean;
+  send(to: string, subject: string, text: string): Promise<void>;
+}
+
+/** Whether the link went out by e-mail: `sent`, `failed` (with the SMTP server's answer), or `off` (no SMTP). */
+export type InvitationEmail = { status: 'sent' | 'off'; error: null } | { status: 'failed'; error: string };
 
 /** Single-use invitation links into a workspace with a role. */
 export class InvitationsService {
@@ -34,7 +45,7 @@ export class InvitationsService {
     workspaceId: string,
     actor: Actor,
     input: { email: string; role: Role },
-  ): Promise<{ row: InvitationRow; token: string; url: string }> {
+  ): Promise<{ row: InvitationRow; token: string; url: string; emailed: InvitationEmail }> {
     const { invitations, workspaces, clock, publicUrl, ttlHours } = this.#deps;
     if (input.role === 'owner' && actor.role !== 'owner') {
       throw new HubError('insufficient_role', 'Only owners can invite new owners.');
@@ -53,7 +64,31 @@ export class InvitationsService {
       expiresAt: new Date(clock.now().getTime() + ttlHours * 3600 * 1000),
     });
     // The token travels in the fragment, so it never reaches a server or proxy log.
-    return { row, token, url: `${publicUrl.value}/invitations/accept#token=${token}` };
+    const url = `${publicUrl.value}/invitations/accept#token=${token}`;
+    const workspace = await workspaces.findById(workspaceId);
+    return { row, token, url, emailed: await this.#email(row, workspace?.name ?? 'a workspace', url) };
+  }
+
+  /**
+   * E-mails the link when SMTP is configured. A refusal does not undo the invitation: the
+   * admin still gets the link to pass on, and the SMTP server's answer says what to fix.
+   */
+  async #email(row: InvitationRow, workspaceName: string, url: string): Promise<InvitationEmail> {
+    const { mail, ttlHours } = this.#deps;
+    if (!mail.configured) return { status: 'off', error: null };
+    const text = [
+      `You are invited to join "${workspaceName}" on Koppel as ${row.role}.`,
+      '',
+      `Accept the invitation: ${url}`,
+      '',
+      `The link works once and expires in ${ttlHours} hours. If you did not expect this, ignore this e-mail.`,
+    ].join('\n');
+    try {
+      await mail.send(row.email, `Invitation to ${workspaceName} on Koppel`, text);
+      return { status: 'sent', error: null };
+    } catch (error) {
+      return { status: 'failed', error: error instanceof Error ? error.message : String(error) };
+    }
   }
 
   list(workspaceId: string): Promise<InvitationRow[]> {

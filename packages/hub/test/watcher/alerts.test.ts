@@ -1,10 +1,7 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { watcherFeature } from '../../src/app/features.ts';
 import { exactRedirectUri } from '../../src/connections/redirect-uri.ts';
-import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyWebhook } from '../../src/watcher/webhook-signature.ts';
+import { verifyWebhook } from '../../src/watcher/webhook-signature.ts';
 import {
   authorize,
   createAppAndConnection,
@@ -15,70 +12,8 @@ import {
   startSim,
   type TestHub,
 } from '../connections/exact-test-kit.ts';
+import { startReceiver, startRefusingSmtp, startSmtp } from '../support/mail-and-webhook-receivers.ts';
 import { type ApiClient, BACKENDS, signUpOwner } from '../support/test-hub.ts';
-
-interface Mail {
-  to: string[];
-  subject: string;
-}
-interface Delivery {
-  timestamp: string;
-  signature: string;
-  body: string;
-}
-
-/** Undoes RFC 2047 Q-encoding (`=?UTF-8?Q?…?=`), as a mail client shows the subject. */
-function decodeWords(header: string): string {
-  return header.replace(/=\?UTF-8\?Q\?(.*?)\?=\s*/gi, (_, text: string) =>
-    text
-      .replace(/_/g, ' ')
-      .replace(/=([0-9A-F]{2})/gi, (_m, hex: string) => String.fromCharCode(Number.parseInt(hex, 16))),
-  );
-}
-
-/** A real SMTP server in the test process: every message it accepts, with its subject. */
-async function startSmtp(): Promise<{ server: SMTPServer; port: number; mails: Mail[] }> {
-  const mails: Mail[] = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS', 'AUTH'],
-    logger: false,
-    onData(stream, session, callback) {
-      let raw = '';
-      stream.on('data', (chunk: Buffer) => {
-        raw += chunk.toString('utf8');
-      });
-      stream.on('end', () => {
-        const header = /^Subject: (.*(?:\r\n[ \t].*)*)/m.exec(raw)?.[1]?.replace(/\r\n[ \t]/g, ' ') ?? '';
-        mails.push({ to: session.envelope.rcptTo.map((r) => r.address), subject: decodeWords(header) });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { server, port: (server.server.address() as AddressInfo).port, mails };
-}
-
-/** A webhook receiver: every POST with its signature headers and raw body. */
-async function startReceiver(): Promise<{ server: Server; url: string; deliveries: Delivery[] }> {
-  const deliveries: Delivery[] = [];
-  const server = createServer((request, response) => {
-    let body = '';
-    request.on('data', (chunk: Buffer) => {
-      body += chunk.toString('utf8');
-    });
-    request.on('end', () => {
-      deliveries.push({
-        timestamp: String(request.headers[TIMESTAMP_HEADER]),
-        signature: String(request.headers[SIGNATURE_HEADER]),
-        body,
-      });
-      response.writeHead(204).end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/koppel`, deliveries };
-}
 
 describe.each(BACKENDS)('alerts by e-mail and signed webhook on $name', (backend) => {
   let sim: RunningSimulator;
@@ -115,17 +50,9 @@ describe.each(BACKENDS)('alerts by e-mail and signed webhook on $name', (backend
   const ws = (path: string) => `/api/v1/workspaces/${workspaceId}${path}`;
 
   it('names what to fix when the SMTP server refuses the test e-mail', async () => {
-    const refusing = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['STARTTLS', 'AUTH'],
-      logger: false,
-      onRcptTo(_address, _session, callback) {
-        callback(new Error('550 no such mailbox'));
-      },
-    });
-    await new Promise<void>((resolve) => refusing.listen(0, '127.0.0.1', resolve));
+    const refusing = await startRefusingSmtp('no such mailbox');
     const other = await startExactHub(backend, {
-      env: { KOPPEL_SMTP_URL: `smtp://127.0.0.1:${(refusing.server.address() as AddressInfo).port}` },
+      env: { KOPPEL_SMTP_URL: `smtp://127.0.0.1:${refusing.port}` },
       features: [watcherFeature],
     });
     try {
@@ -138,7 +65,7 @@ describe.each(BACKENDS)('alerts by e-mail and signed webhook on $name', (backend
       expect(sent.body.error.message).toContain('550');
     } finally {
       await other.close();
-      await new Promise<void>((resolve) => refusing.close(() => resolve()));
+      await new Promise<void>((resolve) => refusing.server.close(() => resolve()));
     }
   });
 
@@ -155,7 +82,7 @@ describe.each(BACKENDS)('alerts by e-mail and signed webhook on $name', (backend
     ]);
 
     expect((await owner.post(ws('/alert-channels/test-email'), { to: 'me@example.nl' })).status).toBe(204);
-    expect(smtp.mails).toEqual([
+    expect(smtp.mails).toMatchObject([
       { to: ['me@example.nl'], subject: expect.stringContaining('[Koppel test]') },
     ]);
     smtp.mails.length = 0;
@@ -170,7 +97,7 @@ describe.each(BACKENDS)('alerts by e-mail and signed webhook on $name', (backend
     const alerts = t.hub.services.alerts;
     await alerts.evaluate();
     await alerts.evaluate();
-    expect(smtp.mails).toEqual([
+    expect(smtp.mails).toMatchObject([
       {
         to: ['ops@example.nl'],
         subject: expect.stringMatching(/^\[Koppel alert\] Connection .* needs re-authorization/),

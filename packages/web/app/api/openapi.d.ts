@@ -223,6 +223,86 @@ export interface paths {
         };
         trace?: never;
     };
+    "/api/v1/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The hub's own entries, outside any workspace (sign-up, sign-in, API tokens, new and deleted workspaces), for owners and admins of a workspace */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Older than (paging) */
+                    before?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Client error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Server error */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description METHOD /route, e.g. PATCH /api/v1/flows/:flowId */
+                            action: string;
+                            actorEmail: string | null;
+                            actorUserId: string | null;
+                            /** @description That row afterwards (null once deleted), or the resource a 201 created; a replaced secret reads "[redacted, changed]" */
+                            after: unknown;
+                            /** Format: date-time */
+                            at: string;
+                            /** @description The row the route changed or deleted, as it was (secret columns [redacted]); null for none */
+                            before: unknown;
+                            /** @description The request body, secrets replaced by [redacted] */
+                            changes: unknown;
+                            /** Format: uuid */
+                            id: string;
+                            params: {
+                                [key: string]: string;
+                            } | null;
+                            /** @description The answer: 2xx done, 4xx refused */
+                            status: number;
+                            /** @description session or api_token */
+                            via: string | null;
+                        }[];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/login": {
         parameters: {
             query?: never;
@@ -4582,8 +4662,12 @@ export interface paths {
                             action: string;
                             actorEmail: string | null;
                             actorUserId: string | null;
+                            /** @description That row afterwards (null once deleted), or the resource a 201 created; a replaced secret reads "[redacted, changed]" */
+                            after: unknown;
                             /** Format: date-time */
                             at: string;
+                            /** @description The row the route changed or deleted, as it was (secret columns [redacted]); null for none */
+                            before: unknown;
                             /** @description The request body, secrets replaced by [redacted] */
                             changes: unknown;
                             /** Format: uuid */
@@ -5935,6 +6019,12 @@ export interface paths {
                             /** Format: date-time */
                             createdAt: string;
                             email: string;
+                            /** @description Whether the link was e-mailed (KOPPEL_SMTP_URL): sent, failed (error: the SMTP answer) or off (no SMTP) */
+                            emailed: {
+                                error: string | null;
+                                /** @enum {string} */
+                                status: "sent" | "failed" | "off";
+                            };
                             /** Format: date-time */
                             expiresAt: string;
                             /** Format: uuid */
@@ -6189,6 +6279,121 @@ export interface paths {
                 };
             };
         };
+        trace?: never;
+    };
+    "/api/v1/workspaces/{workspaceId}/overview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Connections' health, flows' last and next run, open errors, today's API budget per division, rows and calls per hour */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Days the hourly series covers */
+                    days?: number;
+                };
+                header?: never;
+                path: {
+                    workspaceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Client error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Server error */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            at: string;
+                            budgets: {
+                                clientId: string;
+                                division: number;
+                                divisionName: string | null;
+                                /** @description Exact's daily limit for the app in this division */
+                                limit: number;
+                                remaining: number;
+                                /** @description Kept for people: background runs stop here */
+                                reserve: number;
+                                resetAt: string | null;
+                                used: number;
+                            }[];
+                            connections: {
+                                active: boolean;
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                                /** @enum {string} */
+                                status: "not_authorized" | "active" | "inactive" | "needs_reauth" | "error";
+                            }[];
+                            flows: {
+                                /** Format: uuid */
+                                connectionId: string;
+                                enabled: boolean;
+                                /** Format: uuid */
+                                id: string;
+                                lastRun: {
+                                    finishedAt: string | null;
+                                    /** Format: uuid */
+                                    id: string;
+                                    /** Format: date-time */
+                                    queuedAt: string;
+                                    /** @enum {string} */
+                                    status: "queued" | "running" | "succeeded" | "failed" | "needs_reauth";
+                                } | null;
+                                name: string;
+                                /** @description From the schedule; null when disabled */
+                                nextRunAt: string | null;
+                                openErrors: number;
+                                packageId: string;
+                                /** @enum {string} */
+                                status: "idle" | "running" | "succeeded" | "failed" | "needs_reauth";
+                            }[];
+                            hourly: {
+                                /** @description Calls to Exact */
+                                apiCalls: number;
+                                /** Format: date-time */
+                                hour: string;
+                                /** @description Rows written or deleted in destinations */
+                                rowsMoved: number;
+                            }[];
+                            /** @description Per-record errors not resolved yet */
+                            openErrors: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/workspaces/{workspaceId}/runs": {

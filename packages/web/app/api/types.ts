@@ -33,6 +33,7 @@ export type ConnectionEvent = Answer<'/api/v1/connections/{connectionId}/events'
 
 export type Member = Answer<'/api/v1/workspaces/{workspaceId}/members', 'get'>[number];
 export type Invitation = Answer<'/api/v1/workspaces/{workspaceId}/invitations', 'get'>[number];
+export type CreatedInvitation = Answer<'/api/v1/workspaces/{workspaceId}/invitations', 'post', 201>;
 export type ApiToken = Answer<'/api/v1/tokens', 'get'>[number];
 export type TotpEnabled = Answer<'/api/v1/me/totp/confirm', 'post'>;
 export type RecoveryCodesLeft = Answer<'/api/v1/me/totp/recovery-codes', 'get'>;
@@ -101,6 +102,7 @@ export type WatchedRunDetail = Answer<'/api/v1/workspaces/{workspaceId}/runs/{ru
 export type RecordError = Answer<'/api/v1/workspaces/{workspaceId}/errors', 'get'>[number];
 export type ErrorGroup = Answer<'/api/v1/workspaces/{workspaceId}/errors/groups', 'get'>[number];
 export type AuditEntry = Answer<'/api/v1/workspaces/{workspaceId}/audit', 'get'>[number];
+export type Overview = Answer<'/api/v1/workspaces/{workspaceId}/overview', 'get'>;
 
 // Import into Exact (issue 10): preview with a column mapping, uploads and their results per row.
 

@@ -7,6 +7,7 @@ import { useSession } from '../session.tsx';
 import { ErrorAlert } from './error-alert.tsx';
 
 const NAV = [
+  { to: '/', label: 'Home' },
   { to: '/connections', label: 'Connections' },
   { to: '/flows', label: 'Flows' },
   { to: '/watcher', label: 'Watcher' },
@@ -67,6 +68,7 @@ export function Layout({ children }: { children: ReactNode }) {
             <RouterLink
               key={item.to}
               to={item.to}
+              end={item.to === '/'}
               onClick={close}
               style={{ textDecoration: 'none', color: 'inherit' }}
             >

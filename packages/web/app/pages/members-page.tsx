@@ -2,7 +2,7 @@ import { Badge, Button, Card, Group, Select, Stack, Table, Text, TextInput, Titl
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { del, get, patch, post } from '../api/client.ts';
-import type { Invitation, Member, Role } from '../api/types.ts';
+import type { CreatedInvitation, Invitation, Member, Role } from '../api/types.ts';
 import { ConfirmDeleteModal } from '../components/confirm-delete-modal.tsx';
 import { CopyField } from '../components/copy-field.tsx';
 import { ErrorAlert } from '../components/error-alert.tsx';
@@ -170,8 +170,7 @@ function InviteForm({ workspaceId, isOwner }: { workspaceId: string; isOwner: bo
   const [email, setEmail] = useState('');
   const [role, setRole] = useState<Role>('viewer');
   const invite = useMutation({
-    mutationFn: () =>
-      post<Invitation & { url: string }>(`/workspaces/${workspaceId}/invitations`, { email, role }),
+    mutationFn: () => post<CreatedInvitation>(`/workspaces/${workspaceId}/invitations`, { email, role }),
     onSuccess: () => {
       setEmail('');
       return queryClient.invalidateQueries({ queryKey: ['workspace', workspaceId, 'invitations'] });
@@ -208,9 +207,20 @@ function InviteForm({ workspaceId, isOwner }: { workspaceId: string; isOwner: bo
         <ErrorAlert error={invite.error} fields={['email']} />
         {invite.data && (
           <Stack gap={4}>
-            <Text size="sm">
-              Send this link to <b>{invite.data.email}</b>. It is shown only now and works once:
-            </Text>
+            {invite.data.emailed.status === 'sent' ? (
+              <Text size="sm" data-testid="invitation-emailed">
+                E-mailed the link to <b>{invite.data.email}</b>. It works once; it is shown only now:
+              </Text>
+            ) : (
+              <Text size="sm">
+                Send this link to <b>{invite.data.email}</b>. It is shown only now and works once:
+              </Text>
+            )}
+            {invite.data.emailed.status === 'failed' && (
+              <Text size="sm" c="red.8">
+                The e-mail could not be sent: {invite.data.emailed.error}
+              </Text>
+            )}
             <CopyField value={invite.data.url} label="invitation link" />
           </Stack>
         )}

@@ -3,6 +3,7 @@
 // page, desktop-sized.
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import type { RunningSimulator } from '@koppel/exact-sim';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchBrowser } from '../../../exact-sim/test/support/browser.ts';
 import { ensureWebBuilt } from '../../scripts/ensure-built.ts';
@@ -82,7 +83,7 @@ export async function hubApi<T>(page: Page, method: string, path: string, body?:
       const response = await fetch(`/api/v1${path}`, {
         method,
         headers: {
-          'content-type': 'application/json',
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
           ...(csrf ? { 'x-koppel-csrf': decodeURIComponent(csrf) } : {}),
         },
         body: body === undefined ? undefined : JSON.stringify(body),
@@ -115,13 +116,7 @@ export async function signUpWithSandboxConnection(
   await page.getByRole('link', { name: 'Sandbox connection' }).click();
   await page.getByRole('heading', { name: 'Sandbox connection' }).waitFor();
   await page.getByRole('link', { name: 'Authorize' }).click();
-  await page.waitForURL(`${stack.sim.url}/**`);
-  await page.fill('input[name=username]', stack.sim.defaults.user.username);
-  await page.fill('input[name=password]', stack.sim.defaults.user.password);
-  await page.click('button[type=submit]');
-  await page.waitForSelector('input[name=divisions]');
-  await page.click('button[value=allow]');
-  await page.getByRole('link', { name: 'Back to Koppel' }).click();
+  await consentInExactSim(page, stack.sim);
   await page.getByRole('heading', { name: 'Sandbox connection' }).waitFor();
 
   const division = stack.sim.defaults.divisions[0] as number;
@@ -129,4 +124,18 @@ export async function signUpWithSandboxConnection(
   await page.getByRole('button', { name: 'Save linked divisions' }).click();
   await page.getByText('Saved: 1 linked').waitFor();
   return new URL(page.url()).pathname.split('/').at(-1) as string;
+}
+
+/**
+ * After a click on Authorize: signs in on exact-sim's consent page as the simulated user,
+ * allows every division offered, and follows "Back to Koppel".
+ */
+export async function consentInExactSim(page: Page, sim: RunningSimulator): Promise<void> {
+  await page.waitForURL(`${sim.url}/**`);
+  await page.fill('input[name=username]', sim.defaults.user.username);
+  await page.fill('input[name=password]', sim.defaults.user.password);
+  await page.click('button[type=submit]');
+  await page.waitForSelector('input[name=divisions]');
+  await page.click('button[value=allow]');
+  await page.getByRole('link', { name: 'Back to Koppel' }).click();
 }

@@ -1,6 +1,7 @@
 import { accounts, type DivisionClient, type EntityDef, ExactApiError, items } from '@koppel/exact';
 import { z } from 'zod';
-import type { FlowPackage, StreamRunInput } from '../../flow-package.ts';
+import type { FlowPackage, RecordRetryInput, StreamRunInput } from '../../flow-package.ts';
+import type { RecordFailure } from '../../record-failure.ts';
 import { schemaSetting } from '../../schema-setting.ts';
 import {
   type AccountMatch,
@@ -79,22 +80,27 @@ async function codesOf(exact: DivisionClient, entity: EntityDef): Promise<Map<st
   return codes;
 }
 
-/**
- * Writes the stream's pending import rows into Exact, oldest upload first: each row matched
- * (the id an earlier import wrote for its key, else Exact's record with the same key), then
- * created, updated or left unchanged, and its result stored before the next row. Exact's
- * refusal of a row fails that row with Exact's message; anything else (network, tokens)
- * stops the stream and the next run continues with the rows still pending.
- */
-async function runImportStream(input: StreamRunInput<ExactImportSettings>): Promise<void> {
+/** The stream as both a run and a retry of failed rows get it. */
+type ImportStreamInput = Omit<RecordRetryInput<ExactImportSettings>, 'payloads'>;
+
+/** What writing rows of one stream needs: Exact's records by key and id, and the codes rows refer to. */
+interface ImportContext {
+  input: ImportStreamInput;
+  entity: ImportEntity;
+  stream: { flowId: string; division: number; entity: string };
+  store: ImportStore;
+  index: { byKey: Map<string, ExistingRecord>; byId: Map<string, ExistingRecord> };
+  refs: Parameters<ImportEntity['toExact']>[1];
+  written: Map<string, string>;
+}
+
+type ImportRow = Awaited<ReturnType<ImportStore['pending']>>[number];
+
+async function importContext(input: ImportStreamInput, store: ImportStore): Promise<ImportContext> {
   const entity = IMPORT_ENTITIES.find((candidate) => candidate.name === input.entity);
   if (entity === undefined) throw new Error(`"Import into Exact" has no entity ${input.entity}`);
-  const { settings, progress, exact, division } = input;
+  const { settings, exact, division } = input;
   const stream = { flowId: flowIdOf(input.streamId), division, entity: entity.name };
-  const store = new ImportStore(input.destination.driver, settings.schema);
-  await store.prepare();
-  const pending = await store.pending(stream.flowId, division, entity.name);
-  if (pending.length === 0) return;
   const index = await readIndex(exact, entity, settings.accountMatch);
   const accountCodes = entity.references?.includes('accounts') ? await codesOf(exact, accounts) : new Map();
   const itemCodes = entity.references?.includes('items') ? await codesOf(exact, items) : new Map();
@@ -103,55 +109,112 @@ async function runImportStream(input: StreamRunInput<ExactImportSettings>): Prom
     itemIdByCode: (code: string) => itemCodes.get(code.trim().toLowerCase()),
   };
   const written = await store.writtenKeys(stream.flowId, division, entity.name);
+  return { input, entity, stream, store, index, refs, written };
+}
+
+/**
+ * Matches one row (the id an earlier import wrote for its key, else Exact's record with the
+ * same key), then creates, updates or leaves it, and stores its result. Exact's refusal of
+ * the row (or a code it refers to that Exact does not have) fails the row and is returned, for
+ * the watcher; anything else (network, tokens) is thrown and stops the stream.
+ */
+async function writeRow(
+  ctx: ImportContext,
+  row: ImportRow,
+  progress: { rowsWritten: number },
+): Promise<RecordFailure | null> {
+  const { input, entity, stream, store, index, refs, written } = ctx;
+  const { exact, settings } = input;
+  try {
+    const wanted = entity.toExact(row.input, refs);
+    const knownId = row.rowKey === null ? undefined : written.get(row.rowKey);
+    const existing =
+      (knownId === undefined ? undefined : index.byId.get(knownId)) ??
+      (row.rowKey === null ? undefined : index.byKey.get(row.rowKey));
+    if (existing === undefined) {
+      const created = (await exact.create(entity.exact as EntityDef, wanted as never)) as unknown as Record<
+        string,
+        unknown
+      >;
+      const record = { id: String(created[entity.exact.key]), values: { ...created, ...wanted } };
+      index.byId.set(record.id, record);
+      if (row.rowKey !== null) {
+        index.byKey.set(row.rowKey, record);
+        written.set(row.rowKey, record.id);
+      }
+      await store.finishRow(stream, row, { status: 'created', exactId: record.id, message: null });
+      progress.rowsWritten++;
+      return null;
+    }
+    const compared = Object.fromEntries(
+      Object.entries(wanted).filter(([field]) => !entity.createOnly?.includes(field)),
+    );
+    const changes = changedFields(compared, existing.values);
+    if (Object.keys(changes).length === 0 || !settings.updateExisting) {
+      await store.finishRow(stream, row, { status: 'unchanged', exactId: existing.id, message: null });
+      return null;
+    }
+    await exact.update(entity.exact as EntityDef, existing.id, changes as never);
+    Object.assign(existing.values, changes);
+    await store.finishRow(stream, row, { status: 'updated', exactId: existing.id, message: null });
+    progress.rowsWritten++;
+    return null;
+  } catch (error) {
+    const refused =
+      error instanceof ExactApiError &&
+      error.status >= 400 &&
+      error.status < 500 &&
+      error.status !== 429 &&
+      error.status !== 401;
+    if (!refused && !(error instanceof MissingReferenceError)) throw error;
+    const message =
+      error instanceof ExactApiError ? error.exactMessage || error.message : (error as Error).message;
+    await store.finishRow(stream, row, { status: 'failed', exactId: null, message });
+    return {
+      key: row.rowKey ?? `${row.importId}/${row.rowNumber}`,
+      label: row.rowKey,
+      code: error instanceof MissingReferenceError ? 'missing_reference' : 'exact_refused',
+      message,
+      reason: error instanceof ExactApiError ? error.reason : null,
+      payload: { importId: row.importId, rowNumber: row.rowNumber, input: row.input },
+    };
+  }
+}
+
+/**
+ * Writes the stream's pending import rows into Exact, oldest upload first, each row's result
+ * stored before the next. A row Exact refuses fails and becomes an error in the watcher; the
+ * next run continues with the rows still pending after a network or token failure.
+ */
+async function runImportStream(input: StreamRunInput<ExactImportSettings>): Promise<void> {
+  const store = new ImportStore(input.destination.driver, input.settings.schema);
+  await store.prepare();
+  const pending = await store.pending(flowIdOf(input.streamId), input.division, input.entity);
+  if (pending.length === 0) return;
+  const ctx = await importContext(input, store);
   for (const row of pending) {
     input.signal?.throwIfAborted();
-    progress.rowsRead++;
-    try {
-      const wanted = entity.toExact(row.input, refs);
-      const knownId = row.rowKey === null ? undefined : written.get(row.rowKey);
-      const existing =
-        (knownId === undefined ? undefined : index.byId.get(knownId)) ??
-        (row.rowKey === null ? undefined : index.byKey.get(row.rowKey));
-      if (existing === undefined) {
-        const created = (await exact.create(entity.exact as EntityDef, wanted as never)) as unknown as Record<
-          string,
-          unknown
-        >;
-        const record = { id: String(created[entity.exact.key]), values: { ...created, ...wanted } };
-        index.byId.set(record.id, record);
-        if (row.rowKey !== null) {
-          index.byKey.set(row.rowKey, record);
-          written.set(row.rowKey, record.id);
-        }
-        await store.finishRow(stream, row, { status: 'created', exactId: record.id, message: null });
-        progress.rowsWritten++;
-        continue;
-      }
-      const compared = Object.fromEntries(
-        Object.entries(wanted).filter(([field]) => !entity.createOnly?.includes(field)),
-      );
-      const changes = changedFields(compared, existing.values);
-      if (Object.keys(changes).length === 0 || !settings.updateExisting) {
-        await store.finishRow(stream, row, { status: 'unchanged', exactId: existing.id, message: null });
-        continue;
-      }
-      await exact.update(entity.exact as EntityDef, existing.id, changes as never);
-      Object.assign(existing.values, changes);
-      await store.finishRow(stream, row, { status: 'updated', exactId: existing.id, message: null });
-      progress.rowsWritten++;
-    } catch (error) {
-      const refused =
-        error instanceof ExactApiError &&
-        error.status >= 400 &&
-        error.status < 500 &&
-        error.status !== 429 &&
-        error.status !== 401;
-      if (!refused && !(error instanceof MissingReferenceError)) throw error;
-      const message =
-        error instanceof ExactApiError ? error.exactMessage || error.message : (error as Error).message;
-      await store.finishRow(stream, row, { status: 'failed', exactId: null, message });
-    }
+    input.progress.rowsRead++;
+    const failure = await writeRow(ctx, row, input.progress);
+    if (failure) input.reject(failure);
   }
+}
+
+/** Sends the failed rows a retry names again (after their cause was fixed); those refused again are returned. */
+async function retryImportRows(input: RecordRetryInput<ExactImportSettings>): Promise<RecordFailure[]> {
+  const store = new ImportStore(input.destination.driver, input.settings.schema);
+  await store.prepare();
+  const named = input.payloads.map((payload) => payload as { importId: string; rowNumber: number });
+  const rows = await store.rowsAt(named);
+  if (rows.length === 0) return [];
+  const ctx = await importContext(input, store);
+  const failures: RecordFailure[] = [];
+  for (const row of rows) {
+    input.signal?.throwIfAborted();
+    const failure = await writeRow(ctx, row, { rowsWritten: 0 });
+    if (failure) failures.push(failure);
+  }
+  return failures;
 }
 
 /** "Import into Exact": rows uploaded through the API, created or updated in Exact, one result per row. */
@@ -163,4 +226,5 @@ export const exactImportPackage: FlowPackage<typeof exactImportSettings> = {
   entities: IMPORT_ENTITIES.map((entity) => ({ name: entity.name, title: entity.title, byDefault: true })),
   settings: exactImportSettings,
   runStream: runImportStream,
+  retryRecords: retryImportRows,
 };

@@ -139,6 +139,36 @@ export class ImportStore {
     }));
   }
 
+  /** The rows named by (import, row number), whatever their status: what a retry sends again. */
+  async rowsAt(
+    named: readonly { importId: string; rowNumber: number }[],
+  ): Promise<(ImportRowResult & { importId: string })[]> {
+    const result = await this.#driver.query<{
+      import_id: string;
+      row_number: number;
+      row_key: string | null;
+      status: RowStatus;
+      exact_id: string | null;
+      message: string | null;
+      input: Record<string, unknown>;
+    }>(
+      `select r.import_id, r.row_number, r.row_key, r.status, r.exact_id, r.message, r.input
+       from ${this.#schema}.import_rows r join jsonb_to_recordset($1::jsonb) as n ("importId" uuid, "rowNumber" integer)
+         on r.import_id = n."importId" and r.row_number = n."rowNumber"
+       order by r.import_id, r.row_number`,
+      [JSON.stringify(named)],
+    );
+    return result.rows.map((row) => ({
+      importId: row.import_id,
+      rowNumber: row.row_number,
+      rowKey: row.row_key,
+      status: row.status,
+      exactId: row.exact_id,
+      message: row.message,
+      input: row.input,
+    }));
+  }
+
   /** Exact ids earlier imports of this stream wrote, by row key. */
   async writtenKeys(flowId: string, division: number, entity: string): Promise<Map<string, string>> {
     const result = await this.#driver.query<{ row_key: string; exact_id: string }>(
