@@ -32,7 +32,7 @@ describe('import into Exact in the dashboard', { timeout: 180_000 }, () => {
   let page: Page;
 
   beforeAll(async () => {
-    dashboard = await openDashboard();
+    dashboard = await openDashboard({ sandbox: true });
     ({ stack, page } = dashboard);
   }, 120_000);
 
