@@ -160,6 +160,54 @@ describe('the watcher and the home page, on the sandbox that npm start runs', { 
     await shot(page, 'home');
   });
 
+  it('shows a record Exact cannot take in the watcher; retry after fixing it in Exact resolves it', async () => {
+    const connectionId = (await hubApi<{ connectionId: string }>(page, 'GET', `/flows/${flowId}`))
+      .connectionId;
+    const imports = await hubApi<{ id: string }>(page, 'POST', `/connections/${connectionId}/flows`, {
+      packageId: 'exact-import',
+      entities: ['accounts', 'items', 'sales_orders'],
+      enabled: false,
+    });
+    const upload = async (entity: string, rows: unknown[]) => {
+      const posted = await hubApi<{ run: { id: string } }>(page, 'POST', `/flows/${imports.id}/imports`, {
+        entity,
+        rows,
+      });
+      await expect
+        .poll(
+          async () =>
+            (await hubApi<ApiRun>(page, 'GET', `/workspaces/${workspaceId}/runs/${posted.run.id}`)).status,
+          {
+            timeout: 90_000,
+          },
+        )
+        .toBe('succeeded');
+    };
+    await upload('accounts', [{ code: 'K-77', name: 'Bakkerij Zeventig' }]);
+    await upload('sales_orders', [
+      { yourRef: 'PO-1', customer: 'K-77', lines: [{ item: 'BROOD-1', quantity: 2 }] },
+    ]);
+
+    await page.getByRole('link', { name: 'Watcher', exact: true }).click();
+    const groups = page.getByTestId('error-groups');
+    const group = groups.locator('tr', { hasText: 'no item with code "BROOD-1" in Exact' });
+    await group.waitFor();
+    await shot(page, 'exact-refused');
+
+    // The item is created in Exact; the order is retried from the watcher and goes through.
+    await upload('items', [{ code: 'BROOD-1', description: 'Volkorenbrood' }]);
+    await group.getByRole('button', { name: 'Retry all' }).click();
+    await page.getByTestId('no-open-errors').waitFor({ timeout: 90_000 });
+    const errors = await hubApi<(ApiError & { recordLabel: string })[]>(
+      page,
+      'GET',
+      `/workspaces/${workspaceId}/errors?flowId=${imports.id}`,
+    );
+    expect(errors.map((error) => [error.recordLabel, error.status, error.resolution])).toEqual([
+      ['PO-1', 'resolved', 'retried'],
+    ]);
+  });
+
   it("shows in the audit log who changed what, with before and after, and the hub's own entries", async () => {
     expect(
       (
