@@ -52,7 +52,7 @@ const inputsWithoutLimit = (scope: Page | Locator) =>
           (input) =>
             ['text', 'password', 'email', 'url', 'search', 'textarea'].includes(input.type) &&
             !input.readOnly &&
-          !input.hasAttribute('aria-haspopup') &&
+            !input.hasAttribute('aria-haspopup') &&
             !['numeric', 'decimal'].includes(input.inputMode) &&
             !input.name.startsWith('setting-') &&
             !input.hasAttribute('maxlength'),
