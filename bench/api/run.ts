@@ -1,10 +1,10 @@
 // Hub API benchmark: authenticated GET /api/v1/me at 50 and 200 concurrent clients, on the
-// embedded database (PGlite) and on Postgres. Prints requests/s, p50/p99 latency and the hub's
-// RSS. Run with `npm run bench:api` (optional arguments: seconds per phase, backends).
+// embedded database (PGlite) and on Postgres. The hub and the load generator (load.ts) each run
+// in their own process. Prints requests/s, p50/p99 latency, the hub's CPU per request and its
+// memory. Run with `npm run bench:api` (optional arguments: seconds per phase, backends).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import http from 'node:http';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,10 +13,15 @@ import { cpuSecondsOf, memoryOf } from '../support/process-usage.ts';
 
 const SECONDS = Number(process.argv[2] ?? 10);
 const BACKENDS = (process.argv[3] ?? 'pglite,postgres').split(',');
-const CONCURRENCY = [50, 200];
+// 50 clients once more at the end: RSS that keeps rising across the phases is a leak.
+const CONCURRENCY = [50, 200, 50];
 const POSTGRES_ADMIN_URL =
   process.env.KOPPEL_BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const CLI = fileURLToPath(new URL('../../packages/hub/src/cli/main.ts', import.meta.url));
+const LOAD = fileURLToPath(new URL('./load.ts', import.meta.url));
+// KOPPEL_BENCH_CPU_PROF=<dir> writes a V8 CPU profile of each hub there (open it in Chrome's DevTools).
+const CPU_PROFILE_DIR = process.env.KOPPEL_BENCH_CPU_PROF;
+const METRICS_TOKEN = randomBytes(16).toString('hex');
 const OWNER = { email: 'bench@example.nl', name: 'Bench', password: 'bench-harbour-lantern-74' };
 
 interface Hub {
@@ -25,10 +30,18 @@ interface Hub {
   close(): Promise<void>;
 }
 
-/** `koppel server` in its own process, so its RSS is the hub's alone; resolves once it listens. */
-function startHub(env: Record<string, string>): Promise<Hub> {
-  const child = spawn(process.execPath, [CLI, 'server'], {
-    env: { PATH: process.env.PATH ?? '', KOPPEL_PORT: '0', KOPPEL_LOG_LEVEL: 'info', ...env },
+/** `koppel <command>` in its own process, so its RSS is the hub's alone; resolves once it listens. */
+function startHub(command: 'start' | 'server', env: Record<string, string>): Promise<Hub> {
+  // The hub runs from the workspace's TypeScript sources, as the tests do (the env below is minimal).
+  const profile = CPU_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROFILE_DIR}`] : [];
+  const child = spawn(process.execPath, ['--conditions=koppel-source', ...profile, CLI, command], {
+    env: {
+      PATH: process.env.PATH ?? '',
+      KOPPEL_PORT: '0',
+      KOPPEL_LOG_LEVEL: 'info',
+      KOPPEL_METRICS_TOKEN: METRICS_TOKEN,
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -50,7 +63,7 @@ function startHub(env: Record<string, string>): Promise<Hub> {
         });
       }
     });
-    child.once('exit', (code) => reject(new Error(`koppel server exited with ${code} before listening`)));
+    child.once('exit', (code) => reject(new Error(`koppel ${command} exited with ${code} before listening`)));
   });
 }
 
@@ -69,55 +82,62 @@ async function signUp(base: URL): Promise<string> {
   return cookie;
 }
 
+/**
+ * From the hub's /metrics: its V8 heap in use and external memory (MiB), and the longest its
+ * event loop was blocked since the previous scrape (ms).
+ */
+async function hubMetrics(base: URL): Promise<{ heapUsed: number; external: number; loopLagMax: number }> {
+  const response = await fetch(new URL('/metrics', base), {
+    headers: { authorization: `Bearer ${METRICS_TOKEN}` },
+  });
+  const text = await response.text();
+  const value = (name: string) =>
+    Number(new RegExp(`^koppel_${name} (\\S+)$`, 'm').exec(text)?.[1] ?? Number.NaN);
+  return {
+    heapUsed: value('nodejs_heap_size_used_bytes') / 2 ** 20,
+    external: value('nodejs_external_memory_bytes') / 2 ** 20,
+    loopLagMax: value('nodejs_eventloop_lag_max_seconds') * 1000,
+  };
+}
+
 interface PhaseResult {
   requests: number;
   errors: number;
   seconds: number;
-  latenciesMs: number[];
+  p50: number;
+  p99: number;
+  max: number;
 }
 
-/** `clients` keep-alive connections, each sending GET /api/v1/me back to back until the deadline. */
-async function phase(base: URL, cookie: string, clients: number, seconds: number): Promise<PhaseResult> {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: clients });
-  const latenciesMs: number[] = [];
-  let errors = 0;
-  const get = () =>
-    new Promise<number>((resolve) => {
-      const request = http.request(
-        { host: base.hostname, port: base.port, path: '/api/v1/me', agent, headers: { cookie } },
-        (response) => {
-          response.resume();
-          response.on('end', () => resolve(response.statusCode ?? 0));
-        },
-      );
-      request.on('error', () => resolve(0));
-      request.end();
+/** Runs bench/api/load.ts in its own process: `clients` keep-alive clients for `seconds`. */
+function phase(base: URL, cookie: string, clients: number, seconds: number): Promise<PhaseResult> {
+  const child = spawn(process.execPath, [LOAD, base.origin, cookie, String(clients), String(seconds)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  return new Promise((resolve, reject) => {
+    child.once('exit', (code) => {
+      if (code === 0) resolve(JSON.parse(output) as PhaseResult);
+      else reject(new Error(`the load generator exited with ${code}`));
     });
-  const started = performance.now();
-  const deadline = started + seconds * 1000;
-  await Promise.all(
-    Array.from({ length: clients }, async () => {
-      while (performance.now() < deadline) {
-        const sent = performance.now();
-        const status = await get();
-        latenciesMs.push(performance.now() - sent);
-        if (status !== 200) errors++;
-      }
-    }),
-  );
-  const elapsed = (performance.now() - started) / 1000;
-  agent.destroy();
-  return { requests: latenciesMs.length, errors, seconds: elapsed, latenciesMs };
+  });
 }
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? Number.NaN;
+interface Prepared {
+  /** PGlite runs as users run it, `koppel start` (HTTP and jobs in one process); Postgres as `koppel server`. */
+  command: 'start' | 'server';
+  env: Record<string, string>;
+  dispose(): Promise<void>;
 }
 
-async function prepare(backend: string): Promise<{ env: Record<string, string>; dispose(): Promise<void> }> {
+async function prepare(backend: string): Promise<Prepared> {
   if (backend === 'pglite') {
     const dir = mkdtempSync(path.join(tmpdir(), 'koppel-bench-api-'));
     return {
+      command: 'start',
       env: { KOPPEL_DATA_DIR: dir },
       dispose: async () => rmSync(dir, { recursive: true, force: true }),
     };
@@ -131,6 +151,7 @@ async function prepare(backend: string): Promise<{ env: Record<string, string>; 
   const url = new URL(POSTGRES_ADMIN_URL);
   url.pathname = `/${name}`;
   return {
+    command: 'server',
     env: { DATABASE_URL: url.toString(), KOPPEL_SECRET_KEY: randomBytes(32).toString('base64') },
     dispose: async () => {
       const client = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
@@ -150,26 +171,28 @@ console.log(
 );
 for (const backend of BACKENDS) {
   const prepared = await prepare(backend);
-  const hub = await startHub(prepared.env);
+  const hub = await startHub(prepared.command, prepared.env);
   try {
     const cookie = await signUp(hub.base);
     // Warm-up: JIT, connection pool, prepared plans.
     await phase(hub.base, cookie, 10, 2);
     const pid = hub.child.pid!;
     const before = memoryOf(pid);
-    console.log(`\n${backend}: hub RSS after warm-up ${mib(before.rss)}`);
+    await hubMetrics(hub.base); // starts the event-loop measure afresh
+    console.log(`\n${backend} (koppel ${prepared.command}): hub RSS after warm-up ${mib(before.rss)}`);
     for (const clients of CONCURRENCY) {
       const cpuBefore = cpuSecondsOf(pid);
       const result = await phase(hub.base, cookie, clients, SECONDS);
       const cpu = cpuSecondsOf(pid) - cpuBefore;
-      const sorted = result.latenciesMs.sort((a, b) => a - b);
       const memory = memoryOf(pid);
+      const heap = await hubMetrics(hub.base);
       console.log(
         `  ${String(clients).padStart(3)} clients: ${(result.requests / result.seconds).toFixed(0).padStart(5)} req/s` +
-          `  p50 ${percentile(sorted, 50).toFixed(1)} ms  p99 ${percentile(sorted, 99).toFixed(1)} ms` +
-          `  max ${sorted.at(-1)?.toFixed(0)} ms  errors ${result.errors}` +
+          `  p50 ${result.p50.toFixed(1)} ms  p99 ${result.p99.toFixed(1)} ms` +
+          `  max ${result.max.toFixed(0)} ms  errors ${result.errors}` +
           `  hub CPU ${((cpu / result.seconds) * 100).toFixed(0)}% (${((cpu * 1000) / result.requests).toFixed(2)} ms per request)` +
-          `  RSS ${mib(memory.rss)} (peak ${mib(memory.peak)})`,
+          `  RSS ${mib(memory.rss)} (peak ${mib(memory.peak)}, V8 heap used ${mib(heap.heapUsed)}, external ${mib(heap.external)})` +
+          `  event loop blocked ≤ ${heap.loopLagMax.toFixed(0)} ms  load ${loadavg()[0]!.toFixed(1)}`,
       );
     }
   } finally {

@@ -1,7 +1,13 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../hub/test/support/free-port.ts';
-import { type Dashboard, openDashboard, screenshots } from './support/dashboard.ts';
+import {
+  type Dashboard,
+  hubApi,
+  openDashboard,
+  screenshots,
+  signUpWithSandboxConnection,
+} from './support/dashboard.ts';
 import type { Stack } from './support/stack.ts';
 
 const OWNER = { email: 'fleur@example.nl', name: 'Fleur Flows', password: 'flows-password-123' };
@@ -18,25 +24,6 @@ interface ApiRun {
 interface ApiFlow {
   id: string;
   enabled: boolean;
-}
-
-/** Calls the hub from inside the signed-in page, with the CSRF header the dashboard sends. */
-async function hubApi<T>(page: Page, method: string, path: string, body?: unknown): Promise<T> {
-  const csrf = (await page.context().cookies()).find((cookie) => cookie.name === 'koppel_csrf')?.value;
-  return page.evaluate(
-    async ({ method, path, body, csrf }) => {
-      const response = await fetch(`/api/v1${path}`, {
-        method,
-        headers: {
-          'content-type': 'application/json',
-          ...(csrf ? { 'x-koppel-csrf': decodeURIComponent(csrf) } : {}),
-        },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      return response.json();
-    },
-    { method, path, body, csrf },
-  ) as Promise<T>;
 }
 
 // Generous limits: under a full parallel `npm test` on two cores each step can take seconds, and
@@ -58,31 +45,8 @@ describe('flows in the dashboard, on the sandbox that npm start runs', { timeout
   afterAll(() => dashboard?.close());
 
   it('signs up, authorizes the sandbox connection, enables "Replicate to database" and shows the replicated accounts', async () => {
-    await page.goto(stack.base);
-    await page.getByText('Create the first account').click();
-    await page.fill('input[name=email]', OWNER.email);
-    await page.fill('input[name=name]', OWNER.name);
-    await page.fill('input[name=password]', OWNER.password);
-    await page.fill('input[name=workspaceName]', 'Bakkerij de Vries');
-    await page.getByRole('button', { name: 'Create account' }).click();
-
-    // The sandbox already holds an app and a connection, so the hub opens the connections.
-    await page.getByRole('link', { name: 'Sandbox connection' }).click();
-    await page.getByRole('heading', { name: 'Sandbox connection' }).waitFor();
-    await page.getByRole('link', { name: 'Authorize' }).click();
-    await page.waitForURL(`${stack.sim.url}/**`);
-    await page.fill('input[name=username]', stack.sim.defaults.user.username);
-    await page.fill('input[name=password]', stack.sim.defaults.user.password);
-    await page.click('button[type=submit]');
-    await page.waitForSelector('input[name=divisions]');
-    await page.click('button[value=allow]');
-    await page.getByRole('link', { name: 'Back to Koppel' }).click();
-    await page.getByRole('heading', { name: 'Sandbox connection' }).waitFor();
-
-    const division = stack.sim.defaults.divisions[0]!;
-    await page.locator(`[data-division="${division}"]`).getByRole('checkbox').check();
-    await page.getByRole('button', { name: 'Save linked divisions' }).click();
-    await page.getByText('Saved: 1 linked').waitFor();
+    await signUpWithSandboxConnection(page, stack, { ...OWNER, workspaceName: 'Bakkerij de Vries' });
+    const division = stack.sim.defaults.divisions[0] as number;
     await page.getByRole('button', { name: 'Test connection' }).click();
     await page.locator('[data-testid=test-result][data-ok=true]').waitFor();
     await shot(page, 'connection-tested');

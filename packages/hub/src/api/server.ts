@@ -1,7 +1,7 @@
 import fastifyCookie from '@fastify/cookie';
-import fastifyHelmet from '@fastify/helmet';
 import fastifySwagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, type RouteOptions } from 'fastify';
+import helmet from 'helmet';
 import type { AppServices } from '../app/app-services.ts';
 import { auditHook } from '../audit/audit-hook.ts';
 import { accessHook, isWorkspaceAdmin } from '../auth/access-hook.ts';
@@ -9,6 +9,7 @@ import { UsageStamps } from '../auth/usage-stamps.ts';
 import { type Access, CSRF_HEADER, SESSION_COOKIE } from '../http/access.ts';
 import { rejectControlCharacters } from '../http/control-characters.ts';
 import { errorHandler, notFoundHandler } from '../http/error-reply.ts';
+import { DebugRequestLog } from '../http/request-log.ts';
 import {
   ERROR_COMPONENTS,
   openApiTransform,
@@ -40,6 +41,7 @@ export async function buildServer(
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
     requestIdHeader: false,
+    logController: new DebugRequestLog(),
     routerOptions: { ignoreTrailingSlash: true },
     // A URL Fastify cannot decode gets the same error shape as everything else.
     frameworkErrors: errorHandler,
@@ -80,7 +82,8 @@ export async function buildServer(
   });
   // First, so the headers are set on every answer, refusals by the access hook included.
   const https = services.platform.publicUrl.value.startsWith('https://');
-  await app.register(fastifyHelmet, {
+  // Helmet's middleware, built once: @fastify/helmet built it (parsing the policy) per request.
+  const securityHeaders = helmet({
     // No framing at all (clickjacking), no Referer carrying OAuth codes to other sites.
     frameguard: { action: 'deny' },
     referrerPolicy: { policy: 'no-referrer' },
@@ -90,6 +93,9 @@ export async function buildServer(
     },
     hsts: https ? { maxAge: 365 * 24 * 3600 } : false,
   });
+  app.addHook('onRequest', (request, reply, done) =>
+    securityHeaders(request.raw, reply.raw, (error) => done(error as Error | undefined)),
+  );
   // After the cookie plugin, whose own onRequest hook parses the cookies this one reads.
   await app.register(fastifyCookie);
   const accessDeps = { ...services.repositories, clock, touches: new UsageStamps() };

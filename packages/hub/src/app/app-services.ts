@@ -15,6 +15,8 @@ import { ExactAccess } from '../connections/exact-access.ts';
 import { assembleFlows, type Flows } from '../flows/flows-assembly.ts';
 import { JobQueue } from '../jobs/job-queue.ts';
 import { type OpenPlatformOptions, openPlatform, type Platform } from '../platform/platform.ts';
+import { RecentReads } from '../storage/recent-reads.ts';
+import { listenForForgottenReads } from '../storage/recent-reads-listener.ts';
 import { EmailSender } from '../watcher/alert-delivery.ts';
 import { AlertsRepository } from '../watcher/alerts-repository.ts';
 import { AlertsService } from '../watcher/alerts-service.ts';
@@ -86,13 +88,20 @@ export async function buildAppServices(
 ): Promise<AppServices> {
   const platform = await openPlatform(config, options);
   const { db, clock, secrets, logger, publicUrl } = platform;
+  // One for the repositories that read or change sessions, tokens, users and memberships; on
+  // Postgres other processes share the database and tell each other what to forget.
+  const { connectionString } = platform.database;
+  const recent = new RecentReads(clock, { shared: connectionString !== undefined });
+  const recentListener = connectionString
+    ? await listenForForgottenReads(connectionString, recent, logger)
+    : undefined;
   const repositories: Repositories = {
-    users: new UsersRepository(db),
-    sessions: new SessionsRepository(db),
+    users: new UsersRepository(db, recent),
+    sessions: new SessionsRepository(db, recent),
     recoveryCodes: new RecoveryCodesRepository(db),
-    apiTokens: new ApiTokensRepository(db),
+    apiTokens: new ApiTokensRepository(db, recent),
     rateLimits: new RateLimitRepository(db),
-    workspaces: new WorkspacesRepository(db),
+    workspaces: new WorkspacesRepository(db, recent),
     invitations: new InvitationsRepository(db),
   };
   const jobs = new JobQueue(platform.database, logger);
@@ -176,6 +185,7 @@ export async function buildAppServices(
       email.close();
       await jobs.stop();
       await flows.close();
+      await recentListener?.close();
       await platform.database.close();
     },
   };

@@ -98,12 +98,15 @@ async function authenticate(
   sessionState: 'active' | 'totp_pending',
 ): Promise<Principal | undefined> {
   const now = deps.clock.now();
+  // A change made by another process reaches this one's recent reads only when they expire, so
+  // whatever changes something is checked against the database.
+  const recent = SAFE_METHODS.has(request.method);
   const header = request.headers.authorization;
   if (header !== undefined) {
     // An Authorization header is decisive: a bad token is refused, never silently replaced by a cookie.
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match || sessionState !== 'active' || !match[1]!.startsWith(TOKEN_PREFIX.apiToken)) return undefined;
-    const found = await deps.apiTokens.findLiveWithUser(hashOpaqueToken(match[1]!), now);
+    const found = await deps.apiTokens.findLiveWithUser(hashOpaqueToken(match[1]!), now, { recent });
     if (!found) return undefined;
     const { token, user } = found;
     if (deps.touches.due(token.id, token.lastUsedAt, now)) await deps.apiTokens.markUsed(token.id, now);
@@ -111,7 +114,7 @@ async function authenticate(
   }
   const cookie = request.cookies[SESSION_COOKIE];
   if (!cookie?.startsWith(TOKEN_PREFIX.session)) return undefined;
-  const found = await deps.sessions.findLiveWithUser(hashOpaqueToken(cookie), now);
+  const found = await deps.sessions.findLiveWithUser(hashOpaqueToken(cookie), now, { recent });
   if (!found || found.session.state !== sessionState) return undefined;
   const { session, user } = found;
   if (deps.touches.due(session.id, session.lastSeenAt, now)) await deps.sessions.touch(session.id, now);

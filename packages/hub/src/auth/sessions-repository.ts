@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { and, desc, eq, gt, lt, ne, sql } from 'drizzle-orm';
 import type { Db } from '../storage/database.ts';
+import { type RecentReads, recentTag } from '../storage/recent-reads.ts';
 import { type SessionState, sessions, users } from '../storage/schema.ts';
 
 export type SessionRow = typeof sessions.$inferSelect;
@@ -8,9 +9,11 @@ type UserRow = typeof users.$inferSelect;
 
 export class SessionsRepository {
   readonly #db: Db;
+  readonly #recent: RecentReads;
 
-  constructor(db: Db) {
+  constructor(db: Db, recent: RecentReads) {
     this.#db = db;
+    this.#recent = recent;
   }
 
   async create(input: {
@@ -44,17 +47,30 @@ export class SessionsRepository {
     return row;
   }
 
-  /** The live session and its user in one round trip: every signed-in request asks this. */
+  /**
+   * The live session and its user in one round trip: every signed-in request asks this. With
+   * `recent`, a lookup of the last seconds may answer instead (see RecentReads: reading requests only).
+   */
   async findLiveWithUser(
     tokenHash: string,
     now: Date,
+    options: { recent?: boolean } = {},
   ): Promise<{ session: SessionRow; user: UserRow } | undefined> {
-    const [row] = await this.#db
-      .select({ session: sessions, user: users })
-      .from(sessions)
-      .innerJoin(users, eq(users.id, sessions.userId))
-      .where(and(eq(sessions.tokenHash, tokenHash), gt(sessions.expiresAt, now)));
-    return row;
+    const load = async () => {
+      const [row] = await this.#db
+        .select({ session: sessions, user: users })
+        .from(sessions)
+        .innerJoin(users, eq(users.id, sessions.userId))
+        .where(and(eq(sessions.tokenHash, tokenHash), gt(sessions.expiresAt, now)));
+      return row;
+    };
+    const found = options.recent
+      ? await this.#recent.get(`session:${tokenHash}`, load, ({ session }) => [
+          recentTag.credential(session.id),
+          recentTag.user(session.userId),
+        ])
+      : await load();
+    return found && found.session.expiresAt > now ? found : undefined;
   }
 
   async listActiveForUser(userId: string, now: Date): Promise<SessionRow[]> {
@@ -71,6 +87,7 @@ export class SessionsRepository {
       .delete(sessions)
       .where(and(eq(sessions.id, id), eq(sessions.userId, userId)))
       .returning({ id: sessions.id });
+    await this.#recent.forgetEverywhere(this.#db, recentTag.credential(id));
     return rows.length > 0;
   }
 
@@ -90,12 +107,14 @@ export class SessionsRepository {
 
   async delete(id: string): Promise<void> {
     await this.#db.delete(sessions).where(eq(sessions.id, id));
+    await this.#recent.forgetEverywhere(this.#db, recentTag.credential(id));
   }
 
   async deleteForUser(userId: string, options: { except?: string } = {}): Promise<void> {
     await this.#db
       .delete(sessions)
       .where(and(eq(sessions.userId, userId), options.except ? ne(sessions.id, options.except) : undefined));
+    await this.#recent.forgetEverywhere(this.#db, recentTag.user(userId));
   }
 
   async deleteExpired(now: Date): Promise<number> {

@@ -2,15 +2,18 @@ import { randomUUID } from 'node:crypto';
 import { and, count, eq, isNull, lt, or } from 'drizzle-orm';
 import type { Db } from '../storage/database.ts';
 import { normalizeEmail } from '../storage/email-address.ts';
+import { type RecentReads, recentTag } from '../storage/recent-reads.ts';
 import { users } from '../storage/schema.ts';
 
 export type UserRow = typeof users.$inferSelect;
 
 export class UsersRepository {
   readonly #db: Db;
+  readonly #recent: RecentReads;
 
-  constructor(db: Db) {
+  constructor(db: Db, recent: RecentReads) {
     this.#db = db;
+    this.#recent = recent;
   }
 
   async count(db: Db = this.#db): Promise<number> {
@@ -60,6 +63,7 @@ export class UsersRepository {
       .update(users)
       .set({ ...changes, updatedAt: new Date() })
       .where(eq(users.id, id));
+    await this.#recent.forgetEverywhere(this.#db, recentTag.user(id));
   }
 
   /**
@@ -72,6 +76,7 @@ export class UsersRepository {
       .set({ totpLastStep: step })
       .where(and(eq(users.id, id), or(isNull(users.totpLastStep), lt(users.totpLastStep, step))))
       .returning({ id: users.id });
+    await this.#recent.forgetEverywhere(this.#db, recentTag.user(id));
     return rows.length > 0;
   }
 }

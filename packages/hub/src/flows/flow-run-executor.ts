@@ -86,7 +86,7 @@ export class FlowRunExecutor {
     if (!run || ['succeeded', 'needs_reauth', 'interrupted'].includes(run.status)) return;
     const flow = await this.#flows.findById(run.flowId);
     if (!flow) return;
-    await this.#flows.heartbeat(run.id, new Date());
+    if (!(await this.#flows.startRun(run.id, new Date()))) return;
     await this.#flows.update(flow.id, { status: 'running', lastRunId: run.id });
     const lost = new AbortController();
     const heartbeat = setInterval(() => {

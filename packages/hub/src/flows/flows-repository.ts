@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { and, asc, desc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull, ne, or, sql } from 'drizzle-orm';
 import type { Db } from '../storage/database.ts';
 import {
   type FlowStatus,
@@ -171,18 +171,27 @@ export class FlowsRepository {
   }
 
   /**
-   * Marks a run as running here and renews its heartbeat (the database's clock, the same for
-   * every process); false once the run is no longer running (a sweep declared it lost).
+   * Marks a run as running here, its heartbeat starting now; false when the run was declared
+   * lost meanwhile (an interrupted run stays so: the run that resumes it does the work).
    */
-  async heartbeat(id: string, start?: Date): Promise<boolean> {
+  async startRun(id: string, at: Date): Promise<boolean> {
     const rows = await this.#db
       .update(flowRuns)
-      .set(
-        start
-          ? { status: 'running', startedAt: start, finishedAt: null, error: null, heartbeatAt: sql`now()` }
-          : { heartbeatAt: sql`now()` },
-      )
-      .where(start ? eq(flowRuns.id, id) : and(eq(flowRuns.id, id), eq(flowRuns.status, 'running')))
+      .set({ status: 'running', startedAt: at, finishedAt: null, error: null, heartbeatAt: sql`now()` })
+      .where(and(eq(flowRuns.id, id), ne(flowRuns.status, 'interrupted')))
+      .returning({ id: flowRuns.id });
+    return rows.length > 0;
+  }
+
+  /**
+   * Renews a running run's heartbeat (the database's clock, the same for every process);
+   * false once the run is no longer running (a sweep declared it lost).
+   */
+  async heartbeat(id: string): Promise<boolean> {
+    const rows = await this.#db
+      .update(flowRuns)
+      .set({ heartbeatAt: sql`now()` })
+      .where(and(eq(flowRuns.id, id), eq(flowRuns.status, 'running')))
       .returning({ id: flowRuns.id });
     return rows.length > 0;
   }

@@ -22,8 +22,9 @@ export class WorkspacesService {
     this.#creators = deps.creators;
   }
 
+  /** For showing the user their workspaces (GET /me, GET /workspaces): may be seconds old, see RecentReads. */
   listForUser(userId: string): Promise<(WorkspaceRow & { role: Role })[]> {
-    return this.#workspaces.listForUser(userId);
+    return this.#workspaces.listForUser(userId, { recent: true });
   }
 
   roleOf(workspaceId: string, userId: string): Promise<Role | undefined> {

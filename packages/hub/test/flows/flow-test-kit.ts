@@ -89,3 +89,38 @@ export async function eventually<T>(probe: () => Promise<T>, what: string, timeo
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
+
+/** A paused "Import into Exact" flow on the connection for the given entities. */
+export async function createImportFlow(
+  owner: ApiClient,
+  connectionId: string,
+  entities: readonly string[],
+): Promise<LooseJson> {
+  const created = await owner.post(`/api/v1/connections/${connectionId}/flows`, {
+    packageId: 'exact-import',
+    entities,
+    enabled: false,
+  });
+  expect(created.status).toBe(201);
+  return created.body;
+}
+
+/** An upload as a browser sends a file: a multipart form with the client's session and CSRF header. */
+export async function uploadFile(
+  owner: ApiClient,
+  url: string,
+  fields: Record<string, string>,
+  file: { name: string; text: string; type: string },
+): Promise<Response> {
+  const form = new FormData();
+  for (const [name, value] of Object.entries(fields)) form.append(name, value);
+  form.append('file', new Blob([file.text], { type: file.type }), file.name);
+  return fetch(`${owner.base}${url}`, {
+    method: 'POST',
+    body: form,
+    headers: {
+      cookie: [...owner.cookies].map(([name, value]) => `${name}=${value}`).join('; '),
+      'x-koppel-csrf': owner.csrfToken as string,
+    },
+  });
+}

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningSimulator, TestHub } from '../connections/exact-test-kit.ts';
 import { type ApiClient, BACKENDS } from '../support/test-hub.ts';
 import { type FeedReceiver, startFeedReceiver } from './feed-receiver.ts';
-import { finishedRun, startFlowHub } from './flow-test-kit.ts';
+import { createImportFlow, finishedRun, startFlowHub, uploadFile } from './flow-test-kit.ts';
 
 const SECRET = 'the-api-test-signing-secret-0123456789';
 
@@ -111,13 +111,7 @@ describe.each(BACKENDS)('packages over the API on $name', (backend) => {
   });
 
   it('import: a CSV file in a multipart form, its results as JSON and CSV; clear errors for bad uploads', async () => {
-    const flow = (
-      await owner.post(`/api/v1/connections/${connectionId}/flows`, {
-        packageId: 'exact-import',
-        entities: ['items', 'accounts'],
-        enabled: false,
-      })
-    ).body;
+    const flow = await createImportFlow(owner, connectionId, ['items', 'accounts']);
     const csv = [
       'code;description;costPrice',
       'MP-001;"Koffiebonen; 1 kg";12.5',
@@ -125,17 +119,12 @@ describe.each(BACKENDS)('packages over the API on $name', (backend) => {
       'MP-003;;3',
       'MP-004;Melkopschuimer;veel',
     ].join('\r\n');
-    const form = new FormData();
-    form.append('entity', 'items');
-    form.append('file', new Blob([csv], { type: 'text/csv' }), 'items.csv');
-    const response = await fetch(`${t.base}/api/v1/flows/${flow.id}/imports`, {
-      method: 'POST',
-      body: form,
-      headers: {
-        cookie: [...owner.cookies].map(([name, value]) => `${name}=${value}`).join('; '),
-        'x-koppel-csrf': owner.csrfToken as string,
-      },
-    });
+    const response = await uploadFile(
+      owner,
+      `/api/v1/flows/${flow.id}/imports`,
+      { entity: 'items' },
+      { name: 'items.csv', text: csv, type: 'text/csv' },
+    );
     expect(response.status).toBe(202);
     const uploaded = (await response.json()) as { import: { id: string }; run: { id: string } };
     expect((await finishedRun(owner, uploaded.run.id)).status).toBe('succeeded');
@@ -172,14 +161,91 @@ describe.each(BACKENDS)('packages over the API on $name', (backend) => {
     expect(missing.body.error.code).toBe('import_not_found');
   });
 
+  it("import: the preview proposes a mapping of the file's columns; the upload read with the chosen mapping keeps it", async () => {
+    const flow = await createImportFlow(owner, connectionId, ['accounts']);
+    const csv = [
+      'Relatiecode;Naam;E-mailadres;Plaats;Land;Notitie;Telefoon',
+      'MAP-1;Kaasboer Jansen;info@kaasboer.nl;Gouda;NL;vaste klant;',
+      'MAP-2;Bakkerij de Korst;post@korst.nl;Edam;NL;;',
+      ...Array.from({ length: 6 }, (_, n) => `MAP-${n + 3};Klant ${n + 3};;Delft;NL;;`),
+    ].join('\n');
+    const preview = await owner.post(`/api/v1/flows/${flow.id}/imports/preview`, { entity: 'accounts', csv });
+    expect(preview.status).toBe(200);
+    expect(preview.body).toMatchObject({
+      entity: 'accounts',
+      columns: ['Relatiecode', 'Naam', 'E-mailadres', 'Plaats', 'Land', 'Notitie', 'Telefoon'],
+      mapping: {
+        Relatiecode: 'code',
+        Naam: 'name',
+        'E-mailadres': 'email',
+        Plaats: 'city',
+        Land: 'country',
+        Notitie: null,
+        Telefoon: 'phone',
+      },
+      unmappedRequired: [],
+      rows: 8,
+    });
+    expect(preview.body.sample).toHaveLength(5);
+    expect(preview.body.sample[0]).toMatchObject({ Relatiecode: 'MAP-1', Notitie: 'vaste klant' });
+    expect(preview.body.fields).toContainEqual({ name: 'name', required: true });
+    const unnamed = await owner.post(`/api/v1/flows/${flow.id}/imports/preview`, {
+      entity: 'accounts',
+      csv,
+      mapping: { Naam: null },
+    });
+    expect(unnamed.body.unmappedRequired).toEqual(['name']);
+
+    // The user maps "Notitie" to the website instead of leaving it out (nonsense, but theirs to choose).
+    const mapping = { ...preview.body.mapping, Plaats: null, Notitie: 'website' };
+    const response = await uploadFile(
+      owner,
+      `/api/v1/flows/${flow.id}/imports`,
+      { entity: 'accounts', mapping: JSON.stringify(mapping) },
+      { name: 'klanten.csv', text: csv, type: 'text/csv' },
+    );
+    expect(response.status).toBe(202);
+    const uploaded = (await response.json()) as {
+      import: { id: string; mapping: unknown };
+      run: { id: string };
+    };
+    expect(uploaded.import).toMatchObject({ mapping, fileName: 'klanten.csv' });
+    expect((await finishedRun(owner, uploaded.run.id)).status).toBe('succeeded');
+    const result = await owner.get(`/api/v1/flows/${flow.id}/imports/${uploaded.import.id}`);
+    expect(result.body.import.counts).toMatchObject({ created: 8, failed: 0 });
+    expect(result.body.rows[0].input).toEqual({
+      code: 'MAP-1',
+      name: 'Kaasboer Jansen',
+      email: 'info@kaasboer.nl',
+      country: 'NL',
+      website: 'vaste klant',
+      status: 'C',
+      isSupplier: false,
+    });
+    const listed = await owner.get(`/api/v1/flows/${flow.id}/imports`);
+    expect(listed.body.imports[0]).toMatchObject({
+      id: uploaded.import.id,
+      fileName: 'klanten.csv',
+      mapping,
+    });
+
+    const unknownField = await owner.post(`/api/v1/flows/${flow.id}/imports`, {
+      entity: 'accounts',
+      csv,
+      mapping: { Naam: 'fullName' },
+    });
+    expect(unknownField.status).toBe(400);
+    expect(unknownField.body.error.message).toContain('"fullName", which accounts do not have');
+    const twice = await owner.post(`/api/v1/flows/${flow.id}/imports/preview`, {
+      entity: 'accounts',
+      csv,
+      mapping: { Naam: 'name', Notitie: 'name' },
+    });
+    expect(twice.body.error.message).toBe('Columns "Naam" and "Notitie" are both mapped to "name".');
+  });
+
   it('import: sales orders and invoices from CSV, one row per line grouped by yourRef; the same file again creates none', async () => {
-    const flow = (
-      await owner.post(`/api/v1/connections/${connectionId}/flows`, {
-        packageId: 'exact-import',
-        entities: ['items', 'sales_orders', 'sales_invoices'],
-        enabled: false,
-      })
-    ).body;
+    const flow = await createImportFlow(owner, connectionId, ['items', 'sales_orders', 'sales_invoices']);
     const items = await owner.post(`/api/v1/flows/${flow.id}/imports`, {
       entity: 'items',
       rows: [
@@ -215,5 +281,30 @@ describe.each(BACKENDS)('packages over the API on $name', (backend) => {
       expect(results[0]).toMatchObject({ created: 2, failed: 2 });
       expect(results[1]).toMatchObject({ created: 0, unchanged: 2, failed: 2 });
     }
+
+    // The preview of documents: a CSV line per document line, or JSON documents holding their lines.
+    const flat = await owner.post(`/api/v1/flows/${flow.id}/imports/preview`, {
+      entity: 'sales_orders',
+      csv: 'Referentie;Klant;Artikel;Aantal;Prijs\nPO-9;1;SO-A;2;3.5',
+    });
+    expect(flat.body.mapping).toEqual({
+      Referentie: 'yourRef',
+      Klant: 'customer',
+      Artikel: 'item',
+      Aantal: 'quantity',
+      Prijs: 'unitPrice',
+    });
+    expect(flat.body.unmappedRequired).toEqual([]);
+    const nested = await owner.post(`/api/v1/flows/${flow.id}/imports/preview`, {
+      entity: 'sales_orders',
+      rows: [{ yourRef: 'PO-9', customer: '1', lines: [{ item: 'SO-A', quantity: 1 }] }],
+    });
+    expect(nested.body.mapping).toEqual({ yourRef: 'yourRef', customer: 'customer', lines: 'lines' });
+    expect(nested.body.unmappedRequired).toEqual([]);
+    const headerOnly = await owner.post(`/api/v1/flows/${flow.id}/imports/preview`, {
+      entity: 'sales_orders',
+      csv: 'yourRef,customer\nPO-9,1',
+    });
+    expect(headerOnly.body.unmappedRequired).toEqual(['item', 'quantity']);
   });
 });

@@ -1833,7 +1833,69 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** The flow's imports, newest first, with their counts */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                };
+                header?: never;
+                path: {
+                    flowId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Client error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Server error */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            imports: {
+                                counts: {
+                                    [key: string]: number;
+                                };
+                                /** Format: date-time */
+                                createdAt: string;
+                                division: number;
+                                entity: string;
+                                fileName: string | null;
+                                /** Format: uuid */
+                                flowId: string;
+                                /** Format: uuid */
+                                id: string;
+                                /** @description The mapping the upload was read with */
+                                mapping: {
+                                    [key: string]: string | null;
+                                } | null;
+                                rows: number;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
         put?: never;
         /** Upload rows to import into Exact: JSON {entity, division?, rows | csv} or a multipart form (entity, division, file) */
         post: {
@@ -1880,10 +1942,15 @@ export interface paths {
                                 createdAt: string;
                                 division: number;
                                 entity: string;
+                                fileName: string | null;
                                 /** Format: uuid */
                                 flowId: string;
                                 /** Format: uuid */
                                 id: string;
+                                /** @description The mapping the upload was read with */
+                                mapping: {
+                                    [key: string]: string | null;
+                                } | null;
                                 rows: number;
                             };
                             run: {
@@ -2007,10 +2074,15 @@ export interface paths {
                                 createdAt: string;
                                 division: number;
                                 entity: string;
+                                fileName: string | null;
                                 /** Format: uuid */
                                 flowId: string;
                                 /** Format: uuid */
                                 id: string;
+                                /** @description The mapping the upload was read with */
+                                mapping: {
+                                    [key: string]: string | null;
+                                } | null;
                                 rows: number;
                             };
                             rows: {
@@ -2080,6 +2152,82 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/flows/{flowId}/imports/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Read a file as an import would (same body as an upload) and propose a mapping of its columns to the entity's fields; nothing is stored */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    flowId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Client error */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Server error */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorBody"];
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The file's columns, in file order */
+                            columns: string[];
+                            entity: string;
+                            fields: {
+                                /** @description A document line's field; not needed when rows hold their lines */
+                                line?: boolean;
+                                name: string;
+                                required: boolean;
+                            }[];
+                            /** @description Proposed (or the one sent): column → field or null */
+                            mapping: {
+                                [key: string]: string | null;
+                            };
+                            rows: number;
+                            /** @description The first 5 rows as read from the file */
+                            sample: {
+                                [key: string]: unknown;
+                            }[];
+                            unmappedRequired: string[];
+                        };
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;

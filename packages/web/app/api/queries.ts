@@ -9,6 +9,8 @@ import type {
   Flow,
   FlowPackage,
   HubDestination,
+  ImportResult,
+  ImportSummary,
   ReplicaTable,
   Run,
   RunStatus,
@@ -69,6 +71,9 @@ export const flowKeys = {
   flow: (id: string) => ['workspace', 'flow', id] as const,
   runs: (flowId: string, limit?: number) =>
     ['workspace', 'flow', flowId, 'runs', ...(limit ? [limit] : [])] as const,
+  imports: (flowId: string) => ['workspace', 'flow', flowId, 'imports'] as const,
+  importResult: (flowId: string, importId: string) =>
+    ['workspace', 'flow', flowId, 'imports', importId] as const,
   tables: (flowId: string) => ['workspace', 'flow', flowId, 'tables'] as const,
   rows: (flowId: string, table: string) => ['workspace', 'flow', flowId, 'tables', table] as const,
   destinations: (workspaceId: string) => ['workspace', workspaceId, 'destinations'] as const,
@@ -135,4 +140,22 @@ export const useHubDestination = (workspaceId: string) =>
     queryKey: flowKeys.hubDestination(workspaceId),
     queryFn: () => get<HubDestination>(`/workspaces/${workspaceId}/destinations/hub`),
     staleTime: 300_000,
+  });
+
+/** Rows of an import the results table loads (the CSV download holds them all). */
+export const IMPORT_ROWS_SHOWN = 1000;
+
+export const useImports = (flowId: string) =>
+  useQuery({
+    queryKey: flowKeys.imports(flowId),
+    queryFn: async () => (await get<{ imports: ImportSummary[] }>(`/flows/${flowId}/imports`)).imports,
+  });
+
+/** An import's rows; followed while rows still wait for the run. */
+export const useImportResult = (flowId: string, importId: string | undefined) =>
+  useQuery({
+    queryKey: flowKeys.importResult(flowId, importId ?? ''),
+    queryFn: () => get<ImportResult>(`/flows/${flowId}/imports/${importId}?limit=${IMPORT_ROWS_SHOWN}`),
+    enabled: Boolean(importId),
+    refetchInterval: (query) => ((query.state.data?.import.counts.pending ?? 0) > 0 ? POLL_MS : false),
   });

@@ -101,3 +101,11 @@ export type WatchedRunDetail = Answer<'/api/v1/workspaces/{workspaceId}/runs/{ru
 export type RecordError = Answer<'/api/v1/workspaces/{workspaceId}/errors', 'get'>[number];
 export type ErrorGroup = Answer<'/api/v1/workspaces/{workspaceId}/errors/groups', 'get'>[number];
 export type AuditEntry = Answer<'/api/v1/workspaces/{workspaceId}/audit', 'get'>[number];
+
+// Import into Exact (issue 10): preview with a column mapping, uploads and their results per row.
+
+export type ImportPreview = Answer<'/api/v1/flows/{flowId}/imports/preview', 'post'>;
+export type ImportUploaded = Answer<'/api/v1/flows/{flowId}/imports', 'post', 202>;
+export type ImportSummary = ImportUploaded['import'];
+export type ImportResult = Answer<'/api/v1/flows/{flowId}/imports/{importId}', 'get'>;
+export type ImportRowStatus = ImportResult['rows'][number]['status'];

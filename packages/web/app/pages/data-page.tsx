@@ -2,6 +2,7 @@ import { Anchor, Badge, Card, Code, Group, Select, Stack, Table, Text, Title } f
 import { Link, useSearchParams } from 'react-router';
 import { useFlows, useTableRows, useTables } from '../api/queries.ts';
 import type { ReplicaTable } from '../api/types.ts';
+import { cellText } from '../components/cell-text.ts';
 import { ErrorAlert } from '../components/error-alert.tsx';
 import { Loading } from '../components/loading.tsx';
 import { count } from '../components/run-figures.ts';
@@ -179,10 +180,4 @@ function RowPreview({ flowId, table, tables }: { flowId: string; table: string; 
       </Stack>
     </Card>
   );
-}
-
-function cellText(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  if (typeof value === 'object') return JSON.stringify(value);
-  return String(value);
 }

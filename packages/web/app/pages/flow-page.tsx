@@ -24,6 +24,7 @@ import { Fact } from '../components/fact.tsx';
 import { FlowActions } from '../components/flow-actions.tsx';
 import { FlowConfigFields } from '../components/flow-config-fields.tsx';
 import { draftFromFlow, draftProblem, type FlowDraft, flowInputOf } from '../components/flow-draft.ts';
+import { ImportPanel } from '../components/import-panel.tsx';
 import { useFlowFollowsRun } from '../components/last-run.tsx';
 import { Loading } from '../components/loading.tsx';
 import { nextRunOf } from '../components/next-run.ts';
@@ -136,6 +137,8 @@ function FlowDetails({ flow, pkg }: { flow: Flow; pkg: FlowPackage | undefined }
           ))}
         </SimpleGrid>
       </Card>
+
+      {flow.packageId === 'exact-import' && <ImportPanel flow={flow} pkg={pkg} canAdmin={canAdmin} />}
 
       <Card withBorder>
         <Stack gap="xs">

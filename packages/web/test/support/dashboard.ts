@@ -74,3 +74,59 @@ export function screenshots(prefix: string): (page: Page, name: string) => Promi
     await page.screenshot({ path: `${SCREENSHOTS}${prefix}-${name}.png`, fullPage: true });
   };
 }
+/** Calls the hub from inside the signed-in page, with the CSRF header the dashboard sends. */
+export async function hubApi<T>(page: Page, method: string, path: string, body?: unknown): Promise<T> {
+  const csrf = (await page.context().cookies()).find((cookie) => cookie.name === 'koppel_csrf')?.value;
+  return page.evaluate(
+    async ({ method, path, body, csrf }) => {
+      const response = await fetch(`/api/v1${path}`, {
+        method,
+        headers: {
+          'content-type': 'application/json',
+          ...(csrf ? { 'x-koppel-csrf': decodeURIComponent(csrf) } : {}),
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      return response.json();
+    },
+    { method, path, body, csrf },
+  ) as Promise<T>;
+}
+
+/**
+ * On a sandbox stack, as a person does: creates the first account, authorizes the sandbox
+ * connection on exact-sim's consent screen and links its first division. Ends on the
+ * connection's page; returns the connection's id.
+ */
+export async function signUpWithSandboxConnection(
+  page: Page,
+  stack: Stack,
+  owner: { email: string; name: string; password: string; workspaceName: string },
+): Promise<string> {
+  await page.goto(stack.base);
+  await page.getByText('Create the first account').click();
+  await page.fill('input[name=email]', owner.email);
+  await page.fill('input[name=name]', owner.name);
+  await page.fill('input[name=password]', owner.password);
+  await page.fill('input[name=workspaceName]', owner.workspaceName);
+  await page.getByRole('button', { name: 'Create account' }).click();
+
+  // The sandbox already holds an app and a connection, so the hub opens the connections.
+  await page.getByRole('link', { name: 'Sandbox connection' }).click();
+  await page.getByRole('heading', { name: 'Sandbox connection' }).waitFor();
+  await page.getByRole('link', { name: 'Authorize' }).click();
+  await page.waitForURL(`${stack.sim.url}/**`);
+  await page.fill('input[name=username]', stack.sim.defaults.user.username);
+  await page.fill('input[name=password]', stack.sim.defaults.user.password);
+  await page.click('button[type=submit]');
+  await page.waitForSelector('input[name=divisions]');
+  await page.click('button[value=allow]');
+  await page.getByRole('link', { name: 'Back to Koppel' }).click();
+  await page.getByRole('heading', { name: 'Sandbox connection' }).waitFor();
+
+  const division = stack.sim.defaults.divisions[0] as number;
+  await page.locator(`[data-division="${division}"]`).getByRole('checkbox').check();
+  await page.getByRole('button', { name: 'Save linked divisions' }).click();
+  await page.getByText('Saved: 1 linked').waitFor();
+  return new URL(page.url()).pathname.split('/').at(-1) as string;
+}

@@ -11,7 +11,8 @@ import { tableLayout } from '../replicate/table-layout.ts';
 import {
   emptyManifest,
   type FileManifest,
-  type FileSet,
+  newFileSet,
+  nextRun,
   readManifest,
   writeManifest,
 } from './file-manifest.ts';
@@ -123,8 +124,7 @@ async function runFilesStream(input: StreamRunInput<AnalyticsFilesSettings>): Pr
   // Another format, or a full resync: a new series of files from the start.
   if (input.resync || manifest.format !== settings.format) manifest = emptyManifest(shape);
   progress.cursorBefore = manifest.cursor;
-  const run = (manifest.fileSets.at(-1)?.run ?? 0) + 1;
-  const name = (kind: string, extension: string) => `${kind}-${String(run).padStart(6, '0')}.${extension}`;
+  const { run, fileName: name } = nextRun(manifest);
   const changes = new JsonLines(path.join(directory, `.${name('changes', 'jsonl')}.tmp`));
   const deletes = new JsonLines(path.join(directory, `.${name('deletes', 'jsonl')}.tmp`));
   let cursor = manifest.cursor;
@@ -157,14 +157,7 @@ async function runFilesStream(input: StreamRunInput<AnalyticsFilesSettings>): Pr
     await changes.close();
     await deletes.close();
   }
-  const fileSet: FileSet = {
-    run,
-    writtenAt: new Date().toISOString(),
-    cursorBefore: manifest.cursor,
-    cursorAfter: cursor,
-    changes: null,
-    deletes: null,
-  };
+  const fileSet = newFileSet(run, manifest.cursor, cursor);
   const instance = await DuckDBInstance.create(':memory:');
   const duck = await instance.connect();
   try {

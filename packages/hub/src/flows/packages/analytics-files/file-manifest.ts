@@ -53,3 +53,24 @@ export function emptyManifest(
 ): FileManifest {
   return { version: 1, ...base, cursor: START_CURSOR, fileSets: [], snapshot: null };
 }
+
+/** The next run's number and its files' names (`changes-000007.parquet`), in manifest order. */
+export function nextRun(manifest: FileManifest): {
+  run: number;
+  fileName(kind: string, extension: string): string;
+} {
+  const run = (manifest.fileSets.at(-1)?.run ?? 0) + 1;
+  return { run, fileName: (kind, extension) => `${kind}-${String(run).padStart(6, '0')}.${extension}` };
+}
+
+/** A run's file set before its files are added to it. */
+export function newFileSet(run: number, cursorBefore: StreamCursor, cursorAfter: StreamCursor): FileSet {
+  return {
+    run,
+    writtenAt: new Date().toISOString(),
+    cursorBefore,
+    cursorAfter,
+    changes: null,
+    deletes: null,
+  };
+}

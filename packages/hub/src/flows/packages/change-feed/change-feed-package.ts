@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { DeletedRecord, EntityDef, SyncRow } from '@koppel/exact';
 import { z } from 'zod';
@@ -6,6 +5,7 @@ import type { FlowPackage, StreamRunInput } from '../../flow-package.ts';
 import { schemaSetting } from '../../schema-setting.ts';
 import { streamChanges } from '../../stream-changes.ts';
 import { REPLICA_TABLES } from '../replicate/replica-tables.ts';
+import { eventId } from './event-id.ts';
 import { postBatch } from './feed-delivery.ts';
 import { type CapturedChange, FeedOutbox } from './feed-outbox.ts';
 
@@ -60,14 +60,6 @@ export type ChangeFeedSettings = z.output<typeof changeFeedSettings>;
 /** The change feed stores its state in the flow's database under this prefix per flow. */
 export function feedStreamPrefix(flowId: string): string {
   return `${flowId}/`;
-}
-
-/** Stable per record version: the same change read twice (a resync, a retried run) has one id. */
-function eventId(division: number, entity: string, key: string, version: string, deleted: boolean): string {
-  const digest = createHash('sha256')
-    .update(`${division}/${entity}/${key}/${version}/${deleted ? 'deleted' : 'row'}`)
-    .digest('hex');
-  return `evt_${digest.slice(0, 32)}`;
 }
 
 function toJson(value: unknown): string {

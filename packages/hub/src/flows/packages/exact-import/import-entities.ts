@@ -17,6 +17,8 @@ export interface ImportEntity {
   exact: EntityDef;
   /** Validates one input row (JSON or a CSV line); messages name the field. */
   row: z.ZodType<Record<string, unknown>>;
+  /** The fields a flat row (a CSV line) may hold, which file columns are mapped to. */
+  columns: readonly ImportColumn[];
   /** Exact fields read to match rows and to tell `unchanged` from `updated`. */
   readFields: readonly string[];
   /** The key a row is matched on (null: the row cannot be matched, e.g. no e-mail). */
@@ -34,6 +36,23 @@ export interface ImportEntity {
   createOnly?: readonly string[];
   /** A document's lines (uploads with one row per line are grouped into documents). */
   linesField?: string;
+}
+
+/** A field of a flat import row; `required`: a row without it fails validation. */
+export interface ImportColumn {
+  name: string;
+  required: boolean;
+  /** A document line's field in a flat row; a row that holds its `lines` needs none of them. */
+  line?: boolean;
+}
+
+/** The fields of a row schema, each required unless the schema accepts it missing. */
+function columnsOf(schema: z.ZodObject, rename: Record<string, string> = {}, line = false): ImportColumn[] {
+  return Object.entries(schema.shape).map(([name, field]) => ({
+    name: rename[name] ?? name,
+    required: !(field as z.ZodType).safeParse(undefined).success,
+    ...(line ? { line } : {}),
+  }));
 }
 
 /** Keys of other records by code, for rows that refer to them. */
@@ -135,6 +154,11 @@ function salesDocumentEntity(
     title,
     exact,
     row: salesDocument as z.ZodType<Record<string, unknown>>,
+    // One CSV line per document line: the header fields repeated, then the line's (see groupDocumentLines).
+    columns: [
+      ...columnsOf(salesDocument.omit({ lines: true })),
+      ...columnsOf(salesLine, { description: 'lineDescription' }, true),
+    ],
     readFields: [exact.key, 'YourRef', 'OrderedBy', 'Description'],
     references: ['accounts', 'items'],
     createOnly: [linesField, 'OrderDate'],
@@ -179,6 +203,7 @@ export const IMPORT_ENTITIES: readonly ImportEntity[] = [
     title: 'Accounts (customers, suppliers, prospects)',
     exact: accounts,
     row: accountRow as z.ZodType<Record<string, unknown>>,
+    columns: columnsOf(accountRow),
     readFields: [
       'ID',
       'Code',
@@ -217,6 +242,7 @@ export const IMPORT_ENTITIES: readonly ImportEntity[] = [
     title: 'Contacts',
     exact: contacts,
     row: contactRow as z.ZodType<Record<string, unknown>>,
+    columns: columnsOf(contactRow),
     readFields: ['ID', 'Account', 'FirstName', 'LastName', 'Email', 'Phone', 'Mobile', 'JobTitleDescription'],
     references: ['accounts'],
     // A contact is the same person when the e-mail matches, else the same name at the same account.
@@ -243,6 +269,7 @@ export const IMPORT_ENTITIES: readonly ImportEntity[] = [
     title: 'Items',
     exact: items,
     row: itemRow as z.ZodType<Record<string, unknown>>,
+    columns: columnsOf(itemRow),
     readFields: ['ID', 'Code', 'Description', 'CostPriceStandard', 'IsSalesItem'],
     rowKey: (row) => trimmed(row.code),
     recordKey: (record) => trimmed(record.Code),

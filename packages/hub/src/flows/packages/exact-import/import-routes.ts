@@ -10,7 +10,7 @@ import type { Role } from '../../../storage/schema.ts';
 import { flowGuard, guardedFlow } from '../../flow-guards.ts';
 import type { FlowsRepository } from '../../flows-repository.ts';
 import { RunView, runView } from '../../flows-views.ts';
-import { type ImportService, type ImportUpload, MAX_IMPORT_ROWS } from './import-service.ts';
+import { type ImportService, type ImportUpload, MAX_IMPORT_ROWS, PREVIEW_ROWS } from './import-service.ts';
 import type { ImportSummary } from './import-store.ts';
 
 /** Largest file accepted in a multipart upload. */
@@ -33,7 +33,13 @@ const UploadBody = z.object({
     .max(MAX_FILE_BYTES)
     .optional()
     .meta({ description: 'CSV with a header line, instead of rows' }),
+  mapping: z.record(z.string(), z.string().nullable()).optional().meta({
+    description:
+      "The file's columns → the entity's fields (null: leave the column out); columns it does not name keep their name",
+  }),
+  fileName: z.string().max(255).optional().meta({ description: 'Shown with the import' }),
 });
+const Mapping = z.record(z.string(), z.string().nullable());
 const ImportView = z.object({
   id: z.uuid(),
   flowId: z.uuid(),
@@ -41,8 +47,31 @@ const ImportView = z.object({
   entity: z.string(),
   rows: z.number().int(),
   counts: z.record(z.enum(STATUSES), z.number().int()),
+  mapping: Mapping.nullable().meta({ description: 'The mapping the upload was read with' }),
+  fileName: z.string().nullable(),
   createdAt: z.iso.datetime(),
 });
+const PreviewView = z.object({
+  entity: z.string(),
+  columns: z.array(z.string()).meta({ description: "The file's columns, in file order" }),
+  fields: z.array(
+    z.object({
+      name: z.string(),
+      required: z.boolean(),
+      line: z
+        .boolean()
+        .optional()
+        .meta({ description: "A document line's field; not needed when rows hold their lines" }),
+    }),
+  ),
+  mapping: Mapping.meta({ description: 'Proposed (or the one sent): column → field or null' }),
+  unmappedRequired: z.array(z.string()),
+  rows: z.number().int(),
+  sample: z
+    .array(z.record(z.string(), z.unknown()))
+    .meta({ description: `The first ${PREVIEW_ROWS} rows as read from the file` }),
+});
+const ListQuery = z.object({ limit: z.coerce.number().int().min(1).max(100).default(20) });
 const RowView = z.object({
   rowNumber: z.number().int(),
   rowKey: z.string().nullable(),
@@ -79,6 +108,17 @@ async function readUpload(request: FastifyRequest): Promise<ImportUpload> {
       file = { name: part.filename, text: buffer.toString('utf8') };
     } else fields[part.fieldname] = String(part.value);
   }
+  let mapping: unknown;
+  if (fields.mapping !== undefined) {
+    try {
+      mapping = JSON.parse(fields.mapping);
+    } catch (error) {
+      throw new HubError(
+        'import_invalid',
+        `The mapping field is not valid JSON: ${(error as Error).message}`,
+      );
+    }
+  }
   if (file === undefined)
     throw new HubError('import_invalid', 'The form has no file; send it in a field named "file".');
   const json = file.name.toLowerCase().endsWith('.json') || file.text.trimStart().startsWith('[');
@@ -90,7 +130,12 @@ async function readUpload(request: FastifyRequest): Promise<ImportUpload> {
       throw new HubError('import_invalid', `The file is not valid JSON: ${(error as Error).message}`);
     }
   }
-  const parsed = UploadBody.safeParse({ ...fields, ...(json ? { rows } : { csv: file.text }) });
+  const parsed = UploadBody.safeParse({
+    ...fields,
+    mapping,
+    fileName: file.name,
+    ...(json ? { rows } : { csv: file.text }),
+  });
   if (!parsed.success) throw new HubError('import_invalid', z.prettifyError(parsed.error));
   return parsed.data;
 }
@@ -124,6 +169,28 @@ export function importRoutes(
         const { summary, run } = await imports.upload(guardedFlow(request), await readUpload(request));
         return reply.code(202).send({ import: importView(summary), run: runView(run, []) });
       },
+    );
+
+    r.post(
+      '/flows/:flowId/imports/preview',
+      onFlow(
+        'admin',
+        "Read a file as an import would (same body as an upload) and propose a mapping of its columns to the entity's fields; nothing is stored",
+        { params: FlowParams, response: { 200: PreviewView } },
+      ),
+      async (request) => imports.preview(guardedFlow(request), await readUpload(request)),
+    );
+
+    r.get(
+      '/flows/:flowId/imports',
+      onFlow('viewer', "The flow's imports, newest first, with their counts", {
+        params: FlowParams,
+        querystring: ListQuery,
+        response: { 200: z.object({ imports: z.array(ImportView) }) },
+      }),
+      async (request) => ({
+        imports: (await imports.list(guardedFlow(request), request.query.limit)).map(importView),
+      }),
     );
 
     r.get(

@@ -1,14 +1,30 @@
 import { randomUUID } from 'node:crypto';
 import type { DestinationsService } from '../../../destinations/destinations-service.ts';
 import { HubError } from '../../../errors/hub-error.ts';
-import { csvLine, csvObjects } from '../../csv-format.ts';
+import { csvLine, csvObjects, parseCsv } from '../../csv-format.ts';
 import type { FlowRow, FlowRunRow } from '../../flows-repository.ts';
+import {
+  type ColumnMapping,
+  columnsOfRows,
+  mappableFields,
+  mappingProblem,
+  mapRow,
+  suggestMapping,
+} from './column-mapping.ts';
 import { exactImportPackage, exactImportSettings } from './exact-import-package.ts';
-import { groupDocumentLines, IMPORT_ENTITIES, validateRows } from './import-entities.ts';
+import {
+  groupDocumentLines,
+  IMPORT_ENTITIES,
+  type ImportColumn,
+  type ImportEntity,
+  validateRows,
+} from './import-entities.ts';
 import { type ImportRowResult, ImportStore, type ImportSummary, type RowStatus } from './import-store.ts';
 
 /** Rows one upload may hold; bigger sets go in several uploads. */
 export const MAX_IMPORT_ROWS = 10_000;
+/** Rows of the file the mapping preview shows. */
+export const PREVIEW_ROWS = 5;
 
 export interface ImportUpload {
   entity: string;
@@ -16,6 +32,43 @@ export interface ImportUpload {
   /** Rows as objects (JSON), or CSV text with a header line. */
   rows?: Record<string, unknown>[] | undefined;
   csv?: string | undefined;
+  /** The file's columns → the entity's fields; without it the columns are the fields' names. */
+  mapping?: ColumnMapping | undefined;
+  fileName?: string | undefined;
+}
+
+/** What the dashboard shows before an import runs: the file's columns, a proposed mapping and the first rows. */
+export interface ImportPreview {
+  entity: string;
+  columns: string[];
+  fields: ImportColumn[];
+  mapping: ColumnMapping;
+  /** Required fields no column is mapped to: every row would fail without them. */
+  unmappedRequired: string[];
+  rows: number;
+  sample: Record<string, unknown>[];
+}
+
+function entityOf(flow: FlowRow, name: string): ImportEntity {
+  const entity = IMPORT_ENTITIES.find((candidate) => candidate.name === name);
+  if (entity === undefined || !flow.entities.includes(name)) {
+    throw new HubError(
+      'import_invalid',
+      `The flow imports ${flow.entities.join(', ')}; "${name}" is not one of them.`,
+    );
+  }
+  return entity;
+}
+
+/** The upload's flat rows (a CSV's lines, or the JSON objects) and its columns in file order. */
+function flatRows(upload: ImportUpload): { rows: Record<string, unknown>[]; columns: string[] } {
+  if (upload.csv === undefined) {
+    const rows = upload.rows ?? [];
+    return { rows, columns: columnsOfRows(rows) };
+  }
+  // The header, not the rows: a column empty in every row is still a column to map.
+  const header = (parseCsv(upload.csv)[0] ?? []).map((name) => name.trim()).filter((name) => name !== '');
+  return { rows: csvObjects(upload.csv), columns: header };
 }
 
 /** Uploads into an "Import into Exact" flow: validated, stored, and a run queued for their stream. */
@@ -49,15 +102,38 @@ export class ImportService {
     }
   }
 
+  /** The file read as the import would read it, with the mapping it proposes; nothing is stored. */
+  preview(flow: FlowRow, upload: ImportUpload): ImportPreview {
+    if (flow.packageId !== exactImportPackage.id)
+      throw HubError.of('wrong_package', { packageId: flow.packageId });
+    const entity = entityOf(flow, upload.entity);
+    const problem = upload.mapping === undefined ? null : mappingProblem(entity, upload.mapping);
+    if (problem !== null) throw new HubError('import_invalid', problem);
+    const { rows, columns } = flatRows(upload);
+    if (rows.length === 0) throw new HubError('import_invalid', 'The file holds no rows.');
+    const fields = mappableFields(entity);
+    const mapping = upload.mapping ?? suggestMapping(columns, fields);
+    const mapped = new Set(Object.values(mapping));
+    const kept = new Set(columns.filter((column) => !Object.hasOwn(mapping, column)));
+    return {
+      entity: entity.name,
+      columns,
+      fields,
+      mapping,
+      unmappedRequired: fields
+        .filter((field) => field.required && !mapped.has(field.name) && !kept.has(field.name))
+        .filter((field) => !(field.line && (mapped.has('lines') || kept.has('lines'))))
+        .map((field) => field.name),
+      rows: rows.length,
+      sample: rows.slice(0, PREVIEW_ROWS),
+    };
+  }
+
   /** Validates every row (a message per bad field), stores the upload and queues its run. */
   async upload(flow: FlowRow, upload: ImportUpload): Promise<{ summary: ImportSummary; run: FlowRunRow }> {
-    const entity = IMPORT_ENTITIES.find((candidate) => candidate.name === upload.entity);
-    if (entity === undefined || !flow.entities.includes(upload.entity)) {
-      throw new HubError(
-        'import_invalid',
-        `The flow imports ${flow.entities.join(', ')}; "${upload.entity}" is not one of them.`,
-      );
-    }
+    const entity = entityOf(flow, upload.entity);
+    const problem = upload.mapping === undefined ? null : mappingProblem(entity, upload.mapping);
+    if (problem !== null) throw new HubError('import_invalid', problem);
     const divisions = await this.#divisionsOf(flow);
     const division = upload.division ?? divisions[0];
     if (division === undefined || !divisions.includes(division)) {
@@ -66,7 +142,9 @@ export class ImportService {
         `Division ${upload.division ?? '(none linked)'} is not one of the flow's linked divisions (${divisions.join(', ')}).`,
       );
     }
-    const flat = upload.csv !== undefined ? csvObjects(upload.csv) : (upload.rows ?? []);
+    const { rows: sent } = flatRows(upload);
+    const mapping = upload.mapping;
+    const flat = mapping === undefined ? sent : sent.map((row) => mapRow(row, mapping));
     const input = entity.linesField === undefined ? flat : groupDocumentLines(flat);
     if (input.length === 0) throw new HubError('import_invalid', 'The upload holds no rows.');
     if (input.length > MAX_IMPORT_ROWS) {
@@ -79,11 +157,26 @@ export class ImportService {
     const rows = validateRows(entity, input, settings.accountMatch);
     const id = randomUUID();
     const summary = await this.#withStore(flow, async (store) => {
-      await store.create({ id, flowId: flow.id, division, entity: entity.name }, rows);
+      await store.create(
+        {
+          id,
+          flowId: flow.id,
+          division,
+          entity: entity.name,
+          mapping: upload.mapping,
+          fileName: upload.fileName,
+        },
+        rows,
+      );
       return (await store.summary(flow.id, id)) as ImportSummary;
     });
     const run = await this.#requestRun(flow, [`${division}/${entity.name}`]);
     return { summary, run };
+  }
+
+  /** The flow's imports, newest first, with their counts. */
+  async list(flow: FlowRow, limit: number): Promise<ImportSummary[]> {
+    return this.#withStore(flow, (store) => store.list(flow.id, limit));
   }
 
   async result(

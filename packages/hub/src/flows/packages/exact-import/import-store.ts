@@ -1,5 +1,6 @@
 import type { SqlDriver } from '../../../destinations/sql-driver.ts';
 import { quoteIdent } from '../../../destinations/sql-identifier.ts';
+import type { ColumnMapping } from './column-mapping.ts';
 
 export type RowStatus = 'pending' | 'created' | 'updated' | 'unchanged' | 'failed';
 
@@ -10,7 +11,20 @@ export interface ImportSummary {
   entity: string;
   rows: number;
   counts: Record<RowStatus, number>;
+  /** The file's columns → fields the upload was read with (null: sent with the fields' names). */
+  mapping: ColumnMapping | null;
+  fileName: string | null;
   createdAt: Date;
+}
+
+/** What is stored about an upload besides its rows. */
+export interface NewImport {
+  id: string;
+  flowId: string;
+  division: number;
+  entity: string;
+  mapping?: ColumnMapping | null | undefined;
+  fileName?: string | null | undefined;
 }
 
 export interface ImportRowResult {
@@ -53,6 +67,10 @@ export class ImportStore {
         `create table if not exists ${s}.imports (id uuid primary key, flow_id uuid not null, division integer not null,
            entity text not null, rows integer not null, created_at timestamptz not null default now())`,
       );
+      // Added after the first release of the package: tables made before it gain the columns.
+      await session.query(
+        `alter table ${s}.imports add column if not exists mapping jsonb, add column if not exists file_name text`,
+      );
       await session.query(
         `create table if not exists ${s}.import_rows (import_id uuid not null references ${s}.imports (id) on delete cascade,
            row_number integer not null, row_key text, input jsonb not null, status text not null, exact_id text, message text,
@@ -68,15 +86,20 @@ export class ImportStore {
     });
   }
 
-  async create(
-    upload: { id: string; flowId: string; division: number; entity: string },
-    rows: readonly NewImportRow[],
-  ): Promise<void> {
+  async create(upload: NewImport, rows: readonly NewImportRow[]): Promise<void> {
     const s = this.#schema;
     await this.#driver.transaction(async (session) => {
       await session.query(
-        `insert into ${s}.imports (id, flow_id, division, entity, rows) values ($1, $2, $3, $4, $5)`,
-        [upload.id, upload.flowId, upload.division, upload.entity, rows.length],
+        `insert into ${s}.imports (id, flow_id, division, entity, rows, mapping, file_name) values ($1, $2, $3, $4, $5, $6::jsonb, $7)`,
+        [
+          upload.id,
+          upload.flowId,
+          upload.division,
+          upload.entity,
+          rows.length,
+          upload.mapping ? JSON.stringify(upload.mapping) : null,
+          upload.fileName ?? null,
+        ],
       );
       await session.query(
         `insert into ${s}.import_rows (import_id, row_number, row_key, input, status, message)
@@ -148,6 +171,15 @@ export class ImportStore {
   }
 
   async summary(flowId: string, importId: string): Promise<ImportSummary | undefined> {
+    return (await this.#summaries(flowId, importId, 1))[0];
+  }
+
+  /** The flow's imports, newest first. */
+  async list(flowId: string, limit: number): Promise<ImportSummary[]> {
+    return this.#summaries(flowId, null, limit);
+  }
+
+  async #summaries(flowId: string, importId: string | null, limit: number): Promise<ImportSummary[]> {
     const s = this.#schema;
     const result = await this.#driver.query<{
       id: string;
@@ -155,27 +187,29 @@ export class ImportStore {
       division: number;
       entity: string;
       rows: number;
+      mapping: ColumnMapping | null;
+      file_name: string | null;
       created_at: Date | string;
       counts: Record<string, number> | null;
     }>(
-      `select i.id, i.flow_id, i.division, i.entity, i.rows, i.created_at,
+      `select i.id, i.flow_id, i.division, i.entity, i.rows, i.mapping, i.file_name, i.created_at,
               (select jsonb_object_agg(status, n) from (select status, count(*)::integer as n from ${s}.import_rows
                  where import_id = i.id group by status) c) as counts
-       from ${s}.imports i where i.id = $1 and i.flow_id = $2`,
-      [importId, flowId],
+       from ${s}.imports i where i.flow_id = $1 and ($2::uuid is null or i.id = $2)
+       order by i.created_at desc, i.id limit $3`,
+      [flowId, importId, limit],
     );
-    const row = result.rows[0];
-    if (row === undefined) return undefined;
-    const counts = { pending: 0, created: 0, updated: 0, unchanged: 0, failed: 0, ...(row.counts ?? {}) };
-    return {
+    return result.rows.map((row) => ({
       id: row.id,
       flowId: row.flow_id,
       division: row.division,
       entity: row.entity,
       rows: row.rows,
-      counts,
+      counts: { pending: 0, created: 0, updated: 0, unchanged: 0, failed: 0, ...(row.counts ?? {}) },
+      mapping: row.mapping,
+      fileName: row.file_name,
       createdAt: new Date(row.created_at),
-    };
+    }));
   }
 
   async rows(

@@ -3,21 +3,14 @@ import { quoteIdent } from '../../../destinations/sql-identifier.ts';
 import { CursorTable } from '../../destination-cursors.ts';
 import type { StreamCursor } from '../../stream-cursor.ts';
 import { RELATION_TABLES, type RelationTable } from './relation-tables.ts';
-
-/** A row ready to write: the table's columns plus the record's problems and its version. */
-export interface RelationRow {
-  id: string;
-  values: Record<string, unknown>;
-  problems: unknown[];
-  timestamp: string;
-}
+import type { RelationRow, RelationsSink, RemovedRecord } from './relations-sink.ts';
 
 /**
  * The relations replicator's tables in the destination: one per entity, keyed by
  * (division, id), written page by page together with the stream's cursor (exactly once), and
  * the `account_overview` view that puts each account's main contact and addresses beside it.
  */
-export class RelationsStore {
+export class RelationsStore implements RelationsSink {
   readonly #driver: SqlDriver;
   readonly #schema: string;
   readonly #table: RelationTable;
@@ -80,7 +73,7 @@ export class RelationsStore {
    */
   async write(
     rows: readonly RelationRow[],
-    removed: readonly string[],
+    removed: readonly RemovedRecord[],
     from: StreamCursor,
     to: StreamCursor,
   ): Promise<{ written: number; deleted: number }> {
@@ -110,11 +103,14 @@ export class RelationsStore {
       if (removed.length > 0) {
         const result = await session.query(
           `delete from ${this.#qualified} where division = $1 and id = any($2::uuid[])`,
-          [this.#division, removed],
+          [this.#division, removed.map((record) => record.id)],
         );
         deleted = result.affected;
       }
       return { written, deleted };
     });
   }
+
+  /** Every page committed with its cursor already. */
+  async finish(): Promise<void> {}
 }
