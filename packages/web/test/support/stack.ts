@@ -1,7 +1,6 @@
 // Starts what the dashboard needs for real: exact-sim, and a hub with every standard module
 // (which serves packages/web/dist).
 import { Writable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
 import { type RunningSimulator, startSimulator } from '@koppel/exact-sim';
 import {
   type AppServices,
