@@ -3,12 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureWebBuilt } from '../scripts/ensure-built.ts';
 import { registerInAppCenter } from './support/app-center.ts';
 import { authenticatorCode } from './support/authenticator.ts';
-import { launchBrowser } from './support/dashboard.ts';
+import { launchBrowser, screenshots } from './support/dashboard.ts';
 import { type Stack, startStack } from './support/stack.ts';
 
 const OWNER = { email: 'olga@example.nl', name: 'Olga Owner', password: 'dashboard-password-1' };
-const shot = (page: Page, name: string) =>
-  page.screenshot({ path: `/tmp/koppel-web-${name}.png`, fullPage: true });
+const shot = screenshots('dashboard');
 
 // Generous limits: under a full parallel `npm test` on two cores each step can take seconds.
 describe('the dashboard in a real browser', { timeout: 60_000 }, () => {
