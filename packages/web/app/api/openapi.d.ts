@@ -6363,7 +6363,7 @@ export interface paths {
                                     /** Format: date-time */
                                     queuedAt: string;
                                     /** @enum {string} */
-                                    status: "queued" | "running" | "succeeded" | "failed" | "needs_reauth";
+                                    status: "queued" | "running" | "succeeded" | "failed" | "needs_reauth" | "interrupted";
                                 } | null;
                                 name: string;
                                 /** @description From the schedule; null when disabled */
