@@ -115,6 +115,65 @@ describe('rate limits against exact-sim', () => {
     });
   });
 
+  it('counts a call booked in the last seconds of a window against the next one too', async () => {
+    let now = Date.parse('2026-06-15T10:00:56.500Z');
+    const governor = new RateGovernor({
+      budget: new MemoryRateBudget(),
+      clientId: 'app',
+      clock: { now: () => now },
+      sleep: async (ms) => {
+        now += ms;
+      },
+    });
+    const reset = Date.parse('2026-06-15T10:01:00Z');
+    await governor.observe(
+      7,
+      200,
+      new Headers({
+        Date: new Date(now).toUTCString(),
+        'X-RateLimit-Minutely-Limit': '60',
+        'X-RateLimit-Minutely-Remaining': '40',
+        'X-RateLimit-Minutely-Reset': String(reset),
+      }),
+    );
+    await governor.acquire(7, true);
+    now = reset + 1_000;
+    // It may have reached Exact after the reset: the new minute starts with 59, not 60.
+    expect((await governor.limits(7)).minutely).toEqual({
+      limit: 60,
+      remaining: 59,
+      resetAt: reset + 60_000,
+    });
+    await governor.acquire(7, true);
+    expect((await governor.limits(7)).minutely?.remaining).toBe(58);
+  });
+
+  it("takes the server's time from the closest of the recent Date headers (whole seconds)", async () => {
+    let now = Date.parse('2026-06-15T10:00:10.900Z');
+    const governor = new RateGovernor({
+      budget: new MemoryRateBudget(),
+      clientId: 'app',
+      clock: { now: () => now },
+      sleep: async () => {},
+    });
+    const answerAt = (serverTime: number) =>
+      governor.observe(7, 200, new Headers({ Date: new Date(serverTime).toUTCString() }));
+    // The server's clock equals ours; its headers say 10:00:10, then 10:00:11 at 11.05.
+    await answerAt(now);
+    expect(now - governor.serverNow()).toBe(900);
+    now = Date.parse('2026-06-15T10:00:11.050Z');
+    await answerAt(now);
+    expect(now - governor.serverNow()).toBe(50);
+    // A later header stamped early in its second does not make the estimate worse.
+    now = Date.parse('2026-06-15T10:00:12.700Z');
+    await answerAt(now);
+    expect(now - governor.serverNow()).toBe(50);
+    // A minute later without a confirmation, a lower bound is believed (the local clock stepped).
+    now += 61_000;
+    await answerAt(now - 5_000);
+    expect(now - governor.serverNow()).toBeGreaterThanOrEqual(5_000);
+  });
+
   it('keeps the later window when an answer from the earlier one arrives late', async () => {
     const now = Date.parse('2026-06-15T10:01:05Z');
     const governor = new RateGovernor({

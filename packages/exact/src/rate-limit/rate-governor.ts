@@ -22,6 +22,11 @@ export interface RateGovernorOptions {
    * only to the second and a call takes time to arrive, so it could count in either window.
    */
   boundaryGuardMs?: number;
+  /**
+   * A call booked this close to a minutely reset, but before the guard, counts against the next
+   * window as well (default 5 s): on a loaded machine it may still arrive after the reset.
+   */
+  straddleMs?: number;
 }
 
 export interface RateLimits {
@@ -43,8 +48,19 @@ const DAY = 86_400_000;
 function currentWindow(window: RateWindow | undefined, now: number, length: number): RateWindow | undefined {
   if (window === undefined || now < window.resetAt) return window;
   const periods = Math.floor((now - window.resetAt) / length) + 1;
-  return { limit: window.limit, remaining: window.limit, resetAt: window.resetAt + periods * length };
+  const carried = periods === 1 ? (window.straddling ?? 0) : 0;
+  return {
+    limit: window.limit,
+    remaining: Math.max(0, window.limit - carried),
+    resetAt: window.resetAt + periods * length,
+  };
 }
+
+/**
+ * Lower bounds on (server clock − local clock) older than this are forgotten, so a local clock
+ * that steps is followed within a minute.
+ */
+const OFFSET_MEMORY_MS = 60_000;
 
 /**
  * Keeps calls inside Exact's per (client id, division) limits: waits for the minutely reset
@@ -60,8 +76,11 @@ export class RateGovernor {
   readonly #maxWaitMs: number;
   readonly #marginMs: number;
   readonly #guardMs: number;
-  /** Server clock minus local clock, from the last `Date` header seen. */
+  readonly #straddleMs: number;
+  /** Server clock minus local clock: the best lower bound the recent `Date` headers gave. */
   #offsetMs = 0;
+  /** When (local clock) the current #offsetMs was last confirmed by a `Date` header. */
+  #offsetSeenAt = Number.NEGATIVE_INFINITY;
 
   constructor(options: RateGovernorOptions) {
     this.#budget = options.budget;
@@ -72,6 +91,7 @@ export class RateGovernor {
     this.#maxWaitMs = options.maxWaitMs ?? 120_000;
     this.#marginMs = options.safetyMarginMs ?? 1_000;
     this.#guardMs = options.boundaryGuardMs ?? 2_000;
+    this.#straddleMs = options.straddleMs ?? 5_000;
   }
 
   #key(division: number | null): string {
@@ -142,7 +162,14 @@ export class RateGovernor {
       return { state, result: { go: false, waitMs: minutely.resetAt - now } };
     }
     if (daily) next.daily = { ...daily, remaining: daily.remaining - 1 };
-    if (minutely) next.minutely = { ...minutely, remaining: minutely.remaining - 1 };
+    if (minutely) {
+      const late = minutely.resetAt - now < this.#straddleMs;
+      next.minutely = {
+        ...minutely,
+        remaining: minutely.remaining - 1,
+        ...(late ? { straddling: (minutely.straddling ?? 0) + 1 } : {}),
+      };
+    }
     return { state: next, result: { go: true } };
   }
 
@@ -150,7 +177,7 @@ export class RateGovernor {
   async observe(division: number | null, status: number, headers: Headers): Promise<number> {
     const date = Date.parse(headers.get('date') ?? '');
     const now = this.#clock.now();
-    if (Number.isFinite(date)) this.#offsetMs = date - now;
+    if (Number.isFinite(date)) this.#learnOffset(date - now, now);
     const serverNow = now + this.#offsetMs;
     const seen = readRateHeaders(headers);
     if (status === 429 && !seen.daily && !seen.minutely) {
@@ -169,13 +196,32 @@ export class RateGovernor {
     return Math.max(0, Math.min(...resets) - serverNow) + this.#marginMs;
   }
 
+  /**
+   * `Date` has whole seconds and was stamped before the answer travelled, so each header gives
+   * a lower bound on the offset, up to a second (and the latency) below it. The largest recent
+   * bound is the closest; a smaller one replaces it only when the larger has not been seen for
+   * a minute (the local clock may have stepped).
+   */
+  #learnOffset(bound: number, now: number): void {
+    if (bound >= this.#offsetMs || now - this.#offsetSeenAt > OFFSET_MEMORY_MS) {
+      this.#offsetMs = bound;
+      this.#offsetSeenAt = now;
+    } else if (bound > this.#offsetMs - 1_000) {
+      this.#offsetSeenAt = now;
+    }
+  }
+
   /** Remaining daily and minutely calls for a division (null until Exact reported them). */
   async limits(division: number | null): Promise<RateLimits> {
     const state = await this.#budget.read(this.#key(division));
     const now = this.serverNow();
-    const current = (window: RateWindow | undefined) =>
-      window === undefined ? null : now < window.resetAt ? window : { ...window, remaining: window.limit };
-    return { daily: current(state?.daily), minutely: current(state?.minutely) };
+    const current = (window: RateWindow | undefined, length: number) => {
+      const known = currentWindow(window, now, length);
+      if (known === undefined) return null;
+      const { straddling: _, ...shown } = known;
+      return shown;
+    };
+    return { daily: current(state?.daily, DAY), minutely: current(state?.minutely, MINUTE) };
   }
 }
 
@@ -186,7 +232,8 @@ function merge(state: RateState | undefined, seen: RateState): RateState {
   const pick = (old: RateWindow | undefined, fresh: RateWindow | undefined) => {
     if (fresh === undefined) return old;
     if (old !== undefined && old.resetAt === fresh.resetAt) {
-      return { ...fresh, remaining: Math.min(old.remaining, fresh.remaining) };
+      const kept = { ...fresh, remaining: Math.min(old.remaining, fresh.remaining) };
+      return old.straddling === undefined ? kept : { ...kept, straddling: old.straddling };
     }
     if (old !== undefined && old.resetAt > fresh.resetAt) return old;
     return fresh;

@@ -3,6 +3,11 @@ export interface RateWindow {
   limit: number;
   remaining: number;
   resetAt: number;
+  /**
+   * Calls booked in the window's last seconds: one may reach Exact after the reset and count in
+   * the next window instead, so the next window starts with that many fewer.
+   */
+  straddling?: number;
 }
 
 /** What is known about one (client id, division) budget. */
