@@ -115,6 +115,40 @@ describe('rate limits against exact-sim', () => {
     });
   });
 
+  it('sends one call first while the budget is unknown; the others wait for its answer', async () => {
+    const now = Date.parse('2026-06-15T10:00:10Z');
+    const governor = new RateGovernor({
+      budget: new MemoryRateBudget(),
+      clientId: 'app',
+      clock: { now: () => now },
+      sleep: () => new Promise((resolve) => setTimeout(resolve, 5)),
+    });
+    await governor.acquire(7, false);
+    let others = 0;
+    const waiting = Promise.all(
+      [1, 2, 3].map(() =>
+        governor.acquire(7, false).then(() => {
+          others++;
+        }),
+      ),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(others).toBe(0);
+    await governor.observe(
+      7,
+      200,
+      new Headers({
+        Date: new Date(now).toUTCString(),
+        'X-RateLimit-Minutely-Limit': '60',
+        'X-RateLimit-Minutely-Remaining': '59',
+        'X-RateLimit-Minutely-Reset': String(Date.parse('2026-06-15T10:01:00Z')),
+      }),
+    );
+    await waiting;
+    expect(others).toBe(3);
+    expect((await governor.limits(7)).minutely?.remaining).toBe(56);
+  });
+
   it('counts a call booked in the last seconds of a window against the next one too', async () => {
     let now = Date.parse('2026-06-15T10:00:56.500Z');
     const governor = new RateGovernor({

@@ -73,8 +73,11 @@ describe('token handling against exact-sim', () => {
     const users = await Promise.all(Array.from({ length: 8 }, () => exact.me()));
     expect(new Set(users.map((user) => user.UserID)).size).toBe(1);
     expect((await tokenCalls()) - before).toBe(1);
-    // 8 refused calls, one token call, 8 retries that succeed.
-    expect(statuses.filter((status) => status === 401)).toHaveLength(8);
+    // Some calls refused (the rest waited for the budget's first answer and went with the new
+    // token), one token call, and every caller served.
+    const refused = statuses.filter((status) => status === 401).length;
+    expect(refused).toBeGreaterThanOrEqual(1);
+    expect(refused).toBeLessThanOrEqual(8);
     expect(statuses.filter((status) => status === 200)).toHaveLength(9);
   });
 

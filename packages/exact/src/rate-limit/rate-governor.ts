@@ -38,6 +38,9 @@ type Decision = { go: true } | { go: false; waitMs: number } | { go: false; erro
 
 const MINUTE = 60_000;
 const DAY = 86_400_000;
+/** How long the other calls wait for the first answer about an unknown budget, and how often they look. */
+const PROBE_MS = 5_000;
+const PROBE_POLL_MS = 50;
 
 /**
  * The window `now` falls in, from the last one Exact reported: its windows are fixed (whole
@@ -133,7 +136,14 @@ export class RateGovernor {
     now: number,
     background: boolean,
   ): { state: RateState | undefined; result: Decision } {
-    if (state === undefined) return { state, result: { go: true } };
+    if (state?.daily === undefined && state?.minutely === undefined) {
+      // Calls sent before any answer are booked nowhere: with several in flight, the first
+      // answer's `remaining` would overstate what is left. One goes first; the rest wait for it.
+      if (state?.probeUntil !== undefined && now < state.probeUntil) {
+        return { state, result: { go: false, waitMs: PROBE_POLL_MS } };
+      }
+      return { state: { probeUntil: now + PROBE_MS }, result: { go: true } };
+    }
     const next: RateState = { ...state };
     const daily = currentWindow(state.daily, now, DAY);
     const minutely = currentWindow(state.minutely, now, MINUTE);

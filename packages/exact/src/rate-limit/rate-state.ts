@@ -14,6 +14,11 @@ export interface RateWindow {
 export interface RateState {
   daily?: RateWindow;
   minutely?: RateWindow;
+  /**
+   * While nothing is known, one call goes first to learn the budget; the others wait for its
+   * answer until this time (a probe whose answer never comes does not block for long).
+   */
+  probeUntil?: number;
 }
 
 /** Reads the six `X-RateLimit-*` headers; a 429 carries only the set of the limit it hit. */
