@@ -273,7 +273,8 @@ describe('flows in the dashboard, on the sandbox that npm start runs', { timeout
     await page.waitForURL('**/flows');
     const card = page.locator('[data-flow="Accounts only"]');
     await card.getByTestId('paused').waitFor();
-    await expect(card.textContent()).resolves.toContain('Never run');
+    // The card's last run loads after the card itself.
+    await card.getByText('Never run').waitFor();
     await shot(page, 'overview-two-flows');
     const flows = await hubApi<
       (ApiFlow & { name: string; entities: string[]; settings: { schema: string } })[]

@@ -199,14 +199,16 @@ describe('the watcher and the home page, on the sandbox that npm start runs', { 
     await upload('items', [{ code: 'BROOD-1', description: 'Volkorenbrood' }]);
     await group.getByRole('button', { name: 'Retry all' }).click();
     await page.getByTestId('no-open-errors').waitFor({ timeout: 90_000 });
-    const errors = await hubApi<(ApiError & { recordLabel: string })[]>(
-      page,
-      'GET',
-      `/workspaces/${workspaceId}/errors?flowId=${imports.id}`,
-    );
-    expect(errors.map((error) => [error.recordLabel, error.status, error.resolution])).toEqual([
-      ['PO-1', 'resolved', 'retried'],
-    ]);
+    // An error being retried is no longer open; it is resolved once the retry run has sent it.
+    const errors = async () =>
+      (
+        await hubApi<(ApiError & { recordLabel: string })[]>(
+          page,
+          'GET',
+          `/workspaces/${workspaceId}/errors?flowId=${imports.id}`,
+        )
+      ).map((error) => [error.recordLabel, error.status, error.resolution]);
+    await expect.poll(errors, { timeout: 90_000 }).toEqual([['PO-1', 'resolved', 'retried']]);
   });
 
   it("shows in the audit log who changed what, with before and after, and the hub's own entries", async () => {
