@@ -103,6 +103,7 @@ export class ExactClient {
     this.#governor = new RateGovernor({
       budget: options.rateBudget ?? new MemoryRateBudget(),
       clientId: options.clientId,
+      connectionKey: this.#key,
       clock,
       sleep,
       ...(options.dailyReserve === undefined ? {} : { dailyReserve: options.dailyReserve }),
@@ -145,7 +146,9 @@ export class ExactClient {
     const record = readCollection(body)?.records[0] ?? readSingle(body);
     if (record === undefined)
       throw invalidBody(response, 'GET', me.path, null, 'current/Me returned no user');
-    return readRow(me, record);
+    const row = readRow(me, record);
+    await this.#governor.chargeMeTo(row.CurrentDivision, response.headers);
+    return row;
   }
 
   /**

@@ -232,6 +232,47 @@ describe('rate limits against exact-sim', () => {
     });
   });
 
+  it("books current/Me in the user's current division, where Exact counts it: no 429", async () => {
+    const app = await createApp(t, { minutelyLimit: 5 });
+    // A call that would have to wait is refused at once, so no sleep moves the simulated clock.
+    const exact = await t.connectedClient({ maxRateWaitMs: 0 }, app);
+    await t.advance(60_000 - (t.clock.now() % 60_000) + 10_000);
+    const read = () => exact.division(division).query(accounts).select('ID').first();
+    await read();
+    // The first answer names the current division; the second call is booked there.
+    expect((await exact.me()).CurrentDivision).toBe(division);
+    await exact.me();
+    const before = await t.stats();
+    const reads = await Promise.allSettled([read(), read(), read(), read()]);
+    expect(reads.filter((result) => result.status === 'fulfilled')).toHaveLength(2);
+    expect((await t.stats()).api.rateLimited - before.api.rateLimited).toBe(0);
+    expect((await exact.division(division).rateLimits()).minutely?.remaining).toBe(0);
+  });
+
+  it('sends one current/Me first while its division is unknown; the others book where it names', async () => {
+    const now = Date.parse('2026-06-15T10:00:10Z');
+    const governor = new RateGovernor({
+      budget: new MemoryRateBudget(),
+      clientId: 'app',
+      clock: { now: () => now },
+      sleep: () => new Promise((resolve) => setTimeout(resolve, 5)),
+    });
+    expect(await governor.acquire(null, false)).toBeNull();
+    const others = Promise.all([governor.acquire(null, false), governor.acquire(null, false)]);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await governor.chargeMeTo(
+      7,
+      new Headers({
+        Date: new Date(now).toUTCString(),
+        'X-RateLimit-Minutely-Limit': '60',
+        'X-RateLimit-Minutely-Remaining': '59',
+        'X-RateLimit-Minutely-Reset': String(Date.parse('2026-06-15T10:01:00Z')),
+      }),
+    );
+    expect(await others).toEqual([7, 7]);
+    expect((await governor.limits(7)).minutely?.remaining).toBe(57);
+  });
+
   it('refuses background calls below the daily reserve, serves interactive ones', async () => {
     const app = await createApp(t, { dailyLimit: 10 });
     const background = await t.connectedClient({ dailyReserve: 5 }, app);

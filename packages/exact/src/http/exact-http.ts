@@ -138,7 +138,7 @@ export class ExactHttp {
     let rateLimited = 0;
     let refreshed = false;
     for (;;) {
-      await this.#governor.acquire(request.division, request.background ?? false);
+      const booked = await this.#governor.acquire(request.division, request.background ?? false);
       const token = await this.#tokens.accessToken();
       let response: Response;
       let text: string;
@@ -161,7 +161,7 @@ export class ExactHttp {
       } finally {
         timeout.cancel();
       }
-      const waitMs = await this.#governor.observe(request.division, response.status, response.headers);
+      const waitMs = await this.#governor.observe(booked, response.status, response.headers);
 
       if (response.ok) {
         const ok = response;

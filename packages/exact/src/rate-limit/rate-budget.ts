@@ -1,7 +1,9 @@
 import type { RateState } from './rate-state.ts';
 
 /**
- * Shared rate budgets keyed by `{clientId}:{division}`. `update` must apply `fn` atomically
+ * Shared rate budgets keyed by `{clientId}:{division}`, plus one `{clientId}:me:{connection}`
+ * entry per connection naming the division its `current/Me` calls are charged to. `update`
+ * must apply `fn` atomically
  * for a key (no other update of that key in between, across every process sharing the
  * budget): a database implementation runs it inside `SELECT … FOR UPDATE` / `UPDATE`.
  */

@@ -6,6 +6,11 @@ import { type RateState, type RateWindow, readRateHeaders } from './rate-state.t
 export interface RateGovernorOptions {
   budget: RateBudget;
   clientId: string;
+  /**
+   * Names the connection (default: the client id): its `current/Me` calls are charged to its
+   * user's current division.
+   */
+  connectionKey?: string;
   clock: Clock;
   sleep: Sleep;
   /**
@@ -73,6 +78,7 @@ const OFFSET_MEMORY_MS = 60_000;
 export class RateGovernor {
   readonly #budget: RateBudget;
   readonly #clientId: string;
+  readonly #meKey: string;
   readonly #clock: Clock;
   readonly #sleep: Sleep;
   readonly #reserve: number;
@@ -88,6 +94,7 @@ export class RateGovernor {
   constructor(options: RateGovernorOptions) {
     this.#budget = options.budget;
     this.#clientId = options.clientId;
+    this.#meKey = `${options.clientId}:me:${options.connectionKey ?? options.clientId}`;
     this.#clock = options.clock;
     this.#sleep = options.sleep;
     this.#reserve = options.dailyReserve ?? 0;
@@ -97,8 +104,8 @@ export class RateGovernor {
     this.#straddleMs = options.straddleMs ?? 5_000;
   }
 
-  #key(division: number | null): string {
-    return `${this.#clientId}:${division ?? 'me'}`;
+  #key(division: number): string {
+    return `${this.#clientId}:${division}`;
   }
 
   /** Best estimate of the server's current time. */
@@ -106,29 +113,70 @@ export class RateGovernor {
     return this.#clock.now() + this.#offsetMs;
   }
 
-  /** Waits until one call may be sent for `division` and books it, or throws. */
-  async acquire(division: number | null, background: boolean): Promise<void> {
+  /**
+   * Waits until one call may be sent for `division` and books it, or throws. Returns the
+   * division it was booked in: `current/Me` (`null`) names none in its URL, yet Exact charges
+   * it to the user's current division, which is known once a `current/Me` answer named it
+   * (null until then: that call is booked nowhere).
+   */
+  async acquire(division: number | null, background: boolean): Promise<number | null> {
+    const charged = division ?? (await this.#currentDivision());
+    if (charged === null) return null;
     let waited = 0;
     for (;;) {
       const now = this.serverNow();
-      const decision = await this.#budget.update(this.#key(division), (state) =>
+      const decision = await this.#budget.update(this.#key(charged), (state) =>
         this.#decide(state, now, background),
       );
-      if (decision.go) return;
+      if (decision.go) return charged;
       if ('error' in decision) throw decision.error;
       if (waited + decision.waitMs > this.#maxWaitMs) {
         throw new ExactRateLimitError(
           'rate_limit_wait_too_long',
-          `The minutely rate limit for division ${division} resets in ${Math.ceil(decision.waitMs / 1000)} s, longer than the allowed wait`,
-          { division, resetAt: now + decision.waitMs },
+          `The minutely rate limit for division ${charged} resets in ${Math.ceil(decision.waitMs / 1000)} s, longer than the allowed wait`,
+          { division: charged, resetAt: now + decision.waitMs },
         );
       }
       waited += decision.waitMs;
-      await this.#sleep(decision.waitMs);
-      // Exact's clock moved at least as far as we slept, even when the local clock says
-      // otherwise (a moved simulator clock); the next Date header corrects any excess.
-      this.#offsetMs = Math.max(this.#offsetMs, now + decision.waitMs - this.#clock.now());
+      await this.#wait(now, decision.waitMs);
     }
+  }
+
+  /** Sleeps `ms` from the server time `now`. */
+  async #wait(now: number, ms: number): Promise<void> {
+    await this.#sleep(ms);
+    // Exact's clock moved at least as far as we slept, even when the local clock says
+    // otherwise (a moved simulator clock); the next Date header corrects any excess.
+    this.#offsetMs = Math.max(this.#offsetMs, now + ms - this.#clock.now());
+  }
+
+  /**
+   * The division `current/Me` calls are charged to. Until an answer named it, one call goes
+   * first and the others wait for its answer: booked nowhere, a burst of them would overrun
+   * that division unseen.
+   */
+  async #currentDivision(): Promise<number | null> {
+    for (;;) {
+      const now = this.serverNow();
+      const charged = await this.#budget.update(this.#meKey, (state) => {
+        if (state?.chargedTo !== undefined) return { state, result: state.chargedTo };
+        if (state?.probeUntil !== undefined && now < state.probeUntil) return { state, result: undefined };
+        return { state: { probeUntil: now + PROBE_MS }, result: null };
+      });
+      if (charged !== undefined) return charged;
+      await this.#wait(now, PROBE_POLL_MS);
+    }
+  }
+
+  /**
+   * Records the current division a `current/Me` answer named (null: the user has none): Exact
+   * charged that call to it and charges the next ones there. The answer's headers are that
+   * division's budget; they are recorded there too, since the call may have been booked
+   * nowhere (no answer had named the division yet) or elsewhere (the user switched).
+   */
+  async chargeMeTo(current: number | null, headers: Headers): Promise<void> {
+    await this.#budget.update(this.#meKey, () => ({ state: { chargedTo: current }, result: undefined }));
+    if (current !== null) await this.#record(current, readRateHeaders(headers));
   }
 
   #decide(
@@ -183,7 +231,11 @@ export class RateGovernor {
     return { state: next, result: { go: true } };
   }
 
-  /** Records what a response says about the budget; returns the wait before a retry on 429. */
+  /**
+   * Records what a response says about the budget of the division the call was booked in
+   * (`acquire`'s answer; null: none, only the server's time is learnt); returns the wait
+   * before a retry on 429.
+   */
   async observe(division: number | null, status: number, headers: Headers): Promise<number> {
     const date = Date.parse(headers.get('date') ?? '');
     const now = this.#clock.now();
@@ -197,13 +249,27 @@ export class RateGovernor {
     if (status === 429) {
       for (const window of [seen.daily, seen.minutely]) if (window) window.remaining = 0;
     }
+    if (division !== null) await this.#record(division, seen);
+    // A `current/Me` booked nowhere that failed (a 401 is retried with a new token) names no
+    // division: the next one goes at once rather than waiting out the probe.
+    else if (status < 200 || status > 299) await this.#endMeProbe();
+    if (status !== 429) return 0;
+    const resets = [seen.minutely?.resetAt, seen.daily?.resetAt].filter((value) => value !== undefined);
+    return Math.max(0, Math.min(...resets) - serverNow) + this.#marginMs;
+  }
+
+  async #endMeProbe(): Promise<void> {
+    await this.#budget.update(this.#meKey, (state) => ({
+      state: state?.chargedTo === undefined ? undefined : state,
+      result: undefined,
+    }));
+  }
+
+  async #record(division: number, seen: RateState): Promise<void> {
     await this.#budget.update(this.#key(division), (state) => ({
       state: merge(state, seen),
       result: undefined,
     }));
-    if (status !== 429) return 0;
-    const resets = [seen.minutely?.resetAt, seen.daily?.resetAt].filter((value) => value !== undefined);
-    return Math.max(0, Math.min(...resets) - serverNow) + this.#marginMs;
   }
 
   /**
@@ -222,7 +288,7 @@ export class RateGovernor {
   }
 
   /** Remaining daily and minutely calls for a division (null until Exact reported them). */
-  async limits(division: number | null): Promise<RateLimits> {
+  async limits(division: number): Promise<RateLimits> {
     const state = await this.#budget.read(this.#key(division));
     const now = this.serverNow();
     const current = (window: RateWindow | undefined, length: number) => {

@@ -19,6 +19,11 @@ export interface RateState {
    * answer until this time (a probe whose answer never comes does not block for long).
    */
   probeUntil?: number;
+  /**
+   * Only in a connection's `current/Me` entry: the division Exact charges `current/Me` to, the
+   * user's current division as the last answer named it (null: the user has none).
+   */
+  chargedTo?: number | null;
 }
 
 /** Reads the six `X-RateLimit-*` headers; a 429 carries only the set of the limit it hit. */
