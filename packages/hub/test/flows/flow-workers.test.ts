@@ -104,10 +104,8 @@ describe('three koppel worker processes replicating 30 divisions on Postgres', (
     expect(busy.length).toBeGreaterThanOrEqual(2);
 
     const after = (await simControl(sim, 'GET', '/stats')) as LooseJson;
-    // Known gap (issue #8 is open on it): with 30 divisions about one run in four still draws a
-    // single 429, which the SDK waits out; more than one is a regression.
-    expect(after.api.rateLimited - before.api.rateLimited).toBeLessThanOrEqual(1);
-    expect(after.api.byStatus['429'] ?? 0).toBeLessThanOrEqual(1);
+    expect(after.api.rateLimited - before.api.rateLimited).toBe(0);
+    expect(after.api.byStatus['429'] ?? 0).toBe(0);
     // More calls than one minute's budget in each division: the workers had to wait for windows.
     expect(after.api.calls - before.api.calls).toBeGreaterThan(DIVISIONS.length * MINUTELY_LIMIT);
     const refreshes =
