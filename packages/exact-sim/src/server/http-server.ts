@@ -55,11 +55,12 @@ function toSimRequest(req: IncomingMessage, body: Buffer, publicUrl: string | un
 }
 
 function write(res: ServerResponse, reply: Reply, clock: Clock): void {
-  const body = reply.body ?? '';
+  // Encoded once: measuring a string's byte length and then writing it walks a large page twice.
+  const body = Buffer.from(reply.body ?? '');
   const headers: Record<string, string | string[] | number> = {
     ...reply.headers,
     Date: new Date(clock.now()).toUTCString(),
-    'Content-Length': Buffer.byteLength(body),
+    'Content-Length': body.length,
   };
   res.writeHead(reply.status, headers);
   res.end(body);

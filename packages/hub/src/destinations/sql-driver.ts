@@ -1,9 +1,18 @@
+import { finished } from 'node:stream/promises';
 import type { PGlite } from '@electric-sql/pglite';
 import type pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 
 /** Runs one SQL statement with positional parameters (`$1`…) and returns its rows. */
 export interface SqlSession {
   query<Row = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<QueryResult<Row>>;
+  /**
+   * Loads rows given in COPY's text format (tab-separated, `\N` for null, one row a line) into
+   * `target`, a table with its column list (`"t" ("a", "b")`); returns the rows loaded. Postgres
+   * parses COPY text with each column's input function alone, far cheaper per row than
+   * unpacking a JSON parameter.
+   */
+  copyIn(target: string, text: string): Promise<number>;
 }
 
 export interface QueryResult<Row> {
@@ -22,24 +31,40 @@ export interface SqlDriver extends SqlSession {
   close(): Promise<void>;
 }
 
-function sessionOf(client: pg.ClientBase | pg.Pool): SqlSession {
+async function copyInto(client: pg.ClientBase, target: string, text: string): Promise<number> {
+  const copy = client.query(copyFrom(`copy ${target} from stdin`));
+  copy.end(text);
+  await finished(copy);
+  return copy.rowCount;
+}
+
+function sessionOf(client: pg.ClientBase | pg.Pool, copyIn: SqlSession['copyIn']): SqlSession {
   return {
     async query<Row>(text: string, params: readonly unknown[] = []) {
       const result = await client.query(text, params as unknown[]);
       return { rows: result.rows as Row[], affected: result.rowCount ?? 0 };
     },
+    copyIn,
   };
 }
 
 /** A driver over a node-postgres pool; `ownsPool` closes the pool with the driver. */
 export function poolDriver(pool: pg.Pool, options: { ownsPool: boolean }): SqlDriver {
   return {
-    ...sessionOf(pool),
+    // A COPY holds its connection from start to end: outside a transaction it takes one.
+    ...sessionOf(pool, async (target, text) => {
+      const client = await pool.connect();
+      try {
+        return await copyInto(client, target, text);
+      } finally {
+        client.release();
+      }
+    }),
     async transaction(work) {
       const client = await pool.connect();
       try {
         await client.query('begin');
-        const result = await work(sessionOf(client));
+        const result = await work(sessionOf(client, (target, text) => copyInto(client, target, text)));
         await client.query('commit');
         return result;
       } catch (error) {
@@ -61,6 +86,10 @@ export function pgliteDriver(pglite: PGlite): SqlDriver {
     async query<Row>(text: string, params: readonly unknown[] = []) {
       const result = await db.query<Row>(text, params as unknown[]);
       return { rows: result.rows, affected: result.affectedRows ?? 0 };
+    },
+    async copyIn(target, text) {
+      const result = await db.query(`copy ${target} from '/dev/blob'`, [], { blob: new Blob([text]) });
+      return result.affectedRows ?? 0;
     },
   });
   return {

@@ -1,0 +1,44 @@
+/**
+ * Values in Postgres's COPY text format: a backslash, tab, newline or carriage return inside
+ * a value is written as an escape, and `\N` is null. Every other character stands for itself.
+ */
+
+export const COPY_NULL = '\\N';
+
+const SPECIAL = /[\\\t\n\r]/;
+const SPECIALS = /[\\\t\n\r]/g;
+const ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
+
+/** A text value as COPY reads it back unchanged. */
+export function copyText(text: string): string {
+  return SPECIAL.test(text) ? text.replace(SPECIALS, (c) => ESCAPES[c] as string) : text;
+}
+
+/**
+ * JSON text (from `JSON.stringify`, which escapes every control character itself) as a COPY
+ * value: only its backslashes need doubling.
+ */
+export function copyJson(json: string): string {
+  return json.includes('\\') ? json.replaceAll('\\', '\\\\') : json;
+}
+
+/**
+ * A value from a JSON record or the SDK as the input of a typed column: strings as they are,
+ * booleans `t`/`f`, numbers in JavaScript's notation (which `numeric` reads), dates as ISO
+ * 8601, anything else as JSON. An invalid date stays visible so Postgres refuses the row.
+ */
+export function copyValue(value: unknown): string {
+  if (value === null || value === undefined) return COPY_NULL;
+  switch (typeof value) {
+    case 'string':
+      return copyText(value);
+    case 'boolean':
+      return value ? 't' : 'f';
+    case 'number':
+    case 'bigint':
+      return String(value);
+    default:
+      if (value instanceof Date) return Number.isNaN(value.getTime()) ? 'invalid date' : value.toISOString();
+      return copyJson(JSON.stringify(value));
+  }
+}

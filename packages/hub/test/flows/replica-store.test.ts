@@ -1,0 +1,113 @@
+// The replica's page path (COPY into a stage, then one merge) on both backends: values COPY's
+// text format must escape arrive exactly as Exact sent them, in the typed columns and in
+// `_raw`; a later duplicate of an id wins; an older Timestamp never overwrites a newer row;
+// and a row the destination refuses is reported while the rest of the page commits.
+import { accounts, type EntityDef, type RawRecord, readRow, type SyncRow } from '@koppel/exact';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PostgresDestination } from '../../src/destinations/postgres-destination.ts';
+import { ReplicaStore } from '../../src/flows/packages/replicate/replica-store.ts';
+import { tableLayout } from '../../src/flows/packages/replicate/table-layout.ts';
+import { START_CURSOR } from '../../src/flows/stream-cursor.ts';
+import { BACKENDS } from '../support/test-hub.ts';
+import { openTestDestination } from './replica-kit.ts';
+
+const DIVISION = 4242;
+
+function account(id: string, fields: Record<string, unknown>): SyncRow<EntityDef> {
+  const raw = { ID: id, Division: DIVISION, ...fields } as RawRecord;
+  return readRow(accounts, raw) as unknown as SyncRow<EntityDef>;
+}
+
+const AWKWARD = 'tab\there, new\nline, cr\r, back\\slash, \\N, "quoted", emoji 🦆, accents éïø';
+
+describe.each(BACKENDS)('the replica page path on $name', (backend) => {
+  let destination: PostgresDestination;
+  let dispose: () => Promise<void>;
+  let store: ReplicaStore;
+
+  beforeAll(async () => {
+    ({ destination, dispose } = await openTestDestination(backend));
+    store = new ReplicaStore({
+      driver: destination.driver,
+      layout: tableLayout(accounts, 'exact', 'accounts', 'ID'),
+      streamId: 'copy-test',
+      division: DIVISION,
+      deleteMode: 'soft',
+    });
+    await store.prepare();
+  });
+  afterAll(async () => {
+    await dispose();
+  });
+
+  async function row(id: string) {
+    const result = await destination.driver.query<Record<string, unknown>>(
+      'select name, code, remarks, is_supplier, credit_line_sales, created, _raw, _timestamp::text as _timestamp from exact.accounts where division = $1 and id = $2',
+      [DIVISION, id],
+    );
+    return result.rows[0];
+  }
+
+  it('keeps every character COPY escapes, in the typed columns and in _raw', async () => {
+    const id = '00000000-0000-4000-8000-000000000001';
+    const sent = {
+      Name: AWKWARD,
+      Code: '              42',
+      Remarks: 'line one\nline two\\',
+      IsSupplier: true,
+      CreditLineSales: 1234.5,
+      Created: '/Date(1735732800000)/',
+      Timestamp: 7,
+    };
+    const page = store.preparePage([account(id, sent)]);
+    const result = await store.writePage(page, START_CURSOR, { rows: '7', deleted: START_CURSOR.deleted });
+    expect(result).toEqual({ written: 1, rejected: [] });
+    const stored = await row(id);
+    expect(stored).toMatchObject({
+      name: AWKWARD,
+      code: '42',
+      remarks: 'line one\nline two\\',
+      is_supplier: true,
+      credit_line_sales: '1234.5',
+      _timestamp: '7',
+    });
+    // Exact's /Date()/ is Dutch wall-clock time: 2025-01-01 12:00 in Amsterdam is 11:00 UTC.
+    expect(new Date(stored?.created as Date).toISOString()).toBe('2025-01-01T11:00:00.000Z');
+    expect(stored?._raw).toEqual({ ID: id, Division: DIVISION, ...sent });
+  });
+
+  it('lets a later duplicate win within a page and never lets an older Timestamp overwrite', async () => {
+    const id = '00000000-0000-4000-8000-000000000002';
+    const page = store.preparePage([
+      account(id, { Name: 'first', Timestamp: 10 }),
+      account(id, { Name: 'second', Timestamp: 11 }),
+    ]);
+    await store.writePage(page, { rows: '7', deleted: '0' }, { rows: '11', deleted: '0' });
+    expect((await row(id))?.name).toBe('second');
+    const stale = store.preparePage([account(id, { Name: 'stale', Timestamp: 9 })]);
+    const result = await store.writePage(stale, { rows: '11', deleted: '0' }, { rows: '12', deleted: '0' });
+    expect(result.written).toBe(0);
+    expect((await row(id))?.name).toBe('second');
+  });
+
+  it('reports a refused row and commits the rest of the page with the cursor', async () => {
+    const good = '00000000-0000-4000-8000-000000000003';
+    const bad = '00000000-0000-4000-8000-000000000004';
+    const page = store.preparePage([
+      account(good, { Name: 'fine', Timestamp: 20 }),
+      account(bad, { Name: 'broken', CreditLineSales: 'not a number', Timestamp: 21 }),
+    ]);
+    const result = await store.writePage(page, { rows: '12', deleted: '0' }, { rows: '21', deleted: '0' });
+    expect(result.written).toBe(1);
+    expect(result.rejected).toHaveLength(1);
+    expect(result.rejected[0]).toMatchObject({
+      code: 'destination_rejected_row',
+      raw: { ID: bad, Name: 'broken' },
+    });
+    expect(result.rejected[0]?.message).toMatch(/SQLSTATE 22P02.*numeric/);
+    expect((await row(good))?.name).toBe('fine');
+    expect(await row(bad)).toBeUndefined();
+    const cursor = await store.prepare();
+    expect(cursor.cursor.rows).toBe('21');
+  });
+});
