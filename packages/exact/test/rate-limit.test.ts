@@ -3,6 +3,16 @@ import { accounts, ExactRateLimitError, MemoryRateBudget } from '../src/index.ts
 import { RateGovernor } from '../src/rate-limit/rate-governor.ts';
 import { createApp, startTestSim, type TestSim } from './support/sim.ts';
 
+/** A governor whose clock stands still at `now`; its waits are short real sleeps. */
+function frozenGovernor(now: number): RateGovernor {
+  return new RateGovernor({
+    budget: new MemoryRateBudget(),
+    clientId: 'app',
+    clock: { now: () => now },
+    sleep: () => new Promise((resolve) => setTimeout(resolve, 5)),
+  });
+}
+
 let t: TestSim;
 let division: number;
 beforeAll(async () => {
@@ -117,12 +127,7 @@ describe('rate limits against exact-sim', () => {
 
   it('sends one call first while the budget is unknown; the others wait for its answer', async () => {
     const now = Date.parse('2026-06-15T10:00:10Z');
-    const governor = new RateGovernor({
-      budget: new MemoryRateBudget(),
-      clientId: 'app',
-      clock: { now: () => now },
-      sleep: () => new Promise((resolve) => setTimeout(resolve, 5)),
-    });
+    const governor = frozenGovernor(now);
     await governor.acquire(7, false);
     let others = 0;
     const waiting = Promise.all(
@@ -251,12 +256,7 @@ describe('rate limits against exact-sim', () => {
 
   it('sends one current/Me first while its division is unknown; the others book where it names', async () => {
     const now = Date.parse('2026-06-15T10:00:10Z');
-    const governor = new RateGovernor({
-      budget: new MemoryRateBudget(),
-      clientId: 'app',
-      clock: { now: () => now },
-      sleep: () => new Promise((resolve) => setTimeout(resolve, 5)),
-    });
+    const governor = frozenGovernor(now);
     expect(await governor.acquire(null, false)).toBeNull();
     const others = Promise.all([governor.acquire(null, false), governor.acquire(null, false)]);
     await new Promise((resolve) => setTimeout(resolve, 50));
