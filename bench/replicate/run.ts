@@ -36,7 +36,7 @@ const started = Date.now();
 const { child, info } = await startSimulatorChild<SimInfo>(
   new URL('../sdk/sim-process.ts', import.meta.url),
   [String(rows)],
-  { ...process.env, NODE_OPTIONS: '' },
+  { ...process.env, NODE_OPTIONS: process.env.KOPPEL_BENCH_SIM_NODE_OPTIONS ?? '' },
 );
 process.stdout.write(
   `simulator ready with ${rows.toLocaleString('en')} transaction lines in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,

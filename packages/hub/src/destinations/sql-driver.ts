@@ -26,8 +26,12 @@ export interface QueryResult<Row> {
  * whether it is an external Postgres or the hub's own (embedded or not) database.
  */
 export interface SqlDriver extends SqlSession {
-  /** Runs `work` in one transaction: committed when it resolves, rolled back when it throws. */
-  transaction<T>(work: (session: SqlSession) => Promise<T>): Promise<T>;
+  /**
+   * Runs `work` in one transaction: committed when it resolves, rolled back when it throws.
+   * `setup`, statements without parameters, runs first and travels with the BEGIN: one round
+   * trip for what every transaction of a kind starts with.
+   */
+  transaction<T>(work: (session: SqlSession) => Promise<T>, setup?: string): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -60,10 +64,11 @@ export function poolDriver(pool: pg.Pool, options: { ownsPool: boolean }): SqlDr
         client.release();
       }
     }),
-    async transaction(work) {
+    async transaction(work, setup) {
       const client = await pool.connect();
       try {
-        await client.query('begin');
+        // Without parameters node-postgres sends the simple query, which may hold several statements.
+        await client.query(setup === undefined ? 'begin' : `begin; ${setup}`);
         const result = await work(sessionOf(client, (target, text) => copyInto(client, target, text)));
         await client.query('commit');
         return result;
@@ -94,7 +99,11 @@ export function pgliteDriver(pglite: PGlite): SqlDriver {
   });
   return {
     ...session(pglite),
-    transaction: (work) => pglite.transaction((tx) => work(session(tx))),
+    transaction: (work, setup) =>
+      pglite.transaction(async (tx) => {
+        if (setup !== undefined) await tx.exec(setup);
+        return work(session(tx));
+      }),
     close: async () => {},
   };
 }

@@ -1,7 +1,8 @@
 // The replica's page path (COPY into a stage, then one merge) on both backends: values COPY's
 // text format must escape arrive exactly as Exact sent them, in the typed columns and in
 // `_raw`; a later duplicate of an id wins; an older Timestamp never overwrites a newer row;
-// and a row the destination refuses is reported while the rest of the page commits.
+// a row the destination refuses is reported while the rest of the page commits; and pages
+// written concurrently commit in order, none after one that failed.
 import { accounts, type EntityDef, type RawRecord, readRow, type SyncRow } from '@koppel/exact';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PostgresDestination } from '../../src/destinations/postgres-destination.ts';
@@ -109,5 +110,43 @@ describe.each(BACKENDS)('the replica page path on $name', (backend) => {
     expect(await row(bad)).toBeUndefined();
     const cursor = await store.prepare();
     expect(cursor.cursor.rows).toBe('21');
+  });
+
+  it('commits pages written concurrently in order, with a refused row among them', async () => {
+    const id = '00000000-0000-4000-8000-000000000005';
+    const refused = '00000000-0000-4000-8000-000000000006';
+    const first = store.preparePage([
+      account(id, { Name: 'older', Timestamp: 30 }),
+      account(refused, { Name: 'broken', CreditLineSales: 'NaN?', Timestamp: 31 }),
+    ]);
+    const second = store.preparePage([account(id, { Name: 'newer', Timestamp: 40 })]);
+    const third = store.preparePage([account(id, { Name: 'newest', Timestamp: 50 })]);
+    const written = await Promise.all([
+      store.writePage(first, { rows: '21', deleted: '0' }, { rows: '31', deleted: '0' }),
+      store.writePage(second, { rows: '31', deleted: '0' }, { rows: '40', deleted: '0' }),
+      store.writePage(third, { rows: '40', deleted: '0' }, { rows: '50', deleted: '0' }),
+    ]);
+    expect(written.map((result) => [result.written, result.rejected.length])).toEqual([
+      [1, 1],
+      [1, 0],
+      [1, 0],
+    ]);
+    expect((await row(id))?.name).toBe('newest');
+    expect((await store.prepare()).cursor.rows).toBe('50');
+  });
+
+  it('commits no page written after one that failed: the cursor stays where the failure left it', async () => {
+    const id = '00000000-0000-4000-8000-000000000007';
+    const failing = store.preparePage([account(id, { Name: 'never', Timestamp: 60 })]);
+    const after = store.preparePage([account(id, { Name: 'never either', Timestamp: 70 })]);
+    // The first names a cursor the stream is not at (another run moved it): it fails, and
+    // the second, started while the first was in flight, must not move the cursor past it.
+    const results = await Promise.allSettled([
+      store.writePage(failing, { rows: '49', deleted: '0' }, { rows: '60', deleted: '0' }),
+      store.writePage(after, { rows: '60', deleted: '0' }, { rows: '70', deleted: '0' }),
+    ]);
+    expect(results.map((result) => result.status)).toEqual(['rejected', 'rejected']);
+    expect(await row(id)).toBeUndefined();
+    expect((await store.prepare()).cursor.rows).toBe('50');
   });
 });

@@ -39,6 +39,9 @@ function rowErrorOf(error: unknown): { code: string; message: string; detail: st
   };
 }
 
+/** Where a page's transaction returns to when a row is refused: after its setup. */
+const PAGE_SAVEPOINT = 'koppel_page';
+
 /** The cursor table in the destination schema: cursors commit with the rows they cover. */
 const CURSOR_TABLE = '_koppel_cursors';
 
@@ -65,6 +68,8 @@ export class ReplicaStore {
   readonly #cursors: string;
   readonly #stage: PageStage;
   readonly #fields: readonly { field: string; typedBySdk: boolean }[];
+  /** Settles when the last write started here has ended (`#inTurn`). */
+  #lastWrite: Promise<void> = Promise.resolve();
   /** Whether the table's records are compressed with lz4 (known after `prepare`). */
   #lz4 = false;
 
@@ -82,7 +87,7 @@ export class ReplicaStore {
     this.#deleteMode = options.deleteMode;
     this.#table = qualifiedName(options.layout);
     this.#cursors = `${quoteIdent(options.layout.schema)}.${quoteIdent(CURSOR_TABLE)}`;
-    this.#stage = pageStage(options.layout);
+    this.#stage = pageStage(options.layout, this.#cursors);
     this.#fields = options.layout.columns.map(({ field, typedBySdk }) => ({ field, typedBySdk }));
   }
 
@@ -162,9 +167,9 @@ export class ReplicaStore {
    */
   async startResync(from: StreamCursor): Promise<StreamCursor> {
     const next = { rows: START_CURSOR.rows, deleted: from.deleted };
-    await this.#driver.transaction(async (session) => {
-      await this.#advance(session, from, next, 'resync_started_at = now(),');
-    });
+    await this.#afterTurn(() =>
+      this.#driver.transaction((session) => this.#advance(session, from, next, 'resync_started_at = now(),')),
+    );
     return next;
   }
 
@@ -203,26 +208,62 @@ export class ReplicaStore {
   }
 
   /**
-   * Upserts one prepared page and moves the cursor, in one transaction. When the destination
-   * refuses the page for a row's values, the page is written again row by row, each under its
-   * own savepoint, so the refused rows are returned and the rest still commit with the cursor.
+   * Upserts one prepared page and moves the cursor, in one transaction of five round trips
+   * (the database idles during each). When the destination refuses the page for a row's
+   * values, the page is written again row by row, each under its own savepoint, so the
+   * refused rows are returned and the rest still commit with the cursor. Pages may be
+   * written concurrently, each on its own connection: a page's COPY runs at once, its merge
+   * and cursor move only after the write before it has ended.
    */
   async writePage(
     page: PreparedPage,
     from: StreamCursor,
     to: StreamCursor,
   ): Promise<{ written: number; rejected: RejectedRow[] }> {
-    return this.#driver.transaction(async (session) => {
-      await relaxedCommit(session);
-      await this.#advance(session, from, to);
-      await session.query('savepoint koppel_page');
-      try {
-        return { written: await this.#upsert(session, page.text), rejected: [] };
-      } catch (error) {
-        if (rowErrorOf(error) === null) throw error;
-        await session.query('rollback to savepoint koppel_page');
-      }
-      return this.#upsertRowByRow(session, page.rows);
+    return this.#inTurn((turn) =>
+      this.#driver.transaction(async (session) => {
+        try {
+          await session.copyIn(this.#stage.target, page.text);
+          await turn;
+          const result = await session.query<{ moved: number; merged: number }>(this.#stage.mergeAndAdvance, [
+            ...advanceParams(this.#streamId, from, to),
+            this.#division,
+          ]);
+          const counts = result.rows[0];
+          if (counts?.moved !== 1) throw new StreamConflictError(this.#streamId);
+          return { written: counts.merged, rejected: [] };
+        } catch (error) {
+          if (rowErrorOf(error) === null) throw error;
+          await session.query(`rollback to savepoint ${PAGE_SAVEPOINT}`);
+        }
+        await turn;
+        await this.#advance(session, from, to);
+        return this.#upsertRowByRow(session, page.rows);
+      }, this.#pageSetup()),
+    );
+  }
+
+  /**
+   * Runs one write of the cursor in its turn: `work` gets a promise of the end of the write
+   * before (committed or not) and awaits it before it moves the cursor, so writes started
+   * in order commit in order, and one after a write that failed finds the cursor unmoved.
+   */
+  async #inTurn<T>(work: (turn: Promise<void>) => Promise<T>): Promise<T> {
+    const turn = this.#lastWrite;
+    const { promise, resolve } = Promise.withResolvers<void>();
+    this.#lastWrite = promise;
+    try {
+      return await work(turn);
+    } finally {
+      resolve();
+    }
+  }
+
+  /** A write of the cursor that has nothing to do before its turn. */
+  #afterTurn<T>(work: () => Promise<T>): Promise<T> {
+    return this.#inTurn(async (turn) => {
+      await turn;
+      return work();
     });
   }
 
@@ -230,7 +271,16 @@ export class ReplicaStore {
    * Upserts rows one by one (a retry of refused rows); the cursor stays where it is.
    */
   async writeRows(rows: PreparedPage['rows']): Promise<{ written: number; rejected: RejectedRow[] }> {
-    return this.#driver.transaction((session) => this.#upsertRowByRow(session, rows));
+    return this.#driver.transaction((session) => this.#upsertRowByRow(session, rows), this.#pageSetup());
+  }
+
+  /**
+   * What a page's transaction starts with. Rows and cursor commit together, so a commit lost
+   * to a database crash loses both and the stream re-reads those pages: exactly once holds
+   * without waiting for each page's flush.
+   */
+  #pageSetup(): string {
+    return `set local synchronous_commit = off; ${this.#stage.create(this.#lz4)}; savepoint ${PAGE_SAVEPOINT}`;
   }
 
   async #upsertRowByRow(
@@ -242,7 +292,8 @@ export class ReplicaStore {
     for (const row of rows) {
       await session.query('savepoint koppel_row');
       try {
-        written += await this.#upsert(session, row.line);
+        await session.copyIn(this.#stage.target, row.line);
+        written += (await session.query(this.#stage.merge, [this.#division])).affected;
         // The stage empties at commit; rows merged already must not merge again with the next.
         await session.query(`delete from ${this.#stage.table}`);
         await session.query('release savepoint koppel_row');
@@ -256,13 +307,6 @@ export class ReplicaStore {
     return { written, rejected };
   }
 
-  /** Loads COPY lines into this session's stage and merges them into the table. */
-  async #upsert(session: SqlSession, text: string): Promise<number> {
-    await session.query(this.#stage.create(this.#lz4));
-    await session.copyIn(this.#stage.target, text);
-    return (await session.query(this.#stage.merge, [this.#division])).affected;
-  }
-
   /** Applies one page of `sync/Deleted` (hard or soft) and moves the cursor; returns rows deleted. */
   async applyDeletes(
     records: readonly DeletedRecord[],
@@ -272,15 +316,17 @@ export class ReplicaStore {
     const keys = JSON.stringify(
       records.map((record) => ({ id: record.key, at: record.deletedAt?.toISOString() ?? null })),
     );
-    return this.#driver.transaction(async (session) => {
-      await this.#advance(session, from, to);
-      if (records.length === 0) return 0;
-      const deleted =
-        this.#deleteMode === 'hard'
-          ? `delete from ${this.#table} t using jsonb_to_recordset($2::jsonb) as d(id uuid, at timestamptz) where t.division = $1 and t.id = d.id`
-          : `update ${this.#table} t set _deleted_at = coalesce(d.at, now()) from jsonb_to_recordset($2::jsonb) as d(id uuid, at timestamptz) where t.division = $1 and t.id = d.id and t._deleted_at is null`;
-      return (await session.query(deleted, [this.#division, keys])).affected;
-    });
+    return this.#afterTurn(() =>
+      this.#driver.transaction(async (session) => {
+        await this.#advance(session, from, to);
+        if (records.length === 0) return 0;
+        const deleted =
+          this.#deleteMode === 'hard'
+            ? `delete from ${this.#table} t using jsonb_to_recordset($2::jsonb) as d(id uuid, at timestamptz) where t.division = $1 and t.id = d.id`
+            : `update ${this.#table} t set _deleted_at = coalesce(d.at, now()) from jsonb_to_recordset($2::jsonb) as d(id uuid, at timestamptz) where t.division = $1 and t.id = d.id and t._deleted_at is null`;
+        return (await session.query(deleted, [this.#division, keys])).affected;
+      }),
+    );
   }
 
   /**
@@ -288,41 +334,44 @@ export class ReplicaStore {
    * Exact, so they are removed (or soft-deleted); returns how many.
    */
   async finishResync(at: StreamCursor): Promise<number> {
-    return this.#driver.transaction(async (session) => {
-      const state = await session.query<{ resyncing: boolean }>(
-        `select resync_started_at is not null as resyncing from ${this.#cursors} where stream_id = $1 for update`,
-        [this.#streamId],
-      );
-      if (state.rows[0] === undefined) throw new StreamConflictError(this.#streamId);
-      if (!state.rows[0].resyncing) return 0;
-      // Compared in SQL: the start time keeps its microseconds, which a JavaScript Date would drop.
-      const started = `(select resync_started_at from ${this.#cursors} where stream_id = $2)`;
-      const swept =
-        this.#deleteMode === 'hard'
-          ? `delete from ${this.#table} where division = $1 and _synced_at < ${started}`
-          : `update ${this.#table} set _deleted_at = now() where division = $1 and _synced_at < ${started} and _deleted_at is null`;
-      const removed = (await session.query(swept, [this.#division, this.#streamId])).affected;
-      await this.#advance(session, at, at, 'resync_started_at = null,');
-      return removed;
-    });
+    return this.#afterTurn(() =>
+      this.#driver.transaction(async (session) => {
+        const state = await session.query<{ resyncing: boolean }>(
+          `select resync_started_at is not null as resyncing from ${this.#cursors} where stream_id = $1 for update`,
+          [this.#streamId],
+        );
+        if (state.rows[0] === undefined) throw new StreamConflictError(this.#streamId);
+        if (!state.rows[0].resyncing) return 0;
+        // Compared in SQL: the start time keeps its microseconds, which a JavaScript Date would drop.
+        const started = `(select resync_started_at from ${this.#cursors} where stream_id = $2)`;
+        const swept =
+          this.#deleteMode === 'hard'
+            ? `delete from ${this.#table} where division = $1 and _synced_at < ${started}`
+            : `update ${this.#table} set _deleted_at = now() where division = $1 and _synced_at < ${started} and _deleted_at is null`;
+        const removed = (await session.query(swept, [this.#division, this.#streamId])).affected;
+        await this.#advance(session, at, at, 'resync_started_at = null,');
+        return removed;
+      }),
+    );
   }
 
   /** Compare-and-set of the cursor: fails when another run moved it since `from`. */
   async #advance(session: SqlSession, from: StreamCursor, to: StreamCursor, extra = ''): Promise<void> {
     const result = await session.query(
-      `update ${this.#cursors} set ${extra} rows_cursor = $2, deleted_cursor = $3, updated_at = now() where stream_id = $1 and rows_cursor = $4 and deleted_cursor = $5`,
-      [this.#streamId, to.rows, to.deleted, from.rows, from.deleted],
+      advanceStatement(this.#cursors, extra),
+      advanceParams(this.#streamId, from, to),
     );
     if (result.affected !== 1) throw new StreamConflictError(this.#streamId);
   }
 }
 
-/**
- * Rows and cursor commit together, so a commit lost to a database crash loses both and the
- * stream re-reads those pages: exactly once holds without waiting for each page's flush.
- */
-async function relaxedCommit(session: SqlSession): Promise<void> {
-  await session.query('set local synchronous_commit = off');
+/** The cursor's compare-and-set; its parameters are `advanceParams`, $1 to $5. */
+function advanceStatement(cursors: string, extra = ''): string {
+  return `update ${cursors} set ${extra} rows_cursor = $2, deleted_cursor = $3, updated_at = now() where stream_id = $1 and rows_cursor = $4 and deleted_cursor = $5`;
+}
+
+function advanceParams(streamId: string, from: StreamCursor, to: StreamCursor): string[] {
+  return [streamId, to.rows, to.deleted, from.rows, from.deleted];
 }
 
 /** The session's staging table for one table layout and the statements around it. */
@@ -338,6 +387,11 @@ interface PageStage {
   target: string;
   /** Upserts the staged rows into the replica table ($1 the division); a newer row is kept. */
   merge: string;
+  /**
+   * Moves the cursor (compare-and-set, `advanceParams`) and, only when it moved, upserts the
+   * staged rows ($6 the division), in one statement; answers `moved` and `merged` counts.
+   */
+  mergeAndAdvance: string;
 }
 
 /**
@@ -347,7 +401,7 @@ interface PageStage {
  * JSON parameter cost Postgres about 40 % more per page (bench:replicate). The stage is
  * named by a hash of the layout, so a table that gains columns gets a new stage.
  */
-function pageStage(layout: TableLayout): PageStage {
+function pageStage(layout: TableLayout, cursors: string): PageStage {
   const table = qualifiedName(layout);
   const staged = [
     { name: 'id', type: 'uuid' },
@@ -361,10 +415,15 @@ function pageStage(layout: TableLayout): PageStage {
     .slice(0, 16);
   const stage = `pg_temp.${quoteIdent(`koppel_page_${hash}`)}`;
   const columns = ['division', ...staged.map((c) => c.name), '_synced_at', '_deleted_at'];
-  const values = ['$1', ...staged.map((c) => quoteIdent(c.name)), 'now()', 'null'];
+  const values = [...staged.map((c) => quoteIdent(c.name)), 'now()', 'null'];
   const updates = columns
     .filter((name) => name !== 'division' && name !== 'id')
     .map((name) => `${quoteIdent(name)} = excluded.${quoteIdent(name)}`);
+  const upsert = (division: string, condition: string) =>
+    `insert into ${table} (${columns.map(quoteIdent).join(', ')})
+select ${[division, ...values].join(', ')} from ${stage} ${condition}
+on conflict (division, id) do update set ${updates.join(', ')}
+where ${table}._timestamp is null or excluded._timestamp is null or ${table}._timestamp <= excluded._timestamp`;
   return {
     table: stage,
     create: (lz4) =>
@@ -372,9 +431,9 @@ function pageStage(layout: TableLayout): PageStage {
         .map((c) => `${quoteIdent(c.name)} ${c.type}${lz4 && c.name === '_raw' ? ' compression lz4' : ''}`)
         .join(', ')}) on commit delete rows`,
     target: `${stage} (${staged.map((c) => quoteIdent(c.name)).join(', ')})`,
-    merge: `insert into ${table} (${columns.map(quoteIdent).join(', ')})
-select ${values.join(', ')} from ${stage}
-on conflict (division, id) do update set ${updates.join(', ')}
-where ${table}._timestamp is null or excluded._timestamp is null or ${table}._timestamp <= excluded._timestamp`,
+    merge: upsert('$1', ''),
+    mergeAndAdvance: `with moved as (${advanceStatement(cursors)} returning 1),
+merged as (${upsert('$6', 'where exists (select from moved)')} returning 1)
+select (select count(*) from moved)::int as moved, (select count(*) from merged)::int as merged`,
   };
 }

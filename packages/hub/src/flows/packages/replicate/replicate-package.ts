@@ -51,6 +51,13 @@ function failureOf(source: ReplicaTable, row: RejectedRow): RecordFailure {
   };
 }
 
+/**
+ * Page writes in flight at once, each on its own connection: the next page's COPY runs while
+ * the one before merges and commits, so the database is never idle waiting on a round trip.
+ * They commit in order (each one's cursor compare-and-set waits for the one before).
+ */
+const WRITES_IN_FLIGHT = 2;
+
 async function runReplicaStream(input: StreamRunInput<ReplicateSettings>): Promise<void> {
   const source = await replicaTableNamed(input.entity);
   const store = replicaStore(input, source);
@@ -63,16 +70,16 @@ async function runReplicaStream(input: StreamRunInput<ReplicateSettings>): Promi
     resyncing = true;
   }
   progress.cursorAfter = cursor;
-  // One write in flight while the next page is read and prepared; writes stay in order.
-  let writing: Promise<void> = Promise.resolve();
+  // Writes overlap the next page's read and preparation, and each other (see `WRITES_IN_FLIGHT`).
+  const writes: Promise<void>[] = [];
   try {
     for await (const change of streamChanges(input.exact, source, cursor)) {
       input.signal?.throwIfAborted();
       const prepared = change.kind === 'rows' ? store.preparePage(change.rows) : undefined;
-      await writing;
+      if (writes.length === WRITES_IN_FLIGHT) await writes.shift();
       const from = cursor;
       cursor = change.cursor;
-      writing = (async () => {
+      const write = (async () => {
         if (change.kind === 'rows' && prepared !== undefined) {
           progress.rowsRead += change.rows.length;
           if (change.rows.length > 0 || change.cursor.rows !== from.rows) {
@@ -89,13 +96,15 @@ async function runReplicaStream(input: StreamRunInput<ReplicateSettings>): Promi
         }
         progress.cursorAfter = change.cursor;
       })();
-      // Awaited at the next page or below; a failure meanwhile must not count as unhandled.
-      writing.catch(() => {});
+      // Awaited in order below; a failure meanwhile must not count as unhandled.
+      write.catch(() => {});
+      writes.push(write);
     }
   } finally {
-    await writing.catch(() => {});
+    await Promise.allSettled(writes);
   }
-  await writing;
+  // In order: a write that failed is reported, not the cursor conflicts of those after it.
+  for (const write of writes) await write;
 }
 
 /** Writes refused rows again as Exact sent them (typed afresh), the cursor untouched. */
