@@ -8,7 +8,7 @@ import { ExactApiError, ExactInputError } from './errors.ts';
 import { type ApiRequest, type ApiResponse, ExactHttp, type RetryOptions } from './http/exact-http.ts';
 import { OAuthClient } from './oauth/oauth-client.ts';
 import type { TokenSet } from './oauth/token-set.ts';
-import { type RawPage, readCollection, readSingle } from './odata/envelope.ts';
+import { type RawPage, readCollection, readSingle, trailingNextLink } from './odata/envelope.ts';
 import { fieldLiteral } from './odata/literals.ts';
 import { type PageReader, Query, type RowCounter } from './odata/query.ts';
 import { renderQuery } from './odata/query-options.ts';
@@ -186,9 +186,10 @@ function invalidBody(
 
 /**
  * Reads a collection page by page, following `__next`. The next page is requested as soon
- * as the current one has arrived, so Exact's work overlaps the caller's; calls stay
- * sequential, and the next page is only parsed when the caller asks for it, so one parsed
- * page and one page of text are held at most.
+ * as the current one's text has arrived (its link read from the text's end, before the
+ * parse), so Exact's work overlaps the caller's and the parse; calls stay sequential, and
+ * the next page is only parsed when the caller asks for it, so one parsed page and one page
+ * of text are held at most.
  */
 function pageReader(http: ExactHttp, division: number | null, background: boolean, beta = false): PageReader {
   return async function* read(resource: string, query: string): AsyncGenerator<RawPage> {
@@ -205,6 +206,8 @@ function pageReader(http: ExactHttp, division: number | null, background: boolea
     let pending: Promise<ApiResponse> | undefined = request();
     while (pending !== undefined) {
       const response: ApiResponse = await pending;
+      const early = trailingNextLink(response.text);
+      const following = early === undefined ? undefined : request(early);
       const page = readCollection(response.json());
       if (page === undefined) {
         throw invalidBody(
@@ -215,7 +218,8 @@ function pageReader(http: ExactHttp, division: number | null, background: boolea
           'Expected a collection ({"d":{"results":[…]}})',
         );
       }
-      pending = page.next === undefined ? undefined : request(page.next);
+      // The parsed link decides; the early request stands only where it asked for that link.
+      pending = page.next === early ? following : page.next === undefined ? undefined : request(page.next);
       yield page;
     }
   };

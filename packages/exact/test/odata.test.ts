@@ -9,7 +9,7 @@ import {
   salesInvoices,
   transactionLines,
 } from '../src/index.ts';
-import { readCollection, readSingle } from '../src/odata/envelope.ts';
+import { readCollection, readSingle, trailingNextLink } from '../src/odata/envelope.ts';
 import type { PageReader } from '../src/odata/query.ts';
 
 const never: PageReader = async function* () {
@@ -135,5 +135,25 @@ describe('Envelopes', () => {
     expect(readCollection({ d: { a: 1 } })).toBeUndefined();
     expect(readSingle({ d: { a: 1 } })).toEqual({ a: 1 });
     expect(readSingle({ d: { results: [] } })).toBeUndefined();
+  });
+
+  it("reads __next from the end of a page's text the way the parse reads it, or not at all", () => {
+    const link =
+      'https://start.exactonline.nl/api/v1/1/sync/Financial/TransactionLines?$select=ID&$skiptoken=Timestamp%20gt%2012L&x="q"';
+    const pages = [
+      { d: { results: [{ ID: 1 }], __next: link } },
+      { d: { results: [{ Note: ',"__next":"https://evil/"}}' }], __next: 'https://start/next' } },
+      { d: { results: [{ Note: ',"__next":"https://evil/"}}' }] } },
+      { d: { __count: '2', results: [], __next: 'https://start/next?\u2028' } },
+      { d: { results: [] } },
+      { d: [] },
+    ];
+    for (const body of pages) {
+      const text = JSON.stringify(body);
+      expect(trailingNextLink(text)).toBe(readCollection(JSON.parse(text))?.next);
+      expect(trailingNextLink(`${text}\r\n`)).toBe(readCollection(JSON.parse(text))?.next);
+    }
+    expect(trailingNextLink('{"d":{"results":[],"__next":"https://x/')).toBeUndefined();
+    expect(trailingNextLink('{"d":{"results":[],"__next":12}}')).toBeUndefined();
   });
 });

@@ -27,6 +27,25 @@ export function readCollection(body: unknown): RawPage | undefined {
   };
 }
 
+/**
+ * The `__next` link of a collection's text, read from its end without parsing it: Exact
+ * writes it as the last member of `d` (`…],"__next":"…"}}`). Undefined when the text does
+ * not end so; `readCollection` stays the authority, this only lets the next page be asked
+ * for while this one is parsed.
+ */
+export function trailingNextLink(text: string): string | undefined {
+  const at = text.lastIndexOf(',"__next":');
+  if (at < 0) return undefined;
+  const tail = text.slice(at + ',"__next":'.length).trimEnd();
+  if (!tail.endsWith('}}')) return undefined;
+  try {
+    const next: unknown = JSON.parse(tail.slice(0, -2));
+    return typeof next === 'string' && next !== '' ? next : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Reads a single-entity envelope `{"d":{…}}`. */
 export function readSingle(body: unknown): RawRecord | undefined {
   const d = (body as { d?: unknown } | null)?.d;

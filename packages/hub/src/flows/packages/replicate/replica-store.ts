@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { type DeletedRecord, type EntityDef, RAW, type SyncRow } from '@koppel/exact';
 import { copyJson, copyValue } from '../../../destinations/copy-text.ts';
+import { jsonbText } from '../../../destinations/jsonb-text.ts';
 import type { SqlDriver, SqlSession } from '../../../destinations/sql-driver.ts';
 import { quoteIdent } from '../../../destinations/sql-identifier.ts';
 import { START_CURSOR, StreamConflictError, type StreamCursor } from '../../stream-cursor.ts';
@@ -197,7 +198,7 @@ export class ReplicaStore {
         const { field, typedBySdk } = fields[i] as (typeof fields)[number];
         values[i + 1] = copyValue(typedBySdk ? typed[field] : raw[field]);
       }
-      values[width - 2] = copyJson(JSON.stringify(raw));
+      values[width - 2] = copyJson(jsonbText(raw));
       values[width - 1] = copyValue(raw.Timestamp);
       const line = `${values.join('\t')}\n`;
       lines.push(line);
