@@ -9,10 +9,13 @@ import { qualifiedName, SYSTEM_COLUMNS, type TableLayout } from './table-layout.
 
 export type DeleteMode = 'soft' | 'hard';
 
-/** A page of rows ready to write: its COPY text, and each row apart (for writing row by row). */
+/**
+ * A page of rows ready to write: its COPY text, and its rows (written one by one, each
+ * line made again, only when the destination refuses the page).
+ */
 export interface PreparedPage {
   text: string;
-  rows: { raw: Record<string, unknown>; line: string }[];
+  rows: readonly SyncRow<EntityDef>[];
 }
 
 /** A row the destination refused, with the database's reason. */
@@ -184,28 +187,27 @@ export class ReplicaStore {
     const byId = new Map<unknown, SyncRow<EntityDef>>();
     for (const row of rows) byId.set((row as unknown as Record<string, unknown>)[this.#layout.idField], row);
     const unique = byId.size === rows.length ? rows : [...byId.values()];
+    const lines = new Array<string>(unique.length);
+    for (let i = 0; i < unique.length; i++) lines[i] = this.#line(unique[i] as SyncRow<EntityDef>);
+    return { text: lines.join(''), rows: unique };
+  }
+
+  /** One row's COPY line (see `preparePage`). */
+  #line(row: SyncRow<EntityDef>): string {
+    const typed = row as unknown as Record<string, unknown>;
+    const raw = row[RAW];
     const fields = this.#fields;
     const width = fields.length + 3;
-    const rowsOut: PreparedPage['rows'] = [];
-    const lines: string[] = [];
-    for (const row of unique) {
-      const typed = row as unknown as Record<string, unknown>;
-      const raw = row[RAW];
-      // Joined from an array: a flat string at once, where `+=` per value leaves garbage.
-      const values = new Array<string>(width);
-      values[0] = copyValue(raw[this.#layout.idField]);
-      for (let i = 0; i < fields.length; i++) {
-        const { field, typedBySdk } = fields[i] as (typeof fields)[number];
-        values[i + 1] = copyValue(typedBySdk ? typed[field] : raw[field]);
-      }
-      values[width - 2] = copyJson(jsonbText(raw));
-      values[width - 1] = copyValue(raw.Timestamp);
-      const line = `${values.join('\t')}\n`;
-      lines.push(line);
-      rowsOut.push({ raw, line });
+    // Joined from an array: a flat string at once, where `+=` per value leaves garbage.
+    const values = new Array<string>(width);
+    values[0] = copyValue(raw[this.#layout.idField]);
+    for (let i = 0; i < fields.length; i++) {
+      const { field, typedBySdk } = fields[i] as (typeof fields)[number];
+      values[i + 1] = copyValue(typedBySdk ? typed[field] : raw[field]);
     }
-    const text = lines.join('');
-    return { text, rows: rowsOut };
+    values[width - 2] = copyJson(jsonbText(raw));
+    values[width - 1] = copyValue(raw.Timestamp);
+    return `${values.join('\t')}\n`;
   }
 
   /**
@@ -293,7 +295,7 @@ export class ReplicaStore {
     for (const row of rows) {
       await session.query('savepoint koppel_row');
       try {
-        await session.copyIn(this.#stage.target, row.line);
+        await session.copyIn(this.#stage.target, this.#line(row));
         written += (await session.query(this.#stage.merge, [this.#division])).affected;
         // The stage empties at commit; rows merged already must not merge again with the next.
         await session.query(`delete from ${this.#stage.table}`);
@@ -302,7 +304,7 @@ export class ReplicaStore {
         const refusal = rowErrorOf(error);
         if (refusal === null) throw error;
         await session.query('rollback to savepoint koppel_row');
-        rejected.push({ raw: row.raw, ...refusal });
+        rejected.push({ raw: row[RAW], ...refusal });
       }
     }
     return { written, rejected };

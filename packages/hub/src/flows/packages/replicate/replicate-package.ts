@@ -115,7 +115,7 @@ async function retryReplicaRecords(input: RecordRetryInput<ReplicateSettings>): 
   const rows = input.payloads.map(
     (payload) => readRow(source.entity, payload as RawRecord) as unknown as SyncRow<EntityDef>,
   );
-  const { rejected } = await store.writeRows(store.preparePage(rows).rows);
+  const { rejected } = await store.writeRows(rows);
   return rejected.map((row) => failureOf(source, row));
 }
 
