@@ -1,39 +1,41 @@
 import type { EdmType } from '../catalogue/types.ts';
 
-/** JSON text of an internal value in Exact's verbose OData encoding. */
-export type ValueEncoder = (value: unknown) => string;
+/**
+ * An internal value as the value `JSON.stringify` writes in Exact's verbose OData encoding.
+ * Internal values are what `request-body.ts` coerces to and the generators produce: strings
+ * for GUIDs and text, finite numbers for numeric types, Int64 and DateTime, booleans.
+ */
+export type JsonValue = (value: unknown) => string | number | boolean | null;
 
-const guid: ValueEncoder = (v) => (v == null ? 'null' : `"${v as string}"`);
-/** Strings without characters JSON must escape (the common case) are quoted directly: faster than JSON.stringify. */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: these are exactly the characters JSON must escape.
-const PLAIN = /^[^"\\\u0000-\u001f\ud800-\udfff]*$/;
-const string: ValueEncoder = (v) => {
-  if (v == null) return 'null';
-  const text = v as string;
-  return PLAIN.test(text) ? `"${text}"` : JSON.stringify(text);
-};
-const int64: ValueEncoder = (v) => (v == null ? 'null' : `"${v as number}"`);
-const number: ValueEncoder = (v) => (v == null ? 'null' : String(v));
-const boolean: ValueEncoder = (v) => (v == null ? 'null' : v ? 'true' : 'false');
+/** GUIDs, text and Int64 (a JSON string in Exact's encoding: `"128"`); JSON.stringify escapes. */
+const string: JsonValue = (v) => (v == null ? null : String(v));
+/** Numbers are finite (request-body.ts refuses others): JSON.stringify writes them as String() does. */
+const number: JsonValue = (v) => (v == null ? null : (v as number));
+const boolean: JsonValue = (v) => (v == null ? null : Boolean(v));
 /** `/Date(ms)/` where ms is Dutch wall-clock time encoded as if UTC (the internal form). */
-const dateTime: ValueEncoder = (v) => (v == null ? 'null' : `"/Date(${v as number})/"`);
+const dateTime: JsonValue = (v) => (v == null ? null : `/Date(${v as number})/`);
 
-export function encoderFor(type: EdmType): ValueEncoder {
+/** The converters by name, for code that calls them by name (`row-builder.ts`). */
+export const jsonValues = { string, number, boolean, dateTime } as const;
+
+export function jsonValueName(type: EdmType): keyof typeof jsonValues {
   switch (type) {
     case 'Edm.Guid':
-      return guid;
     case 'Edm.String':
     case 'Edm.Binary':
-      return string;
     case 'Edm.Int64':
-      return int64;
+      return 'string';
     case 'Edm.Boolean':
-      return boolean;
+      return 'boolean';
     case 'Edm.DateTime':
-      return dateTime;
+      return 'dateTime';
     default:
-      return number;
+      return 'number';
   }
+}
+
+export function jsonValueFor(type: EdmType): JsonValue {
+  return jsonValues[jsonValueName(type)];
 }
 
 /** The key as it appears in a resource URL: `guid'…'`, `123L` or a bare integer. */

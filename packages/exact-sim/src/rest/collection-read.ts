@@ -216,7 +216,7 @@ export function readCollection(read: CollectionRead): ApiResponse {
   }
 
   let toSkip = options.skip ?? 0;
-  const parts: string[] = [];
+  const results: Record<string, unknown>[] = [];
   let last: Row | null = null;
   let more = false;
   for (const row of rows) {
@@ -225,14 +225,14 @@ export function readCollection(read: CollectionRead): ApiResponse {
       toSkip--;
       continue;
     }
-    if (parts.length === limit) {
+    if (results.length === limit) {
       more = true;
       break;
     }
-    parts.push(serializer.write(row));
+    results.push(serializer.object(row));
     last = row;
   }
-  const remaining = top === null ? null : top - parts.length;
+  const remaining = top === null ? null : top - results.length;
   const hasNext = more && last !== null && (remaining === null || remaining > 0);
 
   if (
@@ -243,21 +243,21 @@ export function readCollection(read: CollectionRead): ApiResponse {
     top <= pageSize &&
     !options.inlineCount
   ) {
-    return jsonResponse(200, `{"d":[${parts.join(',')}]}`);
+    return jsonResponse(200, JSON.stringify({ d: results }));
   }
-  let body = '{"d":{';
-  if (options.inlineCount) body += `"__count":"${countMatches(read, predicate, expr)}",`;
-  body += `"results":[${parts.join(',')}]`;
+  // One JSON.stringify writes the page; properties come out in the order they are added.
+  const d: Record<string, unknown> = {};
+  if (options.inlineCount) d.__count = String(countMatches(read, predicate, expr));
+  d.results = results;
   if (hasNext) {
-    const next = buildNextLink(
+    d.__next = buildNextLink(
       read.resourceUrl,
       options.params,
       remaining,
       skipTokenFor(read, plan, last as Row),
     );
-    body += `,"__next":${JSON.stringify(next)}`;
   }
-  return jsonResponse(200, `${body}}}`);
+  return jsonResponse(200, JSON.stringify({ d }));
 }
 
 function countMatches(read: CollectionRead, predicate: RowPredicate | null, expr: FilterExpr | null): number {

@@ -371,7 +371,7 @@ export function createDataPlane(options: DataPlaneFactoryOptions): DataPlane {
           null,
           new Map(),
         );
-        return jsonResponse(behaviour.postStatus, `{"d":${serializer.write(row)}}`);
+        return jsonResponse(behaviour.postStatus, JSON.stringify({ d: serializer.object(row) }));
       }
       webhooks.delete(code, request.caller.clientId, parseKey(target.key as string, 'Edm.Guid') as string);
       return emptyResponse(204);
@@ -411,7 +411,7 @@ export function createDataPlane(options: DataPlaneFactoryOptions): DataPlane {
         fields: endpoint.entity.fields,
         childSelect: new Map(),
       });
-      return jsonResponse(behaviour.postStatus, `{"d":${serializer.write(shown)}}`, {
+      return jsonResponse(behaviour.postStatus, JSON.stringify({ d: serializer.object(shown) }), {
         location: serializer.uriOf(row),
       });
     }
@@ -479,7 +479,7 @@ export function createDataPlane(options: DataPlaneFactoryOptions): DataPlane {
     if (!found) throw notFoundKey(endpoint, key);
     if (target.nav) return readNav(endpoint, store, found, target.nav, options, divisionUrl);
     const selection = planSelection(endpoint.entity, options.select, options.expand);
-    return jsonResponse(200, `{"d":${serializer(selection).write(found)}}`);
+    return jsonResponse(200, JSON.stringify({ d: serializer(selection).object(found) }));
   }
 
   function readNav(

@@ -1,8 +1,9 @@
-import type { EdmType, EntityDef, FieldDef } from '../catalogue/types.ts';
+import type { EntityDef, FieldDef } from '../catalogue/types.ts';
 import type { DivisionStore } from '../data/division-store.ts';
 import type { Row } from '../data/table.ts';
 import { ApiError } from '../odata/api-error.ts';
-import { encoderFor, keyLiteral, type ValueEncoder } from '../odata/json-values.ts';
+import { keyLiteral } from '../odata/json-values.ts';
+import { type RowBuilder, type RowInputs, rowBuilder } from './row-builder.ts';
 
 export type FieldGetter = (row: Row) => unknown;
 
@@ -39,25 +40,15 @@ export interface ExpandedNav {
   children: ChildRows;
 }
 
-interface PlannedField {
-  /** `,"Name":` ready to concatenate. */
-  prefix: string;
-  get: FieldGetter;
-  encode: ValueEncoder;
-  nav: { name: string; expanded: ExpandedNav | null } | null;
-}
-
 /**
- * Turns rows into Exact's verbose JSON by string concatenation of pre-escaped pieces: this is
- * the hot path of a million-row sync read.
+ * Turns rows into objects that `JSON.stringify` writes as Exact's verbose JSON: a whole page
+ * is then written by one native call instead of joining a string per row and field (the hot
+ * path of a million-row sync read).
  */
 export class EntitySerializer {
   private readonly resourceUrl: string;
-  private readonly uriPrefix: string;
-  private readonly typeSuffix: string;
-  private readonly keyGet: FieldGetter;
-  private readonly keyType: EdmType;
-  private readonly fields: PlannedField[];
+  private readonly build: RowBuilder;
+  private readonly inputs: RowInputs;
 
   /**
    * @param resourceUrl absolute URL of the endpoint, e.g. `http://…/api/v1/1/crm/Accounts`
@@ -71,47 +62,47 @@ export class EntitySerializer {
     expanded: ReadonlyMap<string, ExpandedNav>,
   ) {
     this.resourceUrl = resourceUrl;
-    this.uriPrefix = `{"__metadata":{"uri":${JSON.stringify(resourceUrl).slice(0, -1)}(`;
-    this.typeSuffix = `)","type":${JSON.stringify(entity.typeName)}}`;
     const keyField = entity.fields.find((f) => f.name === entity.key);
     if (!keyField) throw new Error(`Entity ${entity.name} has no key field ${entity.key}`);
     if (keyField.type === 'nav') throw new Error(`Entity ${entity.name} has a navigation key`);
-    this.keyType = keyField.type;
-    this.keyGet = fieldGetter(keyField, store);
-    this.fields = selected.map((field) => ({
-      prefix: `,${JSON.stringify(field.name)}:`,
-      get: fieldGetter(field, store),
-      encode: field.type === 'nav' ? encoderFor('Edm.String') : encoderFor(field.type),
-      nav: field.type === 'nav' ? { name: field.name, expanded: expanded.get(field.name) ?? null } : null,
-    }));
+    const keyType = keyField.type;
+    const keyGet = fieldGetter(keyField, store);
+    this.inputs = {
+      key: (row) => keyLiteral(keyType, keyGet(row)),
+      uriPrefix: `${resourceUrl}(`,
+      typeName: entity.typeName,
+      get: selected.map((field) => fieldGetter(field, store)),
+      nav: selected.map((field) =>
+        field.type === 'nav' ? navWriter(resourceUrl, field.name, expanded.get(field.name)) : null,
+      ),
+    };
+    this.build = rowBuilder(
+      entity,
+      // Derived only where fieldGetter looks the value up.
+      selected.map((field) => ({ name: field.name, type: field.type, stored: !(field.lookup && store) })),
+    );
   }
 
   /** Absolute URL of the row, as in `__metadata.uri`. */
   uriOf(row: Row): string {
-    return `${this.resourceUrl}(${keyLiteral(this.keyType, this.keyGet(row))})`;
+    return `${this.resourceUrl}(${this.inputs.key(row)})`;
   }
 
-  write(row: Row): string {
-    const key = keyLiteral(this.keyType, this.keyGet(row));
-    let out = `${this.uriPrefix}${key}${this.typeSuffix}`;
-    for (const field of this.fields) {
-      if (field.nav) {
-        out += field.prefix + this.writeNav(field.nav, row, key);
-      } else {
-        out += field.prefix + field.encode(field.get(row));
-      }
-    }
-    return `${out}}`;
+  /** The row as the object `JSON.stringify` writes as its verbose JSON. */
+  object(row: Row): Record<string, unknown> {
+    return this.build(row, this.inputs);
   }
+}
 
-  private writeNav(nav: { name: string; expanded: ExpandedNav | null }, row: Row, key: string): string {
-    if (!nav.expanded) {
-      return `{"__deferred":{"uri":${JSON.stringify(`${this.resourceUrl}(${key})/${nav.name}`)}}}`;
-    }
-    const parts: string[] = [];
-    for (const child of nav.expanded.children(row)) parts.push(nav.expanded.serializer.write(child));
-    return `{"results":[${parts.join(',')}]}`;
-  }
+/** A navigation property: a link to the collection, or its rows when expanded. */
+function navWriter(
+  resourceUrl: string,
+  name: string,
+  expanded: ExpandedNav | undefined,
+): (row: Row, key: string) => unknown {
+  if (!expanded) return (_row, key) => ({ __deferred: { uri: `${resourceUrl}(${key})/${name}` } });
+  const { serializer, children } = expanded;
+  return (row) => ({ results: Array.from(children(row), (child) => serializer.object(child)) });
 }
 
 function unknownProperty(name: string, entity: EntityDef, source: string): ApiError {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { EdmType } from '../../src/catalogue/types.ts';
 import {
   amsterdamOffsetMs,
   formatLocalIso,
@@ -6,9 +7,12 @@ import {
   fromWallClock,
   toWallClock,
 } from '../../src/odata/dutch-time.ts';
-import { encoderFor } from '../../src/odata/json-values.ts';
+import { jsonValueFor } from '../../src/odata/json-values.ts';
 
 const H = 3_600_000;
+
+/** The JSON text of one value, as a row writes it. */
+const encode = (type: EdmType, value: unknown): string => JSON.stringify(jsonValueFor(type)(value));
 
 describe('Dutch wall-clock time', () => {
   it('switches to summer time on the last Sunday of March at 01:00 UTC', () => {
@@ -34,9 +38,7 @@ describe('Dutch wall-clock time', () => {
     const utc = Date.UTC(2026, 5, 25, 14, 21, 3);
     expect(formatLocalIso(toWallClock(utc))).toBe('2026-06-25T16:21:03');
     expect(toWallClock(Date.UTC(2026, 0, 15, 12, 0))).toBe(Date.UTC(2026, 0, 15, 13, 0));
-    expect(encoderFor('Edm.DateTime')(toWallClock(utc))).toBe(
-      `"/Date(${Date.UTC(2026, 5, 25, 16, 21, 3)})/"`,
-    );
+    expect(encode('Edm.DateTime', toWallClock(utc))).toBe(`"/Date(${Date.UTC(2026, 5, 25, 16, 21, 3)})/"`);
   });
 
   it('maps wall-clock time back to the instant', () => {
@@ -54,17 +56,17 @@ describe('Dutch wall-clock time', () => {
 
 describe('JSON value encoding', () => {
   it('writes Int64 as strings, GUIDs as strings, numbers and booleans bare, nulls as null', () => {
-    expect(encoderFor('Edm.Int64')(128)).toBe('"128"');
-    expect(encoderFor('Edm.Guid')('0f0e0d0c-0b0a-4908-8706-050403020100')).toBe(
+    expect(encode('Edm.Int64', 128)).toBe('"128"');
+    expect(encode('Edm.Guid', '0f0e0d0c-0b0a-4908-8706-050403020100')).toBe(
       '"0f0e0d0c-0b0a-4908-8706-050403020100"',
     );
-    expect(encoderFor('Edm.Double')(-16.5)).toBe('-16.5');
-    expect(encoderFor('Edm.Int32')(20)).toBe('20');
-    expect(encoderFor('Edm.Boolean')(false)).toBe('false');
-    expect(encoderFor('Edm.String')('Café "Het Hoekje"')).toBe('"Café \\"Het Hoekje\\""');
-    expect(encoderFor('Edm.String')(null)).toBe('null');
+    expect(encode('Edm.Double', -16.5)).toBe('-16.5');
+    expect(encode('Edm.Int32', 20)).toBe('20');
+    expect(encode('Edm.Boolean', false)).toBe('false');
+    expect(encode('Edm.String', 'Café "Het Hoekje"')).toBe('"Café \\"Het Hoekje\\""');
+    expect(encode('Edm.String', null)).toBe('null');
     for (const text of ['tab\there', 'new\nline', 'back\\slash', 'quote"', 'emoji 😀', 'lone \ud800']) {
-      expect(JSON.parse(encoderFor('Edm.String')(text)), text).toBe(text);
+      expect(JSON.parse(encode('Edm.String', text)), text).toBe(text);
     }
   });
 });
