@@ -60,7 +60,7 @@ describe.each(BACKENDS)('the replica page path on $name', (backend) => {
       Created: '/Date(1735732800000)/',
       Timestamp: 7,
     };
-    const page = store.preparePage([account(id, sent)]);
+    const page = await store.preparePage([account(id, sent)]);
     const result = await store.writePage(page, START_CURSOR, { rows: '7', deleted: START_CURSOR.deleted });
     expect(result).toEqual({ written: 1, rejected: [] });
     const stored = await row(id);
@@ -79,13 +79,13 @@ describe.each(BACKENDS)('the replica page path on $name', (backend) => {
 
   it('lets a later duplicate win within a page and never lets an older Timestamp overwrite', async () => {
     const id = '00000000-0000-4000-8000-000000000002';
-    const page = store.preparePage([
+    const page = await store.preparePage([
       account(id, { Name: 'first', Timestamp: 10 }),
       account(id, { Name: 'second', Timestamp: 11 }),
     ]);
     await store.writePage(page, { rows: '7', deleted: '0' }, { rows: '11', deleted: '0' });
     expect((await row(id))?.name).toBe('second');
-    const stale = store.preparePage([account(id, { Name: 'stale', Timestamp: 9 })]);
+    const stale = await store.preparePage([account(id, { Name: 'stale', Timestamp: 9 })]);
     const result = await store.writePage(stale, { rows: '11', deleted: '0' }, { rows: '12', deleted: '0' });
     expect(result.written).toBe(0);
     expect((await row(id))?.name).toBe('second');
@@ -94,7 +94,7 @@ describe.each(BACKENDS)('the replica page path on $name', (backend) => {
   it('reports a refused row and commits the rest of the page with the cursor', async () => {
     const good = '00000000-0000-4000-8000-000000000003';
     const bad = '00000000-0000-4000-8000-000000000004';
-    const page = store.preparePage([
+    const page = await store.preparePage([
       account(good, { Name: 'fine', Timestamp: 20 }),
       account(bad, { Name: 'broken', CreditLineSales: 'not a number', Timestamp: 21 }),
     ]);
@@ -115,12 +115,12 @@ describe.each(BACKENDS)('the replica page path on $name', (backend) => {
   it('commits pages written concurrently in order, with a refused row among them', async () => {
     const id = '00000000-0000-4000-8000-000000000005';
     const refused = '00000000-0000-4000-8000-000000000006';
-    const first = store.preparePage([
+    const first = await store.preparePage([
       account(id, { Name: 'older', Timestamp: 30 }),
       account(refused, { Name: 'broken', CreditLineSales: 'NaN?', Timestamp: 31 }),
     ]);
-    const second = store.preparePage([account(id, { Name: 'newer', Timestamp: 40 })]);
-    const third = store.preparePage([account(id, { Name: 'newest', Timestamp: 50 })]);
+    const second = await store.preparePage([account(id, { Name: 'newer', Timestamp: 40 })]);
+    const third = await store.preparePage([account(id, { Name: 'newest', Timestamp: 50 })]);
     const written = await Promise.all([
       store.writePage(first, { rows: '21', deleted: '0' }, { rows: '31', deleted: '0' }),
       store.writePage(second, { rows: '31', deleted: '0' }, { rows: '40', deleted: '0' }),
@@ -137,8 +137,8 @@ describe.each(BACKENDS)('the replica page path on $name', (backend) => {
 
   it('commits no page written after one that failed: the cursor stays where the failure left it', async () => {
     const id = '00000000-0000-4000-8000-000000000007';
-    const failing = store.preparePage([account(id, { Name: 'never', Timestamp: 60 })]);
-    const after = store.preparePage([account(id, { Name: 'never either', Timestamp: 70 })]);
+    const failing = await store.preparePage([account(id, { Name: 'never', Timestamp: 60 })]);
+    const after = await store.preparePage([account(id, { Name: 'never either', Timestamp: 70 })]);
     // The first names a cursor the stream is not at (another run moved it): it fails, and
     // the second, started while the first was in flight, must not move the cursor past it.
     const results = await Promise.allSettled([

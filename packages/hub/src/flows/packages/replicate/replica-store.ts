@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { setImmediate } from 'node:timers/promises';
 import { type DeletedRecord, type EntityDef, RAW, type SyncRow } from '@koppel/exact';
 import { copyJson, copyValue } from '../../../destinations/copy-text.ts';
 import { jsonbText } from '../../../destinations/jsonb-text.ts';
@@ -181,14 +182,19 @@ export class ReplicaStore {
    * The page in COPY's text format, one line a record: its key, each catalogue field (Exact's
    * value, or the SDK's where it types it: DateTimes, trimmed codes), the record as Exact
    * sent it, and its Timestamp. A later duplicate of an id wins. Separate from `writePage` so
-   * the next page is prepared while the database writes this one.
+   * the next page is prepared while the database writes this one; it gives way to the event
+   * loop every 100 rows, so the writes' round trips and the next page's arrival (which asks
+   * for the one after) are not held up by a whole page of work (bench:replicate: +10 %).
    */
-  preparePage(rows: readonly SyncRow<EntityDef>[]): PreparedPage {
+  async preparePage(rows: readonly SyncRow<EntityDef>[]): Promise<PreparedPage> {
     const byId = new Map<unknown, SyncRow<EntityDef>>();
     for (const row of rows) byId.set((row as unknown as Record<string, unknown>)[this.#layout.idField], row);
     const unique = byId.size === rows.length ? rows : [...byId.values()];
     const lines = new Array<string>(unique.length);
-    for (let i = 0; i < unique.length; i++) lines[i] = this.#line(unique[i] as SyncRow<EntityDef>);
+    for (let i = 0; i < unique.length; i++) {
+      if (i % 100 === 99) await setImmediate();
+      lines[i] = this.#line(unique[i] as SyncRow<EntityDef>);
+    }
     return { text: lines.join(''), rows: unique };
   }
 

@@ -75,7 +75,7 @@ async function runReplicaStream(input: StreamRunInput<ReplicateSettings>): Promi
   try {
     for await (const change of streamChanges(input.exact, source, cursor)) {
       input.signal?.throwIfAborted();
-      const prepared = change.kind === 'rows' ? store.preparePage(change.rows) : undefined;
+      const prepared = change.kind === 'rows' ? await store.preparePage(change.rows) : undefined;
       if (writes.length === WRITES_IN_FLIGHT) await writes.shift();
       const from = cursor;
       cursor = change.cursor;
