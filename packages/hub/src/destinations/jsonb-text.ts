@@ -28,9 +28,11 @@ function jsonbKeyOrder(a: string, b: string): number {
   return left.length - right.length || Buffer.compare(left, right);
 }
 
-/** A value as `JSON.stringify` writes it inside an object. */
+/** A value as `JSON.stringify` writes it inside an object (which writes NaN and ±Infinity as null). */
 function valueText(value: unknown): string {
-  return typeof value === 'number' || typeof value === 'boolean' ? String(value) : JSON.stringify(value);
+  return typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value))
+    ? String(value)
+    : JSON.stringify(value);
 }
 
 /**

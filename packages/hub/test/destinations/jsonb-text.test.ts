@@ -47,6 +47,11 @@ describe('jsonbText', () => {
     for (const record of records) expect(JSON.parse(jsonbText(record))).toEqual(record);
   });
 
+  it('writes what JSON.stringify writes for numbers JSON has no form for', () => {
+    const record = { A: Number.NaN, B: Number.POSITIVE_INFINITY, C: -0, D: 1e21 };
+    expect(JSON.parse(jsonbText(record))).toEqual(JSON.parse(JSON.stringify(record)));
+  });
+
   it('leaves a key with an undefined value out, as JSON.stringify does', () => {
     const record = { A: 1, B: undefined, C: 'c' };
     expect(jsonbText({ A: 2, B: 'b', C: 'c' })).toBe('{"A":2,"B":"b","C":"c"}');
