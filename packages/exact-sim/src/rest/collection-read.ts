@@ -18,6 +18,7 @@ import type { DataPlaneBehaviour } from './behaviour.ts';
 import { candidateRows, filteredByIndex, orderedByIndex } from './indexed-rows.ts';
 import { checkMandatoryFilter } from './mandatory-filtering.ts';
 import { compareSortValues, type SortValue, sortValue } from './order-index.ts';
+import { pageBody } from './page-body.ts';
 import { jsonResponse, textResponse } from './responses.ts';
 import type { RowSource } from './row-source.ts';
 import { type EntitySerializer, fieldGetter, planSelection, type Selection } from './serializer.ts';
@@ -243,21 +244,16 @@ export function readCollection(read: CollectionRead): ApiResponse {
     top <= pageSize &&
     !options.inlineCount
   ) {
-    return jsonResponse(200, JSON.stringify({ d: results }));
+    return jsonResponse(200, pageBody('{"d":[', results, ']}'));
   }
-  // One JSON.stringify writes the page; properties come out in the order they are added.
-  const d: Record<string, unknown> = {};
-  if (options.inlineCount) d.__count = String(countMatches(read, predicate, expr));
-  d.results = results;
-  if (hasNext) {
-    d.__next = buildNextLink(
-      read.resourceUrl,
-      options.params,
-      remaining,
-      skipTokenFor(read, plan, last as Row),
-    );
-  }
-  return jsonResponse(200, JSON.stringify({ d }));
+  // Properties in the order one JSON.stringify of `{ d: { __count, results, __next } }` writes them.
+  const count = options.inlineCount
+    ? `"__count":${JSON.stringify(String(countMatches(read, predicate, expr)))},`
+    : '';
+  const next = hasNext
+    ? `,"__next":${JSON.stringify(buildNextLink(read.resourceUrl, options.params, remaining, skipTokenFor(read, plan, last as Row)))}`
+    : '';
+  return jsonResponse(200, pageBody(`{"d":{${count}"results":[`, results, `]${next}}}`));
 }
 
 function countMatches(read: CollectionRead, predicate: RowPredicate | null, expr: FilterExpr | null): number {

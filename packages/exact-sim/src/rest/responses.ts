@@ -5,7 +5,7 @@ const JSON_TYPE = 'application/json;charset=utf-8';
 
 export function jsonResponse(
   status: number,
-  body: string,
+  body: string | Buffer,
   headers: Record<string, string> = {},
 ): ApiResponse {
   return { status, headers: { 'content-type': JSON_TYPE, ...headers }, body };

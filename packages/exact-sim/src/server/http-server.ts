@@ -56,7 +56,7 @@ function toSimRequest(req: IncomingMessage, body: Buffer, publicUrl: string | un
 
 function write(res: ServerResponse, reply: Reply, clock: Clock): void {
   // Encoded once: measuring a string's byte length and then writing it walks a large page twice.
-  const body = Buffer.from(reply.body ?? '');
+  const body = Buffer.isBuffer(reply.body) ? reply.body : Buffer.from(reply.body ?? '');
   const headers: Record<string, string | string[] | number> = {
     ...reply.headers,
     Date: new Date(clock.now()).toUTCString(),

@@ -207,7 +207,7 @@ describe('standard reads', () => {
     const again = harness();
     const a = await h.get('crm/Contacts', '$select=ID,FullName,Phone,Email');
     const b = await again.get('crm/Contacts', '$select=ID,FullName,Phone,Email');
-    expect(a.body).toBe(b.body);
+    expect(String(a.body)).toBe(String(b.body));
   });
 });
 
