@@ -10,9 +10,9 @@ export interface SqlSession {
    * Loads rows given in COPY's text format (tab-separated, `\N` for null, one row a line) into
    * `target`, a table with its column list (`"t" ("a", "b")`); returns the rows loaded. Postgres
    * parses COPY text with each column's input function alone, far cheaper per row than
-   * unpacking a JSON parameter.
+   * unpacking a JSON parameter. The text comes in pieces, each ending with a whole line.
    */
-  copyIn(target: string, text: string): Promise<number>;
+  copyIn(target: string, pieces: readonly string[]): Promise<number>;
 }
 
 export interface QueryResult<Row> {
@@ -35,9 +35,10 @@ export interface SqlDriver extends SqlSession {
   close(): Promise<void>;
 }
 
-async function copyInto(client: pg.ClientBase, target: string, text: string): Promise<number> {
+async function copyInto(client: pg.ClientBase, target: string, pieces: readonly string[]): Promise<number> {
   const copy = client.query(copyFrom(`copy ${target} from stdin`));
-  copy.end(text);
+  for (const piece of pieces) copy.write(piece);
+  copy.end();
   await finished(copy);
   return copy.rowCount;
 }
@@ -56,10 +57,10 @@ function sessionOf(client: pg.ClientBase | pg.Pool, copyIn: SqlSession['copyIn']
 export function poolDriver(pool: pg.Pool, options: { ownsPool: boolean }): SqlDriver {
   return {
     // A COPY holds its connection from start to end: outside a transaction it takes one.
-    ...sessionOf(pool, async (target, text) => {
+    ...sessionOf(pool, async (target, pieces) => {
       const client = await pool.connect();
       try {
-        return await copyInto(client, target, text);
+        return await copyInto(client, target, pieces);
       } finally {
         client.release();
       }
@@ -69,7 +70,7 @@ export function poolDriver(pool: pg.Pool, options: { ownsPool: boolean }): SqlDr
       try {
         // Without parameters node-postgres sends the simple query, which may hold several statements.
         await client.query(setup === undefined ? 'begin' : `begin; ${setup}`);
-        const result = await work(sessionOf(client, (target, text) => copyInto(client, target, text)));
+        const result = await work(sessionOf(client, (target, pieces) => copyInto(client, target, pieces)));
         await client.query('commit');
         return result;
       } catch (error) {
@@ -92,8 +93,8 @@ export function pgliteDriver(pglite: PGlite): SqlDriver {
       const result = await db.query<Row>(text, params as unknown[]);
       return { rows: result.rows, affected: result.affectedRows ?? 0 };
     },
-    async copyIn(target, text) {
-      const result = await db.query(`copy ${target} from '/dev/blob'`, [], { blob: new Blob([text]) });
+    async copyIn(target, pieces) {
+      const result = await db.query(`copy ${target} from '/dev/blob'`, [], { blob: new Blob(pieces as string[]) });
       return result.affectedRows ?? 0;
     },
   });
