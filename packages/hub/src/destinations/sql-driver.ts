@@ -94,7 +94,9 @@ export function pgliteDriver(pglite: PGlite): SqlDriver {
       return { rows: result.rows, affected: result.affectedRows ?? 0 };
     },
     async copyIn(target, pieces) {
-      const result = await db.query(`copy ${target} from '/dev/blob'`, [], { blob: new Blob(pieces as string[]) });
+      const result = await db.query(`copy ${target} from '/dev/blob'`, [], {
+        blob: new Blob(pieces as string[]),
+      });
       return result.affectedRows ?? 0;
     },
   });
