@@ -46,10 +46,10 @@ process.stdout.write(
 const TYPICAL = TYPICAL_TRANSACTION_LINE_FIELDS;
 
 async function measure(exact: ExactClient, division: number, label: string, select?: readonly string[]) {
-  let peakRss = process.memoryUsage().rss;
+  let peakRss = process.memoryUsage.rss();
   const baselineRss = peakRss;
   const sampler = setInterval(() => {
-    peakRss = Math.max(peakRss, process.memoryUsage().rss);
+    peakRss = Math.max(peakRss, process.memoryUsage.rss());
   }, 50);
   const callsBefore = await apiCalls(info.url);
   const checkpoints: string[] = [];
@@ -74,7 +74,7 @@ async function measure(exact: ExactClient, division: number, label: string, sele
   const cpu = process.cpuUsage(cpuBefore);
   const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   clearInterval(sampler);
-  peakRss = Math.max(peakRss, process.memoryUsage().rss);
+  peakRss = Math.max(peakRss, process.memoryUsage.rss());
   const calls = (await apiCalls(info.url)) - callsBefore;
   const spaces = Object.fromEntries(
     getHeapSpaceStatistics().map((space) => [space.space_name, space.space_size]),
@@ -112,9 +112,9 @@ async function measureBare(
   parse = false,
 ): Promise<void> {
   const token = await exact.tokens.accessToken();
-  let peakRss = process.memoryUsage().rss;
+  let peakRss = process.memoryUsage.rss();
   const sampler = setInterval(() => {
-    peakRss = Math.max(peakRss, process.memoryUsage().rss);
+    peakRss = Math.max(peakRss, process.memoryUsage.rss());
   }, 50);
   const query = `$select=${[...select, 'Timestamp'].join(',')}&$filter=Timestamp%20gt%200L`;
   let url: string | undefined = `${info.url}/api/v1/${division}/sync/Financial/TransactionLines?${query}`;
@@ -140,7 +140,7 @@ async function measureBare(
   const pace = `${Math.round((pages * 1000) / seconds).toLocaleString('en')} rows/s`;
   process.stdout.write(
     parse
-      ? `fetch + JSON.parse ${pace}, peak RSS ${mib(Math.max(peakRss, process.memoryUsage().rss))}, no SDK (${pages} pages, ${(bytes / MiB).toFixed(0)} MiB): the floor of any client in this process\n`
+      ? `fetch + JSON.parse ${pace}, peak RSS ${mib(Math.max(peakRss, process.memoryUsage.rss()))}, no SDK (${pages} pages, ${(bytes / MiB).toFixed(0)} MiB): the floor of any client in this process\n`
       : `bare fetch         ${pace} without the SDK or parsing (${pages} pages, ${(bytes / MiB).toFixed(0)} MiB): the simulator's own pace\n`,
   );
 }
@@ -150,7 +150,7 @@ try {
   const exact = new ExactClient({ region: info.url, ...info.app });
   await exact.connect(await authorizationCode(info, [division]));
   if (floorOnly) {
-    process.stdout.write(`RSS before read    ${mib(process.memoryUsage().rss)}\n`);
+    process.stdout.write(`RSS before read    ${mib(process.memoryUsage.rss())}\n`);
     await measureBare(exact, division, TYPICAL, true);
   } else {
     await measure(exact, division, `${TYPICAL.length + 1} fields (as bench/sim)`, TYPICAL);

@@ -38,7 +38,27 @@ export function copyValue(value: unknown): string {
     case 'bigint':
       return String(value);
     default:
-      if (value instanceof Date) return Number.isNaN(value.getTime()) ? 'invalid date' : value.toISOString();
+      if (value instanceof Date) return isoText(value);
       return copyJson(JSON.stringify(value));
   }
+}
+
+/**
+ * Dates repeat from record to record (a booking's lines share its date, due date and times
+ * of creation), and `toISOString` was a tenth of preparing a page of transaction lines: the
+ * texts of recent instants are kept. Cleared, not evicted one by one, when full.
+ */
+const isoTexts = new Map<number, string>();
+const MAX_ISO_TEXTS = 4096;
+
+function isoText(date: Date): string {
+  const time = date.getTime();
+  let text = isoTexts.get(time);
+  if (text === undefined) {
+    if (Number.isNaN(time)) return 'invalid date';
+    text = date.toISOString();
+    if (isoTexts.size === MAX_ISO_TEXTS) isoTexts.clear();
+    isoTexts.set(time, text);
+  }
+  return text;
 }
