@@ -1,4 +1,5 @@
-// The replica's page path (COPY into a stage, then one merge) on both backends: values COPY's
+// The replica's page path (COPY into a stage, then one merge; on a first load COPY straight
+// into the table until a record comes again) on both backends: values COPY's
 // text format must escape arrive exactly as Exact sent them, in the typed columns and in
 // `_raw`; a later duplicate of an id wins; an older Timestamp never overwrites a newer row;
 // a row the destination refuses is reported while the rest of the page commits; and pages
@@ -8,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PostgresDestination } from '../../src/destinations/postgres-destination.ts';
 import { ReplicaStore } from '../../src/flows/packages/replicate/replica-store.ts';
 import { tableLayout } from '../../src/flows/packages/replicate/table-layout.ts';
-import { START_CURSOR } from '../../src/flows/stream-cursor.ts';
+import { START_CURSOR, type StreamCursor } from '../../src/flows/stream-cursor.ts';
 import { BACKENDS } from '../support/test-hub.ts';
 import { openTestDestination } from './replica-kit.ts';
 
@@ -148,5 +149,54 @@ describe.each(BACKENDS)('the replica page path on $name', (backend) => {
     expect(results.map((result) => result.status)).toEqual(['rejected', 'rejected']);
     expect(await row(id)).toBeUndefined();
     expect((await store.prepare()).cursor.rows).toBe('50');
+  });
+
+  it('copies a first load straight into the table, and upserts from the first record read again', async () => {
+    const division = DIVISION + 1;
+    // A table made before `_synced_at` had a default gets one, which the straight COPY needs.
+    await destination.driver.query('alter table exact.accounts alter column _synced_at drop default');
+    const load = new ReplicaStore({
+      driver: destination.driver,
+      layout: tableLayout(accounts, 'exact', 'accounts', 'ID'),
+      streamId: 'first-load',
+      division,
+      deleteMode: 'soft',
+    });
+    expect((await load.prepare()).cursor).toEqual(START_CURSOR);
+    const ids = [1, 2, 3, 4].map((n) => `00000000-0000-4000-8000-00000000010${n}`);
+    const line = (id: string, name: string, timestamp: number) => {
+      const row = readRow(accounts, {
+        ID: id,
+        Division: division,
+        Name: name,
+        Timestamp: timestamp,
+      } as RawRecord);
+      return row as unknown as SyncRow<EntityDef>;
+    };
+    // Records changed during the load come again in later pages, with newer Timestamps.
+    const pages = await Promise.all([
+      load.preparePage([line(ids[0] as string, 'a', 1), line(ids[1] as string, 'b', 2)]),
+      load.preparePage([line(ids[2] as string, 'c', 3), line(ids[0] as string, 'a again', 4)]),
+      load.preparePage([line(ids[3] as string, 'd', 5), line(ids[1] as string, 'b again', 6)]),
+    ]);
+    const cursors = ['0', '2', '4', '6'].map((rows) => ({ rows, deleted: '0' }));
+    const written = await Promise.all(
+      pages.map((page, n) =>
+        load.writePage(page, cursors[n] as StreamCursor, cursors[n + 1] as StreamCursor),
+      ),
+    );
+    expect(written.map((result) => result.written)).toEqual([2, 2, 2]);
+    const stored = await destination.driver.query<{ name: string; _timestamp: string; fresh: boolean }>(
+      `select name, _timestamp::text as _timestamp, _synced_at > now() - interval '1 minute' as fresh
+       from exact.accounts where division = $1 order by id`,
+      [division],
+    );
+    expect(stored.rows).toEqual([
+      { name: 'a again', _timestamp: '4', fresh: true },
+      { name: 'b again', _timestamp: '6', fresh: true },
+      { name: 'c', _timestamp: '3', fresh: true },
+      { name: 'd', _timestamp: '5', fresh: true },
+    ]);
+    expect((await load.prepare()).cursor.rows).toBe('6');
   });
 });

@@ -54,6 +54,8 @@ function rowErrorOf(error: unknown): { code: string; message: string; detail: st
 /** Where a page's transaction returns to when a row is refused: after its setup. */
 const PAGE_SAVEPOINT = 'koppel_page';
 
+const UNIQUE_VIOLATION = '23505';
+
 /** The cursor table in the destination schema: cursors commit with the rows they cover. */
 const CURSOR_TABLE = '_koppel_cursors';
 
@@ -75,6 +77,7 @@ export class ReplicaStore {
   readonly #layout: TableLayout;
   readonly #streamId: string;
   readonly #division: number;
+  readonly #divisionText: string;
   readonly #deleteMode: DeleteMode;
   readonly #table: string;
   readonly #cursors: string;
@@ -84,6 +87,12 @@ export class ReplicaStore {
   #lastWrite: Promise<void> = Promise.resolve();
   /** Whether the table's records are compressed with lz4 (known after `prepare`). */
   #lz4 = false;
+  /**
+   * Whether pages go straight into the table by COPY, skipping the stage and its upsert: on
+   * a first load, whose records the table does not hold yet; off for good at the first
+   * record it already holds (see `writePage`).
+   */
+  #direct = false;
 
   constructor(options: {
     driver: SqlDriver;
@@ -96,6 +105,7 @@ export class ReplicaStore {
     this.#layout = options.layout;
     this.#streamId = options.streamId;
     this.#division = options.division;
+    this.#divisionText = String(options.division);
     this.#deleteMode = options.deleteMode;
     this.#table = qualifiedName(options.layout);
     this.#cursors = `${quoteIdent(options.layout.schema)}.${quoteIdent(CURSOR_TABLE)}`;
@@ -126,11 +136,15 @@ export class ReplicaStore {
         [this.#table],
       );
       this.#lz4 = compression.rows[0]?.lz4 === true;
-      const existing = await session.query<{ column_name: string }>(
-        'select column_name from information_schema.columns where table_schema = $1 and table_name = $2',
+      const existing = await session.query<{ column_name: string; column_default: string | null }>(
+        'select column_name, column_default from information_schema.columns where table_schema = $1 and table_name = $2',
         [schema, table],
       );
       const present = new Set(existing.rows.map((row) => row.column_name));
+      // Tables made before `_synced_at` had its default.
+      if (existing.rows.some((row) => row.column_name === '_synced_at' && row.column_default === null)) {
+        await session.query(`alter table ${this.#table} alter column _synced_at set default now()`);
+      }
       const missing = this.#layout.columns.filter((column) => !present.has(column.name));
       if (missing.length > 0) {
         await session.query(
@@ -143,6 +157,7 @@ export class ReplicaStore {
       );
     });
     const cursor = await this.#readCursor(this.#driver);
+    this.#direct = cursor.rows_cursor === START_CURSOR.rows && !cursor.resyncing;
     return {
       cursor: { rows: cursor.rows_cursor, deleted: cursor.deleted_cursor },
       resyncing: cursor.resyncing,
@@ -179,6 +194,7 @@ export class ReplicaStore {
    */
   async startResync(from: StreamCursor): Promise<StreamCursor> {
     const next = { rows: START_CURSOR.rows, deleted: from.deleted };
+    this.#direct = false;
     await this.#afterTurn(() =>
       this.#driver.transaction((session) => this.#advance(session, from, next, 'resync_started_at = now(),')),
     );
@@ -217,13 +233,14 @@ export class ReplicaStore {
     const typed = row as unknown as Record<string, unknown>;
     const raw = row[RAW];
     const fields = this.#fields;
-    const width = fields.length + 3;
+    const width = fields.length + 4;
     // Joined from an array: a flat string at once, where `+=` per value leaves garbage.
     const values = new Array<string>(width);
-    values[0] = copyValue(raw[this.#layout.idField]);
+    values[0] = this.#divisionText;
+    values[1] = copyValue(raw[this.#layout.idField]);
     for (let i = 0; i < fields.length; i++) {
       const { field, typedBySdk } = fields[i] as (typeof fields)[number];
-      values[i + 1] = copyValue(typedBySdk ? typed[field] : raw[field]);
+      values[i + 2] = copyValue(typedBySdk ? typed[field] : raw[field]);
     }
     values[width - 2] = copyJson(jsonbText(raw));
     values[width - 1] = copyValue(raw.Timestamp);
@@ -237,6 +254,13 @@ export class ReplicaStore {
    * refused rows are returned and the rest still commit with the cursor. Pages may be
    * written concurrently, each on its own connection: a page's COPY runs at once, its merge
    * and cursor move only after the write before it has ended.
+   *
+   * On a first load (`#direct`) the page is copied straight into the table in its turn: no
+   * stage, no upsert, which is about a fifth of Postgres's work per page (bench:replicate).
+   * A record the table already holds (one changed during the load, read again) fails that
+   * COPY; the page then takes the stage, and so do all pages after it. The COPY waits for
+   * the write before it to end, so it never holds a key that an earlier page's upsert would
+   * wait for.
    */
   async writePage(
     page: PreparedPage,
@@ -246,6 +270,14 @@ export class ReplicaStore {
     return this.#inTurn((turn) =>
       this.#driver.transaction(async (session) => {
         try {
+          if (this.#direct) {
+            await turn;
+            const copied = this.#direct ? await this.#copyIntoTable(session, page) : undefined;
+            if (copied !== undefined) {
+              await this.#advance(session, from, to);
+              return { written: copied, rejected: [] };
+            }
+          }
           await session.copyIn(this.#stage.target, page.copy);
           await turn;
           const result = await session.query<{ moved: number; merged: number }>(this.#stage.mergeAndAdvance, [
@@ -264,6 +296,21 @@ export class ReplicaStore {
         return this.#upsertRowByRow(session, page.rows);
       }, this.#pageSetup()),
     );
+  }
+
+  /**
+   * COPYs the page straight into the table; answers the rows copied, or undefined (and ends
+   * `#direct`) when the table already holds one of its records.
+   */
+  async #copyIntoTable(session: SqlSession, page: PreparedPage): Promise<number | undefined> {
+    try {
+      return await session.copyIn(this.#stage.tableTarget, page.copy);
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== UNIQUE_VIOLATION) throw error;
+      this.#direct = false;
+      await session.query(`rollback to savepoint ${PAGE_SAVEPOINT}`);
+      return undefined;
+    }
   }
 
   /**
@@ -408,6 +455,8 @@ interface PageStage {
   create: (lz4: boolean) => string;
   /** The stage and its columns, as COPY names them. */
   target: string;
+  /** The replica table and the same columns (the others take their defaults), as COPY names them. */
+  tableTarget: string;
   /** Upserts the staged rows into the replica table ($1 the division); a newer row is kept. */
   merge: string;
   /**
@@ -426,7 +475,9 @@ interface PageStage {
  */
 function pageStage(layout: TableLayout, cursors: string): PageStage {
   const table = qualifiedName(layout);
+  // A page's COPY lines carry the division, so they can go straight into the table too.
   const staged = [
+    { name: 'division', type: 'integer' },
     { name: 'id', type: 'uuid' },
     ...layout.columns.map((c) => ({ name: c.name, type: c.type })),
     { name: '_raw', type: 'jsonb' },
@@ -437,8 +488,10 @@ function pageStage(layout: TableLayout, cursors: string): PageStage {
     .digest('hex')
     .slice(0, 16);
   const stage = `pg_temp.${quoteIdent(`koppel_page_${hash}`)}`;
-  const columns = ['division', ...staged.map((c) => c.name), '_synced_at', '_deleted_at'];
-  const values = [...staged.map((c) => quoteIdent(c.name)), 'now()', 'null'];
+  const copied = staged.map((c) => quoteIdent(c.name)).join(', ');
+  const carried = staged.filter((c) => c.name !== 'division');
+  const columns = ['division', ...carried.map((c) => c.name), '_synced_at', '_deleted_at'];
+  const values = [...carried.map((c) => quoteIdent(c.name)), 'now()', 'null'];
   const updates = columns
     .filter((name) => name !== 'division' && name !== 'id')
     .map((name) => `${quoteIdent(name)} = excluded.${quoteIdent(name)}`);
@@ -453,7 +506,8 @@ where ${table}._timestamp is null or excluded._timestamp is null or ${table}._ti
       `create temporary table if not exists ${stage} (${staged
         .map((c) => `${quoteIdent(c.name)} ${c.type}${lz4 && c.name === '_raw' ? ' compression lz4' : ''}`)
         .join(', ')}) on commit delete rows`,
-    target: `${stage} (${staged.map((c) => quoteIdent(c.name)).join(', ')})`,
+    target: `${stage} (${copied})`,
+    tableTarget: `${table} (${copied})`,
     merge: upsert('$1', ''),
     mergeAndAdvance: `with moved as (${advanceStatement(cursors)} returning 1),
 merged as (${upsert('$6', 'where exists (select from moved)')} returning 1)

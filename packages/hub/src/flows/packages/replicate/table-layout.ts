@@ -36,7 +36,8 @@ export const SYSTEM_COLUMNS = [
   { name: 'id', type: 'uuid not null' },
   { name: '_raw', type: 'jsonb not null' },
   { name: '_timestamp', type: 'bigint' },
-  { name: '_synced_at', type: 'timestamptz not null' },
+  // The default serves a page copied straight into the table (`ReplicaStore.writePage`).
+  { name: '_synced_at', type: 'timestamptz not null default now()' },
   { name: '_deleted_at', type: 'timestamptz' },
 ] as const;
 
