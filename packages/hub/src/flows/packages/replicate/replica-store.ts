@@ -26,6 +26,16 @@ export interface PreparedPage {
  */
 const LINES_PER_PIECE = 25;
 
+/** What a write waits for (`ReplicaStore.#inTurn`). */
+interface WriteTurns {
+  /** Settles when the write before has ended. */
+  turn: Promise<void>;
+  /** Settles when the write before has copied its page into the table, or has ended. */
+  copyTurn: Promise<void>;
+  /** Tells the write after that this one has copied its page into the table. */
+  copied: () => void;
+}
+
 /** A row the destination refused, with the database's reason. */
 export interface RejectedRow {
   raw: Record<string, unknown>;
@@ -85,6 +95,8 @@ export class ReplicaStore {
   readonly #fields: readonly { field: string; typedBySdk: boolean }[];
   /** Settles when the last write started here has ended (`#inTurn`). */
   #lastWrite: Promise<void> = Promise.resolve();
+  /** Settles when the last write started here has copied its page into the table, or ended. */
+  #lastCopy: Promise<void> = Promise.resolve();
   /** Whether the table's records are compressed with lz4 (known after `prepare`). */
   #lz4 = false;
   /**
@@ -255,27 +267,30 @@ export class ReplicaStore {
    * written concurrently, each on its own connection: a page's COPY runs at once, its merge
    * and cursor move only after the write before it has ended.
    *
-   * On a first load (`#direct`) the page is copied straight into the table in its turn: no
-   * stage, no upsert, which is about a fifth of Postgres's work per page (bench:replicate).
-   * A record the table already holds (one changed during the load, read again) fails that
-   * COPY; the page then takes the stage, and so do all pages after it. The COPY waits for
-   * the write before it to end, so it never holds a key that an earlier page's upsert would
-   * wait for.
+   * On a first load (`#direct`) the page is copied straight into the table: no stage, no
+   * upsert, which is about a fifth of Postgres's work per page (bench:replicate). A record
+   * the table already holds (one changed during the load, read again) fails that COPY; the
+   * page then takes the stage, and so do all pages after it. The COPY starts once the write
+   * before has copied its own page (it then only moves the cursor and commits) or has
+   * ended: the database works on the next page while the one before commits, and a page
+   * never holds a key that an earlier page's COPY or upsert would wait for.
    */
   async writePage(
     page: PreparedPage,
     from: StreamCursor,
     to: StreamCursor,
   ): Promise<{ written: number; rejected: RejectedRow[] }> {
-    return this.#inTurn((turn) =>
+    return this.#inTurn(({ turn, copyTurn, copied }) =>
       this.#driver.transaction(async (session) => {
         try {
           if (this.#direct) {
-            await turn;
-            const copied = this.#direct ? await this.#copyIntoTable(session, page) : undefined;
-            if (copied !== undefined) {
+            await copyTurn;
+            const rows = this.#direct ? await this.#copyIntoTable(session, page) : undefined;
+            if (rows !== undefined) {
+              copied();
+              await turn;
               await this.#advance(session, from, to);
-              return { written: copied, rejected: [] };
+              return { written: rows, rejected: [] };
             }
           }
           await session.copyIn(this.#stage.target, page.copy);
@@ -317,21 +332,26 @@ export class ReplicaStore {
    * Runs one write of the cursor in its turn: `work` gets a promise of the end of the write
    * before (committed or not) and awaits it before it moves the cursor, so writes started
    * in order commit in order, and one after a write that failed finds the cursor unmoved.
+   * `copyTurn` settles earlier, once the write before has copied its page straight into the
+   * table (it calls `copied`) or has ended (see `writePage`).
    */
-  async #inTurn<T>(work: (turn: Promise<void>) => Promise<T>): Promise<T> {
-    const turn = this.#lastWrite;
-    const { promise, resolve } = Promise.withResolvers<void>();
-    this.#lastWrite = promise;
+  async #inTurn<T>(work: (turns: WriteTurns) => Promise<T>): Promise<T> {
+    const turns = { turn: this.#lastWrite, copyTurn: this.#lastCopy };
+    const ended = Promise.withResolvers<void>();
+    const copied = Promise.withResolvers<void>();
+    this.#lastWrite = ended.promise;
+    this.#lastCopy = copied.promise;
     try {
-      return await work(turn);
+      return await work({ ...turns, copied: copied.resolve });
     } finally {
-      resolve();
+      copied.resolve();
+      ended.resolve();
     }
   }
 
   /** A write of the cursor that has nothing to do before its turn. */
   #afterTurn<T>(work: () => Promise<T>): Promise<T> {
-    return this.#inTurn(async (turn) => {
+    return this.#inTurn(async ({ turn }) => {
       await turn;
       return work();
     });
