@@ -61,7 +61,10 @@ function rowErrorOf(error: unknown): { code: string; message: string; detail: st
   };
 }
 
-/** Where a page's transaction returns to when a row is refused: after its setup. */
+/**
+ * Where a page's transaction returns to, after its setup, when a row is refused or a COPY
+ * straight into the table meets a record the table already holds.
+ */
 const PAGE_SAVEPOINT = 'koppel_page';
 
 const UNIQUE_VIOLATION = '23505';
@@ -261,11 +264,11 @@ export class ReplicaStore {
 
   /**
    * Upserts one prepared page and moves the cursor, in one transaction of five round trips
-   * (the database idles during each). When the destination refuses the page for a row's
-   * values, the page is written again row by row, each under its own savepoint, so the
-   * refused rows are returned and the rest still commit with the cursor. Pages may be
-   * written concurrently, each on its own connection: a page's COPY runs at once, its merge
-   * and cursor move only after the write before it has ended.
+   * (four on a first load; the database idles during each). When the destination refuses
+   * the page for a row's values, the page is written again row by row, each under its own
+   * savepoint, so the refused rows are returned and the rest still commit with the cursor.
+   * Pages may be written concurrently, each on its own connection: a page's COPY runs at
+   * once, its merge and cursor move only after the write before it has ended.
    *
    * On a first load (`#direct`) the page is copied straight into the table: no stage, no
    * upsert, which is about a fifth of Postgres's work per page (bench:replicate). A record
