@@ -40,7 +40,12 @@ function startCommand(
   args: string[],
   env: Record<string, string>,
   upMessage: string,
-): Promise<{ child: ChildProcess; line: Record<string, unknown>; exited: Promise<number | null> }> {
+): Promise<{
+  child: ChildProcess;
+  line: Record<string, unknown>;
+  /** Stops the command with SIGTERM and resolves with its exit code and everything it printed. */
+  stop(): Promise<{ code: number | null; output: string }>;
+}> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [SOURCES, CLI, ...args], {
       env: { PATH: process.env.PATH ?? '', ...env },
@@ -50,7 +55,15 @@ function startCommand(
     child.stdout.on('data', (d) => {
       buffer += d;
       const line = buffer.split('\n').find((l) => l.includes(upMessage));
-      if (line) resolve({ child, line: JSON.parse(line), exited });
+      if (line)
+        resolve({
+          child,
+          line: JSON.parse(line),
+          async stop() {
+            child.kill('SIGTERM');
+            return { code: await exited, output: buffer };
+          },
+        });
     });
     child.stderr.on('data', (d) => {
       buffer += d;
@@ -61,8 +74,8 @@ function startCommand(
 
 /** Starts `koppel start` and resolves with its address once it logs that it listens. */
 async function startServer(env: Record<string, string>) {
-  const { child, line, exited } = await startCommand(['start', '--port', '0'], env, 'koppel hub listening');
-  return { child, address: String(line.address), exited };
+  const { child, line, stop } = await startCommand(['start', '--port', '0'], env, 'koppel hub listening');
+  return { child, address: String(line.address), stop };
 }
 
 /**
@@ -114,7 +127,7 @@ describe('koppel CLI', () => {
   });
 
   it('starts server and worker, refuses a second process on the data dir, stops on SIGTERM', async () => {
-    const { child, address, exited } = await startServer({ KOPPEL_DATA_DIR: dataDir });
+    const { child, address, stop } = await startServer({ KOPPEL_DATA_DIR: dataDir });
     const health = await fetch(`${address}/readyz`);
     expect(health.status).toBe(200);
     expect(listeningPorts(child.pid!)).toContain(Number(new URL(address).port));
@@ -135,14 +148,14 @@ describe('koppel CLI', () => {
     expect(report.find((r) => r.check === 'public-url')!.status).toBe('ok');
     expect(doctor.code).toBe(0);
 
-    child.kill('SIGTERM');
-    expect(await exited).toBe(0);
+    const { code, output } = await stop();
+    expect(code, output).toBe(0);
   });
 
   it('koppel start serves the embedded database over the Postgres protocol when configured', async () => {
     const socketPort = await freePort();
     const own = mkdtempSync(path.join(tmpdir(), 'koppel-cli-socket-'));
-    const { child, exited } = await startServer({
+    const { stop } = await startServer({
       KOPPEL_DATA_DIR: own,
       KOPPEL_PGLITE_SOCKET_PORT: String(socketPort),
     });
@@ -158,8 +171,8 @@ describe('koppel CLI', () => {
       expect(migrations.rows[0].n).toBeGreaterThanOrEqual(3);
       await client.end();
     } finally {
-      child.kill('SIGTERM');
-      expect(await exited).toBe(0);
+      const { code, output } = await stop();
+      expect(code, output).toBe(0);
       rmSync(own, { recursive: true, force: true });
     }
   });
@@ -187,31 +200,26 @@ describe('koppel CLI', () => {
   });
 
   it('runs `koppel worker` on the embedded database without opening any port', async () => {
-    const { child, line, exited } = await startCommand(
-      ['worker'],
-      { KOPPEL_DATA_DIR: dataDir },
-      'koppel worker running',
-    );
+    const worker = await startCommand(['worker'], { KOPPEL_DATA_DIR: dataDir }, 'koppel worker running');
     try {
-      expect(line.jobs).toEqual(expect.arrayContaining(['housekeeping', 'exact-token-keep-alive']));
-      expect(listeningPorts(child.pid!)).toEqual([]);
+      expect(worker.line.jobs).toEqual(expect.arrayContaining(['housekeeping', 'exact-token-keep-alive']));
+      expect(listeningPorts(worker.child.pid!)).toEqual([]);
     } finally {
-      child.kill('SIGTERM');
-      expect(await exited).toBe(0);
+      const { code, output } = await worker.stop();
+      expect(code, output).toBe(0);
     }
   });
 
   it('runs `koppel worker` as a separate process on Postgres, taking jobs a server sends', async () => {
     const postgres = BACKENDS.find((b) => b.name === 'postgres')!;
     const t = await startTestHub(postgres);
-    const worker = spawn(process.execPath, [SOURCES, CLI, 'worker'], {
-      env: {
-        PATH: process.env.PATH ?? '',
-        DATABASE_URL: t.config.databaseUrl!,
-        KOPPEL_SECRET_KEY: t.config.secretKey!,
-      },
-    });
-    const exited = new Promise<number | null>((done) => worker.on('close', done));
+    // Waits for the worker to be up, so a slow start cannot pass for a failed job, and keeps what
+    // it printed, so a failed shutdown says why.
+    const worker = await startCommand(
+      ['worker'],
+      { DATABASE_URL: t.config.databaseUrl!, KOPPEL_SECRET_KEY: t.config.secretKey! },
+      'koppel worker running',
+    );
     try {
       const { userId } = await signUpOwner(t.base);
       await t.hub.db.insert(sessions).values({
@@ -235,9 +243,9 @@ describe('koppel CLI', () => {
       // The signed-up owner's live session is untouched.
       expect((await t.hub.db.select().from(sessions)).length).toBe(1);
     } finally {
-      worker.kill('SIGTERM');
-      expect(await exited).toBe(0);
+      const { code, output } = await worker.stop();
       await t.close();
+      expect(code, output).toBe(0);
     }
   });
 
