@@ -43,6 +43,7 @@ const NOT_TRIGGERED_HERE: Partial<Record<ErrorCode, string>> = {
   invalid_secret_key: 'start-up, not HTTP',
   secret_decrypt_failed: 'a key problem; secret-box.test.ts',
   job_payload_invalid: 'raised by JobQueue.send; platform.test.ts',
+  job_queue_stopped: 'a job sent while the process shuts down; test/job-queue-shutdown.test.ts',
   package_not_found: 'test/flows/flows-api.test.ts',
   invalid_entities: 'test/flows/flows-api.test.ts',
   division_not_linked: 'test/flows/flows-api.test.ts',

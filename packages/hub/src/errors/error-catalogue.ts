@@ -206,6 +206,7 @@ export const ERROR_CATALOGUE = {
     message: 'A stored secret cannot be decrypted with the configured keys.',
   },
   job_payload_invalid: { status: 500, message: 'The payload of a job is invalid.' },
+  job_queue_stopped: { status: 503, message: 'The job queue has stopped: this process is shutting down.' },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

@@ -98,14 +98,26 @@ export class JobQueue {
     return (await boss.getSchedules(this.#definition(job).name)).map((s) => s.key);
   }
 
-  /** Starts supervision, cron scheduling and the handlers. Called by `koppel worker` and `koppel start`. */
+  /**
+   * Starts supervision, cron scheduling and the handlers. Called by `koppel worker` and `koppel start`.
+   * A `stop()` meanwhile (SIGTERM while starting up) ends it quietly: nothing failed.
+   */
   async work(options: WorkOptions = {}): Promise<void> {
     if (this.#working) return;
     this.#working = true;
+    try {
+      await this.#startWorking(options);
+    } catch (error) {
+      if (!this.#shutdown.signal.aborted) throw error;
+    }
+  }
+
+  async #startWorking(options: WorkOptions): Promise<void> {
     // A queue started for sending only runs without supervision and cron; restart it as a worker.
     if (this.#boss) await this.#stopBoss();
     const boss = await this.#start(true);
     for (const definition of this.#definitions.values()) {
+      if (this.#shutdown.signal.aborted) return;
       const concurrency = definition.options?.concurrency ?? JOB_DEFAULTS.concurrency;
       await boss.work<Record<string, unknown>>(
         definition.name,
@@ -121,6 +133,7 @@ export class JobQueue {
       if (definition.cron) await boss.schedule(definition.name, definition.cron, {}, { tz: 'UTC' });
     }
     for (const definition of this.#definitions.values()) {
+      if (this.#shutdown.signal.aborted) return;
       if (definition.atStart) await this.send(definition, {}, { singletonKey: 'worker-start' });
     }
   }
@@ -158,6 +171,10 @@ export class JobQueue {
   }
 
   #start(worker: boolean): Promise<PgBoss> {
+    // Started again after `stop()`, pg-boss would outlive the process's shutdown.
+    if (this.#shutdown.signal.aborted) {
+      return Promise.reject(new HubError('job_queue_stopped'));
+    }
     this.#boss ??= (async () => {
       // On Postgres pg-boss keeps its own small pool: its driver adds LISTEN/NOTIFY and
       // transactional workers, which an adapter over the hub's pool would lose.
