@@ -70,11 +70,16 @@ try {
   clearTimeout(stop);
   const after = await apiStats(info.url);
   const calls = after.calls - before.calls;
+  // The stream is stopped on purpose at the end of the last window; anything else is news.
+  const ending =
+    controller.signal.aborted && stats.error?.code === 'stream_aborted'
+      ? 'stopped at the end of the last window, as planned'
+      : `${stats.status}${stats.error ? `: ${stats.error.code} ${stats.error.message}` : ''}`;
   process.stdout.write(
     [
       '',
       `bench/replicate budget — ${WINDOWS} minute windows at Exact's limit of 60 calls a minute`,
-      `rows written       ${stats.rowsWritten.toLocaleString('en')} (${stats.status}${stats.error ? `: ${stats.error.code}` : ''})`,
+      `rows written       ${stats.rowsWritten.toLocaleString('en')} (${ending})`,
       `API calls          ${calls} of ${WINDOWS * 60}: ${((calls / (WINDOWS * 60)) * 100).toFixed(1)}% of the minutely budget`,
       `429 answers        ${after.rateLimited - before.rateLimited}`,
       '',
