@@ -45,11 +45,11 @@ function withCommonOptions(command: Command): Command {
  * Stops cleanly on SIGINT/SIGTERM: finish requests, tell running jobs through their AbortSignal
  * and wait for them briefly, then close the database.
  */
-function closeOnSignal(services: AppServices, close: () => Promise<void>): void {
-  let stopping = false;
+function closeOnSignal(services: AppServices, close: () => Promise<void>): { readonly stopping: boolean } {
+  const shutdown = { stopping: false };
   const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
+    if (shutdown.stopping) return;
+    shutdown.stopping = true;
     services.platform.logger.info({ signal }, 'shutting down');
     close().then(
       () => process.exit(0),
@@ -61,15 +61,18 @@ function closeOnSignal(services: AppServices, close: () => Promise<void>): void 
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+  return shutdown;
 }
 
 /** One services object per process; HTTP only for `start` and `server`, jobs only for `start` and `worker`. */
 async function serve(options: CommonOptions, roles: { http: boolean; worker: boolean }): Promise<void> {
   const services = await buildAppServices(configFrom(options), { features: STANDARD_FEATURES });
   const { logger } = services.platform;
+  // A signal while starting up closes everything; the steps after it must not run (nor say they did).
   if (!roles.http) {
-    closeOnSignal(services, () => services.close());
+    const shutdown = closeOnSignal(services, () => services.close());
     await services.jobs.work();
+    if (shutdown.stopping) return;
     logger.info({ jobs: services.jobs.definitions.map((d) => d.name) }, 'koppel worker running');
     return;
   }
@@ -82,11 +85,12 @@ async function serve(options: CommonOptions, roles: { http: boolean; worker: boo
       : undefined;
   if (socket)
     logger.info({ port: socketPort }, 'embedded database served on 127.0.0.1 over the Postgres protocol');
-  closeOnSignal(services, async () => {
+  const shutdown = closeOnSignal(services, async () => {
     await socket?.close();
     await hub.close();
   });
   if (roles.worker) await hub.startWorker();
+  if (shutdown.stopping) return;
   const address = await hub.listen();
   logger.info(
     { address, publicUrl: services.platform.publicUrl.value, worker: roles.worker },
